@@ -1,0 +1,61 @@
+//! What the user typed (clap). Subcommands resolve these into what they need.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "authspec",
+    version,
+    about = "Declarative integration-security tests: roles, credentials, access matrices, JUnit reports"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run suites and report every check (exit 0 all passed, 1 a check failed or errored,
+    /// 2 invalid suite or command line)
+    Run(RunArgs),
+    /// Load and check suites without sending any request
+    Validate(ValidateArgs),
+    /// Serve the built-in demo target in the foreground
+    Demo(DemoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Suite files or directories
+    #[arg(default_value = "scenarios")]
+    pub paths: Vec<PathBuf>,
+    /// Write a JUnit XML report here
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Checks in flight at once [default: 4 per CPU]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Only run checks whose name contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Seconds to wait for each response
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Suite files or directories
+    #[arg(default_value = "scenarios")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}

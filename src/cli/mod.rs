@@ -1,0 +1,22 @@
+//! The command line: arguments as typed (`args`), one module per subcommand, and the
+//! rendering of load errors.
+
+mod args;
+mod demo;
+mod diagnostics;
+mod run;
+mod validate;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// Parses the process arguments, runs the subcommand, returns the exit code.
+pub fn main() -> u8 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Validate(a) => validate::validate(a),
+        Command::Demo(a) => demo::demo(a),
+    }
+}

@@ -1,0 +1,100 @@
+//! `authspec run`: load, plan, execute, report; the exit code says how it went.
+#![allow(clippy::print_stderr)]
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::args::RunArgs;
+use super::diagnostics::print_load_error;
+use crate::demo::DemoCredentials;
+use crate::engine::{self, RunOptions};
+use crate::exit_codes;
+use crate::load::{LoadContext, load_paths};
+use crate::plan::plan;
+use crate::redact::Redactor;
+use crate::report::{console::Console, junit};
+use crate::results::Summary;
+
+pub fn run(args: RunArgs) -> u8 {
+    let redactor = Arc::new(Redactor::new());
+    let demo = DemoCredentials::random();
+    let ctx = LoadContext::process(demo.references());
+    let suites = match load_paths(&args.paths, &ctx, &redactor) {
+        Ok(s) => s,
+        Err(e) => {
+            print_load_error(&e);
+            return exit_codes::INVALID_INPUT;
+        }
+    };
+    let checks = plan(&suites, args.filter.as_deref());
+    if checks.is_empty() {
+        eprintln!(
+            "error: no check matches --filter {:?}; nothing was run",
+            args.filter.unwrap_or_default()
+        );
+        return exit_codes::INVALID_INPUT;
+    }
+    // Open the report first: a bad path is a command-line error, found before any request.
+    let junit_file = match args.junit.as_ref().map(File::create).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            let path = args
+                .junit
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            eprintln!("error: cannot write the JUnit report {path}: {e}");
+            return exit_codes::INVALID_INPUT;
+        }
+    };
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let options = RunOptions {
+        jobs: args.jobs.map(usize::from).unwrap_or(4 * cpus),
+        timeout: Duration::from_secs(args.timeout),
+        demo: Some(demo),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit_codes::CHECKS_FAILED;
+        }
+    };
+    let started = Instant::now();
+    let mut console = Console::new(checks.len());
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            r = engine::run(suites, &checks, options, redactor.clone(), |r| console.on_result(r)) => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    let results = match outcome {
+        Some(Ok(results)) => results,
+        Some(Err(e)) => {
+            eprintln!("error: {}", redactor.redact(&e.to_string()));
+            return exit_codes::CHECKS_FAILED;
+        }
+        None => {
+            eprintln!("interrupted: the run did not finish, no report was written");
+            return exit_codes::CHECKS_FAILED;
+        }
+    };
+    console.summary(&results, started.elapsed());
+    if let (Some(file), Some(path)) = (junit_file, &args.junit)
+        && let Err(e) = junit::write(&results, BufWriter::new(file))
+    {
+        eprintln!(
+            "error: cannot write the JUnit report {}: {e}",
+            path.display()
+        );
+        return exit_codes::CHECKS_FAILED;
+    }
+    Summary::of(&results).exit_code()
+}

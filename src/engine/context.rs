@@ -1,0 +1,58 @@
+//! What a running check needs: the client, each suite with its resolved base URL, and
+//! the one place a model request becomes an HTTP exchange.
+
+use std::sync::Arc;
+
+use super::credentials;
+use super::http::{Exchange, HttpClient};
+use super::template::{Vars, render, render_json};
+use crate::model::{Body, Request, RoleId, Suite};
+use crate::redact::Redactor;
+
+pub struct SuiteRun {
+    pub suite: Suite,
+    pub base_url: String,
+}
+
+pub struct Context {
+    pub http: HttpClient,
+    pub suites: Vec<SuiteRun>,
+    pub redactor: Arc<Redactor>,
+}
+
+impl Context {
+    /// Sends `request` as `role` of suite `si`, with `vars` substituted.
+    pub async fn send(
+        &self,
+        si: usize,
+        role: RoleId,
+        request: &Request,
+        vars: &Vars,
+    ) -> Result<Exchange, String> {
+        let run = &self.suites[si];
+        let path = render(&request.path, vars)?;
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut builder = self
+            .http
+            .request(method, &format!("{}{path}", run.base_url));
+        for (k, v) in &request.headers {
+            builder = builder.header(k.as_str(), render(v, vars)?);
+        }
+        if !request.query.is_empty() {
+            let query: Vec<(&str, String)> = request
+                .query
+                .iter()
+                .map(|(k, v)| Ok((k.as_str(), render(v, vars)?)))
+                .collect::<Result<_, String>>()?;
+            builder = builder.query(&query);
+        }
+        builder = match &request.body {
+            Some(Body::Json(j)) => builder.json(&render_json(j, vars)?),
+            Some(Body::Text(t)) => builder.body(render(t, vars)?),
+            None => builder,
+        };
+        builder = credentials::apply(builder, &run.suite.role(role).credential);
+        self.http.send(builder).await
+    }
+}

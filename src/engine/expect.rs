@@ -1,0 +1,156 @@
+//! Evaluates a step's expectations against an exchange; each mismatch is one line that
+//! says what was expected and what came back.
+
+use super::excerpt;
+use super::http::Exchange;
+use crate::model::Expectation;
+
+/// `shown` is the redacted body, used for every excerpt.
+pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(status) = &expect.status
+        && !status.contains(&ex.status)
+    {
+        out.push(format!(
+            "status: expected {}, got {}",
+            one_of(status),
+            ex.status_line()
+        ));
+    }
+    for needle in &expect.body_contains {
+        if !ex.body.contains(needle.as_str()) {
+            out.push(format!("body: expected to contain {needle:?}, it does not"));
+        }
+    }
+    for needle in &expect.body_not_contains {
+        if ex.body.contains(needle.as_str()) {
+            let at = shown.find(needle.as_str()).unwrap_or(0);
+            out.push(format!(
+                "body: must not contain {needle:?}, found: {}",
+                excerpt::around(shown, at, 60)
+            ));
+        }
+    }
+    for h in &expect.headers {
+        match (ex.header(&h.name), &h.value) {
+            (Some(got), Some(want)) if got != want => {
+                out.push(format!("header {}: expected {want:?}, got {got:?}", h.name));
+            }
+            (None, Some(want)) => out.push(format!(
+                "header {}: expected {want:?}, it is absent",
+                h.name
+            )),
+            (Some(got), None) => {
+                out.push(format!("header {}: expected absent, got {got:?}", h.name))
+            }
+            _ => {}
+        }
+    }
+    if !expect.json.is_empty() {
+        match serde_json::from_str::<serde_json::Value>(&ex.body) {
+            Err(_) => out.push(format!(
+                "json: the body is not JSON: {}",
+                excerpt::head(shown)
+            )),
+            Ok(doc) => {
+                for a in &expect.json {
+                    match a.path.query(&doc).exactly_one() {
+                        Ok(got) if *got == a.expected => {}
+                        Ok(got) => out.push(format!(
+                            "json {}: expected {}, got {got}",
+                            a.path_text, a.expected
+                        )),
+                        Err(_) => out.push(format!(
+                            "json {}: expected {}, no single value there",
+                            a.path_text, a.expected
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `401 or 403`, `201`.
+pub fn one_of(codes: &[u16]) -> String {
+    let texts: Vec<String> = codes.iter().map(u16::to_string).collect();
+    match texts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => texts.join(""),
+    }
+}
+
+/// The standard detail block of a failure: request, expectation, response, source.
+pub fn detail(
+    request: &str,
+    expected: &str,
+    got: &str,
+    body: &str,
+    location: &impl std::fmt::Display,
+) -> String {
+    format!(
+        "request:  {request}\nexpected: {expected}\ngot:      {got}\nbody:     {body}\n--> {location}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{HeaderExpectation, JsonAssertion};
+
+    fn exchange(status: u16, body: &str) -> Exchange {
+        Exchange {
+            request_line: "GET http://127.0.0.1/x".into(),
+            status,
+            reason: "".into(),
+            headers: vec![("x-frame-options".into(), "DENY".into())],
+            body: body.into(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn reports_each_mismatch() {
+        let expect = Expectation {
+            status: Some(vec![200]),
+            json: vec![JsonAssertion {
+                path_text: "$.item".into(),
+                path: serde_json_path::JsonPath::parse("$.item").unwrap(),
+                expected: serde_json::json!("gizmo"),
+            }],
+            body_contains: vec!["gizmo".into()],
+            body_not_contains: vec!["gadget".into()],
+            headers: vec![
+                HeaderExpectation {
+                    name: "X-Frame-Options".into(),
+                    value: Some("DENY".into()),
+                },
+                HeaderExpectation {
+                    name: "Server".into(),
+                    value: Some("x".into()),
+                },
+            ],
+        };
+        let ex = exchange(201, r#"{"item":"gadget"}"#);
+        let m = mismatches(&expect, &ex, &ex.body);
+        assert_eq!(m.len(), 5, "{m:#?}");
+        assert!(m[0].contains("expected 200, got 201"));
+        assert!(
+            m.iter()
+                .any(|x| x.contains("json $.item: expected \"gizmo\", got \"gadget\""))
+        );
+        assert!(m.iter().any(|x| x.contains("header Server")));
+    }
+
+    #[test]
+    fn passes_when_everything_matches() {
+        let expect = Expectation {
+            status: Some(vec![500, 503]),
+            ..Expectation::default()
+        };
+        assert!(mismatches(&expect, &exchange(503, ""), "").is_empty());
+        assert_eq!(one_of(&[401, 403]), "401 or 403");
+        assert_eq!(one_of(&[401, 403, 404]), "401, 403 or 404");
+    }
+}

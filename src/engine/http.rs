@@ -1,0 +1,132 @@
+//! The HTTP side: one reqwest client (rustls, no redirects, bounded time and body) and
+//! the exchange record every check evaluates.
+
+use std::time::Duration;
+
+use reqwest::redirect::Policy;
+
+/// Bodies beyond this are cut: a hostile server cannot exhaust memory.
+const MAX_BODY: usize = 1 << 20;
+
+pub struct HttpClient {
+    client: reqwest::Client,
+    timeout: Duration,
+}
+
+/// A request as sent and the response as received.
+#[derive(Debug)]
+pub struct Exchange {
+    /// `DELETE http://host/orders/1`
+    pub request_line: String,
+    pub status: u16,
+    pub reason: String,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub truncated: bool,
+}
+
+impl Exchange {
+    pub fn status_line(&self) -> String {
+        format!("{} {}", self.status, self.reason)
+            .trim_end()
+            .to_string()
+    }
+
+    /// The start of the (already redacted) body, noting when it was cut.
+    pub fn body_excerpt(&self, shown: &str) -> String {
+        let mut out = super::excerpt::head(shown);
+        if self.truncated {
+            out.push_str(" [body cut at 1 MiB]");
+        }
+        out
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl HttpClient {
+    pub fn new(timeout: Duration, pool_size: usize) -> Result<Self, reqwest::Error> {
+        // Redirects are not followed: a check must see the 3xx a server answers, and a
+        // credential must not travel to wherever a Location header points.
+        let client = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .pool_max_idle_per_host(pool_size)
+            .user_agent(concat!("authspec/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self { client, timeout })
+    }
+
+    pub fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, url)
+    }
+
+    pub async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Exchange, String> {
+        let request = builder.build().map_err(|e| describe(&e, self.timeout))?;
+        let request_line = format!("{} {}", request.method(), request.url());
+        let mut response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(|e| format!("{request_line}: {}", describe(&e, self.timeout)))?;
+        let status = response.status();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
+            format!(
+                "{request_line}: reading the body: {}",
+                describe(&e, self.timeout)
+            )
+        })? {
+            let room = MAX_BODY - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if chunk.len() > room {
+                truncated = true;
+                break;
+            }
+        }
+        Ok(Exchange {
+            request_line,
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_string(),
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            truncated,
+        })
+    }
+}
+
+/// The error and its causes on one line, most specific last ("connection refused").
+fn describe(err: &reqwest::Error, timeout: Duration) -> String {
+    if err.is_timeout() {
+        return format!("no response within {} s (timed out)", timeout.as_secs_f32());
+    }
+    let mut parts: Vec<String> = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}

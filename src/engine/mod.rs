@@ -1,0 +1,14 @@
+//! Engine: runs planned checks concurrently over one connection pool, applies the
+//! positive-control rule to deny checks, and emits redacted results.
+
+mod access;
+mod context;
+mod credentials;
+mod excerpt;
+mod executor;
+mod expect;
+mod http;
+mod scenario;
+pub mod template;
+
+pub use executor::{EngineError, RunOptions, run};

@@ -1,0 +1,82 @@
+//! `{{name}}` templates: variables captured by earlier steps, substituted into paths,
+//! headers, query values and bodies.
+
+use std::collections::HashMap;
+
+pub type Vars = HashMap<String, String>;
+
+/// The variable names a text refers to, in order.
+pub fn variables(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim());
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// Substitutes every `{{name}}`; an unknown name is an error naming it.
+pub fn render(text: &str, vars: &Vars) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push_str(&rest[..start]);
+        let name = after[..end].trim();
+        out.push_str(
+            vars.get(name)
+                .ok_or_else(|| format!("variable `{name}` has no value"))?,
+        );
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Renders every string inside a JSON body.
+pub fn render_json(value: &serde_json::Value, vars: &Vars) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    Ok(match value {
+        Value::String(s) => Value::String(render(s, vars)?),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| render_json(v, vars))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), render_json(v, vars)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_and_renders_variables() {
+        let vars: Vars = [("id".to_string(), "7".to_string())].into();
+        assert_eq!(
+            variables("/orders/{{id}}/x/{{ other }}"),
+            vec!["id", "other"]
+        );
+        assert_eq!(render("/orders/{{id}}", &vars).as_deref(), Ok("/orders/7"));
+        assert_eq!(
+            render("/a/{{nope}}", &vars),
+            Err("variable `nope` has no value".into())
+        );
+        let body = serde_json::json!({"ref": "{{id}}", "n": [1, "{{id}}"]});
+        assert_eq!(
+            render_json(&body, &vars).unwrap(),
+            serde_json::json!({"ref": "7", "n": [1, "7"]})
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! authspec: a declarative integration-security test harness. Suites describe roles,
+//! their credentials and what each may do; authspec proves it against the real API and
+//! reports in JUnit. Pipeline: load → model → plan → engine → results → report.
+
+pub mod cli;
+pub mod demo;
+pub mod engine;
+pub mod exit_codes;
+pub mod load;
+pub mod model;
+pub mod plan;
+pub mod redact;
+pub mod report;
+pub mod results;

@@ -1,0 +1,197 @@
+//! Secret references (`${env:NAME}`, `${file:PATH}`, `${demo:NAME}`) and their
+//! resolution. Credential fields accept references only, so no secret is ever written
+//! into a suite.
+
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where environment variables come from (the process, or a map in tests).
+pub trait Env: Send + Sync {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+}
+
+impl Env for Vec<(String, String)> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+}
+
+/// What references resolve against.
+pub struct LoadContext {
+    pub env: Arc<dyn Env>,
+    /// The demo target's credentials, by the names `${demo:NAME}` uses.
+    pub demo: Vec<(&'static str, String)>,
+}
+
+impl LoadContext {
+    pub fn process(demo: Vec<(&'static str, String)>) -> Self {
+        Self {
+            env: Arc::new(ProcessEnv),
+            demo,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reference<'a> {
+    Env(&'a str),
+    File(&'a str),
+    Demo(&'a str),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReferenceError {
+    #[error("unknown reference kind `{0}`")]
+    UnknownKind(String),
+    #[error("empty reference `{0}`")]
+    Empty(String),
+    #[error("environment variable {0} is not set")]
+    MissingEnv(String),
+    #[error("cannot read secret file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("the demo target has no credential `{0}`")]
+    UnknownDemo(String),
+}
+
+/// Parses a whole value that is exactly one reference. `None` when the value is not a
+/// reference at all (a literal).
+pub fn parse_whole(value: &str) -> Option<Result<Reference<'_>, ReferenceError>> {
+    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
+    if inner.contains("${") {
+        return None;
+    }
+    Some(parse_inner(inner))
+}
+
+fn parse_inner(inner: &str) -> Result<Reference<'_>, ReferenceError> {
+    let (kind, arg) = inner
+        .split_once(':')
+        .ok_or_else(|| ReferenceError::UnknownKind(inner.to_string()))?;
+    let arg = arg.trim();
+    if arg.is_empty() {
+        return Err(ReferenceError::Empty(format!("${{{inner}}}")));
+    }
+    match kind.trim() {
+        "env" => Ok(Reference::Env(arg)),
+        "file" => Ok(Reference::File(arg)),
+        "demo" => Ok(Reference::Demo(arg)),
+        other => Err(ReferenceError::UnknownKind(other.to_string())),
+    }
+}
+
+impl LoadContext {
+    pub fn resolve(
+        &self,
+        reference: &Reference<'_>,
+        base_dir: &Path,
+    ) -> Result<String, ReferenceError> {
+        match reference {
+            Reference::Env(name) => self
+                .env
+                .var(name)
+                .ok_or_else(|| ReferenceError::MissingEnv((*name).to_string())),
+            Reference::File(path) => {
+                let full = base_dir.join(path);
+                std::fs::read_to_string(&full)
+                    .map(|s| s.trim_end_matches(['\r', '\n']).to_string())
+                    .map_err(|e| ReferenceError::File {
+                        path: full.display().to_string(),
+                        reason: e.to_string(),
+                    })
+            }
+            Reference::Demo(name) => self
+                .demo
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| ReferenceError::UnknownDemo((*name).to_string())),
+        }
+    }
+
+    /// Replaces every reference inside a non-secret value (a URL, a header template).
+    pub fn interpolate(&self, value: &str, base_dir: &Path) -> Result<String, ReferenceError> {
+        let mut out = String::with_capacity(value.len());
+        let mut rest = value;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                return Ok(out);
+            };
+            let reference = parse_inner(&after[..end])?;
+            out.push_str(&self.resolve(&reference, base_dir)?);
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> LoadContext {
+        LoadContext {
+            env: Arc::new(vec![("HOST".to_string(), "127.0.0.1:9".to_string())]),
+            demo: vec![("reader_token", "fake-demo".to_string())],
+        }
+    }
+
+    #[test]
+    fn parses_whole_references_and_rejects_literals() {
+        assert_eq!(
+            parse_whole("${env:TOKEN}"),
+            Some(Ok(Reference::Env("TOKEN")))
+        );
+        assert_eq!(
+            parse_whole(" ${file:tok.txt} "),
+            Some(Ok(Reference::File("tok.txt")))
+        );
+        assert_eq!(parse_whole("sk_live_abc"), None);
+        assert_eq!(parse_whole("Bearer ${env:X}"), None);
+        assert!(matches!(
+            parse_whole("${vault:x}"),
+            Some(Err(ReferenceError::UnknownKind(_)))
+        ));
+        assert!(matches!(
+            parse_whole("${env:}"),
+            Some(Err(ReferenceError::Empty(_)))
+        ));
+    }
+
+    #[test]
+    fn resolves_env_demo_and_reports_missing() {
+        let c = ctx();
+        let dir = Path::new(".");
+        assert_eq!(
+            c.resolve(&Reference::Demo("reader_token"), dir).as_deref(),
+            Ok("fake-demo")
+        );
+        assert_eq!(
+            c.resolve(&Reference::Env("NOPE"), dir),
+            Err(ReferenceError::MissingEnv("NOPE".into()))
+        );
+        assert_eq!(
+            c.interpolate("http://${env:HOST}/api", dir).as_deref(),
+            Ok("http://127.0.0.1:9/api")
+        );
+    }
+
+    #[test]
+    fn reads_file_references_relative_to_the_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("tok"), "fake-file-token\n").unwrap();
+        let got = ctx().resolve(&Reference::File("tok"), dir.path()).unwrap();
+        assert_eq!(got, "fake-file-token");
+    }
+}

@@ -1,0 +1,235 @@
+//! Lowers the request-shaped parts of a suite: request lines, bodies, headers, query
+//! parameters, expectations, captures and the `{{var}}` templates between steps.
+
+use serde_json_path::JsonPath;
+
+use super::lower::Lowerer;
+use super::raw::{RawExpect, RawRequestParts, S, SpannedMap};
+use crate::engine::template::variables;
+use crate::model::{Body, Capture, Expectation, HeaderExpectation, JsonAssertion, Request, Step};
+
+const METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+];
+
+impl Lowerer<'_> {
+    /// `GET /orders` alone, as in a role's `proof:`.
+    pub fn request_line_only(&mut self, line: &S<String>) -> Option<Request> {
+        let (method, path) = self.request_line(line)?;
+        Some(Request {
+            method,
+            path,
+            headers: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            location: self.location(&line.referenced),
+        })
+    }
+
+    fn request_line(&mut self, line: &S<String>) -> Option<(String, String)> {
+        let mut words = line.value.split_whitespace();
+        let (Some(method), Some(path), None) = (words.next(), words.next(), words.next()) else {
+            self.error(
+                &line.referenced,
+                format!("`{}` is not a request line", line.value),
+            )
+            .help("write it as `METHOD /path`, e.g. `GET /orders`");
+            return None;
+        };
+        if !METHODS.contains(&method) {
+            let help =
+                match super::super::suggest::did_you_mean(&method.to_ascii_uppercase(), METHODS) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => format!("methods: {}", METHODS.join(", ")),
+                };
+            self.error(&line.referenced, format!("unknown HTTP method `{method}`"))
+                .help(help);
+            return None;
+        }
+        if !path.starts_with('/') {
+            self.error(
+                &line.referenced,
+                format!("the path `{path}` must start with `/`"),
+            )
+            .help("paths are relative to `target.base_url`");
+            return None;
+        }
+        Some((method.to_string(), path.to_string()))
+    }
+
+    /// A full request. `captured` are the variables earlier steps define.
+    pub fn request(&mut self, parts: &RawRequestParts<'_>, captured: &[String]) -> Option<Request> {
+        let (method, path) = self.request_line(parts.request)?;
+        let loc = &parts.request.referenced;
+        let body = match (parts.json, parts.body) {
+            (Some(_), Some(_)) => {
+                self.error(loc, "a request has `json:` or `body:`, not both");
+                return None;
+            }
+            (Some(j), None) => Some(Body::Json(j.clone())),
+            (None, Some(b)) => Some(Body::Text(b.clone())),
+            (None, None) => None,
+        };
+        let pairs = |m: Option<&SpannedMap<String>>| -> Vec<(String, String)> {
+            m.map(|m| {
+                m.0.iter()
+                    .map(|(k, v)| (k.value.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let request = Request {
+            method,
+            path,
+            headers: pairs(parts.headers),
+            query: pairs(parts.query),
+            body,
+            location: self.location(loc),
+        };
+        self.check_templates(&request, loc, captured);
+        Some(request)
+    }
+
+    fn check_templates(
+        &mut self,
+        request: &Request,
+        loc: &serde_saphyr::Location,
+        captured: &[String],
+    ) {
+        let mut texts: Vec<String> = vec![request.path.clone()];
+        texts.extend(request.headers.iter().map(|(_, v)| v.clone()));
+        texts.extend(request.query.iter().map(|(_, v)| v.clone()));
+        match &request.body {
+            Some(Body::Text(t)) => texts.push(t.clone()),
+            Some(Body::Json(j)) => texts.push(j.to_string()),
+            None => {}
+        }
+        for text in &texts {
+            for var in variables(text) {
+                if !captured.iter().any(|c| c == var) {
+                    let help = if captured.is_empty() {
+                        "variables come from `capture:` in an earlier step of the same scenario"
+                            .to_string()
+                    } else {
+                        format!("variables captured so far: {}", captured.join(", "))
+                    };
+                    self.error(
+                        loc,
+                        format!("`{{{{{var}}}}}` is not captured by an earlier step"),
+                    )
+                    .help(help);
+                }
+            }
+        }
+    }
+
+    pub fn step(
+        &mut self,
+        role: &S<String>,
+        parts: &RawRequestParts<'_>,
+        expect: Option<&RawExpect>,
+        capture: Option<&SpannedMap<String>>,
+        captured: &mut Vec<String>,
+    ) -> Option<Step> {
+        let role = self.role_id(role);
+        let request = self.request(parts, captured);
+        let expect = self.expect(expect);
+        let captures = self.captures(capture);
+        captured.extend(captures.iter().map(|c| c.name.clone()));
+        Some(Step {
+            role: role?,
+            request: request?,
+            expect,
+            captures,
+        })
+    }
+
+    fn json_path(&mut self, text: &S<String>) -> Option<JsonPath> {
+        match JsonPath::parse(&text.value) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error(
+                    &text.referenced,
+                    format!("invalid JSONPath `{}`: {e}", text.value),
+                )
+                .help("JSONPath starts at `$`, e.g. `$.id` or `$.items[0].name`");
+                None
+            }
+        }
+    }
+
+    fn captures(&mut self, raw: Option<&SpannedMap<String>>) -> Vec<Capture> {
+        let Some(map) = raw else { return Vec::new() };
+        let mut out = Vec::new();
+        for (name, path) in &map.0 {
+            let valid = !name.value.is_empty()
+                && name
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                self.error(
+                    &name.referenced,
+                    format!("`{}` is not a variable name", name.value),
+                )
+                .help("use letters, digits and `_`");
+                continue;
+            }
+            let spanned = S::new(path.clone(), name.referenced, name.defined);
+            if let Some(p) = self.json_path(&spanned) {
+                out.push(Capture {
+                    name: name.value.clone(),
+                    path_text: path.clone(),
+                    path: p,
+                });
+            }
+        }
+        out
+    }
+
+    fn expect(&mut self, raw: Option<&RawExpect>) -> Expectation {
+        let Some(raw) = raw else {
+            return Expectation::default();
+        };
+        let mut out = Expectation::default();
+        if let Some(status) = &raw.status {
+            if status.value.0.iter().any(|s| !(100..=599).contains(s)) || status.value.0.is_empty()
+            {
+                self.error(
+                    &status.referenced,
+                    "`status` takes HTTP status codes (100–599)",
+                );
+            }
+            out.status = Some(status.value.0.clone());
+        }
+        for (path, expected) in raw.json.iter().flat_map(|m| &m.0) {
+            if let Some(p) = self.json_path(path) {
+                out.json.push(JsonAssertion {
+                    path_text: path.value.clone(),
+                    path: p,
+                    expected: expected.clone(),
+                });
+            }
+        }
+        out.body_contains = raw
+            .body_contains
+            .as_ref()
+            .map(|v| v.0.clone())
+            .unwrap_or_default();
+        out.body_not_contains = raw
+            .body_not_contains
+            .as_ref()
+            .map(|v| v.0.clone())
+            .unwrap_or_default();
+        out.headers = raw
+            .headers
+            .iter()
+            .flat_map(|m| &m.0)
+            .map(|(k, v)| HeaderExpectation {
+                name: k.value.clone(),
+                value: v.clone(),
+            })
+            .collect();
+        out
+    }
+}

@@ -1,0 +1,227 @@
+//! Raw suite structs: exactly what the YAML says, with positions (`Spanned`) on every
+//! value a later error may point at. Unknown fields are rejected.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuite {
+    pub suite: S<String>,
+    pub target: S<RawTarget>,
+    #[serde(default)]
+    pub roles: SpannedMap<RawRole>,
+    #[serde(default)]
+    pub policy: Option<RawPolicy>,
+    #[serde(default)]
+    pub access: Vec<RawAccess>,
+    #[serde(default)]
+    pub scenarios: Vec<RawScenario>,
+}
+
+/// `target: demo`, or `target: { base_url: … }`.
+pub enum RawTarget {
+    Named(String),
+    Url(RawTargetMap),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargetMap {
+    pub base_url: S<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    pub bearer: Option<S<String>>,
+    pub api_key: Option<RawApiKey>,
+    pub proof: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApiKey {
+    pub header: Option<S<String>>,
+    pub query: Option<S<String>>,
+    pub value: S<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub deny_status: Option<Vec<S<u16>>>,
+}
+
+/// The request fields shared by access entries, scenarios and steps.
+pub struct RawRequestParts<'a> {
+    pub request: &'a S<String>,
+    pub json: Option<&'a serde_json::Value>,
+    pub body: Option<&'a String>,
+    pub headers: Option<&'a SpannedMap<String>>,
+    pub query: Option<&'a SpannedMap<String>>,
+}
+
+macro_rules! request_parts {
+    ($t:ty) => {
+        impl $t {
+            pub fn parts<'a>(&'a self, request: &'a S<String>) -> RawRequestParts<'a> {
+                RawRequestParts {
+                    request,
+                    json: self.json.as_ref(),
+                    body: self.body.as_ref(),
+                    headers: self.headers.as_ref(),
+                    query: self.query.as_ref(),
+                }
+            }
+        }
+    };
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccess {
+    pub request: S<String>,
+    pub json: Option<serde_json::Value>,
+    pub body: Option<String>,
+    pub headers: Option<SpannedMap<String>>,
+    pub query: Option<SpannedMap<String>>,
+    #[serde(default)]
+    pub allow: Vec<S<String>>,
+    #[serde(default)]
+    pub deny: Vec<S<String>>,
+}
+request_parts!(RawAccess);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: S<String>,
+    pub steps: Option<Vec<RawStep>>,
+    #[serde(rename = "as")]
+    pub as_role: Option<S<String>>,
+    pub request: Option<S<String>>,
+    pub json: Option<serde_json::Value>,
+    pub body: Option<String>,
+    pub headers: Option<SpannedMap<String>>,
+    pub query: Option<SpannedMap<String>>,
+    pub expect: Option<RawExpect>,
+    pub capture: Option<SpannedMap<String>>,
+}
+request_parts!(RawScenario);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    #[serde(rename = "as")]
+    pub as_role: S<String>,
+    pub request: S<String>,
+    pub json: Option<serde_json::Value>,
+    pub body: Option<String>,
+    pub headers: Option<SpannedMap<String>>,
+    pub query: Option<SpannedMap<String>>,
+    pub expect: Option<RawExpect>,
+    pub capture: Option<SpannedMap<String>>,
+}
+request_parts!(RawStep);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    pub status: Option<S<OneOrMany<u16>>>,
+    pub json: Option<SpannedMap<serde_json::Value>>,
+    pub body_contains: Option<OneOrMany<String>>,
+    pub body_not_contains: Option<OneOrMany<String>>,
+    /// Header name to expected value; `null` means the header must be absent.
+    pub headers: Option<SpannedMap<Option<String>>>,
+}
+
+/// A mapping that keeps its keys' positions and order.
+pub struct SpannedMap<V>(pub Vec<(S<String>, V)>);
+
+impl<V> Default for SpannedMap<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedMap<V> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = SpannedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry()? {
+                    out.push((k, v));
+                }
+                Ok(SpannedMap(out))
+            }
+        }
+        d.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+/// One value or a list of them (`status: 201`, `status: [500, 503]`).
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element()? {
+                    out.push(v);
+                }
+                Ok(OneOrMany(out))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for RawTarget {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawTarget;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`demo` or a mapping with `base_url`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawTarget::Named(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                RawTargetMap::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawTarget::Url)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

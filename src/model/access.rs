@@ -1,0 +1,26 @@
+//! The access matrix: one request, the roles that must be allowed and those that must be
+//! refused.
+
+use super::{Location, Request, RoleId};
+
+#[derive(Clone, Debug)]
+pub struct AccessEntry {
+    pub request: Request,
+    pub allow: Vec<(RoleId, Location)>,
+    pub deny: Vec<(RoleId, Location)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    Deny,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allow => "allow",
+            Verdict::Deny => "deny",
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Expectations a response must meet.
+
+use serde_json_path::JsonPath;
+
+#[derive(Clone, Debug, Default)]
+pub struct Expectation {
+    /// Any of these status codes; `None` accepts any status.
+    pub status: Option<Vec<u16>>,
+    pub json: Vec<JsonAssertion>,
+    pub body_contains: Vec<String>,
+    pub body_not_contains: Vec<String>,
+    pub headers: Vec<HeaderExpectation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct JsonAssertion {
+    /// As written, for messages.
+    pub path_text: String,
+    pub path: JsonPath,
+    pub expected: serde_json::Value,
+}
+
+#[derive(Clone, Debug)]
+pub struct HeaderExpectation {
+    pub name: String,
+    /// `Some(v)`: the header must equal `v`; `None`: the header must be absent.
+    pub value: Option<String>,
+}

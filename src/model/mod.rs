@@ -1,0 +1,20 @@
+//! The model: plain data that every front end (YAML today, Gherkin later) produces and
+//! the planner and engine consume. No I/O happens here.
+
+mod access;
+mod expect;
+mod location;
+mod request;
+mod role;
+mod scenario;
+mod secret;
+mod suite;
+
+pub use access::{AccessEntry, Verdict};
+pub use expect::{Expectation, HeaderExpectation, JsonAssertion};
+pub use location::Location;
+pub use request::{Body, Request};
+pub use role::{Credential, KeyPlacement, Role, RoleId};
+pub use scenario::{Capture, Scenario, Step};
+pub use secret::Secret;
+pub use suite::{Policy, Suite, Target};

@@ -1,0 +1,27 @@
+//! A request as written in a suite; paths and values may hold `{{var}}` templates.
+
+use super::Location;
+
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: String,
+    /// Path and optional query, relative to the target's base URL.
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Body>,
+    pub location: Location,
+}
+
+#[derive(Clone, Debug)]
+pub enum Body {
+    Json(serde_json::Value),
+    Text(String),
+}
+
+impl Request {
+    /// `GET /orders`: the short form used in check names.
+    pub fn line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}

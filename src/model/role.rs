@@ -1,0 +1,42 @@
+//! Roles: a name plus how its requests are authenticated.
+
+use super::{Request, Secret};
+
+/// Index of a role within its suite's `roles`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RoleId(pub usize);
+
+#[derive(Clone, Debug)]
+pub struct Role {
+    pub name: String,
+    pub credential: Credential,
+    /// A request this role must be allowed to make; proves its credentials work so that
+    /// its deny checks are not vacuous.
+    pub proof: Option<Request>,
+}
+
+impl Role {
+    /// Roles without credentials (`anonymous: {}`) need no proof: a refusal of them
+    /// cannot be caused by a broken credential.
+    pub fn needs_proof(&self) -> bool {
+        !matches!(self.credential, Credential::None)
+    }
+}
+
+/// How a role authenticates. New providers (OAuth 2.0 grants) become new variants; the
+/// engine turns each into request decorations through its credential source.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    None,
+    Bearer(Secret),
+    ApiKey {
+        placement: KeyPlacement,
+        value: Secret,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyPlacement {
+    Header(String),
+    Query(String),
+}

@@ -1,0 +1,28 @@
+//! Scenarios: ordered steps, each a request by one role with expectations and captures.
+
+use serde_json_path::JsonPath;
+
+use super::{Expectation, Location, Request, RoleId};
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub steps: Vec<Step>,
+    pub location: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub role: RoleId,
+    pub request: Request,
+    pub expect: Expectation,
+    pub captures: Vec<Capture>,
+}
+
+/// Takes a JSONPath value of the response into a `{{name}}` variable for later steps.
+#[derive(Clone, Debug)]
+pub struct Capture {
+    pub name: String,
+    pub path_text: String,
+    pub path: JsonPath,
+}

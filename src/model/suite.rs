@@ -1,0 +1,44 @@
+//! A suite: one file's target, roles, policy, access matrix and scenarios.
+
+use std::sync::Arc;
+
+use super::{AccessEntry, Role, RoleId, Scenario};
+
+#[derive(Clone, Debug)]
+pub struct Suite {
+    pub name: String,
+    /// The file as the user named it, for reports.
+    pub file: Arc<str>,
+    pub target: Target,
+    pub roles: Vec<Role>,
+    pub policy: Policy,
+    pub access: Vec<AccessEntry>,
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Suite {
+    pub fn role(&self, id: RoleId) -> &Role {
+        &self.roles[id.0]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The built-in demo API, served in-process for the run.
+    Demo,
+    Url(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Statuses that count as "refused" for `deny` cells.
+    pub deny_status: Vec<u16>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            deny_status: vec![401, 403],
+        }
+    }
+}

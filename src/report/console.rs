@@ -1,0 +1,108 @@
+//! The terminal reporter: one line per check as it finishes (with a counter when stdout
+//! is a terminal), then every failure and error in full and the counts.
+#![allow(clippy::print_stdout)]
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use crate::results::{CheckResult, Outcome, Summary};
+
+pub struct Console {
+    color: bool,
+    progress: bool,
+    total: usize,
+    done: usize,
+}
+
+impl Console {
+    pub fn new(total: usize) -> Self {
+        let tty = std::io::stdout().is_terminal();
+        Self {
+            color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            progress: tty,
+            total,
+            done: 0,
+        }
+    }
+
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn label(&self, outcome: &Outcome) -> String {
+        let code = match outcome {
+            Outcome::Pass => "32",
+            Outcome::Fail(_) => "1;31",
+            Outcome::Error(_) => "1;33",
+            Outcome::Skipped(_) => "36",
+        };
+        self.paint(&format!("{:<5}", outcome.label()), code)
+    }
+
+    pub fn on_result(&mut self, r: &CheckResult) {
+        self.done += 1;
+        let counter = if self.progress {
+            let width = self.total.to_string().len();
+            format!("[{:>width$}/{}] ", self.done, self.total)
+        } else {
+            String::new()
+        };
+        let why = match &r.outcome {
+            Outcome::Fail(f) | Outcome::Error(f) => format!("\n        {}", f.message),
+            Outcome::Skipped(reason) => format!(" ({reason})"),
+            Outcome::Pass => String::new(),
+        };
+        println!(
+            "{counter}{} {} › {} {}{why}",
+            self.label(&r.outcome),
+            r.suite,
+            r.name,
+            self.paint(&format!("({})", millis(r.duration)), "2"),
+        );
+    }
+
+    pub fn summary(&self, results: &[CheckResult], elapsed: Duration) {
+        let bad: Vec<&CheckResult> = results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Fail(_) | Outcome::Error(_)))
+            .collect();
+        if !bad.is_empty() {
+            println!("\n{}", self.paint("Failures and errors:", "1"));
+        }
+        for r in bad {
+            let (Outcome::Fail(f) | Outcome::Error(f)) = &r.outcome else {
+                continue;
+            };
+            println!(
+                "\n{} {} › {}\n  {}",
+                self.label(&r.outcome),
+                r.suite,
+                r.name,
+                f.message
+            );
+            for line in f.detail.lines() {
+                println!("    {line}");
+            }
+        }
+        let s = Summary::of(results);
+        let counts = format!(
+            "{} checks: {} passed, {} failed, {} errors, {} skipped in {:.2} s",
+            s.total(),
+            s.passed,
+            s.failed,
+            s.errors,
+            s.skipped,
+            elapsed.as_secs_f64()
+        );
+        let code = if s.exit_code() == 0 { "1;32" } else { "1;31" };
+        println!("\n{}", self.paint(&counts, code));
+    }
+}
+
+fn millis(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
