@@ -27,7 +27,7 @@ impl Redactor {
             return;
         }
         entries.push((value.to_string(), label.to_string()));
-        entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     }
 
     pub fn redact(&self, text: &str) -> String {

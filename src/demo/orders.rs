@@ -196,10 +196,9 @@ pub async fn mount(server: &MockServer, creds: &DemoCredentials) {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             let trace = format!(
-                "java.lang.IllegalStateException: order store unavailable\n\
+                "java.lang.IllegalStateException: order store unavailable (Authorization: {auth})\n\
                  \tat com.example.orders.OrderService.find(OrderService.java:42)\n\
-                 \tat com.example.orders.DebugController.boom(DebugController.java:17)\n\
-                 request headers: Authorization: {auth}\n"
+                 \tat com.example.orders.DebugController.boom(DebugController.java:17)\n"
             );
             ResponseTemplate::new(500).set_body_raw(trace, "text/plain")
         })

@@ -35,7 +35,7 @@ impl SourceFile {
     }
 
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.to_string(), self.text.clone()).with_language("yaml")
+        NamedSource::new(&self.name, self.text.clone()).with_language("yaml")
     }
 
     pub fn location(&self, line: u64, column: u64) -> Location {

@@ -1,0 +1,92 @@
+//! The JUnit file is what a CI gate trusts: control characters, `]]>` and XML fragments
+//! pushed through every text field must neither break it nor forge results in it.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use authspec::report::junit;
+use authspec::results::{CheckResult, Finding, Outcome};
+use common::*;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const HOSTILE: &str = "esc\u{1b}[31m nul\u{0} bel\u{7} ]]><testcase name=\"forged\"/><![CDATA[ </failure></testcase><testcase name=\"forged2\"/> \u{FFFE}";
+
+fn result(name: &str, outcome: Outcome) -> CheckResult {
+    CheckResult {
+        id: "id".into(),
+        suite: Arc::from(format!("suite {HOSTILE}")),
+        file: Arc::from(format!("file {HOSTILE}")),
+        name: format!("{name} {HOSTILE}"),
+        outcome,
+        duration: Duration::from_millis(3),
+    }
+}
+
+#[test]
+fn every_text_field_survives_hostile_content() {
+    let finding = || {
+        Finding::new(
+            format!("message {HOSTILE}"),
+            format!("detail {HOSTILE}\nline two ]]>"),
+        )
+    };
+    let results = vec![
+        result("pass", Outcome::Pass),
+        result("fail", Outcome::Fail(finding())),
+        result("error", Outcome::Error(finding())),
+        result("skip", Outcome::Skipped(format!("reason {HOSTILE}"))),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.xml");
+    junit::write(&results, std::fs::File::create(&path).unwrap()).unwrap();
+    assert_valid_junit(&path);
+    assert_eq!(count(&path, "//testcase"), 4);
+    assert_eq!(
+        count(&path, "//testcase[contains(@name, 'forged')]"),
+        4,
+        "only as text inside real names"
+    );
+    assert_eq!(count(&path, "//testcase[@name='forged']"), 0);
+    assert_eq!(count(&path, "//failure"), 1);
+    assert_eq!(count(&path, "//error"), 1);
+    assert_eq!(count(&path, "//skipped"), 1);
+    // The text survives (minus forbidden characters), `]]>` included.
+    let detail = xpath(&path, "string(//failure)");
+    assert!(
+        detail.contains("]]><testcase name=\"forged\"/>"),
+        "{detail}"
+    );
+    assert!(!detail.contains('\u{1b}'));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_response_body_cannot_break_the_report() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string(HOSTILE))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "h.yaml",
+        "suite: hostile\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  anonymous: {}\naccess:\n  - request: GET /x\n    deny: [anonymous]\nscenarios:\n  - name: body\n    as: anonymous\n    request: GET /y\n    expect: { body_not_contains: forged }\n",
+    );
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "h.yaml", "--junit", report.to_str().unwrap()],
+        &[("API_URL", &server.uri())],
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert_valid_junit(&report);
+    assert_eq!(count(&report, "//testcase"), 2);
+    assert_eq!(count(&report, "//testcase[failure]"), 2);
+    assert!(
+        !run.stdout.contains('\u{1b}'),
+        "raw escape sequences from a server reach the terminal"
+    );
+}

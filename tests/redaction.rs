@@ -1,0 +1,102 @@
+//! No credential of the run reaches any output: a hostile server echoes every secret it
+//! receives (in bodies, headers, next to a cut point) and none survives into stdout,
+//! stderr or the JUnit file.
+
+mod common;
+
+use common::*;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Echoes the request's credentials back, padded so the token straddles the point where
+/// excerpts are cut.
+fn echo(req: &Request) -> ResponseTemplate {
+    let auth = req
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let key = req
+        .headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let query = req.url.query().unwrap_or("");
+    let body = format!("key={key} query={query} {}{auth} leaked", "x".repeat(178));
+    ResponseTemplate::new(200)
+        .insert_header("x-echo", auth)
+        .set_body_string(body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_echoed_by_the_server_never_reach_any_output() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(echo).mount(&server).await;
+    let bearer = fake_secret("bearer");
+    let header_key = fake_secret("hkey");
+    let query_key = fake_secret("qkey");
+    let file_token = fake_secret("file");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "token.txt", &format!("{file_token}\n"));
+    write(
+        dir.path(),
+        "echo.yaml",
+        r#"
+suite: echo
+target:
+  base_url: ${env:API_URL}
+roles:
+  user:
+    bearer: ${env:USER_TOKEN}
+  partner:
+    api_key: { header: X-Api-Key, value: "${env:HEADER_KEY}" }
+  legacy:
+    api_key: { query: api_key, value: "${env:QUERY_KEY}" }
+  filed:
+    bearer: ${file:token.txt}
+access:
+  - request: GET /things
+    deny: [user, partner, legacy, filed]
+scenarios:
+  - name: echo does not leak
+    as: user
+    request: GET /things
+    expect:
+      status: 500
+      body_not_contains: leaked
+      headers: { x-echo: nothing }
+"#,
+    );
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "echo.yaml", "--junit", report.to_str().unwrap()],
+        &[
+            ("API_URL", &server.uri()),
+            ("USER_TOKEN", &bearer),
+            ("HEADER_KEY", &header_key),
+            ("QUERY_KEY", &query_key),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert_valid_junit(&report);
+    assert_eq!(count(&report, "//testcase[failure]"), 5);
+    let junit = std::fs::read_to_string(&report).unwrap();
+    let out = run.all_output();
+    for secret in [&bearer, &header_key, &query_key, &file_token] {
+        // Not whole, and not a cut-off piece of it either.
+        let piece = &secret[..secret.len() - 6];
+        assert!(!out.contains(piece), "a secret reached the console:\n{out}");
+        assert!(!junit.contains(piece), "a secret reached the JUnit file");
+    }
+    for marker in [
+        "«redacted:user.bearer»",
+        "«redacted:partner.api_key»",
+        "«redacted:legacy.api_key»",
+    ] {
+        assert!(
+            out.contains(marker) || junit.contains(marker),
+            "{marker} missing:\n{out}"
+        );
+    }
+}
