@@ -25,13 +25,24 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Serve the built-in demo target in the foreground
     Demo(DemoArgs),
+    /// Print the Gherkin step catalogue for `.feature` files
+    Steps,
+}
+
+/// Where suites come from.
+#[derive(Args, Debug)]
+pub struct SuiteArgs {
+    /// Suite files (*.yaml, *.feature) or directories [default: scenarios/ and features/]
+    pub paths: Vec<PathBuf>,
+    /// Target and roles for every suite, instead of the nearest authspec.yaml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Suite files or directories
-    #[arg(default_value = "scenarios")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub suites: SuiteArgs,
     /// Write a JUnit XML report here
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -41,6 +52,9 @@ pub struct RunArgs {
     /// Only run checks whose name contains TEXT
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
+    /// Only run checks whose tags match, as Cucumber spells it: "@smoke and not @slow"
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
     /// Seconds to wait for each response
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
@@ -48,9 +62,8 @@ pub struct RunArgs {
 
 #[derive(Args, Debug)]
 pub struct ValidateArgs {
-    /// Suite files or directories
-    #[arg(default_value = "scenarios")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub suites: SuiteArgs,
 }
 
 #[derive(Args, Debug)]

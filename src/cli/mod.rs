@@ -4,7 +4,9 @@
 mod args;
 mod demo;
 mod diagnostics;
+mod load;
 mod run;
+mod steps;
 mod validate;
 
 use clap::Parser;
@@ -18,5 +20,6 @@ pub fn main() -> u8 {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::validate(a),
         Command::Demo(a) => demo::demo(a),
+        Command::Steps => steps::steps(),
     }
 }

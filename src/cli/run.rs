@@ -7,12 +7,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::args::RunArgs;
-use super::diagnostics::print_load_error;
 use crate::demo::DemoCredentials;
 use crate::engine::{self, RunOptions};
 use crate::exit_codes;
-use crate::load::{LoadContext, load_paths};
-use crate::plan::plan;
+use crate::load::LoadContext;
+use crate::plan::{Selection, TagExpr, plan};
 use crate::redact::Redactor;
 use crate::report::{console::Console, junit};
 use crate::results::Summary;
@@ -21,18 +20,29 @@ pub fn run(args: RunArgs) -> u8 {
     let redactor = Arc::new(Redactor::new());
     let demo = DemoCredentials::random();
     let ctx = LoadContext::process(demo.references());
-    let suites = match load_paths(&args.paths, &ctx, &redactor) {
-        Ok(s) => s,
+    let tags = match args.tags.as_deref().map(TagExpr::parse).transpose() {
+        Ok(t) => t,
         Err(e) => {
-            print_load_error(&e);
+            eprintln!("error: {e}");
             return exit_codes::INVALID_INPUT;
         }
     };
-    let checks = plan(&suites, args.filter.as_deref());
+    let Some(suites) = super::load::suites(&args.suites, &ctx, &redactor) else {
+        return exit_codes::INVALID_INPUT;
+    };
+    let selection = Selection {
+        filter: args.filter.as_deref(),
+        tags: tags.as_ref(),
+    };
+    let checks = plan(&suites, &selection);
     if checks.is_empty() {
+        let asked: Vec<String> = [("--filter", &args.filter), ("--tags", &args.tags)]
+            .iter()
+            .filter_map(|(flag, v)| v.as_ref().map(|v| format!("{flag} {v:?}")))
+            .collect();
         eprintln!(
-            "error: no check matches --filter {:?}; nothing was run",
-            args.filter.unwrap_or_default()
+            "error: no check matches {}; nothing was run",
+            asked.join(" and ")
         );
         return exit_codes::INVALID_INPUT;
     }

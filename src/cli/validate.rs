@@ -2,18 +2,17 @@
 #![allow(clippy::print_stdout)]
 
 use super::args::ValidateArgs;
-use super::diagnostics::print_load_error;
 use crate::demo::DemoCredentials;
 use crate::exit_codes;
-use crate::load::{LoadContext, load_paths};
-use crate::plan::plan;
+use crate::load::LoadContext;
+use crate::plan::{Selection, plan};
 use crate::redact::Redactor;
 
 pub fn validate(args: ValidateArgs) -> u8 {
     let ctx = LoadContext::process(DemoCredentials::random().references());
-    match load_paths(&args.paths, &ctx, &Redactor::new()) {
-        Ok(suites) => {
-            let checks = plan(&suites, None);
+    match super::load::suites(&args.suites, &ctx, &Redactor::new()) {
+        Some(suites) => {
+            let checks = plan(&suites, &Selection::default());
             println!(
                 "{} suite(s), {} check(s): valid",
                 suites.len(),
@@ -21,9 +20,6 @@ pub fn validate(args: ValidateArgs) -> u8 {
             );
             exit_codes::SUCCESS
         }
-        Err(e) => {
-            print_load_error(&e);
-            exit_codes::INVALID_INPUT
-        }
+        None => exit_codes::INVALID_INPUT,
     }
 }

@@ -1,12 +1,14 @@
-//! Access-matrix cells. An allow cell passes on any 2xx. A deny cell passes on a policy
-//! refusal status, but only for a role whose credentials are proven to work in this run
-//! (a passing allow, or its `proof:` request): otherwise the refusal may just mean the
-//! credential is broken, and the cell is an error ("vacuous deny").
+//! Access semantics, shared by access-matrix cells and scenario steps. Allow passes on any
+//! 2xx. Deny passes on a policy refusal status, but only for a role whose credentials are
+//! proven to work in this run (a passing allow, or its `proof:` request): otherwise the
+//! refusal may just mean the credential is broken, and the check is an error ("vacuous
+//! deny"). Fail closed: never count an unproven refusal as a pass.
 
 use super::context::Context;
 use super::expect::{detail, one_of};
+use super::http::Exchange;
 use super::template::Vars;
-use crate::model::{Location, RoleId, Verdict};
+use crate::model::{Location, Policy, Role, RoleId, Verdict};
 use crate::results::{Finding, Outcome};
 
 /// Whether a role's credentials were shown to work, and if not, why we think not.
@@ -14,6 +16,69 @@ use crate::results::{Finding, Outcome};
 pub enum Proof {
     Proven,
     Unproven(String),
+}
+
+impl Proof {
+    pub fn missing(role: &Role) -> Self {
+        Proof::Unproven(format!(
+            "no allow for {} passed in this run and it has no `proof:` request",
+            role.name
+        ))
+    }
+}
+
+/// How one response measures against an allow or deny expectation.
+pub enum Judgement {
+    Pass,
+    /// A finding: (one-line message, what was expected).
+    Fail(String, String),
+    /// The refusal proves nothing: (one-line message, why).
+    Vacuous(String, String),
+}
+
+pub fn judge(
+    verdict: Verdict,
+    ex: &Exchange,
+    policy: &Policy,
+    role: &Role,
+    proof: &Proof,
+) -> Judgement {
+    let success = (200..300).contains(&ex.status);
+    let denied = &policy.deny_status;
+    match verdict {
+        Verdict::Allow if success => Judgement::Pass,
+        Verdict::Allow => Judgement::Fail(
+            format!("allow expected (2xx), got {}", ex.status_line()),
+            "allowed (2xx)".into(),
+        ),
+        Verdict::Deny if success => Judgement::Fail(
+            format!(
+                "deny expected ({}), got {}: the request was accepted",
+                one_of(denied),
+                ex.status_line()
+            ),
+            format!("refused ({})", one_of(denied)),
+        ),
+        Verdict::Deny if !denied.contains(&ex.status) => Judgement::Fail(
+            format!(
+                "deny expected ({}), got {}",
+                one_of(denied),
+                ex.status_line()
+            ),
+            format!("refused ({})", one_of(denied)),
+        ),
+        Verdict::Deny => match proof {
+            Proof::Unproven(why) if role.needs_proof() => Judgement::Vacuous(
+                format!("vacuous deny: role {} was never authenticated", role.name),
+                format!(
+                    "{why}, so this refusal ({}) proves nothing: it may only mean the \
+                     credential itself is broken.",
+                    ex.status_line()
+                ),
+            ),
+            _ => Judgement::Pass,
+        },
+    }
 }
 
 pub struct Cell<'a> {
@@ -24,7 +89,7 @@ pub struct Cell<'a> {
     pub location: &'a Location,
 }
 
-pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: Option<&Proof>) -> Outcome {
+pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     let suite = &ctx.suites[cell.suite].suite;
     let entry = &suite.access[cell.entry];
     let role = suite.role(cell.role);
@@ -47,61 +112,22 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: Option<&Proof>) -> Outco
     };
     let shown = ctx.redactor.redact(&ex.body);
     let request = format!("{} (as {})", ex.request_line, role.name);
-    let fail = |message: String, expected: &str| {
-        Outcome::Fail(Finding::new(
+    match judge(cell.verdict, &ex, &suite.policy, role, proof) {
+        Judgement::Pass => Outcome::Pass,
+        Judgement::Fail(message, expected) => Outcome::Fail(Finding::new(
             message,
             detail(
                 &request,
-                expected,
+                &expected,
                 &ex.status_line(),
                 &ex.body_excerpt(&shown),
                 cell.location,
             ),
-        ))
-    };
-    let success = (200..300).contains(&ex.status);
-    match cell.verdict {
-        Verdict::Allow if success => Outcome::Pass,
-        Verdict::Allow => fail(
-            format!("allow expected (2xx), got {}", ex.status_line()),
-            "allowed (2xx)",
-        ),
-        Verdict::Deny => {
-            let denied = &suite.policy.deny_status;
-            let expected = format!("refused ({})", one_of(denied));
-            if success {
-                return fail(
-                    format!(
-                        "deny expected ({}), got {}: the request was accepted",
-                        one_of(denied),
-                        ex.status_line()
-                    ),
-                    &expected,
-                );
-            }
-            if !denied.contains(&ex.status) {
-                return fail(
-                    format!(
-                        "deny expected ({}), got {}",
-                        one_of(denied),
-                        ex.status_line()
-                    ),
-                    &expected,
-                );
-            }
-            match proof {
-                Some(Proof::Unproven(why)) if role.needs_proof() => Outcome::Error(Finding::new(
-                    format!("vacuous deny: role {} was never authenticated", role.name),
-                    format!(
-                        "{why}, so this refusal ({}) proves nothing: it may only mean the credential \
-                         itself is broken.\nrequest:  {request}\n--> {}",
-                        ex.status_line(),
-                        cell.location
-                    ),
-                )),
-                _ => Outcome::Pass,
-            }
-        }
+        )),
+        Judgement::Vacuous(message, why) => Outcome::Error(Finding::new(
+            message,
+            format!("{why}\nrequest:  {request}\n--> {}", cell.location),
+        )),
     }
 }
 
@@ -109,10 +135,7 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: Option<&Proof>) -> Outco
 pub async fn prove(ctx: &Context, suite: usize, role: RoleId) -> Proof {
     let r = ctx.suites[suite].suite.role(role);
     let Some(request) = &r.proof else {
-        return Proof::Unproven(format!(
-            "no allow for {} passed in this run and it has no `proof:` request",
-            r.name
-        ));
+        return Proof::missing(r);
     };
     match ctx.send(suite, role, request, &Vars::new()).await {
         Ok(ex) if (200..300).contains(&ex.status) => Proof::Proven,

@@ -1,6 +1,7 @@
-//! Executes a plan. Phase one runs allow cells, scenarios and role proofs concurrently;
-//! phase two runs deny cells, now that it is known which roles are proven. Results are
-//! redacted here, handed to the caller as they finish, and returned in plan order.
+//! Executes a plan. Phase one runs allow cells, scenarios without deny steps and role
+//! proofs concurrently; phase two runs the deferred checks (deny cells, scenarios with
+//! deny steps), now that it is known which roles are proven. Results are redacted here,
+//! handed to the caller as they finish, and returned in plan order.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,6 +36,8 @@ pub enum EngineError {
     Demo(String),
 }
 
+type Proofs = HashMap<(usize, RoleId), Proof>;
+
 /// Runs `checks`; `on_result` sees each (redacted) result as it finishes.
 pub async fn run(
     suites: Vec<Suite>,
@@ -68,57 +71,40 @@ pub async fn run(
         results[i] = Some(r);
     };
 
-    // Phase one: everything but deny cells, plus the proofs those deny cells may need.
-    let mut proofs: HashMap<(usize, RoleId), Proof> = HashMap::new();
-    let first: Vec<usize> = (0..checks.len())
-        .filter(|i| !checks[*i].is_deny())
-        .collect();
-    let needed_proofs = roles_needing_proof(ctx, checks);
-    {
-        let check_jobs = first.iter().map(|&i| Job::Check(i));
-        let proof_jobs = needed_proofs.iter().map(|&(s, r)| Job::Proof(s, r));
-        let mut stream = futures::stream::iter(check_jobs.chain(proof_jobs))
-            .map(|job| run_job(ctx, checks, job, None))
-            .buffer_unordered(jobs);
-        while let Some(done) = stream.next().await {
-            match done {
-                Done::Check(i, r) => {
-                    if let (
-                        CheckKind::Access {
-                            role,
-                            verdict: Verdict::Allow,
-                            ..
-                        },
-                        Outcome::Pass,
-                    ) = (&checks[i].kind, &r.outcome)
-                    {
-                        proofs.insert((checks[i].suite, *role), Proof::Proven);
-                    }
-                    emit(i, r);
+    let mut proofs = Proofs::new();
+    let nothing_proven = Proofs::new();
+    let first = (0..checks.len())
+        .filter(|i| !checks[*i].deferred)
+        .map(Job::Check);
+    let proof_jobs = roles_needing_proof(ctx, checks)
+        .into_iter()
+        .map(|(s, r)| Job::Proof(s, r));
+    let mut stream = futures::stream::iter(first.chain(proof_jobs))
+        .map(|job| run_job(ctx, checks, job, &nothing_proven))
+        .buffer_unordered(jobs);
+    while let Some(done) = stream.next().await {
+        match done {
+            Done::Check(i, r, proven) => {
+                for role in proven {
+                    proofs.insert((checks[i].suite, role), Proof::Proven);
                 }
-                Done::Proof(s, role, p) => {
-                    proofs.entry((s, role)).or_insert(p);
-                }
+                emit(i, r);
+            }
+            Done::Proof(s, role, p) => {
+                proofs.entry((s, role)).or_insert(p);
             }
         }
     }
+    drop(stream);
 
-    // Phase two: deny cells, judged with what phase one proved.
-    let second: Vec<usize> = (0..checks.len()).filter(|i| checks[*i].is_deny()).collect();
+    let second = (0..checks.len())
+        .filter(|i| checks[*i].deferred)
+        .map(Job::Check);
     let mut stream = futures::stream::iter(second)
-        .map(|i| {
-            let proof = match &checks[i].kind {
-                CheckKind::Access { role, .. } => Some(proofs.get(&(checks[i].suite, *role)).cloned().unwrap_or_else(|| {
-                    let name = &ctx.suites[checks[i].suite].suite.role(*role).name;
-                    Proof::Unproven(format!("no allow for {name} passed in this run and it has no `proof:` request"))
-                })),
-                CheckKind::Scenario { .. } => None,
-            };
-            async move { run_job(ctx, checks, Job::Check(i), proof.as_ref()).await }
-        })
+        .map(|job| run_job(ctx, checks, job, &proofs))
         .buffer_unordered(jobs);
     while let Some(done) = stream.next().await {
-        if let Done::Check(i, r) = done {
+        if let Done::Check(i, r, _) = done {
             emit(i, r);
         }
     }
@@ -133,11 +119,12 @@ enum Job {
 }
 
 enum Done {
-    Check(usize, CheckResult),
+    /// The result, and the roles the check proved (its passing allows).
+    Check(usize, CheckResult, Vec<RoleId>),
     Proof(usize, RoleId, Proof),
 }
 
-async fn run_job(ctx: &Context, checks: &[Check], job: Job, proof: Option<&Proof>) -> Done {
+async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> Done {
     let i = match job {
         Job::Proof(s, r) => return Done::Proof(s, r, access::prove(ctx, s, r).await),
         Job::Check(i) => i,
@@ -145,7 +132,7 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proof: Option<&Proof
     let check = &checks[i];
     let started = Instant::now();
     let suite = &ctx.suites[check.suite].suite;
-    let outcome = match &check.kind {
+    let (outcome, proven) = match &check.kind {
         CheckKind::Access {
             entry,
             role,
@@ -159,36 +146,49 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proof: Option<&Proof
                 verdict: *verdict,
                 location,
             };
-            access::run(ctx, &cell, proof).await
+            let proof = proofs
+                .get(&(check.suite, *role))
+                .cloned()
+                .unwrap_or_else(|| Proof::missing(suite.role(*role)));
+            let outcome = access::run(ctx, &cell, &proof).await;
+            let proven = match (verdict, &outcome) {
+                (Verdict::Allow, Outcome::Pass) => vec![*role],
+                _ => Vec::new(),
+            };
+            (outcome, proven)
         }
         CheckKind::Scenario { index } => {
-            scenario::run(ctx, check.suite, &suite.scenarios[*index]).await
+            scenario::run(ctx, check.suite, &suite.scenarios[*index], proofs).await
         }
     };
-    Done::Check(
-        i,
-        CheckResult {
-            id: check.id.clone(),
-            suite: suite.name.as_str().into(),
-            file: suite.file.clone(),
-            name: check.name.clone(),
-            outcome,
-            duration: started.elapsed(),
-        },
-    )
+    let result = CheckResult {
+        id: check.id.clone(),
+        suite: suite.name.as_str().into(),
+        file: suite.file.clone(),
+        name: check.name.clone(),
+        outcome,
+        duration: started.elapsed(),
+    };
+    Done::Check(i, result, proven)
 }
 
-/// Roles with a `proof:` request that have deny cells in this plan.
+/// Roles with a `proof:` request that have deny cells or deny steps in this plan.
 fn roles_needing_proof(ctx: &Context, checks: &[Check]) -> Vec<(usize, RoleId)> {
     let mut out: Vec<(usize, RoleId)> = checks
         .iter()
-        .filter_map(|c| match c.kind {
+        .flat_map(|c| match &c.kind {
             CheckKind::Access {
                 role,
                 verdict: Verdict::Deny,
                 ..
-            } => Some((c.suite, role)),
-            _ => None,
+            } => vec![(c.suite, *role)],
+            CheckKind::Scenario { index } => ctx.suites[c.suite].suite.scenarios[*index]
+                .steps
+                .iter()
+                .filter(|s| s.expect.access == Some(Verdict::Deny))
+                .map(|s| (c.suite, s.role))
+                .collect(),
+            CheckKind::Access { .. } => Vec::new(),
         })
         .filter(|(s, r)| ctx.suites[*s].suite.role(*r).proof.is_some())
         .collect();

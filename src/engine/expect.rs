@@ -113,6 +113,7 @@ mod tests {
     #[test]
     fn reports_each_mismatch() {
         let expect = Expectation {
+            access: None,
             status: Some(vec![200]),
             json: vec![JsonAssertion {
                 path_text: "$.item".into(),

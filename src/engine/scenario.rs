@@ -1,46 +1,83 @@
 //! Scenarios: steps run in order, each as its role, with captures feeding later steps.
-//! The first step that does not meet its expectations fails the scenario.
+//! The first step that does not meet its expectations fails the scenario. A step may
+//! carry access semantics (allow/deny), judged exactly as an access-matrix cell.
 
+use std::collections::HashMap;
+
+use super::access::{Judgement, Proof, judge};
 use super::context::Context;
 use super::expect::mismatches;
 use super::template::Vars;
-use crate::model::Scenario;
+use crate::model::{RoleId, Scenario, Step, Verdict};
 use crate::results::{Finding, Outcome};
 
-pub async fn run(ctx: &Context, si: usize, scenario: &Scenario) -> Outcome {
+/// The outcome, and the roles whose allow steps passed (they are proven from now on).
+pub async fn run(
+    ctx: &Context,
+    si: usize,
+    scenario: &Scenario,
+    proofs: &HashMap<(usize, RoleId), Proof>,
+) -> (Outcome, Vec<RoleId>) {
     let suite = &ctx.suites[si].suite;
     let mut vars = Vars::new();
+    let mut proven: Vec<RoleId> = Vec::new();
     let total = scenario.steps.len();
     for (i, step) in scenario.steps.iter().enumerate() {
-        let role = &suite.role(step.role).name;
+        let role = suite.role(step.role);
         let which = if total > 1 {
             format!(
-                "step {} of {total} ({} as {role})",
+                "step {} of {total} ({} as {})",
                 i + 1,
-                step.request.line()
+                step.request.line(),
+                role.name
             )
         } else {
-            format!("{} as {role}", step.request.line())
+            format!("{} as {}", step.request.line(), role.name)
         };
         let ex = match ctx.send(si, step.role, &step.request, &vars).await {
             Ok(ex) => ex,
             Err(e) => {
-                return Outcome::Error(Finding::new(
+                let finding = Finding::new(
                     format!("{which}: the request could not be made: {e}"),
                     format!("--> {}", step.request.location),
-                ));
+                );
+                return (Outcome::Error(finding), proven);
             }
         };
         let shown = ctx.redactor.redact(&ex.body);
-        let mut problems = mismatches(&step.expect, &ex, &shown);
+        let request = format!("{} (as {})", ex.request_line, role.name);
+        let mut problems = Vec::new();
+        if let Some(verdict) = step.expect.access {
+            let proof = if proven.contains(&step.role) {
+                Proof::Proven
+            } else {
+                proofs
+                    .get(&(si, step.role))
+                    .cloned()
+                    .unwrap_or_else(|| Proof::missing(role))
+            };
+            match judge(verdict, &ex, &suite.policy, role, &proof) {
+                Judgement::Pass if verdict == Verdict::Allow => proven.push(step.role),
+                Judgement::Pass => {}
+                Judgement::Fail(message, _) => problems.push(message),
+                Judgement::Vacuous(message, why) => {
+                    let detail =
+                        format!("{why}\nrequest:  {request}\n--> {}", step.request.location);
+                    return (
+                        Outcome::Error(Finding::new(format!("{which}: {message}"), detail)),
+                        proven,
+                    );
+                }
+            }
+        }
+        problems.extend(mismatches(&step.expect, &ex, &shown));
         if problems.is_empty() {
             capture(step, &ex.body, &mut vars, &mut problems);
         }
         if !problems.is_empty() {
             let message = format!("{which}: {}", problems[0]);
             let detail = format!(
-                "request:  {} (as {role})\n{}\ngot:      {}\nbody:     {}\n--> {}",
-                ex.request_line,
+                "request:  {request}\n{}\ngot:      {}\nbody:     {}\n--> {}",
                 problems
                     .iter()
                     .map(|p| format!("  - {p}"))
@@ -50,13 +87,13 @@ pub async fn run(ctx: &Context, si: usize, scenario: &Scenario) -> Outcome {
                 ex.body_excerpt(&shown),
                 step.request.location,
             );
-            return Outcome::Fail(Finding::new(message, detail));
+            return (Outcome::Fail(Finding::new(message, detail)), proven);
         }
     }
-    Outcome::Pass
+    (Outcome::Pass, proven)
 }
 
-fn capture(step: &crate::model::Step, body: &str, vars: &mut Vars, problems: &mut Vec<String>) {
+fn capture(step: &Step, body: &str, vars: &mut Vars, problems: &mut Vec<String>) {
     if step.captures.is_empty() {
         return;
     }

@@ -16,7 +16,7 @@ pub enum LoadError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no suite files (*.yaml, *.yml) found in {}", .0.display())]
+    #[error("no suite files (*.yaml, *.yml, *.feature) found in {}", .0.display())]
     NoSuites(PathBuf),
     #[error("{} problem(s) found in the suites", .0.len())]
     Invalid(Vec<SuiteDiagnostic>),

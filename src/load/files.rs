@@ -1,5 +1,5 @@
-//! Finds suite files: explicit files as given, directories searched for `*.yaml`/`*.yml`
-//! in a stable (sorted) order.
+//! Finds suite files: explicit files as given, directories searched for `*.yaml`, `*.yml`
+//! and `*.feature` in a stable (sorted) order.
 
 use std::path::{Path, PathBuf};
 
@@ -47,9 +47,15 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// YAML suites and Gherkin features; `authspec.yaml` is configuration, not a suite.
 fn is_suite(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
+    let is_config = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| super::CONFIG_NAMES.contains(&n));
+    !is_config
+        && matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "feature")
+        )
 }

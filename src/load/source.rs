@@ -35,7 +35,12 @@ impl SourceFile {
     }
 
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(&self.name, self.text.clone()).with_language("yaml")
+        let language = if self.name.ends_with(".feature") {
+            "gherkin"
+        } else {
+            "yaml"
+        };
+        NamedSource::new(&self.name, self.text.clone()).with_language(language)
     }
 
     pub fn location(&self, line: u64, column: u64) -> Location {

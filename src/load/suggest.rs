@@ -13,6 +13,16 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The help for an unknown role: the closest name, then every known one.
+pub fn unknown_role_help(name: &str, known: &[String]) -> String {
+    let mut help = match did_you_mean(name, known.iter().map(String::as_str)) {
+        Some(best) => format!("did you mean `{best}`? "),
+        None => String::new(),
+    };
+    help.push_str(&format!("roles: {}", known.join(", ")));
+    help
+}
+
 #[cfg(test)]
 mod tests {
     use super::did_you_mean;

@@ -8,6 +8,7 @@ pub struct AccessEntry {
     pub request: Request,
     pub allow: Vec<(RoleId, Location)>,
     pub deny: Vec<(RoleId, Location)>,
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,8 +2,13 @@
 
 use serde_json_path::JsonPath;
 
+use super::Verdict;
+
 #[derive(Clone, Debug, Default)]
 pub struct Expectation {
+    /// Access-matrix semantics for one step: allow = any 2xx; deny = a policy refusal
+    /// status, and only for a proven role.
+    pub access: Option<Verdict>,
     /// Any of these status codes; `None` accepts any status.
     pub status: Option<Vec<u16>>,
     pub json: Vec<JsonAssertion>,

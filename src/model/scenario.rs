@@ -9,6 +9,16 @@ pub struct Scenario {
     pub name: String,
     pub steps: Vec<Step>,
     pub location: Location,
+    pub tags: Vec<String>,
+}
+
+impl Scenario {
+    /// Whether a step expects a refusal: such a scenario is judged after role proofs.
+    pub fn has_deny(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.expect.access == Some(super::Verdict::Deny))
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -14,6 +14,8 @@ pub struct Suite {
     pub policy: Policy,
     pub access: Vec<AccessEntry>,
     pub scenarios: Vec<Scenario>,
+    /// Tags of the whole suite (a feature's tags), without `@`.
+    pub tags: Vec<String>,
 }
 
 impl Suite {

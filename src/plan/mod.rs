@@ -1,5 +1,10 @@
-//! Plan: expands suites into concrete checks, each with a stable id and a readable name.
-//! Matrices expand here; probe families will too.
+//! Plan: expands suites into concrete checks, each with a stable id, a readable name and
+//! its tags, and keeps those the user selected. Matrices expand here; probe families will
+//! too.
+
+mod tags;
+
+pub use tags::{TagExpr, TagExprError};
 
 use crate::model::{Location, RoleId, Suite, Verdict};
 
@@ -11,6 +16,10 @@ pub struct Check {
     pub name: String,
     pub suite: usize,
     pub kind: CheckKind,
+    /// The suite's tags and the entry's own, without `@`.
+    pub tags: Vec<String>,
+    /// Judged after the role proofs: deny cells, and scenarios with a deny step.
+    pub deferred: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -26,23 +35,28 @@ pub enum CheckKind {
     },
 }
 
-impl Check {
-    pub fn is_deny(&self) -> bool {
-        matches!(
-            self.kind,
-            CheckKind::Access {
-                verdict: Verdict::Deny,
-                ..
-            }
-        )
+/// What the user asked to run.
+#[derive(Default)]
+pub struct Selection<'a> {
+    /// Checks whose name contains this text.
+    pub filter: Option<&'a str>,
+    /// Checks whose tags satisfy this expression.
+    pub tags: Option<&'a TagExpr>,
+}
+
+impl Selection<'_> {
+    fn keeps(&self, check: &Check) -> bool {
+        self.filter.is_none_or(|f| check.name.contains(f))
+            && self.tags.is_none_or(|t| t.matches(&check.tags))
     }
 }
 
-/// Every check of every suite, in suite order, keeping those whose name contains
-/// `filter`.
-pub fn plan(suites: &[Suite], filter: Option<&str>) -> Vec<Check> {
+/// Every selected check of every suite, in suite order.
+pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
     let mut checks = Vec::new();
     for (si, suite) in suites.iter().enumerate() {
+        let tags_with =
+            |own: &[String]| -> Vec<String> { suite.tags.iter().chain(own).cloned().collect() };
         for (ei, entry) in suite.access.iter().enumerate() {
             let cells = entry
                 .allow
@@ -69,6 +83,8 @@ pub fn plan(suites: &[Suite], filter: Option<&str>) -> Vec<Check> {
                         verdict,
                         location: location.clone(),
                     },
+                    tags: tags_with(&entry.tags),
+                    deferred: verdict == Verdict::Deny,
                 });
             }
         }
@@ -78,11 +94,11 @@ pub fn plan(suites: &[Suite], filter: Option<&str>) -> Vec<Check> {
                 name: scenario.name.clone(),
                 suite: si,
                 kind: CheckKind::Scenario { index: i },
+                tags: tags_with(&scenario.tags),
+                deferred: scenario.has_deny(),
             });
         }
     }
-    if let Some(f) = filter {
-        checks.retain(|c| c.name.contains(f));
-    }
+    checks.retain(|c| selection.keeps(c));
     checks
 }

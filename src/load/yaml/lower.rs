@@ -1,45 +1,45 @@
-//! Lowers a raw suite into the model: resolves references, checks role names, literal
-//! credentials and shapes, and collects every problem of the file before giving up.
+//! Lowers a raw suite (or an `authspec.yaml`) into the model: the target, roles and
+//! policy (its own, or inherited from the config), the access matrix and the scenarios,
+//! collecting every problem of the file before giving up.
 
-use super::super::reference::{Reference, ReferenceError, parse_whole};
-use super::super::suggest::did_you_mean;
+use super::super::config::Config;
 use super::super::{LoadContext, SourceFile, SuiteDiagnostic};
-use super::raw::{RawAccess, RawRole, RawScenario, RawSuite, RawTarget, S};
-use crate::model::{
-    AccessEntry, Credential, KeyPlacement, Location, Policy, Role, RoleId, Scenario, Secret, Step,
-    Suite, Target,
-};
+use super::lowerer::Lowerer;
+use super::raw::{RawAccess, RawConfig, RawScenario, RawSuite, S};
+use crate::model::{AccessEntry, Location, RoleId, Scenario, Step, Suite, Target};
 use crate::redact::Redactor;
-
-pub(super) struct Lowerer<'a> {
-    pub source: SourceFile,
-    pub ctx: &'a LoadContext,
-    redactor: &'a Redactor,
-    pub errors: Vec<SuiteDiagnostic>,
-    role_names: Vec<String>,
-}
 
 pub fn lower(
     raw: RawSuite,
     source: &SourceFile,
     ctx: &LoadContext,
     redactor: &Redactor,
+    config: Option<&Config>,
 ) -> Result<Suite, Vec<SuiteDiagnostic>> {
-    let mut cx = Lowerer {
-        source: mask_literal_credentials(source, &raw),
-        ctx,
-        redactor,
-        errors: Vec::new(),
-        role_names: raw.roles.0.iter().map(|(k, _)| k.value.clone()).collect(),
+    let mut cx = Lowerer::new(source, raw.roles.as_ref(), ctx, redactor);
+    let at = raw.suite.referenced;
+    let target = match (&raw.target, config.and_then(|c| c.target.clone())) {
+        (Some(t), _) => cx.target(t),
+        (None, Some(inherited)) => Some(inherited),
+        (None, None) => {
+            cx.error(&at, "this suite has no `target:`").help(
+                "add `target: demo` or `target: { base_url: … }`, or put it in an authspec.yaml beside the suite",
+            );
+            None
+        }
     };
-    let target = cx.target(&raw.target);
-    let roles: Vec<Role> = raw
-        .roles
-        .0
-        .iter()
-        .filter_map(|(name, role)| cx.role(name, role, target == Some(Target::Demo)))
-        .collect();
-    let policy = cx.policy(&raw);
+    let roles = match (&raw.roles, config) {
+        (Some(r), _) => cx.roles(r, target == Some(Target::Demo)),
+        (None, Some(c)) => {
+            cx.role_names = c.roles.iter().map(|r| r.name.clone()).collect();
+            c.roles.clone()
+        }
+        (None, None) => Vec::new(),
+    };
+    let policy = cx
+        .policy(raw.policy.as_ref(), &at)
+        .or_else(|| config.and_then(|c| c.policy.clone()))
+        .unwrap_or_default();
     let access: Vec<AccessEntry> = raw.access.iter().filter_map(|a| cx.access(a)).collect();
     let scenarios: Vec<Scenario> = raw
         .scenarios
@@ -47,8 +47,7 @@ pub fn lower(
         .filter_map(|s| cx.scenario(s))
         .collect();
     if access.is_empty() && scenarios.is_empty() && cx.errors.is_empty() {
-        let loc = &raw.suite.referenced;
-        cx.error(loc, "this suite has no checks")
+        cx.error(&at, "this suite has no checks")
             .help("add an `access:` matrix or `scenarios:`");
     }
     match (cx.errors.is_empty(), target) {
@@ -60,231 +59,41 @@ pub fn lower(
             policy,
             access,
             scenarios,
+            tags: tags(&raw.tags),
         }),
         _ => Err(cx.errors),
     }
 }
 
-/// Diagnostics show source lines; a literal credential in them must not reach the
-/// terminal or a CI log, so it is masked in the copy of the text they render.
-fn mask_literal_credentials(source: &SourceFile, raw: &RawSuite) -> SourceFile {
-    let mut text = source.text.to_string();
-    let mut masked = false;
-    for (_, role) in &raw.roles.0 {
-        let fields = [
-            role.bearer.as_ref(),
-            role.api_key.as_ref().map(|k| &k.value),
-        ];
-        for field in fields.into_iter().flatten() {
-            if parse_whole(&field.value).is_none() {
-                let span = source.span(field.referenced.line(), field.referenced.column());
-                let range = span.offset()..span.offset() + span.len();
-                let stars: String = text[range.clone()].chars().map(|_| '*').collect();
-                text.replace_range(range, &stars);
-                masked = true;
-            }
-        }
+pub fn lower_config(
+    raw: RawConfig,
+    source: &SourceFile,
+    ctx: &LoadContext,
+    redactor: &Redactor,
+) -> Result<Config, Vec<SuiteDiagnostic>> {
+    let mut cx = Lowerer::new(source, Some(&raw.roles), ctx, redactor);
+    let target = raw.target.as_ref().and_then(|t| cx.target(t));
+    let roles = cx.roles(&raw.roles, target == Some(Target::Demo));
+    let policy = cx.policy(raw.policy.as_ref(), &serde_saphyr::Location::UNKNOWN);
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
     }
-    if !masked {
-        return source.clone();
-    }
-    SourceFile {
-        text: text.into(),
-        ..source.clone()
-    }
+    Ok(Config {
+        file: source.name.clone(),
+        target,
+        roles,
+        policy,
+    })
+}
+
+/// Tags as written, `@` optional.
+fn tags(raw: &[String]) -> Vec<String> {
+    raw.iter()
+        .map(|t| t.trim_start_matches('@').to_string())
+        .collect()
 }
 
 impl Lowerer<'_> {
-    pub fn error(
-        &mut self,
-        loc: &serde_saphyr::Location,
-        message: impl Into<String>,
-    ) -> &mut SuiteDiagnostic {
-        self.errors
-            .push(SuiteDiagnostic::at(&self.source, loc, message));
-        let last = self.errors.len() - 1;
-        &mut self.errors[last]
-    }
-
-    pub fn push(&mut self, diag: SuiteDiagnostic) {
-        self.errors.push(diag);
-    }
-
-    pub fn location(&self, loc: &serde_saphyr::Location) -> Location {
-        self.source.location(loc.line(), loc.column())
-    }
-
-    fn target(&mut self, raw: &S<RawTarget>) -> Option<Target> {
-        match &raw.value {
-            RawTarget::Named(name) if name == "demo" => Some(Target::Demo),
-            RawTarget::Named(name) => {
-                let msg = format!("unknown target `{name}`");
-                self.error(&raw.referenced, msg)
-                    .help("use `target: demo` for the built-in demo API, or `target: { base_url: https://… }`");
-                None
-            }
-            RawTarget::Url(map) => {
-                let url = &map.base_url;
-                let resolved = match self.ctx.interpolate(&url.value, &self.source.dir) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.reference_error(&url.referenced, "target.base_url", e);
-                        return None;
-                    }
-                };
-                match reqwest::Url::parse(&resolved) {
-                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
-                        Some(Target::Url(resolved.trim_end_matches('/').to_string()))
-                    }
-                    _ => {
-                        let msg = format!("`target.base_url` is not an http(s) URL: `{resolved}`");
-                        self.error(&url.referenced, msg)
-                            .help("write a full URL such as https://api.example.test");
-                        None
-                    }
-                }
-            }
-        }
-    }
-
-    fn role(&mut self, name: &S<String>, raw: &RawRole, demo: bool) -> Option<Role> {
-        let n = &name.value;
-        let credential = match (&raw.bearer, &raw.api_key) {
-            (Some(_), Some(_)) => {
-                self.error(
-                    &name.referenced,
-                    format!("role `{n}` has both `bearer` and `api_key`"),
-                )
-                .help("give each role one credential; define a second role for the other");
-                return None;
-            }
-            (Some(b), None) => Credential::Bearer(self.secret(b, format!("{n}.bearer"), demo)?),
-            (None, Some(key)) => {
-                let placement = match (&key.header, &key.query) {
-                    (Some(h), None) => KeyPlacement::Header(h.value.clone()),
-                    (None, Some(q)) => KeyPlacement::Query(q.value.clone()),
-                    _ => {
-                        self.error(
-                            &key.value.referenced,
-                            format!(
-                                "role `{n}`: `api_key` needs exactly one of `header` or `query`"
-                            ),
-                        )
-                        .help("e.g. `api_key: { header: X-Api-Key, value: ${env:PARTNER_KEY} }`");
-                        return None;
-                    }
-                };
-                let value = self.secret(&key.value, format!("{n}.api_key"), demo)?;
-                Credential::ApiKey { placement, value }
-            }
-            (None, None) => Credential::None,
-        };
-        let proof = match &raw.proof {
-            Some(line) => Some(self.request_line_only(line)?),
-            None => None,
-        };
-        Some(Role {
-            name: n.clone(),
-            credential,
-            proof,
-        })
-    }
-
-    /// A credential field: exactly one reference, resolved and registered for redaction.
-    fn secret(&mut self, field: &S<String>, label: String, demo: bool) -> Option<Secret> {
-        let loc = &field.referenced;
-        let reference = match parse_whole(&field.value) {
-            None => {
-                self.error(loc, format!("literal credential in `roles.{label}`"))
-                    .label("credentials are never written into a suite")
-                    .help(
-                        "pass it by reference: `${env:NAME}` (and export NAME), or `${file:PATH}`",
-                    );
-                return None;
-            }
-            Some(Err(e)) => {
-                self.reference_error(loc, &format!("roles.{label}"), e);
-                return None;
-            }
-            Some(Ok(r)) => r,
-        };
-        if matches!(reference, Reference::Demo(_)) && !demo {
-            self.error(
-                loc,
-                format!("`${{demo:…}}` in `roles.{label}` needs `target: demo`"),
-            )
-            .help("use `${env:NAME}` or `${file:PATH}` for a real target");
-            return None;
-        }
-        match self.ctx.resolve(&reference, &self.source.dir) {
-            Ok(value) if value.is_empty() => {
-                self.error(loc, format!("`roles.{label}` resolves to an empty value"));
-                None
-            }
-            Ok(value) => {
-                self.redactor.add(&label, &value);
-                Some(Secret::new(label, value))
-            }
-            Err(e) => {
-                self.reference_error(loc, &format!("roles.{label}"), e);
-                None
-            }
-        }
-    }
-
-    fn reference_error(&mut self, loc: &serde_saphyr::Location, field: &str, e: ReferenceError) {
-        let help = match &e {
-            ReferenceError::MissingEnv(name) => format!("export {name}=… before running (it fills `{field}`)"),
-            ReferenceError::UnknownKind(_) | ReferenceError::Empty(_) => {
-                "references are `${env:NAME}` or `${file:PATH}` (and `${demo:NAME}` with `target: demo`)".into()
-            }
-            ReferenceError::File { .. } => "a `${file:PATH}` path is relative to the suite file".into(),
-            ReferenceError::UnknownDemo(_) => {
-                let names: Vec<&str> = self.ctx.demo.iter().map(|(k, _)| *k).collect();
-                format!("the demo's credentials are: {}", names.join(", "))
-            }
-        };
-        self.error(loc, format!("{e} (needed by `{field}`)"))
-            .help(help);
-    }
-
-    fn policy(&mut self, raw: &RawSuite) -> Policy {
-        let mut policy = Policy::default();
-        if let Some(statuses) = raw.policy.as_ref().and_then(|p| p.deny_status.as_ref()) {
-            for s in statuses {
-                if !(400..=599).contains(&s.value) {
-                    self.error(
-                        &s.referenced,
-                        format!("`{}` is not a refusal status", s.value),
-                    )
-                    .help("deny statuses are 4xx or 5xx codes such as 401, 403, 404");
-                }
-            }
-            if statuses.is_empty() {
-                let loc = &raw.suite.referenced;
-                self.error(loc, "`policy.deny_status` is empty");
-            }
-            policy.deny_status = statuses.iter().map(|s| s.value).collect();
-        }
-        policy
-    }
-
-    pub fn role_id(&mut self, name: &S<String>) -> Option<RoleId> {
-        if let Some(i) = self.role_names.iter().position(|r| *r == name.value) {
-            return Some(RoleId(i));
-        }
-        let known = self.role_names.clone();
-        let mut help = match did_you_mean(&name.value, known.iter().map(String::as_str)) {
-            Some(best) => format!("did you mean `{best}`? "),
-            None => String::new(),
-        };
-        help.push_str(&format!("roles of this suite: {}", known.join(", ")));
-        self.error(&name.referenced, format!("unknown role `{}`", name.value))
-            .label("not defined under `roles:`")
-            .help(help);
-        None
-    }
-
     fn access(&mut self, raw: &RawAccess) -> Option<AccessEntry> {
         let request = self.request(&raw.parts(&raw.request), &[]);
         let mut cells = |list: &[S<String>]| -> Vec<(RoleId, Location)> {
@@ -304,14 +113,19 @@ impl Lowerer<'_> {
                     "role `{}` is both allowed and denied",
                     self.role_names[id.0]
                 );
-                let d = SuiteDiagnostic::new(&self.source, loc.line, loc.column, msg);
-                self.push(d);
+                self.errors.push(SuiteDiagnostic::new(
+                    &self.source,
+                    loc.line,
+                    loc.column,
+                    msg,
+                ));
             }
         }
         Some(AccessEntry {
             request: request?,
             allow,
             deny,
+            tags: tags(&raw.tags),
         })
     }
 
@@ -335,9 +149,10 @@ impl Lowerer<'_> {
                 let out: Vec<Option<Step>> = steps
                     .iter()
                     .map(|s| {
+                        let parts = s.parts(&s.request);
                         self.step(
                             &s.as_role,
-                            &s.parts(&s.request),
+                            &parts,
                             s.expect.as_ref(),
                             s.capture.as_ref(),
                             &mut captured,
@@ -355,9 +170,10 @@ impl Lowerer<'_> {
                         .help("name the role that sends the request");
                     return None;
                 };
+                let parts = raw.parts(request);
                 vec![self.step(
                     role,
-                    &raw.parts(request),
+                    &parts,
                     raw.expect.as_ref(),
                     raw.capture.as_ref(),
                     &mut Vec::new(),
@@ -372,6 +188,7 @@ impl Lowerer<'_> {
             name: raw.name.value.clone(),
             steps,
             location: self.location(loc),
+            tags: tags(&raw.tags),
         })
     }
 }

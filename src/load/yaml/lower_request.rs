@@ -3,14 +3,13 @@
 
 use serde_json_path::JsonPath;
 
-use super::lower::Lowerer;
+use super::super::request_line;
+use super::lowerer::Lowerer;
 use super::raw::{RawExpect, RawRequestParts, S, SpannedMap};
 use crate::engine::template::variables;
-use crate::model::{Body, Capture, Expectation, HeaderExpectation, JsonAssertion, Request, Step};
-
-const METHODS: [&str; 9] = [
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
-];
+use crate::model::{
+    Body, Capture, Expectation, HeaderExpectation, JsonAssertion, Request, Step, Verdict,
+};
 
 impl Lowerer<'_> {
     /// `GET /orders` alone, as in a role's `proof:`.
@@ -27,34 +26,13 @@ impl Lowerer<'_> {
     }
 
     fn request_line(&mut self, line: &S<String>) -> Option<(String, String)> {
-        let mut words = line.value.split_whitespace();
-        let (Some(method), Some(path), None) = (words.next(), words.next(), words.next()) else {
-            self.error(
-                &line.referenced,
-                format!("`{}` is not a request line", line.value),
-            )
-            .help("write it as `METHOD /path`, e.g. `GET /orders`");
-            return None;
-        };
-        if !METHODS.contains(&method) {
-            let help =
-                match super::super::suggest::did_you_mean(&method.to_ascii_uppercase(), METHODS) {
-                    Some(m) => format!("did you mean `{m}`?"),
-                    None => format!("methods: {}", METHODS.join(", ")),
-                };
-            self.error(&line.referenced, format!("unknown HTTP method `{method}`"))
-                .help(help);
-            return None;
+        match request_line::parse(&line.value) {
+            Ok(parsed) => Some(parsed),
+            Err(bad) => {
+                self.error(&line.referenced, bad.message).help(bad.help);
+                None
+            }
         }
-        if !path.starts_with('/') {
-            self.error(
-                &line.referenced,
-                format!("the path `{path}` must start with `/`"),
-            )
-            .help("paths are relative to `target.base_url`");
-            return None;
-        }
-        Some((method.to_string(), path.to_string()))
     }
 
     /// A full request. `captured` are the variables earlier steps define.
@@ -192,6 +170,20 @@ impl Lowerer<'_> {
             return Expectation::default();
         };
         let mut out = Expectation::default();
+        if let Some(access) = &raw.access {
+            out.access = match access.value.as_str() {
+                "allow" | "allowed" => Some(Verdict::Allow),
+                "deny" | "denied" => Some(Verdict::Deny),
+                other => {
+                    self.error(
+                        &access.referenced,
+                        format!("`access: {other}` is neither allow nor deny"),
+                    )
+                    .help("`access: allow` (any 2xx) or `access: deny` (a policy refusal status)");
+                    None
+                }
+            };
+        }
         if let Some(status) = &raw.status {
             if status.value.0.iter().any(|s| !(100..=599).contains(s)) || status.value.0.is_empty()
             {

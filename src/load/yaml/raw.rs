@@ -14,15 +14,30 @@ pub type S<T> = Spanned<T>;
 #[serde(deny_unknown_fields)]
 pub struct RawSuite {
     pub suite: S<String>,
-    pub target: S<RawTarget>,
-    #[serde(default)]
-    pub roles: SpannedMap<RawRole>,
+    /// Optional when an `authspec.yaml` config provides it.
+    pub target: Option<S<RawTarget>>,
+    /// Optional when an `authspec.yaml` config provides them.
+    pub roles: Option<SpannedMap<RawRole>>,
     #[serde(default)]
     pub policy: Option<RawPolicy>,
+    #[serde(default)]
+    pub tags: Vec<String>,
     #[serde(default)]
     pub access: Vec<RawAccess>,
     #[serde(default)]
     pub scenarios: Vec<RawScenario>,
+}
+
+/// `authspec.yaml`: the target, roles and policy that features and YAML suites of its
+/// directory tree share.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub target: Option<S<RawTarget>>,
+    #[serde(default)]
+    pub roles: SpannedMap<RawRole>,
+    #[serde(default)]
+    pub policy: Option<RawPolicy>,
 }
 
 /// `target: demo`, or `target: { base_url: … }`.
@@ -96,6 +111,8 @@ pub struct RawAccess {
     pub allow: Vec<S<String>>,
     #[serde(default)]
     pub deny: Vec<S<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 request_parts!(RawAccess);
 
@@ -103,6 +120,8 @@ request_parts!(RawAccess);
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub name: S<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub steps: Option<Vec<RawStep>>,
     #[serde(rename = "as")]
     pub as_role: Option<S<String>>,
@@ -134,6 +153,8 @@ request_parts!(RawStep);
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
+    /// `allow` or `deny`: access-matrix semantics for this step.
+    pub access: Option<S<String>>,
     pub status: Option<S<OneOrMany<u16>>>,
     pub json: Option<SpannedMap<serde_json::Value>>,
     pub body_contains: Option<OneOrMany<String>>,

@@ -1,0 +1,90 @@
+//! The Gherkin front end: parses `.feature` files with the cucumber project's parser and
+//! compiles them into the same model the YAML loader produces. Targets and roles come
+//! from the `authspec.yaml` that applies (a feature defines no credentials).
+
+mod expand;
+mod lower;
+pub mod steps;
+
+use super::config::Config;
+use super::{SourceFile, SuiteDiagnostic};
+use crate::model::{Policy, Suite};
+
+pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<SuiteDiagnostic>> {
+    let feature = match gherkin::Feature::parse(&*source.text, gherkin::GherkinEnv::default()) {
+        Ok(f) => f,
+        Err(e) => return Err(vec![parse_error(source, &e)]),
+    };
+    let mut errors = Vec::new();
+    let Some(config) = config else {
+        let mut d = SuiteDiagnostic::new(
+            source,
+            feature.position.line as u64,
+            1,
+            "no authspec.yaml applies to this feature",
+        );
+        d.help("a feature defines no credentials: put `target:` and `roles:` in an authspec.yaml in its directory or a parent, or pass --config FILE");
+        return Err(vec![d]);
+    };
+    let Some(target) = config.target.clone() else {
+        let mut d = SuiteDiagnostic::new(
+            source,
+            feature.position.line as u64,
+            1,
+            format!("{} has no `target:`", config.file),
+        );
+        d.help("add `target: demo` or `target: { base_url: … }` to it");
+        return Err(vec![d]);
+    };
+    let mut roles = config.roles.clone();
+    let scenarios = expand::scenarios(&feature)
+        .into_iter()
+        .filter_map(|s| lower::scenario(source, &s, &mut roles, &mut errors))
+        .collect::<Vec<_>>();
+    if scenarios.is_empty() && errors.is_empty() {
+        let mut d = SuiteDiagnostic::new(
+            source,
+            feature.position.line as u64,
+            1,
+            "this feature has no scenarios",
+        );
+        d.help("add a `Scenario:` with `Given I am …`, `When I send …` and `Then …` steps");
+        errors.push(d);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Suite {
+        name: feature.name.trim().to_string(),
+        file: source.name.clone(),
+        target,
+        roles,
+        policy: config.policy.clone().unwrap_or_else(Policy::default),
+        access: Vec::new(),
+        scenarios,
+        tags: feature.tags.clone(),
+    })
+}
+
+/// The parser reports `Error at LINE:COL: {expected tokens}`; keep the position, explain
+/// the rule.
+fn parse_error(source: &SourceFile, e: &gherkin::ParseError) -> SuiteDiagnostic {
+    let text = e.to_string();
+    let position = text
+        .strip_prefix("Error at ")
+        .and_then(|r| r.split(':').next().zip(r.split(':').nth(1)))
+        .and_then(|(l, c)| Some((l.trim().parse::<u64>().ok()?, c.trim().parse::<u64>().ok()?)));
+    let (line, column) = position.unwrap_or((1, 1));
+    let mut d = SuiteDiagnostic::new(
+        source,
+        line.max(1),
+        column.max(1),
+        "this is not valid Gherkin",
+    );
+    d.help(
+        "each line is a keyword (Feature, Rule, Background, Scenario, Scenario Outline, Examples, \
+         Given, When, Then, And, But), a tag, a table row, a doc string, a comment, or a \
+         description right under Feature/Rule/Scenario",
+    );
+    d
+}

@@ -1,0 +1,178 @@
+//! Lowers the blocks a suite and an `authspec.yaml` share: the target, the roles with
+//! their credentials (references only, resolved and registered for redaction), and the
+//! policy.
+
+use super::super::reference::{Reference, ReferenceError, parse_whole};
+use super::lowerer::Lowerer;
+use super::raw::{RawPolicy, RawRole, RawTarget, S, SpannedMap};
+use crate::model::{Credential, KeyPlacement, Policy, Role, Secret, Target};
+
+impl Lowerer<'_> {
+    pub fn target(&mut self, raw: &S<RawTarget>) -> Option<Target> {
+        match &raw.value {
+            RawTarget::Named(name) if name == "demo" => Some(Target::Demo),
+            RawTarget::Named(name) => {
+                self.error(&raw.referenced, format!("unknown target `{name}`")).help(
+                    "use `target: demo` for the built-in demo API, or `target: { base_url: https://… }`",
+                );
+                None
+            }
+            RawTarget::Url(map) => {
+                let url = &map.base_url;
+                let resolved = match self.ctx.interpolate(&url.value, &self.source.dir) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.reference_error(&url.referenced, "target.base_url", e);
+                        return None;
+                    }
+                };
+                match reqwest::Url::parse(&resolved) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                        Some(Target::Url(resolved.trim_end_matches('/').to_string()))
+                    }
+                    _ => {
+                        let msg = format!("`target.base_url` is not an http(s) URL: `{resolved}`");
+                        self.error(&url.referenced, msg)
+                            .help("write a full URL such as https://api.example.test");
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every role of a `roles:` block; also sets the names later references resolve to.
+    pub fn roles(&mut self, raw: &SpannedMap<RawRole>, demo: bool) -> Vec<Role> {
+        self.role_names = raw.0.iter().map(|(k, _)| k.value.clone()).collect();
+        raw.0
+            .iter()
+            .filter_map(|(name, role)| self.role(name, role, demo))
+            .collect()
+    }
+
+    fn role(&mut self, name: &S<String>, raw: &RawRole, demo: bool) -> Option<Role> {
+        let n = &name.value;
+        let credential = match (&raw.bearer, &raw.api_key) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    &name.referenced,
+                    format!("role `{n}` has both `bearer` and `api_key`"),
+                )
+                .help("give each role one credential; define a second role for the other");
+                return None;
+            }
+            (Some(b), None) => Credential::Bearer(self.secret(b, format!("{n}.bearer"), demo)?),
+            (None, Some(key)) => {
+                let placement = match (&key.header, &key.query) {
+                    (Some(h), None) => KeyPlacement::Header(h.value.clone()),
+                    (None, Some(q)) => KeyPlacement::Query(q.value.clone()),
+                    _ => {
+                        let msg = format!(
+                            "role `{n}`: `api_key` needs exactly one of `header` or `query`"
+                        );
+                        self.error(&key.value.referenced, msg).help(
+                            "e.g. `api_key: { header: X-Api-Key, value: ${env:PARTNER_KEY} }`",
+                        );
+                        return None;
+                    }
+                };
+                let value = self.secret(&key.value, format!("{n}.api_key"), demo)?;
+                Credential::ApiKey { placement, value }
+            }
+            (None, None) => Credential::None,
+        };
+        let proof = match &raw.proof {
+            Some(line) => Some(self.request_line_only(line)?),
+            None => None,
+        };
+        Some(Role {
+            name: n.clone(),
+            credential,
+            proof,
+        })
+    }
+
+    /// A credential field: exactly one reference, resolved and registered for redaction.
+    fn secret(&mut self, field: &S<String>, label: String, demo: bool) -> Option<Secret> {
+        let loc = &field.referenced;
+        let reference = match parse_whole(&field.value) {
+            None => {
+                self.error(loc, format!("literal credential in `roles.{label}`"))
+                    .label("credentials are never written into a suite")
+                    .help(
+                        "pass it by reference: `${env:NAME}` (and export NAME), or `${file:PATH}`",
+                    );
+                return None;
+            }
+            Some(Err(e)) => {
+                self.reference_error(loc, &format!("roles.{label}"), e);
+                return None;
+            }
+            Some(Ok(r)) => r,
+        };
+        if matches!(reference, Reference::Demo(_)) && !demo {
+            self.error(
+                loc,
+                format!("`${{demo:…}}` in `roles.{label}` needs `target: demo`"),
+            )
+            .help("use `${env:NAME}` or `${file:PATH}` for a real target");
+            return None;
+        }
+        match self.ctx.resolve(&reference, &self.source.dir) {
+            Ok(value) if value.is_empty() => {
+                self.error(loc, format!("`roles.{label}` resolves to an empty value"));
+                None
+            }
+            Ok(value) => {
+                self.redactor.add(&label, &value);
+                Some(Secret::new(label, value))
+            }
+            Err(e) => {
+                self.reference_error(loc, &format!("roles.{label}"), e);
+                None
+            }
+        }
+    }
+
+    fn reference_error(&mut self, loc: &serde_saphyr::Location, field: &str, e: ReferenceError) {
+        let help = match &e {
+            ReferenceError::MissingEnv(name) => {
+                format!("export {name}=… before running (it fills `{field}`)")
+            }
+            ReferenceError::UnknownKind(_) | ReferenceError::Empty(_) => {
+                "references are `${env:NAME}` or `${file:PATH}` (and `${demo:NAME}` with `target: demo`)".into()
+            }
+            ReferenceError::File { .. } => "a `${file:PATH}` path is relative to the suite file".into(),
+            ReferenceError::UnknownDemo(_) => {
+                let names: Vec<&str> = self.ctx.demo.iter().map(|(k, _)| *k).collect();
+                format!("the demo's credentials are: {}", names.join(", "))
+            }
+        };
+        self.error(loc, format!("{e} (needed by `{field}`)"))
+            .help(help);
+    }
+
+    /// `policy:`; `at` is where to point when the block itself is wrong.
+    pub fn policy(
+        &mut self,
+        raw: Option<&RawPolicy>,
+        at: &serde_saphyr::Location,
+    ) -> Option<Policy> {
+        let statuses = raw?.deny_status.as_ref()?;
+        for s in statuses {
+            if !(400..=599).contains(&s.value) {
+                self.error(
+                    &s.referenced,
+                    format!("`{}` is not a refusal status", s.value),
+                )
+                .help("deny statuses are 4xx or 5xx codes such as 401, 403, 404");
+            }
+        }
+        if statuses.is_empty() {
+            self.error(at, "`policy.deny_status` is empty");
+        }
+        Some(Policy {
+            deny_status: statuses.iter().map(|s| s.value).collect(),
+        })
+    }
+}
