@@ -1,0 +1,31 @@
+//! What a detector sees and what it reports.
+
+/// One response, as a detector reads it.
+pub struct Response<'a> {
+    /// Lower-case names.
+    pub headers: &'a [(String, String)],
+    pub body: &'a str,
+    /// Every credential and token of this run. They are reported by the canary detector;
+    /// other detectors use this to avoid double reports (e.g. a JWT that is one of them).
+    pub run_secrets: &'a [String],
+}
+
+/// One leak found in a response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leak {
+    /// The detector's id, e.g. `stack_trace`.
+    pub detector: &'static str,
+    /// What was found, e.g. `Java stack trace`.
+    pub what: String,
+    /// The matched text (the engine redacts and shortens it before it leaves).
+    pub evidence: String,
+    pub cwe: u16,
+    /// OWASP API Security Top 10 (2023) category, e.g. `API8:2023 Security Misconfiguration`.
+    pub owasp: &'static str,
+}
+
+pub trait Detector: Send + Sync {
+    /// Stable id, used by `leakage: { ignore: [id] }`.
+    fn id(&self) -> &'static str;
+    fn scan(&self, response: &Response<'_>) -> Vec<Leak>;
+}
