@@ -15,6 +15,9 @@ pub struct CheckResult {
     pub name: String,
     pub outcome: Outcome,
     pub duration: Duration,
+    /// Things the reader of the report must know even when the check passed (a
+    /// weakened suite setting, a replay the scheme does not forbid).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +66,9 @@ impl CheckResult {
             x.message = redactor.redact(&x.message);
             x.detail = redactor.redact(&x.detail);
         };
+        for w in &mut self.warnings {
+            *w = redactor.redact(w);
+        }
         match &mut self.outcome {
             Outcome::Fail(x) | Outcome::Error(x) => f(x),
             Outcome::Skipped(reason) => *reason = redactor.redact(reason),
@@ -123,6 +129,7 @@ mod tests {
             name: "n".into(),
             outcome: Outcome::Fail(Finding::new("saw fake-tok-42", "body: fake-tok-42")),
             duration: Duration::ZERO,
+            warnings: Vec::new(),
         }
         .redacted(&r);
         let Outcome::Fail(f) = result.outcome else {

@@ -22,6 +22,7 @@ fn result(name: &str, outcome: Outcome) -> CheckResult {
         name: format!("{name} {HOSTILE}"),
         outcome,
         duration: Duration::from_millis(3),
+        warnings: vec![format!("warning {HOSTILE}")],
     }
 }
 
@@ -53,6 +54,7 @@ fn every_text_field_survives_hostile_content() {
     assert_eq!(count(&path, "//failure"), 1);
     assert_eq!(count(&path, "//error"), 1);
     assert_eq!(count(&path, "//skipped"), 1);
+    assert_eq!(count(&path, "//testcase/system-out"), 4);
     // The text survives (minus forbidden characters), `]]>` included.
     let detail = xpath(&path, "string(//failure)");
     assert!(

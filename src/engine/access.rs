@@ -112,21 +112,42 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     };
     let shown = ctx.redactor.redact(&ex.body);
     let request = format!("{} (as {})", ex.request_line, role.name);
+    let leaks = ctx.leaks(cell.suite, &ex);
+    let leak_lines: String = leaks.iter().map(|l| format!("\n  - {l}")).collect();
+    let detail = |expected: &str| {
+        let base = detail(
+            &request,
+            expected,
+            &ex.status_line(),
+            &ex.body_excerpt(&shown),
+            cell.location,
+        );
+        if leaks.is_empty() {
+            base
+        } else {
+            format!("{base}\nleaks:{leak_lines}")
+        }
+    };
     match judge(cell.verdict, &ex, &suite.policy, role, proof) {
-        Judgement::Pass => Outcome::Pass,
-        Judgement::Fail(message, expected) => Outcome::Fail(Finding::new(
-            message,
-            detail(
-                &request,
-                &expected,
-                &ex.status_line(),
-                &ex.body_excerpt(&shown),
-                cell.location,
-            ),
+        Judgement::Pass if leaks.is_empty() => Outcome::Pass,
+        Judgement::Pass => Outcome::Fail(Finding::new(
+            format!("the access rule held, but the response leaks: {}", leaks[0]),
+            detail(&format!("{} and no leak", cell.verdict.as_str())),
         )),
+        Judgement::Fail(message, expected) => {
+            Outcome::Fail(Finding::new(message, detail(&expected)))
+        }
         Judgement::Vacuous(message, why) => Outcome::Error(Finding::new(
             message,
-            format!("{why}\nrequest:  {request}\n--> {}", cell.location),
+            format!(
+                "{why}\nrequest:  {request}\n--> {}{}",
+                cell.location,
+                if leaks.is_empty() {
+                    String::new()
+                } else {
+                    format!("\nleaks:{leak_lines}")
+                }
+            ),
         )),
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::credentials;
 use super::http::{Exchange, HttpClient};
 use super::template::{Vars, render, render_json};
+use crate::leak::Detector;
 use crate::model::{Body, Request, RoleId, Suite};
 use crate::redact::Redactor;
 
@@ -18,6 +19,7 @@ pub struct Context {
     pub http: HttpClient,
     pub suites: Vec<SuiteRun>,
     pub redactor: Arc<Redactor>,
+    pub detectors: Vec<Box<dyn Detector>>,
 }
 
 impl Context {

@@ -63,6 +63,7 @@ pub async fn run(
         http: HttpClient::new(options.timeout, jobs)?,
         suites,
         redactor,
+        detectors: crate::leak::detectors::all(),
     };
     let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
     let mut emit = |i: usize, r: CheckResult| {
@@ -168,6 +169,7 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         name: check.name.clone(),
         outcome,
         duration: started.elapsed(),
+        warnings: suite.leakage.notice().into_iter().collect(),
     };
     Done::Check(i, result, proven)
 }

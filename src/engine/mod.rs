@@ -8,7 +8,9 @@ mod excerpt;
 mod executor;
 mod expect;
 mod http;
+mod leaks;
 mod scenario;
 pub mod template;
 
 pub use executor::{EngineError, RunOptions, run};
+pub use leaks::detector_ids;

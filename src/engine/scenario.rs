@@ -71,6 +71,7 @@ pub async fn run(
             }
         }
         problems.extend(mismatches(&step.expect, &ex, &shown));
+        problems.extend(ctx.leaks(si, &ex));
         if problems.is_empty() {
             capture(step, &ex.body, &mut vars, &mut problems);
         }

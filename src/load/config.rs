@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{LoadContext, LoadError, SourceFile, SuiteDiagnostic, yaml};
-use crate::model::{Policy, Role, Target};
+use crate::model::{Leakage, Policy, Role, Target};
 use crate::redact::Redactor;
 
 pub const CONFIG_NAMES: [&str; 2] = ["authspec.yaml", "authspec.yml"];
@@ -18,6 +18,7 @@ pub struct Config {
     pub target: Option<Target>,
     pub roles: Vec<Role>,
     pub policy: Option<Policy>,
+    pub leakage: Option<Leakage>,
 }
 
 /// Finds and loads configs, each once; a broken config is reported once too.

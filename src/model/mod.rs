@@ -3,6 +3,7 @@
 
 mod access;
 mod expect;
+mod leakage;
 mod location;
 mod request;
 mod role;
@@ -12,6 +13,7 @@ mod suite;
 
 pub use access::{AccessEntry, Verdict};
 pub use expect::{Expectation, HeaderExpectation, JsonAssertion};
+pub use leakage::Leakage;
 pub use location::Location;
 pub use request::{Body, Request};
 pub use role::{Credential, KeyPlacement, Role, RoleId};

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{AccessEntry, Role, RoleId, Scenario};
+use super::{AccessEntry, Leakage, Role, RoleId, Scenario};
 
 #[derive(Clone, Debug)]
 pub struct Suite {
@@ -16,6 +16,7 @@ pub struct Suite {
     pub scenarios: Vec<Scenario>,
     /// Tags of the whole suite (a feature's tags), without `@`.
     pub tags: Vec<String>,
+    pub leakage: Leakage,
 }
 
 impl Suite {

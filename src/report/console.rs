@@ -88,6 +88,21 @@ impl Console {
                 println!("    {line}");
             }
         }
+        let mut notes: Vec<String> = Vec::new();
+        for r in results {
+            for w in &r.warnings {
+                let note = format!("{}: {w}", r.suite);
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+        }
+        if !notes.is_empty() {
+            println!("\n{}", self.paint("Warnings:", "1;33"));
+            for n in &notes {
+                println!("  {n}");
+            }
+        }
         let s = Summary::of(results);
         let counts = format!(
             "{} checks: {} passed, {} failed, {} errors, {} skipped in {:.2} s",

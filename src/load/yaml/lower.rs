@@ -40,6 +40,10 @@ pub fn lower(
         .policy(raw.policy.as_ref(), &at)
         .or_else(|| config.and_then(|c| c.policy.clone()))
         .unwrap_or_default();
+    let leakage = cx
+        .leakage(raw.leakage.as_ref())
+        .or_else(|| config.and_then(|c| c.leakage.clone()))
+        .unwrap_or_default();
     let access: Vec<AccessEntry> = raw.access.iter().filter_map(|a| cx.access(a)).collect();
     let scenarios: Vec<Scenario> = raw
         .scenarios
@@ -60,6 +64,7 @@ pub fn lower(
             access,
             scenarios,
             tags: tags(&raw.tags),
+            leakage,
         }),
         _ => Err(cx.errors),
     }
@@ -75,6 +80,7 @@ pub fn lower_config(
     let target = raw.target.as_ref().and_then(|t| cx.target(t));
     let roles = cx.roles(&raw.roles, target == Some(Target::Demo));
     let policy = cx.policy(raw.policy.as_ref(), &serde_saphyr::Location::UNKNOWN);
+    let leakage = cx.leakage(raw.leakage.as_ref());
     if !cx.errors.is_empty() {
         return Err(cx.errors);
     }
@@ -83,6 +89,7 @@ pub fn lower_config(
         target,
         roles,
         policy,
+        leakage,
     })
 }
 

@@ -3,9 +3,10 @@
 //! policy.
 
 use super::super::reference::{Reference, ReferenceError, parse_whole};
+use super::super::suggest::did_you_mean;
 use super::lowerer::Lowerer;
-use super::raw::{RawPolicy, RawRole, RawTarget, S, SpannedMap};
-use crate::model::{Credential, KeyPlacement, Policy, Role, Secret, Target};
+use super::raw::{RawLeakage, RawPolicy, RawRole, RawTarget, S, SpannedMap};
+use crate::model::{Credential, KeyPlacement, Leakage, Policy, Role, Secret, Target};
 
 impl Lowerer<'_> {
     pub fn target(&mut self, raw: &S<RawTarget>) -> Option<Target> {
@@ -150,6 +151,46 @@ impl Lowerer<'_> {
         };
         self.error(loc, format!("{e} (needed by `{field}`)"))
             .help(help);
+    }
+
+    /// `leakage:`; unknown detector ids are errors with a suggestion.
+    pub fn leakage(&mut self, raw: Option<&S<RawLeakage>>) -> Option<Leakage> {
+        let raw = raw?;
+        let known = crate::engine::detector_ids();
+        match &raw.value {
+            RawLeakage::Switch(s) if s == "off" => Some(Leakage {
+                enabled: false,
+                ignore: Vec::new(),
+            }),
+            RawLeakage::Switch(s) if s == "on" => Some(Leakage::default()),
+            RawLeakage::Switch(s) => {
+                self.error(
+                    &raw.referenced,
+                    format!("`leakage: {s}` is neither on nor off"),
+                )
+                .help("`leakage: off`, or `leakage: { ignore: [stack_trace, …] }`");
+                None
+            }
+            RawLeakage::Ignore(ids) => {
+                for id in ids.iter().filter(|id| !known.contains(&id.value.as_str())) {
+                    let help = match did_you_mean(&id.value, known.iter().copied()) {
+                        Some(best) => {
+                            format!("did you mean `{best}`? Detectors: {}", known.join(", "))
+                        }
+                        None => format!("detectors: {}", known.join(", ")),
+                    };
+                    self.error(
+                        &id.referenced,
+                        format!("unknown leak detector `{}`", id.value),
+                    )
+                    .help(help);
+                }
+                Some(Leakage {
+                    enabled: true,
+                    ignore: ids.iter().map(|i| i.value.clone()).collect(),
+                })
+            }
+        }
     }
 
     /// `policy:`; `at` is where to point when the block itself is wrong.

@@ -20,6 +20,7 @@ pub struct RawSuite {
     pub roles: Option<SpannedMap<RawRole>>,
     #[serde(default)]
     pub policy: Option<RawPolicy>,
+    pub leakage: Option<S<RawLeakage>>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -38,6 +39,7 @@ pub struct RawConfig {
     pub roles: SpannedMap<RawRole>,
     #[serde(default)]
     pub policy: Option<RawPolicy>,
+    pub leakage: Option<S<RawLeakage>>,
 }
 
 /// `target: demo`, or `target: { base_url: … }`.
@@ -161,6 +163,41 @@ pub struct RawExpect {
     pub body_not_contains: Option<OneOrMany<String>>,
     /// Header name to expected value; `null` means the header must be absent.
     pub headers: Option<SpannedMap<Option<String>>>,
+}
+
+/// `leakage: off` (or `on`), or `leakage: { ignore: [detector, …] }`.
+pub enum RawLeakage {
+    Switch(String),
+    Ignore(Vec<S<String>>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLeakageMap {
+    ignore: Vec<S<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawLeakage {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawLeakage;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`off`, `on`, or a mapping with `ignore`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawLeakage::Switch(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(RawLeakage::Switch(if v { "on" } else { "off" }.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                RawLeakageMap::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|m| RawLeakage::Ignore(m.ignore))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A mapping that keeps its keys' positions and order.

@@ -1,5 +1,9 @@
 //! The redaction set: every secret value of the run (resolved references now, tokens
-//! obtained later) and the marker that replaces it in every output.
+//! obtained later), in its raw and encoded forms, and the marker that replaces it in
+//! every output. The same set is the canary list: a response or log that contains any of
+//! these is leaking a credential.
+
+mod encodings;
 
 use std::sync::RwLock;
 
@@ -17,7 +21,8 @@ impl Redactor {
         Self::default()
     }
 
-    /// Registers `value`; from now on it prints as `«redacted:label»`.
+    /// Registers `value`; from now on it prints as `«redacted:label»`, and its encoded
+    /// forms as `«redacted:label/base64»` (url, hex).
     pub fn add(&self, label: &str, value: &str) {
         if value.is_empty() {
             return;
@@ -27,7 +32,34 @@ impl Redactor {
             return;
         }
         entries.push((value.to_string(), label.to_string()));
+        for (encoding, variant) in encodings::variants(value) {
+            if !entries.iter().any(|(v, _)| *v == variant) {
+                entries.push((variant, format!("{label}/{encoding}")));
+            }
+        }
         entries.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
+    }
+
+    /// The labels of every registered secret (in any encoding) that occurs in `text`.
+    pub fn occurrences(&self, text: &str) -> Vec<String> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let mut found: Vec<String> = Vec::new();
+        for (value, label) in entries.iter() {
+            if text.contains(value.as_str()) && !found.contains(label) {
+                found.push(label.clone());
+            }
+        }
+        found
+    }
+
+    /// The raw secret values (no encodings), for detectors that must skip them.
+    pub fn raw_values(&self) -> Vec<String> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries
+            .iter()
+            .filter(|(_, label)| !label.contains('/'))
+            .map(|(v, _)| v.clone())
+            .collect()
     }
 
     pub fn redact(&self, text: &str) -> String {
@@ -76,7 +108,24 @@ mod tests {
         r.add("a", "");
         r.add("a", "fake-x1");
         r.add("b", "fake-x1");
-        assert_eq!(r.len(), 1);
+        assert_eq!(r.raw_values(), vec!["fake-x1".to_string()]);
         assert_eq!(r.redact("fake-x1"), "«redacted:a»");
+    }
+
+    #[test]
+    fn redacts_and_finds_encoded_forms() {
+        use base64::Engine;
+        let r = Redactor::new();
+        r.add("reader.bearer", "fake-reader-token-1234567890");
+        let header =
+            base64::engine::general_purpose::STANDARD.encode("Bearer fake-reader-token-1234567890");
+        let text = format!("auth={header}");
+        assert_eq!(
+            r.occurrences(&text),
+            vec!["reader.bearer/base64".to_string()]
+        );
+        let shown = r.redact(&text);
+        assert!(shown.contains("«redacted:reader.bearer/base64»"), "{shown}");
+        assert!(!shown.contains(&header[8..30]), "{shown}");
     }
 }

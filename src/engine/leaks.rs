@@ -1,0 +1,71 @@
+//! Scans every response a check receives with the suite's leak detectors and the secret
+//! canaries (every credential of the run, in any encoding), and turns what they find
+//! into failure lines with redacted evidence.
+
+use super::context::Context;
+use super::excerpt;
+use super::http::Exchange;
+use crate::leak::{Leak, Response, detectors};
+
+pub const CANARY: &str = "secret_canary";
+
+/// Every detector id a suite may name in `leakage: { ignore: […] }`.
+pub fn detector_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = detectors::all().iter().map(|d| d.id()).collect();
+    ids.push(CANARY);
+    ids
+}
+
+impl Context {
+    /// One line per leak in `ex`, e.g. `leak: Java stack trace (stack_trace, CWE-209,
+    /// API8:2023 …): «at com.example…»`.
+    pub fn leaks(&self, si: usize, ex: &Exchange) -> Vec<String> {
+        let settings = &self.suites[si].suite.leakage;
+        if !settings.enabled {
+            return Vec::new();
+        }
+        let run_secrets = self.redactor.raw_values();
+        let response = Response {
+            headers: &ex.headers,
+            body: &ex.body,
+            run_secrets: &run_secrets,
+        };
+        let mut found: Vec<Leak> = self
+            .detectors
+            .iter()
+            .filter(|d| settings.runs(d.id()))
+            .flat_map(|d| d.scan(&response))
+            .collect();
+        if settings.runs(CANARY) {
+            let headers: String = ex
+                .headers
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}\n"))
+                .collect();
+            let everything = format!("{headers}\n{}", ex.body);
+            for label in self.redactor.occurrences(&everything) {
+                found.push(Leak {
+                    detector: CANARY,
+                    what: format!("a credential of this run ({label})"),
+                    evidence: crate::redact::marker(&label),
+                    cwe: 200,
+                    owasp: "API8:2023 Security Misconfiguration",
+                });
+            }
+        }
+        found
+            .into_iter()
+            .map(|l| {
+                let shown = self.redactor.redact(&l.evidence);
+                format!(
+                    "leak: {} ({}, CWE-{}, OWASP {}): {}",
+                    l.what,
+                    l.detector,
+                    l.cwe,
+                    l.owasp,
+                    excerpt::around(&shown, 0, 100)
+                )
+            })
+            .collect()
+    }
+}
