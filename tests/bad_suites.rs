@@ -172,3 +172,85 @@ fn every_problem_of_a_file_is_reported_at_once() {
     assert!(run.stderr.contains("many.yaml:14:12"), "{}", run.stderr);
     assert!(run.stderr.contains("2 problem(s)"), "{}", run.stderr);
 }
+
+#[test]
+fn literals_with_non_ascii_or_commas_are_masked_and_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let second = fake_secret("second");
+    write(
+        dir.path(),
+        "p.yaml",
+        &format!(
+            "suite: s\ntarget: demo\nroles:\n  a:\n    bearer: \"sk_live_ü€€€€€\"\n  b:\n    bearer: {second}\n  c: {{ bearer: \"fake_AAA,{second}\" }}\nscenarios:\n  - name: n\n    as: a\n    request: GET /x\n"
+        ),
+    );
+    let run = authspec(&["validate", "p.yaml"], &[], dir.path());
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(run.stderr.contains("p.yaml:7:13"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains(&second[..12]),
+        "a literal was echoed:\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("€"), "{}", run.stderr);
+    // A shape error elsewhere in the file must not print the literal either.
+    write(
+        dir.path(),
+        "q.yaml",
+        &format!("suite: s\ntarget: demo\nroles:\n  a:\n    bearer: {second}\n    bearr: x\n"),
+    );
+    let run = authspec(&["validate", "q.yaml"], &[], dir.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown field `bearr`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(&second[..12]), "{}", run.stderr);
+}
+
+#[test]
+fn request_headers_refuse_literal_credentials_and_invalid_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "    headers: { Authorization: \"Bearer fake-literal-abc\" }\n",
+            "bad.yaml:13:16",
+            "literal credential in header `Authorization`",
+        ),
+        (
+            "    headers: { \"X Bad Name\": v }\n",
+            "bad.yaml:13:16",
+            "`X Bad Name` is not a valid header name",
+        ),
+        (
+            "    query: { api_key: fake-literal-abc }\n",
+            "bad.yaml:13:14",
+            "literal credential in query parameter `api_key`",
+        ),
+        (
+            "    headers: { X-Trace: \"${env:UNSET_TRACE}\" }\n",
+            "bad.yaml:13:16",
+            "environment variable UNSET_TRACE is not set",
+        ),
+    ];
+    for (extra, at, says) in cases {
+        write(
+            dir.path(),
+            "bad.yaml",
+            &format!("{HEAD}access:\n  - request: GET /\n    allow: [reader]\n{extra}"),
+        );
+        let run = authspec(
+            &["validate", "bad.yaml"],
+            &[("READER_TOKEN", "fake-reader")],
+            dir.path(),
+        );
+        assert_eq!(run.code, 2, "{extra}: {}", run.all_output());
+        assert!(
+            run.stderr.contains(at) && run.stderr.contains(says),
+            "{extra}: expected {at} and {says:?} in\n{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("fake-literal-abc"), "{}", run.stderr);
+    }
+}

@@ -100,3 +100,84 @@ scenarios:
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn encoded_and_embedded_secrets_are_redacted_too() {
+    let server = MockServer::start().await;
+    // Echo the whole URL and a JSON-escaped copy of the Authorization header.
+    Mock::given(any())
+        .respond_with(|req: &Request| {
+            let auth = req
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let body = serde_json::json!({ "url": req.url.to_string(), "auth": auth }).to_string();
+            ResponseTemplate::new(500).set_body_string(body)
+        })
+        .mount(&server)
+        .await;
+    let key = format!("{}+/=x", fake_secret("qkey"));
+    let token = format!("{}\"/\\", fake_secret("tok"));
+    let hook = fake_secret("hook");
+    let trace = fake_secret("trace");
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "s.yaml",
+        r#"
+suite: encoded
+target:
+  base_url: "${env:API_URL}/hooks/${env:HOOK}"
+roles:
+  legacy:
+    api_key: { query: key, value: "${env:QKEY}" }
+  user:
+    bearer: ${env:TOKEN}
+access:
+  - request: GET /a
+    headers: { X-Trace: "${env:TRACE}" }
+    allow: [legacy, user]
+scenarios:
+  - name: no expectation still needs a 2xx
+    as: user
+    request: GET /b
+"#,
+    );
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "s.yaml", "--junit", report.to_str().unwrap()],
+        &[
+            ("API_URL", &server.uri()),
+            ("HOOK", &hook),
+            ("QKEY", &key),
+            ("TOKEN", &token),
+            ("TRACE", &trace),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert!(
+        run.stdout
+            .contains("status: expected 2xx (no `status` given), got 500"),
+        "{}",
+        run.stdout
+    );
+    let junit = std::fs::read_to_string(&report).unwrap();
+    let out = run.all_output();
+    for secret in [&key, &token, &hook] {
+        let piece = &secret[..20];
+        assert!(
+            !out.contains(piece) && !junit.contains(piece),
+            "{piece} leaked:\n{out}"
+        );
+    }
+    let sent = server.received_requests().await.unwrap();
+    assert!(
+        sent.iter().any(|r| r
+            .headers
+            .get("x-trace")
+            .is_some_and(|v| v.as_bytes() == trace.as_bytes())),
+        "the reference was resolved"
+    );
+}

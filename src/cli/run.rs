@@ -1,8 +1,6 @@
 //! `authspec run`: load, plan, execute, report; the exit code says how it went.
 #![allow(clippy::print_stderr)]
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +11,8 @@ use crate::exit_codes;
 use crate::load::LoadContext;
 use crate::plan::{Selection, TagExpr, plan};
 use crate::redact::Redactor;
-use crate::report::{console::Console, junit};
+use crate::report::console::Console;
+use crate::report::junit::PendingReport;
 use crate::results::Summary;
 
 pub fn run(args: RunArgs) -> u8 {
@@ -46,16 +45,15 @@ pub fn run(args: RunArgs) -> u8 {
         );
         return exit_codes::INVALID_INPUT;
     }
-    // Open the report first: a bad path is a command-line error, found before any request.
-    let junit_file = match args.junit.as_ref().map(File::create).transpose() {
-        Ok(f) => f,
-        Err(e) => {
-            let path = args
-                .junit
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            eprintln!("error: cannot write the JUnit report {path}: {e}");
+    // Check the report path first (a bad one is a command-line error, found before any
+    // request), writing to a temporary file that replaces the report only when complete.
+    let junit = match args.junit.as_deref().map(PendingReport::create).transpose() {
+        Ok(j) => j,
+        Err((path, e)) => {
+            eprintln!(
+                "error: cannot write the JUnit report {}: {e}",
+                path.display()
+            );
             return exit_codes::INVALID_INPUT;
         }
     };
@@ -97,13 +95,10 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
     console.summary(&results, started.elapsed());
-    if let (Some(file), Some(path)) = (junit_file, &args.junit)
-        && let Err(e) = junit::write(&results, BufWriter::new(file))
+    if let Some(report) = junit
+        && let Err(e) = report.finish(&results)
     {
-        eprintln!(
-            "error: cannot write the JUnit report {}: {e}",
-            path.display()
-        );
+        eprintln!("error: {e}");
         return exit_codes::CHECKS_FAILED;
     }
     Summary::of(&results).exit_code()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::credentials;
 use super::http::{Exchange, HttpClient};
-use super::template::{Vars, render, render_json};
+use super::template::{Vars, render, render_json, render_path};
 use crate::leak::Detector;
 use crate::model::{Body, Request, RoleId, Suite};
 use crate::redact::Redactor;
@@ -32,7 +32,7 @@ impl Context {
         vars: &Vars,
     ) -> Result<Exchange, String> {
         let run = &self.suites[si];
-        let path = render(&request.path, vars)?;
+        let path = render_path(&request.path, vars)?;
         let method =
             reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
         let mut builder = self

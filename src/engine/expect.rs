@@ -8,6 +8,13 @@ use crate::model::Expectation;
 /// `shown` is the redacted body, used for every excerpt.
 pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // No status and no access rule: a step still has to succeed, never a silent pass.
+    if expect.status.is_none() && expect.access.is_none() && !(200..300).contains(&ex.status) {
+        out.push(format!(
+            "status: expected 2xx (no `status` given), got {}",
+            ex.status_line()
+        ));
+    }
     if let Some(status) = &expect.status
         && !status.contains(&ex.status)
     {

@@ -74,6 +74,7 @@ pub async fn run(
         problems.extend(ctx.leaks(si, &ex));
         if problems.is_empty() {
             capture(step, &ex.body, &mut vars, &mut problems);
+            register_captured_secrets(ctx, step, &vars);
         }
         if !problems.is_empty() {
             let message = format!("{which}: {}", problems[0]);
@@ -92,6 +93,28 @@ pub async fn run(
         }
     }
     (Outcome::Pass, proven)
+}
+
+/// A value captured under a credential-like name (`access_token`, `$.api_key`, …) is a
+/// secret of the run from then on: redacted everywhere, and a canary in later responses.
+fn register_captured_secrets(ctx: &Context, step: &Step, vars: &Vars) {
+    const HINTS: [&str; 7] = [
+        "token",
+        "secret",
+        "key",
+        "password",
+        "session",
+        "cookie",
+        "credential",
+    ];
+    for c in &step.captures {
+        let text = format!("{} {}", c.name, c.path_text).to_ascii_lowercase();
+        if HINTS.iter().any(|h| text.contains(h))
+            && let Some(value) = vars.get(&c.name)
+        {
+            ctx.redactor.add(&format!("captured.{}", c.name), value);
+        }
+    }
 }
 
 fn capture(step: &Step, body: &str, vars: &mut Vars, problems: &mut Vec<String>) {

@@ -37,6 +37,28 @@ pub fn render(text: &str, vars: &Vars) -> Result<String, String> {
     Ok(out)
 }
 
+/// Like `render`, for a URL path: captured values are percent-encoded, so a value such
+/// as `../admin` from a server cannot change which resource the next step reaches.
+pub fn render_path(text: &str, vars: &Vars) -> Result<String, String> {
+    let encoded: Vars = vars
+        .iter()
+        .map(|(k, v)| {
+            let e: String = v
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            (k.clone(), e)
+        })
+        .collect();
+    render(text, &encoded)
+}
+
 /// Renders every string inside a JSON body.
 pub fn render_json(value: &serde_json::Value, vars: &Vars) -> Result<serde_json::Value, String> {
     use serde_json::Value;
@@ -72,6 +94,11 @@ mod tests {
         assert_eq!(
             render("/a/{{nope}}", &vars),
             Err("variable `nope` has no value".into())
+        );
+        let hostile: Vars = [("id".to_string(), "../admin?x=1".to_string())].into();
+        assert_eq!(
+            render_path("/orders/{{id}}", &hostile).as_deref(),
+            Ok("/orders/..%2Fadmin%3Fx%3D1")
         );
         let body = serde_json::json!({"ref": "{{id}}", "n": [1, "{{id}}"]});
         assert_eq!(

@@ -1,9 +1,14 @@
 //! Finds suite files: explicit files as given, directories searched for `*.yaml`, `*.yml`
-//! and `*.feature` in a stable (sorted) order.
+//! and `*.feature` in a stable (sorted) order. Symlinked directories are not followed (a
+//! link cycle must not hang a run) and only regular files of bounded size are read.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::LoadError;
+
+/// Suites and secret files are small; anything bigger is a mistake (or `/dev/zero`).
+pub const MAX_FILE: u64 = 1 << 20;
 
 pub fn collect_suite_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
@@ -16,7 +21,7 @@ pub fn collect_suite_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError>
             }
             found.sort();
             out.extend(found);
-        } else if path.is_file() {
+        } else if path.exists() {
             out.push(path.clone());
         } else {
             return Err(LoadError::Io {
@@ -37,14 +42,35 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         source,
     };
     for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.is_dir() {
+        let entry = entry.map_err(io)?;
+        let kind = entry.file_type().map_err(io)?;
+        let path = entry.path();
+        if kind.is_dir() {
             walk(&path, found)?;
-        } else if is_suite(&path) {
+        } else if is_suite(&path) && path.is_file() {
             found.push(path);
         }
     }
     Ok(())
+}
+
+/// Reads a regular file of at most `MAX_FILE` bytes as UTF-8.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > max {
+        return Err(std::io::Error::other(format!(
+            "larger than {} KiB",
+            max / 1024
+        )));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(max)
+        .read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// YAML suites and Gherkin features; `authspec.yaml` is configuration, not a suite.
@@ -58,4 +84,23 @@ fn is_suite(path: &Path) -> bool {
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml" | "feature")
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn link_cycles_fifos_and_devices_do_not_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.yaml"), "suite: x").unwrap();
+        std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", d.join("zero.yaml")).unwrap();
+        let found = collect_suite_files(&[d.to_path_buf()]).unwrap();
+        assert_eq!(found, vec![d.join("a.yaml")]);
+        assert!(read_bounded(Path::new("/dev/zero"), MAX_FILE).is_err());
+        assert!(read_bounded(d, MAX_FILE).is_err());
+    }
 }

@@ -6,6 +6,7 @@ mod config;
 mod diagnostic;
 mod files;
 mod gherkin;
+mod mask;
 mod reference;
 pub(crate) mod request_line;
 mod source;

@@ -100,7 +100,7 @@ impl LoadContext {
                 .ok_or_else(|| ReferenceError::MissingEnv((*name).to_string())),
             Reference::File(path) => {
                 let full = base_dir.join(path);
-                std::fs::read_to_string(&full)
+                super::files::read_bounded(&full, 64 * 1024)
                     .map(|s| s.trim_end_matches(['\r', '\n']).to_string())
                     .map_err(|e| ReferenceError::File {
                         path: full.display().to_string(),
@@ -114,6 +114,21 @@ impl LoadContext {
                 .map(|(_, v)| v.clone())
                 .ok_or_else(|| ReferenceError::UnknownDemo((*name).to_string())),
         }
+    }
+
+    /// The resolved value of every reference inside `value` (those that resolve).
+    pub fn resolved_references(&self, value: &str, base_dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = value;
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else { break };
+            if let Ok(v) = parse_inner(&after[..end]).and_then(|r| self.resolve(&r, base_dir)) {
+                out.push(v);
+            }
+            rest = &after[end + 1..];
+        }
+        out
     }
 
     /// Replaces every reference inside a non-secret value (a URL, a header template).

@@ -19,9 +19,11 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn read(path: &Path) -> Result<Self, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.to_path_buf(),
-            source,
+        let text = super::files::read_bounded(path, super::files::MAX_FILE).map_err(|source| {
+            LoadError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
         })?;
         Ok(Self::from_text(path, text))
     }
@@ -34,13 +36,15 @@ impl SourceFile {
         }
     }
 
+    /// The text diagnostics render, with literal credentials masked.
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
         let language = if self.name.ends_with(".feature") {
             "gherkin"
         } else {
             "yaml"
         };
-        NamedSource::new(&self.name, self.text.clone()).with_language(language)
+        let shown: Arc<str> = super::mask::mask_credentials(&self.text).into();
+        NamedSource::new(&self.name, shown).with_language(language)
     }
 
     pub fn location(&self, line: u64, column: u64) -> Location {

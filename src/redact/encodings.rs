@@ -1,4 +1,5 @@
-//! The encoded forms a secret can take in a response or a log: URL-encoded, hex, and
+//! The encoded forms a secret can take in a response or a log: URL-encoded (also with `+`
+//! for spaces), JSON-escaped (also with `\/`), hex, and
 //! Base64 (standard and URL-safe) — also as part of a longer encoded string, such as the
 //! Base64 of `Bearer <token>`. For Base64 the secret can start at any of three byte
 //! alignments; for each, only the characters fully determined by the secret's bytes are
@@ -21,7 +22,13 @@ pub fn variants(secret: &str) -> Vec<(&'static str, String)> {
     };
     let url = percent_encode(secret);
     push("url", url.to_ascii_lowercase_escapes());
+    push("url", url.replace("%20", "+"));
     push("url", url);
+    if let Ok(quoted) = serde_json::to_string(secret) {
+        let json = quoted.trim_matches('"').to_string();
+        push("json", json.replace('/', "\\/"));
+        push("json", json);
+    }
     let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
     push("hex", hex.to_ascii_uppercase());
     push("hex", hex);
@@ -115,6 +122,15 @@ mod tests {
         assert!(found_in("q=fake-token%2fwith%2bodd%3dchars-0123456789"));
         let hex: String = TOKEN.bytes().map(|b| format!("{b:02X}")).collect();
         assert!(found_in(&format!("dump: {hex}")));
+    }
+
+    #[test]
+    fn finds_json_escaped_and_form_encoded_forms() {
+        let odd = "fake \"quoted\\ token/x";
+        let found = |text: &str| variants(odd).iter().any(|(_, v)| text.contains(v.as_str()));
+        assert!(found(&serde_json::json!({ "echo": odd }).to_string()));
+        assert!(found(r#"{"echo":"fake \"quoted\\ token\/x"}"#));
+        assert!(found("q=fake+%22quoted%5C+token%2Fx"));
     }
 
     #[test]

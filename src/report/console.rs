@@ -1,11 +1,18 @@
 //! The terminal reporter: one line per check as it finishes (with a counter when stdout
 //! is a terminal), then every failure and error in full and the counts.
-#![allow(clippy::print_stdout)]
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::results::{CheckResult, Outcome, Summary};
+
+/// Like `println!`, but a closed stdout (`authspec run | head`) is not a panic: the run
+/// goes on and the report is still written.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 pub struct Console {
     color: bool,
@@ -56,7 +63,7 @@ impl Console {
             Outcome::Skipped(reason) => format!(" ({reason})"),
             Outcome::Pass => String::new(),
         };
-        println!(
+        say!(
             "{counter}{} {} › {} {}{why}",
             self.label(&r.outcome),
             r.suite,
@@ -71,13 +78,13 @@ impl Console {
             .filter(|r| matches!(r.outcome, Outcome::Fail(_) | Outcome::Error(_)))
             .collect();
         if !bad.is_empty() {
-            println!("\n{}", self.paint("Failures and errors:", "1"));
+            say!("\n{}", self.paint("Failures and errors:", "1"));
         }
         for r in bad {
             let (Outcome::Fail(f) | Outcome::Error(f)) = &r.outcome else {
                 continue;
             };
-            println!(
+            say!(
                 "\n{} {} › {}\n  {}",
                 self.label(&r.outcome),
                 r.suite,
@@ -85,7 +92,7 @@ impl Console {
                 f.message
             );
             for line in f.detail.lines() {
-                println!("    {line}");
+                say!("    {line}");
             }
         }
         let mut notes: Vec<String> = Vec::new();
@@ -98,9 +105,9 @@ impl Console {
             }
         }
         if !notes.is_empty() {
-            println!("\n{}", self.paint("Warnings:", "1;33"));
+            say!("\n{}", self.paint("Warnings:", "1;33"));
             for n in &notes {
-                println!("  {n}");
+                say!("  {n}");
             }
         }
         let s = Summary::of(results);
@@ -114,7 +121,7 @@ impl Console {
             elapsed.as_secs_f64()
         );
         let code = if s.exit_code() == 0 { "1;32" } else { "1;31" };
-        println!("\n{}", self.paint(&counts, code));
+        say!("\n{}", self.paint(&counts, code));
     }
 }
 

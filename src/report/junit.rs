@@ -3,10 +3,55 @@
 //! `<error>`. Written with junit-report; every string sanitized first.
 
 use junit_report::{Duration, ReportBuilder, TestCase, TestCaseBuilder, TestSuiteBuilder};
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use super::{cdata_text, xml_text};
 use crate::results::{CheckResult, Outcome};
+
+/// A report being written: a temporary file beside the target, renamed over it when the
+/// run completes, so an interrupted run never leaves an empty or half report.
+pub struct PendingReport {
+    path: PathBuf,
+    temp: PathBuf,
+    file: File,
+}
+
+impl PendingReport {
+    pub fn create(path: &Path) -> Result<Self, (PathBuf, std::io::Error)> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let file = File::create(&temp).map_err(|e| (path.to_path_buf(), e))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            temp,
+            file,
+        })
+    }
+
+    pub fn finish(self, results: &[CheckResult]) -> Result<(), String> {
+        let fail = |e: String| {
+            let _ = std::fs::remove_file(&self.temp);
+            format!("cannot write the JUnit report {}: {e}", self.path.display())
+        };
+        let mut sink = BufWriter::new(&self.file);
+        write(results, &mut sink).map_err(|e| fail(e.to_string()))?;
+        sink.flush().map_err(|e| fail(e.to_string()))?;
+        drop(sink);
+        std::fs::rename(&self.temp, &self.path).map_err(|e| fail(e.to_string()))
+    }
+}
+
+impl Drop for PendingReport {
+    fn drop(&mut self) {
+        // After a successful rename this finds nothing; otherwise it cleans up.
+        let _ = std::fs::remove_file(&self.temp);
+    }
+}
 
 pub fn write(results: &[CheckResult], sink: impl Write) -> Result<(), junit_report::Error> {
     let mut report = ReportBuilder::new();

@@ -62,6 +62,7 @@ pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<S
         policy: config.policy.clone().unwrap_or_else(Policy::default),
         access: Vec::new(),
         scenarios,
+        probes: Vec::new(),
         tags: feature.tags.clone(),
         leakage: config.leakage.clone().unwrap_or_default(),
     })

@@ -6,7 +6,7 @@ use super::super::config::Config;
 use super::super::{LoadContext, SourceFile, SuiteDiagnostic};
 use super::lowerer::Lowerer;
 use super::raw::{RawAccess, RawConfig, RawScenario, RawSuite, S};
-use crate::model::{AccessEntry, Location, RoleId, Scenario, Step, Suite, Target};
+use crate::model::{AccessEntry, Location, Probe, RoleId, Scenario, Step, Suite, Target};
 use crate::redact::Redactor;
 
 pub fn lower(
@@ -16,7 +16,7 @@ pub fn lower(
     redactor: &Redactor,
     config: Option<&Config>,
 ) -> Result<Suite, Vec<SuiteDiagnostic>> {
-    let mut cx = Lowerer::new(source, raw.roles.as_ref(), ctx, redactor);
+    let mut cx = Lowerer::new(source, ctx, redactor);
     let at = raw.suite.referenced;
     let target = match (&raw.target, config.and_then(|c| c.target.clone())) {
         (Some(t), _) => cx.target(t),
@@ -50,9 +50,16 @@ pub fn lower(
         .iter()
         .filter_map(|s| cx.scenario(s))
         .collect();
-    if access.is_empty() && scenarios.is_empty() && cx.errors.is_empty() {
+    let demo = target == Some(Target::Demo);
+    let probes: Vec<Probe> = raw
+        .probes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| cx.probe(i, p, demo))
+        .collect();
+    if access.is_empty() && scenarios.is_empty() && probes.is_empty() && cx.errors.is_empty() {
         cx.error(&at, "this suite has no checks")
-            .help("add an `access:` matrix or `scenarios:`");
+            .help("add an `access:` matrix, `scenarios:` or `probes:`");
     }
     match (cx.errors.is_empty(), target) {
         (true, Some(target)) => Ok(Suite {
@@ -63,6 +70,7 @@ pub fn lower(
             policy,
             access,
             scenarios,
+            probes,
             tags: tags(&raw.tags),
             leakage,
         }),
@@ -76,7 +84,7 @@ pub fn lower_config(
     ctx: &LoadContext,
     redactor: &Redactor,
 ) -> Result<Config, Vec<SuiteDiagnostic>> {
-    let mut cx = Lowerer::new(source, Some(&raw.roles), ctx, redactor);
+    let mut cx = Lowerer::new(source, ctx, redactor);
     let target = raw.target.as_ref().and_then(|t| cx.target(t));
     let roles = cx.roles(&raw.roles, target == Some(Target::Demo));
     let policy = cx.policy(raw.policy.as_ref(), &serde_saphyr::Location::UNKNOWN);
@@ -110,6 +118,19 @@ impl Lowerer<'_> {
         };
         let allow = cells(&raw.allow);
         let deny = cells(&raw.deny);
+        for list in [&allow, &deny] {
+            for (i, (id, loc)) in list.iter().enumerate() {
+                if list[..i].iter().any(|(a, _)| a == id) {
+                    let msg = format!("role `{}` is listed twice", self.role_names[id.0]);
+                    self.errors.push(SuiteDiagnostic::new(
+                        &self.source,
+                        loc.line,
+                        loc.column,
+                        msg,
+                    ));
+                }
+            }
+        }
         if raw.allow.is_empty() && raw.deny.is_empty() {
             self.error(&raw.request.referenced, "this access entry names no role")
                 .help("add `allow: [role, …]` and/or `deny: [role, …]`");

@@ -48,24 +48,75 @@ impl Lowerer<'_> {
             (None, Some(b)) => Some(Body::Text(b.clone())),
             (None, None) => None,
         };
-        let pairs = |m: Option<&SpannedMap<String>>| -> Vec<(String, String)> {
-            m.map(|m| {
-                m.0.iter()
-                    .map(|(k, v)| (k.value.clone(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
+        let headers = self.request_values(parts.headers, Part::Header);
+        let query = self.request_values(parts.query, Part::Query);
         let request = Request {
             method,
             path,
-            headers: pairs(parts.headers),
-            query: pairs(parts.query),
+            headers,
+            query,
             body,
             location: self.location(loc),
         };
         self.check_templates(&request, loc, captured);
         Some(request)
+    }
+
+    /// Header or query values: references resolved (and what they resolve to registered
+    /// for redaction), literal credentials refused, header names and values checked.
+    fn request_values(
+        &mut self,
+        map: Option<&SpannedMap<String>>,
+        part: Part,
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (key, value) in map.iter().flat_map(|m| &m.0) {
+            let (loc, name) = (&key.referenced, key.value.as_str());
+            let field = format!("{} `{name}`", part.noun());
+            if part == Part::Header
+                && reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err()
+            {
+                self.error(loc, format!("`{name}` is not a valid header name"))
+                    .help("header names are letters, digits and `-`, without spaces");
+                continue;
+            }
+            let resolved = if value.contains("${") {
+                match self.ctx.interpolate(value, &self.source.dir) {
+                    Ok(v) => {
+                        for piece in self.ctx.resolved_references(value, &self.source.dir) {
+                            self.redactor
+                                .add(&format!("{}.{name}", part.noun()), &piece);
+                        }
+                        v
+                    }
+                    Err(e) => {
+                        self.reference_error(loc, &field, e);
+                        continue;
+                    }
+                }
+            } else {
+                if part.carries_credentials(name)
+                    && !value.contains("{{")
+                    && !value.trim().is_empty()
+                {
+                    self.error(loc, format!("literal credential in {field}"))
+                        .label("credentials are never written into a suite")
+                        .help("use a role (`bearer:`, `api_key:`), or a reference: `${env:NAME}`");
+                    continue;
+                }
+                value.clone()
+            };
+            if part == Part::Header && reqwest::header::HeaderValue::from_str(&resolved).is_err() {
+                self.error(
+                    loc,
+                    format!("the value of {field} is not a valid header value"),
+                )
+                .help("header values are one line of visible text");
+                continue;
+            }
+            out.push((name.to_string(), resolved));
+        }
+        out
     }
 
     fn check_templates(
@@ -83,6 +134,10 @@ impl Lowerer<'_> {
             None => {}
         }
         for text in &texts {
+            if text.matches("{{").count() > variables(text).len() {
+                self.error(loc, "a `{{` is not closed with `}}`")
+                    .help("variables are written `{{name}}`");
+            }
             for var in variables(text) {
                 if !captured.iter().any(|c| c == var) {
                     let help = if captured.is_empty() {
@@ -223,5 +278,49 @@ impl Lowerer<'_> {
             })
             .collect();
         out
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Header,
+    Query,
+}
+
+impl Part {
+    fn noun(self) -> &'static str {
+        match self {
+            Part::Header => "header",
+            Part::Query => "query parameter",
+        }
+    }
+
+    /// Names whose values are credentials: a literal there is a secret in the suite.
+    fn carries_credentials(self, name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        match self {
+            Part::Header => matches!(
+                n.as_str(),
+                "authorization"
+                    | "proxy-authorization"
+                    | "cookie"
+                    | "x-api-key"
+                    | "api-key"
+                    | "x-auth-token"
+                    | "x-access-token"
+            ),
+            Part::Query => matches!(
+                n.as_str(),
+                "api_key"
+                    | "apikey"
+                    | "key"
+                    | "token"
+                    | "access_token"
+                    | "auth"
+                    | "secret"
+                    | "client_secret"
+                    | "password"
+            ),
+        }
     }
 }

@@ -27,12 +27,20 @@ impl Lowerer<'_> {
                         return None;
                     }
                 };
+                // A reference that is the whole URL names where the API is; one inside
+                // a URL (a path token, a query key) is a secret.
+                if parse_whole(&url.value).is_none() {
+                    for piece in self.ctx.resolved_references(&url.value, &self.source.dir) {
+                        self.redactor.add("target.base_url", &piece);
+                    }
+                }
                 match reqwest::Url::parse(&resolved) {
                     Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
                         Some(Target::Url(resolved.trim_end_matches('/').to_string()))
                     }
                     _ => {
-                        let msg = format!("`target.base_url` is not an http(s) URL: `{resolved}`");
+                        let msg =
+                            format!("`target.base_url` is not an http(s) URL: `{}`", url.value);
                         self.error(&url.referenced, msg)
                             .help("write a full URL such as https://api.example.test");
                         None
@@ -93,12 +101,24 @@ impl Lowerer<'_> {
         })
     }
 
-    /// A credential field: exactly one reference, resolved and registered for redaction.
+    /// A credential field: exactly one reference, resolved and registered for redaction
+    /// as `label`.
     fn secret(&mut self, field: &S<String>, label: String, demo: bool) -> Option<Secret> {
+        self.secret_at(field, &format!("roles.{label}"), label, demo)
+    }
+
+    /// A secret at `path` (as the user would find it in the file), redacted as `label`.
+    pub fn secret_at(
+        &mut self,
+        field: &S<String>,
+        path: &str,
+        label: String,
+        demo: bool,
+    ) -> Option<Secret> {
         let loc = &field.referenced;
         let reference = match parse_whole(&field.value) {
             None => {
-                self.error(loc, format!("literal credential in `roles.{label}`"))
+                self.error(loc, format!("literal credential in `{path}`"))
                     .label("credentials are never written into a suite")
                     .help(
                         "pass it by reference: `${env:NAME}` (and export NAME), or `${file:PATH}`",
@@ -106,7 +126,7 @@ impl Lowerer<'_> {
                 return None;
             }
             Some(Err(e)) => {
-                self.reference_error(loc, &format!("roles.{label}"), e);
+                self.reference_error(loc, path, e);
                 return None;
             }
             Some(Ok(r)) => r,
@@ -114,14 +134,14 @@ impl Lowerer<'_> {
         if matches!(reference, Reference::Demo(_)) && !demo {
             self.error(
                 loc,
-                format!("`${{demo:…}}` in `roles.{label}` needs `target: demo`"),
+                format!("`${{demo:…}}` in `{path}` needs `target: demo`"),
             )
             .help("use `${env:NAME}` or `${file:PATH}` for a real target");
             return None;
         }
         match self.ctx.resolve(&reference, &self.source.dir) {
             Ok(value) if value.is_empty() => {
-                self.error(loc, format!("`roles.{label}` resolves to an empty value"));
+                self.error(loc, format!("`{path}` resolves to an empty value"));
                 None
             }
             Ok(value) => {
@@ -129,13 +149,18 @@ impl Lowerer<'_> {
                 Some(Secret::new(label, value))
             }
             Err(e) => {
-                self.reference_error(loc, &format!("roles.{label}"), e);
+                self.reference_error(loc, path, e);
                 None
             }
         }
     }
 
-    fn reference_error(&mut self, loc: &serde_saphyr::Location, field: &str, e: ReferenceError) {
+    pub fn reference_error(
+        &mut self,
+        loc: &serde_saphyr::Location,
+        field: &str,
+        e: ReferenceError,
+    ) {
         let help = match &e {
             ReferenceError::MissingEnv(name) => {
                 format!("export {name}=… before running (it fills `{field}`)")

@@ -27,6 +27,48 @@ pub struct RawSuite {
     pub access: Vec<RawAccess>,
     #[serde(default)]
     pub scenarios: Vec<RawScenario>,
+    #[serde(default)]
+    pub probes: Vec<RawProbe>,
+}
+
+/// One entry of `probes:`, named by its single key.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawProbe {
+    RateLimit(RawRateLimit),
+    Webhooks(RawWebhooks),
+    Headers(RawHeaders),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateLimit {
+    #[serde(rename = "as")]
+    pub as_role: S<String>,
+    pub request: S<String>,
+    pub burst: Option<S<u32>>,
+    pub expect_within: Option<S<u32>>,
+    /// `required` or `optional`.
+    pub retry_after: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebhooks {
+    pub request: S<String>,
+    pub scheme: S<String>,
+    pub secret: S<String>,
+    pub payload: serde_json::Value,
+    pub tolerance: Option<S<u64>>,
+    pub header: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeaders {
+    #[serde(rename = "as")]
+    pub as_role: S<String>,
+    pub requests: Vec<S<String>>,
 }
 
 /// `authspec.yaml`: the target, roles and policy that features and YAML suites of its

@@ -1,0 +1,123 @@
+//! Lowers `probes:` entries: each names its role and request(s) like a scenario step,
+//! plus the probe's own settings, checked here so a run never starts with a bad one.
+
+use super::super::suggest::did_you_mean;
+use super::lowerer::Lowerer;
+use super::raw::{RawHeaders, RawProbe, RawRateLimit, RawWebhooks};
+use crate::model::{HeadersProbe, Probe, RateLimitProbe, WebhookProbe, WebhookScheme};
+
+const SCHEMES: [(&str, WebhookScheme); 5] = [
+    ("stripe", WebhookScheme::Stripe),
+    ("github", WebhookScheme::Github),
+    ("slack", WebhookScheme::Slack),
+    ("standard_webhooks", WebhookScheme::StandardWebhooks),
+    ("hmac_sha256", WebhookScheme::HmacSha256),
+];
+
+impl Lowerer<'_> {
+    pub fn probe(&mut self, index: usize, raw: &RawProbe, demo: bool) -> Option<Probe> {
+        match raw {
+            RawProbe::RateLimit(r) => self.rate_limit(r).map(Probe::RateLimit),
+            RawProbe::Webhooks(w) => self.webhooks(index, w, demo).map(Probe::Webhooks),
+            RawProbe::Headers(h) => self.headers_probe(h).map(Probe::Headers),
+        }
+    }
+
+    fn rate_limit(&mut self, r: &RawRateLimit) -> Option<RateLimitProbe> {
+        let role = self.role_id(&r.as_role);
+        let request = self.request_line_only(&r.request);
+        let burst = r.burst.as_ref().map_or(200, |b| b.value);
+        if let Some(b) = &r.burst
+            && !(1..=10_000).contains(&b.value)
+        {
+            self.error(&b.referenced, "`burst` must be between 1 and 10000");
+        }
+        let expect_within = r.expect_within.as_ref().map_or(burst, |e| e.value);
+        if let Some(e) = &r.expect_within
+            && (e.value == 0 || e.value > burst)
+        {
+            self.error(
+                &e.referenced,
+                format!("`expect_within` must be between 1 and `burst` ({burst})"),
+            );
+        }
+        let retry_after_required = match r.retry_after.as_ref().map(|s| (s, s.value.as_str())) {
+            None | Some((_, "required")) => true,
+            Some((_, "optional")) => false,
+            Some((s, other)) => {
+                self.error(
+                    &s.referenced,
+                    format!("`retry_after: {other}` is neither required nor optional"),
+                );
+                true
+            }
+        };
+        Some(RateLimitProbe {
+            role: role?,
+            request: request?,
+            burst,
+            expect_within,
+            retry_after_required,
+        })
+    }
+
+    fn webhooks(&mut self, index: usize, w: &RawWebhooks, demo: bool) -> Option<WebhookProbe> {
+        let request = self.request_line_only(&w.request);
+        let scheme = match SCHEMES.iter().find(|(n, _)| *n == w.scheme.value) {
+            Some((_, s)) => Some(*s),
+            None => {
+                let names: Vec<&str> = SCHEMES.iter().map(|(n, _)| *n).collect();
+                let help = match did_you_mean(&w.scheme.value, names.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`? Schemes: {}", names.join(", ")),
+                    None => format!("schemes: {}", names.join(", ")),
+                };
+                self.error(
+                    &w.scheme.referenced,
+                    format!("unknown webhook scheme `{}`", w.scheme.value),
+                )
+                .help(help);
+                None
+            }
+        };
+        let path = format!("probes[{index}].webhooks.secret");
+        let secret = self.secret_at(&w.secret, &path, format!("webhooks[{index}].secret"), demo);
+        let header = match (&w.header, scheme) {
+            (Some(h), Some(WebhookScheme::HmacSha256)) => h.value.clone(),
+            (Some(h), Some(_)) => {
+                self.error(
+                    &h.referenced,
+                    "`header` only applies to the `hmac_sha256` scheme",
+                )
+                .help("the other schemes use the header names their provider documents");
+                String::new()
+            }
+            (Some(_), None) | (None, _) => "X-Signature".to_string(),
+        };
+        Some(WebhookProbe {
+            request: request?,
+            scheme: scheme?,
+            secret: secret?,
+            payload: w.payload.clone(),
+            tolerance: w.tolerance.as_ref().map_or(300, |t| t.value),
+            header,
+        })
+    }
+
+    fn headers_probe(&mut self, h: &RawHeaders) -> Option<HeadersProbe> {
+        let role = self.role_id(&h.as_role);
+        let requests: Vec<_> = h
+            .requests
+            .iter()
+            .map(|r| self.request_line_only(r))
+            .collect();
+        if h.requests.is_empty() {
+            self.error(&h.as_role.referenced, "`requests` is empty");
+        }
+        let location = self.location(&h.as_role.referenced);
+        Some(HeadersProbe {
+            role: role?,
+            requests: requests.into_iter().collect::<Option<Vec<_>>>()?,
+            location,
+        })
+    }
+}

@@ -1,0 +1,53 @@
+//! Probes: one entry in a suite that expands into several checks (one per case), run in
+//! order as one unit because later cases depend on earlier ones (a positive control).
+
+use super::{Location, Request, RoleId, Secret};
+
+#[derive(Clone, Debug)]
+pub enum Probe {
+    RateLimit(RateLimitProbe),
+    Webhooks(WebhookProbe),
+    Headers(HeadersProbe),
+}
+
+/// A burst must be answered with 429 and a valid `Retry-After`.
+#[derive(Clone, Debug)]
+pub struct RateLimitProbe {
+    pub role: RoleId,
+    pub request: Request,
+    /// Requests at most.
+    pub burst: u32,
+    /// A 429 must come at or before this request.
+    pub expect_within: u32,
+    pub retry_after_required: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebhookScheme {
+    Stripe,
+    Github,
+    Slack,
+    StandardWebhooks,
+    HmacSha256,
+}
+
+/// Forged, unsigned, stale and replayed deliveries must be refused.
+#[derive(Clone, Debug)]
+pub struct WebhookProbe {
+    pub request: Request,
+    pub scheme: WebhookScheme,
+    pub secret: Secret,
+    pub payload: serde_json::Value,
+    /// Seconds a timestamp may be old.
+    pub tolerance: u64,
+    /// For `hmac_sha256`: the header carrying the hex signature.
+    pub header: String,
+}
+
+/// Security headers and CORS on each request.
+#[derive(Clone, Debug)]
+pub struct HeadersProbe {
+    pub role: RoleId,
+    pub requests: Vec<Request>,
+    pub location: Location,
+}
