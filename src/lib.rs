@@ -13,3 +13,4 @@ pub mod plan;
 pub mod redact;
 pub mod report;
 pub mod results;
+pub mod webhook;

@@ -18,6 +18,8 @@ pub struct CheckResult {
     /// Things the reader of the report must know even when the check passed (a
     /// weakened suite setting, a replay the scheme does not forbid).
     pub warnings: Vec<String>,
+    /// Measurements worth reporting on any outcome (the request a rate limit began at).
+    pub info: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +68,7 @@ impl CheckResult {
             x.message = redactor.redact(&x.message);
             x.detail = redactor.redact(&x.detail);
         };
-        for w in &mut self.warnings {
+        for w in self.warnings.iter_mut().chain(self.info.iter_mut()) {
             *w = redactor.redact(w);
         }
         match &mut self.outcome {
@@ -130,6 +132,7 @@ mod tests {
             outcome: Outcome::Fail(Finding::new("saw fake-tok-42", "body: fake-tok-42")),
             duration: Duration::ZERO,
             warnings: Vec::new(),
+            info: Vec::new(),
         }
         .redacted(&r);
         let Outcome::Fail(f) = result.outcome else {

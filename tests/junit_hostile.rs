@@ -23,6 +23,7 @@ fn result(name: &str, outcome: Outcome) -> CheckResult {
         outcome,
         duration: Duration::from_millis(3),
         warnings: vec![format!("warning {HOSTILE}")],
+        info: vec![format!("info {HOSTILE}")],
     }
 }
 

@@ -42,6 +42,7 @@ pub fn demo(args: DemoArgs) -> u8 {
         println!("export WRITER_TOKEN={}", creds.writer_token);
         println!("export ADMIN_TOKEN={}", creds.admin_token);
         println!("export PARTNER_KEY={}", creds.partner_key);
+        println!("export WEBHOOK_SECRET={}", creds.webhook_secret);
         println!("export GHOST_TOKEN={ghost}   # not accepted by the demo");
         let _ = tokio::signal::ctrl_c().await;
         println!("stopped");

@@ -8,6 +8,8 @@ pub struct DemoCredentials {
     pub writer_token: String,
     pub admin_token: String,
     pub partner_key: String,
+    /// Signs the demo's Stripe-style webhooks.
+    pub webhook_secret: String,
 }
 
 impl DemoCredentials {
@@ -17,6 +19,7 @@ impl DemoCredentials {
             writer_token: random_token("demo_wr"),
             admin_token: random_token("demo_ad"),
             partner_key: random_token("demo_pk"),
+            webhook_secret: random_token("whsec_demo"),
         }
     }
 
@@ -27,6 +30,7 @@ impl DemoCredentials {
             ("writer_token", self.writer_token.clone()),
             ("admin_token", self.admin_token.clone()),
             ("partner_key", self.partner_key.clone()),
+            ("webhook_secret", self.webhook_secret.clone()),
         ]
     }
 }

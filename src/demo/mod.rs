@@ -2,6 +2,7 @@
 //! deliberately flawed endpoints, so a first run shows passes and real findings.
 
 mod credentials;
+mod hygiene;
 mod orders;
 
 pub use credentials::DemoCredentials;
@@ -32,6 +33,7 @@ impl DemoServer {
             .start()
             .await;
         orders::mount(&server, &credentials).await;
+        hygiene::mount(&server, &credentials).await;
         Ok(Self {
             server,
             credentials,

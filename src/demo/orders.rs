@@ -2,7 +2,8 @@
 //! - `DELETE /orders/{id}` lets a reader delete (broken function-level authorization,
 //!   OWASP API5:2023, CWE-285);
 //! - `GET /debug/boom` answers 500 with a Java stack trace that echoes the caller's
-//!   `Authorization` header (CWE-209, CWE-200).
+//!   `Authorization` header (CWE-209, CWE-200);
+//! - `GET /partner/orders` reflects any `Origin` with credentials allowed (CWE-942).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,6 +55,13 @@ impl Api {
     }
 }
 
+/// The headers a careful API sends; the demo's orders routes carry them.
+fn secure(t: ResponseTemplate) -> ResponseTemplate {
+    t.insert_header("X-Content-Type-Options", "nosniff")
+        .insert_header("X-Frame-Options", "DENY")
+        .insert_header("Cache-Control", "no-store")
+}
+
 fn unauthorized() -> ResponseTemplate {
     ResponseTemplate::new(401)
         .insert_header("WWW-Authenticate", "Bearer realm=\"demo\"")
@@ -101,7 +109,7 @@ pub async fn mount(server: &MockServer, creds: &DemoCredentials) {
                     .lock()
                     .map(|o| o.iter().map(|(_, v)| v.clone()).collect())
                     .unwrap_or_default();
-                ResponseTemplate::new(200).set_body_json(list)
+                secure(ResponseTemplate::new(200).set_body_json(list))
             })
         })
         .mount(server)
@@ -169,8 +177,19 @@ pub async fn mount(server: &MockServer, creds: &DemoCredentials) {
     Mock::given(method("GET"))
         .and(path("/partner/orders"))
         .respond_with(move |req: &Request| {
+            // The flaw: any Origin is reflected, with credentials allowed (CWE-942).
+            let origin = req
+                .headers
+                .get("origin")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
             gate(a.who(req), &[Who::Partner]).unwrap_or_else(|| {
-                ResponseTemplate::new(200).set_body_json(json!([{"id": 1, "partner": true}]))
+                secure(
+                    ResponseTemplate::new(200).set_body_json(json!([{"id": 1, "partner": true}])),
+                )
+                .insert_header("Access-Control-Allow-Origin", origin.as_str())
+                .insert_header("Access-Control-Allow-Credentials", "true")
             })
         })
         .mount(server)

@@ -23,6 +23,43 @@ pub struct Context {
 }
 
 impl Context {
+    /// Sends `request` (its line only) with exactly `headers` and `body`: no role, no
+    /// credential. For deliveries that come from a third party, such as webhooks.
+    pub async fn send_raw(
+        &self,
+        si: usize,
+        request: &Request,
+        headers: &[(String, String)],
+        body: String,
+    ) -> Result<Exchange, String> {
+        let run = &self.suites[si];
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut builder = self
+            .http
+            .request(method, &format!("{}{}", run.base_url, request.path));
+        for (k, v) in headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        builder = builder
+            .header("content-type", "application/json")
+            .body(body);
+        self.http.send(builder).await
+    }
+
+    /// Sends `request` as `role` with one extra header (a probe's `Origin`).
+    pub async fn send_with(
+        &self,
+        si: usize,
+        role: RoleId,
+        request: &Request,
+        extra: (&str, &str),
+    ) -> Result<Exchange, String> {
+        let mut r = request.clone();
+        r.headers.push((extra.0.to_string(), extra.1.to_string()));
+        self.send(si, role, &r, &Vars::new()).await
+    }
+
     /// Sends `request` as `role` of suite `si`, with `vars` substituted.
     pub async fn send(
         &self,

@@ -12,9 +12,10 @@ use futures::StreamExt;
 use super::access::{self, Cell, Proof};
 use super::context::{Context, SuiteRun};
 use super::http::HttpClient;
+use super::probes;
 use super::scenario;
 use crate::demo::{DemoCredentials, DemoServer};
-use crate::model::{RoleId, Suite, Target, Verdict};
+use crate::model::{Probe, RoleId, Suite, Target, Verdict};
 use crate::plan::{Check, CheckKind};
 use crate::redact::Redactor;
 use crate::results::{CheckResult, Outcome};
@@ -74,13 +75,14 @@ pub async fn run(
 
     let mut proofs = Proofs::new();
     let nothing_proven = Proofs::new();
+    let (probe_jobs, rate_limits) = probe_jobs(ctx, checks);
     let first = (0..checks.len())
-        .filter(|i| !checks[*i].deferred)
+        .filter(|i| !checks[*i].deferred && !matches!(checks[*i].kind, CheckKind::Probe { .. }))
         .map(Job::Check);
     let proof_jobs = roles_needing_proof(ctx, checks)
         .into_iter()
         .map(|(s, r)| Job::Proof(s, r));
-    let mut stream = futures::stream::iter(first.chain(proof_jobs))
+    let mut stream = futures::stream::iter(first.chain(probe_jobs).chain(proof_jobs))
         .map(|job| run_job(ctx, checks, job, &nothing_proven))
         .buffer_unordered(jobs);
     while let Some(done) = stream.next().await {
@@ -91,6 +93,7 @@ pub async fn run(
                 }
                 emit(i, r);
             }
+            Done::Many(results) => results.into_iter().for_each(|(i, r)| emit(i, r)),
             Done::Proof(s, role, p) => {
                 proofs.entry((s, role)).or_insert(p);
             }
@@ -110,24 +113,61 @@ pub async fn run(
         }
     }
     drop(stream);
+
+    // Last and one at a time: a burst must not starve other checks, nor they it.
+    for job in rate_limits {
+        if let Done::Many(results) = run_job(ctx, checks, job, &proofs).await {
+            results.into_iter().for_each(|(i, r)| emit(i, r));
+        }
+    }
     drop(demo);
     Ok(results.into_iter().flatten().collect())
 }
 
 enum Job {
     Check(usize),
+    /// All selected cases of one probe: (suite, probe, [(check index, case)]).
+    Probe(usize, usize, Vec<(usize, usize)>),
     Proof(usize, RoleId),
 }
 
 enum Done {
     /// The result, and the roles the check proved (its passing allows).
     Check(usize, CheckResult, Vec<RoleId>),
+    Many(Vec<(usize, CheckResult)>),
     Proof(usize, RoleId, Proof),
+}
+
+/// One job per probe; rate-limit probes apart, to run last.
+fn probe_jobs(ctx: &Context, checks: &[Check]) -> (Vec<Job>, Vec<Job>) {
+    let mut groups: Vec<(usize, usize, Vec<(usize, usize)>)> = Vec::new();
+    for (i, c) in checks.iter().enumerate() {
+        if let CheckKind::Probe { probe, case } = c.kind {
+            match groups
+                .iter_mut()
+                .find(|(s, p, _)| *s == c.suite && *p == probe)
+            {
+                Some(g) => g.2.push((i, case)),
+                None => groups.push((c.suite, probe, vec![(i, case)])),
+            }
+        }
+    }
+    let (rate, other): (Vec<_>, Vec<_>) = groups
+        .into_iter()
+        .partition(|(s, p, _)| matches!(ctx.suites[*s].suite.probes[*p], Probe::RateLimit(_)));
+    let job = |(s, p, cases)| Job::Probe(s, p, cases);
+    (
+        other.into_iter().map(job).collect(),
+        rate.into_iter().map(job).collect(),
+    )
 }
 
 async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> Done {
     let i = match job {
         Job::Proof(s, r) => return Done::Proof(s, r, access::prove(ctx, s, r).await),
+        Job::Probe(si, pi, cases) => {
+            return Done::Many(run_probe(ctx, checks, si, pi, &cases).await);
+        }
         Job::Check(i) => i,
     };
     let check = &checks[i];
@@ -161,6 +201,7 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         CheckKind::Scenario { index } => {
             scenario::run(ctx, check.suite, &suite.scenarios[*index], proofs).await
         }
+        CheckKind::Probe { .. } => unreachable_probe(),
     };
     let result = CheckResult {
         id: check.id.clone(),
@@ -170,8 +211,51 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         outcome,
         duration: started.elapsed(),
         warnings: suite.leakage.notice().into_iter().collect(),
+        info: Vec::new(),
     };
     Done::Check(i, result, proven)
+}
+
+/// Probe cases always travel as `Job::Probe`; a lone one is a planning bug, reported as
+/// an error rather than a panic.
+fn unreachable_probe() -> (Outcome, Vec<RoleId>) {
+    let f = crate::results::Finding::new("internal error: a probe case ran alone", String::new());
+    (Outcome::Error(f), Vec::new())
+}
+
+async fn run_probe(
+    ctx: &Context,
+    checks: &[Check],
+    si: usize,
+    pi: usize,
+    cases: &[(usize, usize)],
+) -> Vec<(usize, CheckResult)> {
+    let started = Instant::now();
+    let wanted: Vec<usize> = cases.iter().map(|(_, c)| *c).collect();
+    let suite = &ctx.suites[si].suite;
+    let results = probes::run(ctx, si, pi, &wanted).await;
+    let each = started.elapsed() / (results.len().max(1) as u32);
+    results
+        .into_iter()
+        .filter_map(|(case, r)| {
+            let (i, _) = cases.iter().find(|(_, c)| *c == case)?;
+            let mut warnings: Vec<String> = suite.leakage.notice().into_iter().collect();
+            warnings.extend(r.warnings);
+            Some((
+                *i,
+                CheckResult {
+                    id: checks[*i].id.clone(),
+                    suite: suite.name.as_str().into(),
+                    file: suite.file.clone(),
+                    name: checks[*i].name.clone(),
+                    outcome: r.outcome,
+                    duration: each,
+                    warnings,
+                    info: r.info,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// Roles with a `proof:` request that have deny cells or deny steps in this plan.
@@ -190,7 +274,7 @@ fn roles_needing_proof(ctx: &Context, checks: &[Check]) -> Vec<(usize, RoleId)> 
                 .filter(|s| s.expect.access == Some(Verdict::Deny))
                 .map(|s| (c.suite, s.role))
                 .collect(),
-            CheckKind::Access { .. } => Vec::new(),
+            CheckKind::Access { .. } | CheckKind::Probe { .. } => Vec::new(),
         })
         .filter(|(s, r)| ctx.suites[*s].suite.role(*r).proof.is_some())
         .collect();

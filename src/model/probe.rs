@@ -31,6 +31,18 @@ pub enum WebhookScheme {
     HmacSha256,
 }
 
+impl WebhookScheme {
+    pub fn name(self) -> &'static str {
+        match self {
+            WebhookScheme::Stripe => "stripe",
+            WebhookScheme::Github => "github",
+            WebhookScheme::Slack => "slack",
+            WebhookScheme::StandardWebhooks => "standard_webhooks",
+            WebhookScheme::HmacSha256 => "hmac_sha256",
+        }
+    }
+}
+
 /// Forged, unsigned, stale and replayed deliveries must be refused.
 #[derive(Clone, Debug)]
 pub struct WebhookProbe {

@@ -6,7 +6,7 @@ mod tags;
 
 pub use tags::{TagExpr, TagExprError};
 
-use crate::model::{Location, RoleId, Suite, Verdict};
+use crate::model::{Location, Probe, RoleId, Suite, Verdict};
 
 #[derive(Clone, Debug)]
 pub struct Check {
@@ -32,6 +32,11 @@ pub enum CheckKind {
     },
     Scenario {
         index: usize,
+    },
+    /// One case of a probe; all cases of a probe run together, in order.
+    Probe {
+        probe: usize,
+        case: usize,
     },
 }
 
@@ -88,6 +93,18 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
                 });
             }
         }
+        for (pi, probe) in suite.probes.iter().enumerate() {
+            for (case, name) in probe_cases(suite, probe).into_iter().enumerate() {
+                checks.push(Check {
+                    id: format!("{}#probes[{pi}].{case}", suite.file),
+                    name,
+                    suite: si,
+                    kind: CheckKind::Probe { probe: pi, case },
+                    tags: suite.tags.clone(),
+                    deferred: false,
+                });
+            }
+        }
         for (i, scenario) in suite.scenarios.iter().enumerate() {
             checks.push(Check {
                 id: format!("{}#scenarios[{i}]", suite.file),
@@ -102,3 +119,42 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
     checks.retain(|c| selection.keeps(c));
     checks
 }
+
+/// The checks a probe expands into: each case's name.
+pub fn probe_cases(suite: &Suite, probe: &Probe) -> Vec<String> {
+    match probe {
+        Probe::RateLimit(p) => vec![format!(
+            "rate_limit {} as {}",
+            p.request.line(),
+            suite.role(p.role).name
+        )],
+        Probe::Webhooks(p) => WEBHOOK_CASES
+            .iter()
+            .filter(|c| {
+                **c != "stale_timestamp_refused"
+                    || crate::webhook::scheme(p.scheme, &p.header).has_timestamp()
+            })
+            .map(|c| format!("webhooks {} ({}): {c}", p.request.line(), p.scheme.name()))
+            .collect(),
+        Probe::Headers(p) => p
+            .requests
+            .iter()
+            .flat_map(|r| {
+                HEADER_CASES.iter().map(move |c| {
+                    format!("headers {} as {}: {c}", r.line(), suite.role(p.role).name)
+                })
+            })
+            .collect(),
+    }
+}
+
+pub const WEBHOOK_CASES: [&str; 6] = [
+    "valid_signature_accepted",
+    "unsigned_refused",
+    "wrong_secret_refused",
+    "tampered_body_refused",
+    "stale_timestamp_refused",
+    "replay_refused",
+];
+
+pub const HEADER_CASES: [&str; 4] = ["nosniff", "framing", "no_store_with_tokens", "cors"];

@@ -61,7 +61,8 @@ impl Console {
         let why = match &r.outcome {
             Outcome::Fail(f) | Outcome::Error(f) => format!("\n        {}", f.message),
             Outcome::Skipped(reason) => format!(" ({reason})"),
-            Outcome::Pass => String::new(),
+            Outcome::Pass if r.info.is_empty() => String::new(),
+            Outcome::Pass => format!("\n        {}", r.info.join("; ")),
         };
         say!(
             "{counter}{} {} › {} {}{why}",

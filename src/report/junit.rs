@@ -100,8 +100,13 @@ fn testcase(r: &CheckResult) -> TestCase {
     // No `file` attribute: junit-10.xsd does not allow it on <testcase>; the failure
     // detail's `-->` line names the file instead.
     case.set_classname(&xml_text(&r.suite));
-    if !r.warnings.is_empty() {
-        let text: Vec<String> = r.warnings.iter().map(|w| format!("warning: {w}")).collect();
+    if !r.warnings.is_empty() || !r.info.is_empty() {
+        let text: Vec<String> = r
+            .warnings
+            .iter()
+            .map(|w| format!("warning: {w}"))
+            .chain(r.info.iter().cloned())
+            .collect();
         case.set_system_out(&cdata_text(&text.join("\n")));
     }
     case.build()

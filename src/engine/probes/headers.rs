@@ -1,0 +1,152 @@
+//! Probe `headers`: security headers and CORS on each listed request, sent as the role
+//! with an `Origin` of a site that is not the API's. Cases:
+//! - `nosniff`: `X-Content-Type-Options: nosniff` (CWE-430; browsers must not guess types);
+//! - `framing`: `X-Frame-Options: DENY|SAMEORIGIN` or CSP `frame-ancestors` (CWE-1021,
+//!   clickjacking);
+//! - `no_store_with_tokens`: a response that carries a token says `Cache-Control: no-store`
+//!   (CWE-525; RFC 6749 §5.1);
+//! - `cors`: an arbitrary origin is not reflected together with
+//!   `Access-Control-Allow-Credentials: true`, and a credentialed endpoint has no `*`
+//!   origin (CWE-942).
+//! OWASP API8:2023 (security misconfiguration).
+
+use super::CaseResult;
+use crate::engine::context::Context;
+use crate::engine::http::Exchange;
+use crate::model::{Credential, HeadersProbe};
+use crate::results::{Finding, Outcome};
+
+const PROBE_ORIGIN: &str = "https://authspec-probe.invalid";
+const TOKEN_FIELDS: [&str; 6] = [
+    "\"access_token\"",
+    "\"refresh_token\"",
+    "\"id_token\"",
+    "\"api_key\"",
+    "\"client_secret\"",
+    "\"session",
+];
+
+pub async fn run(ctx: &Context, si: usize, probe: &HeadersProbe) -> Vec<CaseResult> {
+    let credentialed = !matches!(
+        ctx.suites[si].suite.role(probe.role).credential,
+        Credential::None
+    );
+    let mut out = Vec::new();
+    for request in &probe.requests {
+        match ctx
+            .send_with(si, probe.role, request, ("Origin", PROBE_ORIGIN))
+            .await
+        {
+            Err(e) => {
+                for _ in 0..4 {
+                    out.push(CaseResult::of(Outcome::Error(Finding::new(
+                        format!("the request could not be made: {e}"),
+                        String::new(),
+                    ))));
+                }
+            }
+            Ok(ex) => {
+                let carries_token = TOKEN_FIELDS.iter().any(|f| ex.body.contains(f))
+                    || !ctx.redactor.occurrences(&ex.body).is_empty();
+                out.push(nosniff(&ex));
+                out.push(framing(&ex));
+                out.push(no_store(&ex, carries_token));
+                out.push(cors(&ex, credentialed));
+            }
+        }
+    }
+    out
+}
+
+fn fail(ex: &Exchange, message: String, expected: &str) -> CaseResult {
+    let headers: Vec<String> = ex
+        .headers
+        .iter()
+        .map(|(k, v)| format!("  {k}: {v}"))
+        .collect();
+    CaseResult::of(Outcome::Fail(Finding::new(
+        message,
+        format!(
+            "request:  {}\nexpected: {expected}\ngot:      {}\nheaders:\n{}",
+            ex.request_line,
+            ex.status_line(),
+            headers.join("\n")
+        ),
+    )))
+}
+
+fn nosniff(ex: &Exchange) -> CaseResult {
+    match ex.header("x-content-type-options") {
+        Some(v) if v.trim().eq_ignore_ascii_case("nosniff") => CaseResult::of(Outcome::Pass),
+        other => fail(
+            ex,
+            format!("X-Content-Type-Options is {}", shown(other)),
+            "X-Content-Type-Options: nosniff",
+        ),
+    }
+}
+
+fn framing(ex: &Exchange) -> CaseResult {
+    let xfo = ex
+        .header("x-frame-options")
+        .map(|v| v.trim().to_ascii_uppercase());
+    let csp = ex
+        .header("content-security-policy")
+        .is_some_and(|v| v.contains("frame-ancestors"));
+    if csp || matches!(xfo.as_deref(), Some("DENY" | "SAMEORIGIN")) {
+        CaseResult::of(Outcome::Pass)
+    } else {
+        fail(
+            ex,
+            format!(
+                "no framing protection (X-Frame-Options is {})",
+                shown(xfo.as_deref())
+            ),
+            "X-Frame-Options: DENY or SAMEORIGIN, or CSP frame-ancestors",
+        )
+    }
+}
+
+fn no_store(ex: &Exchange, carries_token: bool) -> CaseResult {
+    if !carries_token {
+        let mut r = CaseResult::of(Outcome::Pass);
+        r.info.push("no token in this response".into());
+        return r;
+    }
+    match ex.header("cache-control") {
+        Some(v) if v.to_ascii_lowercase().contains("no-store") => CaseResult::of(Outcome::Pass),
+        other => fail(
+            ex,
+            format!(
+                "a response carrying a token has Cache-Control {}",
+                shown(other)
+            ),
+            "Cache-Control: no-store",
+        ),
+    }
+}
+
+fn cors(ex: &Exchange, credentialed: bool) -> CaseResult {
+    let origin = ex.header("access-control-allow-origin").map(str::trim);
+    let with_credentials = ex
+        .header("access-control-allow-credentials")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    match origin {
+        Some(o) if o == PROBE_ORIGIN && with_credentials => fail(
+            ex,
+            "any Origin is reflected with Access-Control-Allow-Credentials: true: every website can read this response with the user's credentials".into(),
+            "an allow-list of origins",
+        ),
+        Some("*") if credentialed => fail(ex, "a credentialed endpoint allows any origin (`*`)".into(), "an allow-list of origins"),
+        Some(o) if o == PROBE_ORIGIN => {
+            let mut r = CaseResult::of(Outcome::Pass);
+            r.warnings.push("any Origin is reflected (without credentials)".into());
+            r
+        }
+        _ => CaseResult::of(Outcome::Pass),
+    }
+}
+
+fn shown(v: Option<&str>) -> String {
+    v.map_or_else(|| "absent".to_string(), |v| format!("`{v}`"))
+}

@@ -1,0 +1,45 @@
+//! Probes: each runs all its cases in order (later cases depend on earlier ones) and
+//! returns one outcome per case, with warnings and measurements.
+
+mod headers;
+mod rate_limit;
+mod webhooks;
+
+use super::context::Context;
+use crate::model::Probe;
+use crate::results::Outcome;
+
+/// One case's result: the outcome, warnings, and information worth reporting.
+pub struct CaseResult {
+    pub outcome: Outcome,
+    pub warnings: Vec<String>,
+    pub info: Vec<String>,
+}
+
+impl CaseResult {
+    pub fn of(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            warnings: Vec::new(),
+            info: Vec::new(),
+        }
+    }
+}
+
+/// Runs probe `pi` of suite `si`; `cases` are the case numbers selected, in order.
+pub async fn run(ctx: &Context, si: usize, pi: usize, cases: &[usize]) -> Vec<(usize, CaseResult)> {
+    let all = match &ctx.suites[si].suite.probes[pi] {
+        Probe::RateLimit(p) => vec![rate_limit::run(ctx, si, p).await],
+        Probe::Webhooks(p) => webhooks::run(ctx, si, p).await,
+        Probe::Headers(p) => headers::run(ctx, si, p).await,
+    };
+    all.into_iter()
+        .enumerate()
+        .filter(|(i, _)| cases.contains(i))
+        .collect()
+}
+
+/// `true` for 4xx: a refusal. A 5xx is a crash, not a refusal; a 2xx is acceptance.
+pub fn refused(status: u16) -> bool {
+    (400..500).contains(&status)
+}

@@ -1,0 +1,131 @@
+//! Probe `rate_limit`: a burst of requests from one role must be answered with 429 Too
+//! Many Requests, early enough, with a valid `Retry-After`. Without a limit, credential
+//! stuffing and scraping run unchecked. CWE-770 (allocation of resources without limits);
+//! OWASP API4:2023 (unrestricted resource consumption).
+//! The burst is bounded in count (`burst`) and in time (`MAX_DURATION`).
+
+use std::time::{Duration, Instant};
+
+use super::CaseResult;
+use crate::engine::context::Context;
+use crate::engine::template::Vars;
+use crate::model::RateLimitProbe;
+use crate::results::{Finding, Outcome};
+
+const MAX_DURATION: Duration = Duration::from_secs(60);
+
+pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult {
+    let started = Instant::now();
+    let mut sent = 0u32;
+    let mut limited: Option<(u32, Option<String>)> = None;
+    let mut leaks = Vec::new();
+    while sent < probe.burst && started.elapsed() < MAX_DURATION {
+        let ex = match ctx.send(si, probe.role, &probe.request, &Vars::new()).await {
+            Ok(ex) => ex,
+            Err(e) => {
+                return CaseResult::of(Outcome::Error(Finding::new(
+                    format!("request {} of the burst could not be made: {e}", sent + 1),
+                    String::new(),
+                )));
+            }
+        };
+        sent += 1;
+        if sent == 1 || ex.status == 429 {
+            leaks.extend(ctx.leaks(si, &ex));
+        }
+        if ex.status == 429 {
+            limited = Some((sent, ex.header("retry-after").map(str::to_string)));
+            break;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64().max(0.001);
+    let rate = format!(
+        "{sent} requests in {elapsed:.2} s ({:.0} req/s)",
+        f64::from(sent) / elapsed
+    );
+    let (outcome, info) = match limited {
+        None => {
+            let why = if sent < probe.burst {
+                " (stopped at the time bound)"
+            } else {
+                ""
+            };
+            let message =
+                format!("no 429 after {sent} requests{why}: the endpoint is not rate limited");
+            (Outcome::Fail(Finding::new(message, rate.clone())), rate)
+        }
+        Some((at, _)) if at > probe.expect_within => {
+            let message = format!(
+                "limiting began only at request {at}, expected by request {}",
+                probe.expect_within
+            );
+            (
+                Outcome::Fail(Finding::new(message, rate.clone())),
+                format!("429 at request {at}; {rate}"),
+            )
+        }
+        Some((at, retry_after)) => {
+            let info = format!("429 at request {at}; {rate}");
+            match retry_after {
+                Some(v) if valid_retry_after(&v) => (Outcome::Pass, info),
+                _ if !probe.retry_after_required => (Outcome::Pass, info),
+                Some(v) => (
+                    Outcome::Fail(Finding::new(
+                        format!("429 at request {at}, but `Retry-After: {v}` is not valid"),
+                        "Retry-After is delay-seconds or an HTTP-date (RFC 9110 §10.2.3)",
+                    )),
+                    info,
+                ),
+                None => (
+                    Outcome::Fail(Finding::new(
+                        format!("429 at request {at}, without a Retry-After header"),
+                        "clients cannot know when to retry; RFC 6585 §4",
+                    )),
+                    info,
+                ),
+            }
+        }
+    };
+    let outcome = match (outcome, leaks.first()) {
+        (Outcome::Pass, Some(leak)) => Outcome::Fail(Finding::new(
+            format!("the response leaks: {leak}"),
+            leaks.join("\n"),
+        )),
+        (o, _) => o,
+    };
+    CaseResult {
+        outcome,
+        warnings: Vec::new(),
+        info: vec![info],
+    }
+}
+
+/// delay-seconds, or an IMF-fixdate such as `Wed, 21 Oct 2015 07:28:00 GMT`.
+fn valid_retry_after(value: &str) -> bool {
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let parts: Vec<&str> = v.split(' ').collect();
+    matches!(parts.as_slice(), [day, dd, mon, yyyy, time, "GMT"]
+        if day.len() == 4 && day.ends_with(',')
+            && dd.len() == 2 && dd.bytes().all(|b| b.is_ascii_digit())
+            && mon.len() == 3
+            && yyyy.len() == 4 && yyyy.bytes().all(|b| b.is_ascii_digit())
+            && time.len() == 8 && time.split(':').count() == 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_retry_after;
+
+    #[test]
+    fn retry_after_forms() {
+        for ok in ["30", "0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            assert!(valid_retry_after(ok), "{ok}");
+        }
+        for bad in ["", "soon", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00"] {
+            assert!(!valid_retry_after(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Probe `webhooks`: does the receiver verify signatures? A correctly signed delivery must
+//! be accepted (the positive control); unsigned, wrongly signed, tampered, stale and
+//! replayed deliveries must be refused (4xx). Without the positive control every refusal
+//! is an error: a receiver that refuses everything proves nothing.
+//! CWE-345 (insufficient verification of data authenticity); OWASP API10:2023 (unsafe
+//! consumption of APIs).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::{CaseResult, refused};
+use crate::engine::context::Context;
+use crate::engine::http::Exchange;
+use crate::model::WebhookProbe;
+use crate::plan::WEBHOOK_CASES;
+use crate::results::{Finding, Outcome};
+use crate::webhook::{Delivery, Scheme, scheme};
+
+struct Run<'a> {
+    ctx: &'a Context,
+    si: usize,
+    probe: &'a WebhookProbe,
+    scheme: Box<dyn Scheme>,
+    now: i64,
+    serial: u32,
+}
+
+impl Run<'_> {
+    /// A fresh body: the payload with a unique `id` (when it has a string one), so a
+    /// receiver that deduplicates by event id treats each case as a new event.
+    fn body(&mut self) -> (String, String) {
+        self.serial += 1;
+        let id = format!("authspec-{}-{}", self.now, self.serial);
+        let mut payload = self.probe.payload.clone();
+        if let Some(serde_json::Value::String(s)) = payload.get_mut("id") {
+            *s = format!("{s}-{id}");
+        }
+        (payload.to_string(), id)
+    }
+
+    fn sign(
+        &self,
+        secret: &str,
+        body: &str,
+        timestamp: i64,
+        id: &str,
+    ) -> Result<Vec<(String, String)>, String> {
+        self.scheme.sign(
+            secret,
+            &Delivery {
+                body,
+                timestamp,
+                id,
+            },
+        )
+    }
+
+    async fn deliver(
+        &self,
+        headers: &[(String, String)],
+        body: String,
+    ) -> Result<(Exchange, Vec<String>), String> {
+        let ex = self
+            .ctx
+            .send_raw(self.si, &self.probe.request, headers, body)
+            .await?;
+        let leaks = self.ctx.leaks(self.si, &ex);
+        Ok((ex, leaks))
+    }
+
+    /// The outcome of a delivery that must be refused.
+    async fn expect_refusal(
+        &self,
+        what: &str,
+        headers: &[(String, String)],
+        body: String,
+    ) -> Outcome {
+        match self.deliver(headers, body).await {
+            Err(e) => error(format!("the delivery could not be made: {e}")),
+            Ok((ex, leaks)) if refused(ex.status) && leaks.is_empty() => Outcome::Pass,
+            Ok((ex, leaks)) if refused(ex.status) => fail(
+                format!("refused, but the response leaks: {}", leaks[0]),
+                &ex,
+            ),
+            Ok((ex, _)) => fail(
+                format!("{what} was not refused: got {}", ex.status_line()),
+                &ex,
+            ),
+        }
+    }
+}
+
+fn fail(message: String, ex: &Exchange) -> Outcome {
+    Outcome::Fail(Finding::new(
+        message,
+        format!(
+            "request:  {}\nexpected: refused (4xx)\ngot:      {}",
+            ex.request_line,
+            ex.status_line()
+        ),
+    ))
+}
+
+fn error(message: String) -> Outcome {
+    Outcome::Error(Finding::new(message, String::new()))
+}
+
+pub async fn run(ctx: &Context, si: usize, probe: &WebhookProbe) -> Vec<CaseResult> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let mut r = Run {
+        ctx,
+        si,
+        probe,
+        scheme: scheme(probe.scheme, &probe.header),
+        now,
+        serial: 0,
+    };
+    let secret = probe.secret.expose();
+    let cases: Vec<&str> = WEBHOOK_CASES
+        .iter()
+        .copied()
+        .filter(|c| *c != "stale_timestamp_refused" || r.scheme.has_timestamp())
+        .collect();
+
+    // The positive control.
+    let (body, id) = r.body();
+    let control = match r.sign(secret, &body, now, &id) {
+        Err(e) => Err(e),
+        Ok(headers) => r
+            .deliver(&headers, body)
+            .await
+            .map(|(ex, leaks)| (ex.status, ex.status_line(), ex.request_line, leaks)),
+    };
+    let (first, vacuous) = match control {
+        Ok((status, _, _, leaks)) if (200..300).contains(&status) && leaks.is_empty() => {
+            (Outcome::Pass, None)
+        }
+        Ok((status, _, request, leaks)) if (200..300).contains(&status) => (
+            Outcome::Fail(Finding::new(
+                format!("accepted, but the response leaks: {}", leaks[0]),
+                format!("request:  {request}"),
+            )),
+            None,
+        ),
+        Ok((_, line, request, _)) => (
+            Outcome::Fail(Finding::new(
+                format!("a correctly signed delivery was refused: got {line}"),
+                format!(
+                    "request:  {request}\nexpected: accepted (2xx)\ngot:      {line}\nIs the secret the one the receiver uses?"
+                ),
+            )),
+            Some(format!(
+                "the correctly signed delivery was not accepted ({line}), so a refusal proves nothing"
+            )),
+        ),
+        Err(e) => (
+            error(format!("the signed delivery could not be made: {e}")),
+            Some("the signed delivery could not be made, so a refusal proves nothing".to_string()),
+        ),
+    };
+    let mut out = vec![CaseResult::of(first)];
+    if let Some(why) = vacuous {
+        out.extend(
+            cases[1..]
+                .iter()
+                .map(|_| CaseResult::of(error(format!("vacuous: {why}")))),
+        );
+        return out;
+    }
+    for case in &cases[1..] {
+        let result = match *case {
+            "unsigned_refused" => {
+                let (body, id) = r.body();
+                let outcome = match r.sign(secret, &body, now, &id) {
+                    Err(e) => error(e),
+                    Ok(mut headers) => {
+                        let drop: Vec<String> = r
+                            .scheme
+                            .signature_headers()
+                            .iter()
+                            .map(|h| h.to_ascii_lowercase())
+                            .collect();
+                        headers.retain(|(k, _)| !drop.contains(&k.to_ascii_lowercase()));
+                        r.expect_refusal("an unsigned delivery", &headers, body)
+                            .await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            "wrong_secret_refused" => {
+                let (body, id) = r.body();
+                // Still well-formed for schemes that decode the secret.
+                let wrong = format!(
+                    "whsec_{}",
+                    base64_of(&format!("authspec-wrong-secret-{now}"))
+                );
+                let outcome = match r.sign(&wrong, &body, now, &id) {
+                    Err(e) => error(e),
+                    Ok(headers) => {
+                        r.expect_refusal("a delivery signed with another secret", &headers, body)
+                            .await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            "tampered_body_refused" => {
+                let (body, id) = r.body();
+                let tampered = tamper(&body);
+                let outcome = match r.sign(secret, &body, now, &id) {
+                    Err(e) => error(e),
+                    Ok(headers) => {
+                        r.expect_refusal(
+                            "a delivery whose body was changed after signing",
+                            &headers,
+                            tampered,
+                        )
+                        .await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            "stale_timestamp_refused" => {
+                let (body, id) = r.body();
+                let stale = now - probe.tolerance as i64 - 120;
+                let outcome = match r.sign(secret, &body, stale, &id) {
+                    Err(e) => error(e),
+                    Ok(headers) => {
+                        let what = format!(
+                            "a delivery signed {} s ago (tolerance {} s)",
+                            probe.tolerance + 120,
+                            probe.tolerance
+                        );
+                        r.expect_refusal(&what, &headers, body).await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            _ => replay(&mut r, secret).await,
+        };
+        out.push(result);
+    }
+    out
+}
+
+/// The identical delivery twice: the first must be accepted, the second refused. Where
+/// the scheme does not require refusing it, acceptance is a warning, not a failure.
+async fn replay(r: &mut Run<'_>, secret: &str) -> CaseResult {
+    let (body, id) = r.body();
+    let headers = match r.sign(secret, &body, r.now, &id) {
+        Ok(h) => h,
+        Err(e) => return CaseResult::of(error(e)),
+    };
+    match r.deliver(&headers, body.clone()).await {
+        Err(e) => {
+            return CaseResult::of(error(format!("the first delivery could not be made: {e}")));
+        }
+        Ok((ex, _)) if !(200..300).contains(&ex.status) => {
+            return CaseResult::of(error(format!(
+                "vacuous: the first (valid) delivery was not accepted ({}), so the replay proves nothing",
+                ex.status_line()
+            )));
+        }
+        Ok(_) => {}
+    }
+    match r.deliver(&headers, body).await {
+        Err(e) => CaseResult::of(error(format!("the replay could not be made: {e}"))),
+        Ok((ex, _)) if refused(ex.status) => CaseResult::of(Outcome::Pass),
+        Ok((ex, _)) if r.scheme.requires_replay_protection() => CaseResult::of(fail(
+            format!(
+                "an identical redelivery was accepted: got {}",
+                ex.status_line()
+            ),
+            &ex,
+        )),
+        Ok((ex, _)) => CaseResult {
+            outcome: Outcome::Pass,
+            warnings: vec![format!(
+                "an identical redelivery was accepted ({}); {} does not require refusing it, but \
+                 deduplicating by event or delivery id is recommended",
+                ex.status_line(),
+                r.probe.scheme.name()
+            )],
+            info: Vec::new(),
+        },
+    }
+}
+
+/// The signed body with one value changed (or a field added), same length class.
+fn tamper(body: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            map.insert("authspec_tampered".into(), serde_json::Value::Bool(true));
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => format!("{body} "),
+    }
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
