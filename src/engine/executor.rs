@@ -138,9 +138,12 @@ enum Done {
     Proof(usize, RoleId, Proof),
 }
 
+/// (suite, probe, [(check index, case)]).
+type ProbeGroup = (usize, usize, Vec<(usize, usize)>);
+
 /// One job per probe; rate-limit probes apart, to run last.
 fn probe_jobs(ctx: &Context, checks: &[Check]) -> (Vec<Job>, Vec<Job>) {
-    let mut groups: Vec<(usize, usize, Vec<(usize, usize)>)> = Vec::new();
+    let mut groups: Vec<ProbeGroup> = Vec::new();
     for (i, c) in checks.iter().enumerate() {
         if let CheckKind::Probe { probe, case } = c.kind {
             match groups

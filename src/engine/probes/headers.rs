@@ -8,6 +8,7 @@
 //! - `cors`: an arbitrary origin is not reflected together with
 //!   `Access-Control-Allow-Credentials: true`, and a credentialed endpoint has no `*`
 //!   origin (CWE-942).
+//!
 //! OWASP API8:2023 (security misconfiguration).
 
 use super::CaseResult;
