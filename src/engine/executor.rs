@@ -12,6 +12,7 @@ use futures::StreamExt;
 use super::access::{self, Cell, Proof};
 use super::context::{Context, SuiteRun};
 use super::http::HttpClient;
+use super::logs;
 use super::probes;
 use super::scenario;
 use crate::demo::{DemoCredentials, DemoServer};
@@ -73,11 +74,22 @@ pub async fn run(
         results[i] = Some(r);
     };
 
+    let log_offsets = logs::offsets(
+        ctx.suites
+            .iter()
+            .flat_map(|s| s.suite.logs.iter().map(|l| l.path.clone())),
+    );
     let mut proofs = Proofs::new();
     let nothing_proven = Proofs::new();
     let (probe_jobs, rate_limits) = probe_jobs(ctx, checks);
     let first = (0..checks.len())
-        .filter(|i| !checks[*i].deferred && !matches!(checks[*i].kind, CheckKind::Probe { .. }))
+        .filter(|i| {
+            !checks[*i].deferred
+                && !matches!(
+                    checks[*i].kind,
+                    CheckKind::Probe { .. } | CheckKind::Log { .. }
+                )
+        })
         .map(Job::Check);
     let proof_jobs = roles_needing_proof(ctx, checks)
         .into_iter()
@@ -118,6 +130,27 @@ pub async fn run(
     for job in rate_limits {
         if let Done::Many(results) = run_job(ctx, checks, job, &proofs).await {
             results.into_iter().for_each(|(i, r)| emit(i, r));
+        }
+    }
+    // After every request: what the service wrote about this run.
+    for (i, check) in checks.iter().enumerate() {
+        if let CheckKind::Log { index, rule } = check.kind {
+            let started = Instant::now();
+            let suite = &ctx.suites[check.suite].suite;
+            let (outcome, info) = logs::check(ctx, &suite.logs[index], rule, &log_offsets);
+            emit(
+                i,
+                CheckResult {
+                    id: check.id.clone(),
+                    suite: suite.name.as_str().into(),
+                    file: suite.file.clone(),
+                    name: check.name.clone(),
+                    outcome,
+                    duration: started.elapsed(),
+                    warnings: Vec::new(),
+                    info,
+                },
+            );
         }
     }
     drop(demo);
@@ -204,7 +237,7 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         CheckKind::Scenario { index } => {
             scenario::run(ctx, check.suite, &suite.scenarios[*index], proofs).await
         }
-        CheckKind::Probe { .. } => unreachable_probe(),
+        CheckKind::Probe { .. } | CheckKind::Log { .. } => unreachable_probe(),
     };
     let result = CheckResult {
         id: check.id.clone(),
@@ -219,8 +252,8 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
     Done::Check(i, result, proven)
 }
 
-/// Probe cases always travel as `Job::Probe`; a lone one is a planning bug, reported as
-/// an error rather than a panic.
+/// Probe cases travel as `Job::Probe` and log rules run after everything; either alone
+/// here is a planning bug, reported as an error rather than a panic.
 fn unreachable_probe() -> (Outcome, Vec<RoleId>) {
     let f = crate::results::Finding::new("internal error: a probe case ran alone", String::new());
     (Outcome::Error(f), Vec::new())
@@ -277,7 +310,9 @@ fn roles_needing_proof(ctx: &Context, checks: &[Check]) -> Vec<(usize, RoleId)> 
                 .filter(|s| s.expect.access == Some(Verdict::Deny))
                 .map(|s| (c.suite, s.role))
                 .collect(),
-            CheckKind::Access { .. } | CheckKind::Probe { .. } => Vec::new(),
+            CheckKind::Access { .. } | CheckKind::Probe { .. } | CheckKind::Log { .. } => {
+                Vec::new()
+            }
         })
         .filter(|(s, r)| ctx.suites[*s].suite.role(*r).proof.is_some())
         .collect();

@@ -3,7 +3,7 @@
 
 use super::excerpt;
 use super::http::Exchange;
-use crate::model::Expectation;
+use crate::model::{Expectation, KeyQuality, entropy_bits};
 
 /// `shown` is the redacted body, used for every excerpt.
 pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<String> {
@@ -53,6 +53,9 @@ pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<Strin
             _ => {}
         }
     }
+    if let Some(k) = &expect.key_quality {
+        out.extend(key_quality(k, &ex.body));
+    }
     if !expect.json.is_empty() {
         match serde_json::from_str::<serde_json::Value>(&ex.body) {
             Err(_) => out.push(format!(
@@ -75,6 +78,42 @@ pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<Strin
                 }
             }
         }
+    }
+    out
+}
+
+/// The issued key must be long and random enough (CWE-331, insufficient entropy). The
+/// key itself never appears in the message.
+fn key_quality(k: &KeyQuality, body: &str) -> Vec<String> {
+    let key = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|doc| {
+            k.path
+                .query(&doc)
+                .exactly_one()
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+        });
+    let Some(key) = key else {
+        return vec![format!(
+            "json_key_quality: no string key at {}",
+            k.path_text
+        )];
+    };
+    let mut out = Vec::new();
+    let len = key.chars().count();
+    if len < k.min_length {
+        out.push(format!(
+            "json_key_quality: the key at {} has {len} characters, expected at least {}",
+            k.path_text, k.min_length
+        ));
+    }
+    let bits = entropy_bits(&key);
+    if bits < k.min_entropy_bits {
+        out.push(format!(
+            "json_key_quality: the key at {} has about {bits:.0} bits of entropy, expected at least {:.0}",
+            k.path_text, k.min_entropy_bits
+        ));
     }
     out
 }
@@ -129,6 +168,7 @@ mod tests {
             }],
             body_contains: vec!["gizmo".into()],
             body_not_contains: vec!["gadget".into()],
+            key_quality: None,
             headers: vec![
                 HeaderExpectation {
                     name: "X-Frame-Options".into(),

@@ -9,6 +9,7 @@ mod executor;
 mod expect;
 mod http;
 mod leaks;
+mod logs;
 mod probes;
 mod scenario;
 pub mod template;

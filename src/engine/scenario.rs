@@ -44,6 +44,10 @@ pub async fn run(
                 return (Outcome::Error(finding), proven);
             }
         };
+        // Scan before registering what this very response issues: delivering a key is
+        // not leaking it. Everything shown is redacted after registration.
+        let leaks = ctx.leaks(si, &ex);
+        register_issued_key(ctx, step, &ex.body);
         let shown = ctx.redactor.redact(&ex.body);
         let request = format!("{} (as {})", ex.request_line, role.name);
         let mut problems = Vec::new();
@@ -71,7 +75,7 @@ pub async fn run(
             }
         }
         problems.extend(mismatches(&step.expect, &ex, &shown));
-        problems.extend(ctx.leaks(si, &ex));
+        problems.extend(leaks);
         if problems.is_empty() {
             capture(step, &ex.body, &mut vars, &mut problems);
             register_captured_secrets(ctx, step, &vars);
@@ -93,6 +97,19 @@ pub async fn run(
         }
     }
     (Outcome::Pass, proven)
+}
+
+/// A key the API issues (`json_key_quality`) is a secret from the moment it arrives.
+fn register_issued_key(ctx: &Context, step: &Step, body: &str) {
+    let Some(k) = &step.expect.key_quality else {
+        return;
+    };
+    if let Ok(doc) = serde_json::from_str::<serde_json::Value>(body)
+        && let Ok(serde_json::Value::String(key)) = k.path.query(&doc).exactly_one()
+    {
+        ctx.redactor
+            .add(&format!("issued key {}", k.path_text), key);
+    }
 }
 
 /// A value captured under a credential-like name (`access_token`, `$.api_key`, …) is a

@@ -2,7 +2,7 @@
 
 use serde_json_path::JsonPath;
 
-use super::Verdict;
+use super::{KeyQuality, Verdict};
 
 #[derive(Clone, Debug, Default)]
 pub struct Expectation {
@@ -15,6 +15,7 @@ pub struct Expectation {
     pub body_contains: Vec<String>,
     pub body_not_contains: Vec<String>,
     pub headers: Vec<HeaderExpectation>,
+    pub key_quality: Option<KeyQuality>,
 }
 
 #[derive(Clone, Debug)]

@@ -3,8 +3,10 @@
 
 mod access;
 mod expect;
+mod key_quality;
 mod leakage;
 mod location;
+mod log;
 mod probe;
 mod request;
 mod role;
@@ -14,8 +16,10 @@ mod suite;
 
 pub use access::{AccessEntry, Verdict};
 pub use expect::{Expectation, HeaderExpectation, JsonAssertion};
+pub use key_quality::{KeyQuality, entropy_bits};
 pub use leakage::Leakage;
 pub use location::Location;
+pub use log::LogRule;
 pub use probe::{HeadersProbe, Probe, RateLimitProbe, WebhookProbe, WebhookScheme};
 pub use request::{Body, Request};
 pub use role::{Credential, KeyPlacement, Role, RoleId};

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{AccessEntry, Leakage, Probe, Role, RoleId, Scenario};
+use super::{AccessEntry, Leakage, LogRule, Probe, Role, RoleId, Scenario};
 
 #[derive(Clone, Debug)]
 pub struct Suite {
@@ -15,6 +15,7 @@ pub struct Suite {
     pub access: Vec<AccessEntry>,
     pub scenarios: Vec<Scenario>,
     pub probes: Vec<Probe>,
+    pub logs: Vec<LogRule>,
     /// Tags of the whole suite (a feature's tags), without `@`.
     pub tags: Vec<String>,
     pub leakage: Leakage,

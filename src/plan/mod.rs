@@ -33,11 +33,22 @@ pub enum CheckKind {
     Scenario {
         index: usize,
     },
+    /// A service log rule, checked after every request of the run.
+    Log {
+        index: usize,
+        rule: LogCheck,
+    },
     /// One case of a probe; all cases of a probe run together, in order.
     Probe {
         probe: usize,
         case: usize,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogCheck {
+    NoSecrets,
+    Records,
 }
 
 /// What the user asked to run.
@@ -100,6 +111,34 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
                     name,
                     suite: si,
                     kind: CheckKind::Probe { probe: pi, case },
+                    tags: suite.tags.clone(),
+                    deferred: false,
+                });
+            }
+        }
+        for (li, log) in suite.logs.iter().enumerate() {
+            let mut rules = Vec::new();
+            if log.no_secrets {
+                rules.push((LogCheck::NoSecrets, "no secrets".to_string()));
+            }
+            if !log.must_record.is_empty() {
+                let texts: Vec<String> = log.must_record.iter().map(|t| format!("{t:?}")).collect();
+                rules.push((LogCheck::Records, format!("records {}", texts.join(", "))));
+            }
+            for (rule, what) in rules {
+                checks.push(Check {
+                    id: format!(
+                        "{}#logs[{li}].{}",
+                        suite.file,
+                        if rule == LogCheck::NoSecrets {
+                            "no_secrets"
+                        } else {
+                            "records"
+                        }
+                    ),
+                    name: format!("log {}: {what}", log.shown),
+                    suite: si,
+                    kind: CheckKind::Log { index: li, rule },
                     tags: suite.tags.clone(),
                     deferred: false,
                 });

@@ -63,6 +63,7 @@ pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<S
         access: Vec::new(),
         scenarios,
         probes: Vec::new(),
+        logs: Vec::new(),
         tags: feature.tags.clone(),
         leakage: config.leakage.clone().unwrap_or_default(),
     })

@@ -5,8 +5,8 @@
 use super::super::config::Config;
 use super::super::{LoadContext, SourceFile, SuiteDiagnostic};
 use super::lowerer::Lowerer;
-use super::raw::{RawAccess, RawConfig, RawScenario, RawSuite, S};
-use crate::model::{AccessEntry, Location, Probe, RoleId, Scenario, Step, Suite, Target};
+use super::raw::{RawAccess, RawConfig, RawLog, RawScenario, RawSuite, S};
+use crate::model::{AccessEntry, Location, LogRule, Probe, RoleId, Scenario, Step, Suite, Target};
 use crate::redact::Redactor;
 
 pub fn lower(
@@ -57,6 +57,7 @@ pub fn lower(
         .enumerate()
         .filter_map(|(i, p)| cx.probe(i, p, demo))
         .collect();
+    let logs: Vec<LogRule> = raw.logs.iter().filter_map(|l| cx.log(l)).collect();
     if access.is_empty() && scenarios.is_empty() && probes.is_empty() && cx.errors.is_empty() {
         cx.error(&at, "this suite has no checks")
             .help("add an `access:` matrix, `scenarios:` or `probes:`");
@@ -71,6 +72,7 @@ pub fn lower(
             access,
             scenarios,
             probes,
+            logs,
             tags: tags(&raw.tags),
             leakage,
         }),
@@ -109,6 +111,43 @@ fn tags(raw: &[String]) -> Vec<String> {
 }
 
 impl Lowerer<'_> {
+    fn log(&mut self, raw: &RawLog) -> Option<LogRule> {
+        let loc = &raw.path.referenced;
+        let path = match self.ctx.interpolate(&raw.path.value, &self.source.dir) {
+            Ok(p) => self.source.dir.join(p),
+            Err(e) => {
+                self.reference_error(loc, "logs.path", e);
+                return None;
+            }
+        };
+        let no_secrets = match &raw.must_not_contain {
+            None => false,
+            Some(s) if s.value == "secrets" => true,
+            Some(s) => {
+                self.error(
+                    &s.referenced,
+                    format!("`must_not_contain: {}` is not a rule", s.value),
+                )
+                .help(
+                    "`must_not_contain: secrets` checks for every credential and token of the run",
+                );
+                return None;
+            }
+        };
+        let must_record = raw.must_record.clone().unwrap_or_default();
+        if !no_secrets && must_record.is_empty() {
+            self.error(loc, "this log entry has no rule")
+                .help("add `must_not_contain: secrets` and/or `must_record: [\"auth failed\"]`");
+            return None;
+        }
+        Some(LogRule {
+            path,
+            shown: raw.path.value.clone(),
+            no_secrets,
+            must_record,
+        })
+    }
+
     fn access(&mut self, raw: &RawAccess) -> Option<AccessEntry> {
         let request = self.request(&raw.parts(&raw.request), &[]);
         let mut cells = |list: &[S<String>]| -> Vec<(RoleId, Location)> {

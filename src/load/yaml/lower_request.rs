@@ -8,7 +8,8 @@ use super::lowerer::Lowerer;
 use super::raw::{RawExpect, RawRequestParts, S, SpannedMap};
 use crate::engine::template::variables;
 use crate::model::{
-    Body, Capture, Expectation, HeaderExpectation, JsonAssertion, Request, Step, Verdict,
+    Body, Capture, Expectation, HeaderExpectation, JsonAssertion, KeyQuality, Request, Step,
+    Verdict,
 };
 
 impl Lowerer<'_> {
@@ -257,6 +258,16 @@ impl Lowerer<'_> {
                     expected: expected.clone(),
                 });
             }
+        }
+        if let Some(k) = &raw.json_key_quality
+            && let Some(path) = self.json_path(&k.path)
+        {
+            out.key_quality = Some(KeyQuality {
+                path_text: k.path.value.clone(),
+                path,
+                min_length: k.min_length.unwrap_or(32),
+                min_entropy_bits: k.min_entropy_bits.unwrap_or(128.0),
+            });
         }
         out.body_contains = raw
             .body_contains

@@ -29,6 +29,25 @@ pub struct RawSuite {
     pub scenarios: Vec<RawScenario>,
     #[serde(default)]
     pub probes: Vec<RawProbe>,
+    #[serde(default)]
+    pub logs: Vec<RawLog>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLog {
+    pub path: S<String>,
+    /// `secrets`: no credential of the run may appear.
+    pub must_not_contain: Option<S<String>>,
+    pub must_record: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeyQuality {
+    pub path: S<String>,
+    pub min_length: Option<usize>,
+    pub min_entropy_bits: Option<f64>,
 }
 
 /// One entry of `probes:`, named by its single key.
@@ -205,6 +224,7 @@ pub struct RawExpect {
     pub body_not_contains: Option<OneOrMany<String>>,
     /// Header name to expected value; `null` means the header must be absent.
     pub headers: Option<SpannedMap<Option<String>>>,
+    pub json_key_quality: Option<RawKeyQuality>,
 }
 
 /// `leakage: off` (or `on`), or `leakage: { ignore: [detector, …] }`.
