@@ -212,3 +212,25 @@ async fn a_deny_policy_can_widen_the_refusal_statuses() {
     let wide = authspec(&["run", "wide.yaml"], &env, dir.path());
     assert_eq!(wide.code, 0, "{}", wide.stdout);
 }
+
+#[test]
+fn filtering_to_denies_keeps_their_positive_controls_without_reporting_them() {
+    let run = authspec(
+        &["run", "scenarios/orders.yaml", "--filter", "reader: deny"],
+        &[],
+        &repo_root(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("3 checks: 2 passed, 1 failed, 0 errors"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("vacuous"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains(": allow"),
+        "support checks are not reported:\n{}",
+        run.stdout
+    );
+}

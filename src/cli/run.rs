@@ -34,7 +34,8 @@ pub fn run(args: RunArgs) -> u8 {
         tags: tags.as_ref(),
     };
     let checks = plan(&suites, &selection);
-    if checks.is_empty() {
+    let reported = checks.iter().filter(|c| !c.support).count();
+    if reported == 0 {
         let asked: Vec<String> = [("--filter", &args.filter), ("--tags", &args.tags)]
             .iter()
             .filter_map(|(flag, v)| v.as_ref().map(|v| format!("{flag} {v:?}")))
@@ -76,7 +77,7 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
     let started = Instant::now();
-    let mut console = Console::new(checks.len());
+    let mut console = Console::new(reported);
     let outcome = runtime.block_on(async {
         tokio::select! {
             r = engine::run(suites, &checks, options, redactor.clone(), |r| console.on_result(r)) => Some(r),

@@ -20,6 +20,9 @@ pub struct Check {
     pub tags: Vec<String>,
     /// Judged after the role proofs: deny cells, and scenarios with a deny step.
     pub deferred: bool,
+    /// Not selected, but run (and not reported) because a selected deny depends on it as
+    /// its positive control.
+    pub support: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -101,6 +104,7 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
                     },
                     tags: tags_with(&entry.tags),
                     deferred: verdict == Verdict::Deny,
+                    support: false,
                 });
             }
         }
@@ -113,6 +117,7 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
                     kind: CheckKind::Probe { probe: pi, case },
                     tags: suite.tags.clone(),
                     deferred: false,
+                    support: false,
                 });
             }
         }
@@ -141,6 +146,7 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
                     kind: CheckKind::Log { index: li, rule },
                     tags: suite.tags.clone(),
                     deferred: false,
+                    support: false,
                 });
             }
         }
@@ -152,11 +158,48 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
                 kind: CheckKind::Scenario { index: i },
                 tags: tags_with(&scenario.tags),
                 deferred: scenario.has_deny(),
+                support: false,
             });
         }
     }
-    checks.retain(|c| selection.keeps(c));
-    checks
+    let (mut selected, rest): (Vec<Check>, Vec<Check>) =
+        checks.into_iter().partition(|c| selection.keeps(c));
+    // A deny only counts for a proven role: keep the allow cells that would prove the
+    // roles of selected denies, as unreported support checks.
+    let needs: Vec<(usize, RoleId)> = selected
+        .iter()
+        .filter(|c| c.deferred)
+        .flat_map(|c| deny_roles(&suites[c.suite], c))
+        .collect();
+    selected.extend(rest.into_iter().filter_map(|mut c| match c.kind {
+        CheckKind::Access {
+            role,
+            verdict: Verdict::Allow,
+            ..
+        } if needs.contains(&(c.suite, role)) => {
+            c.support = true;
+            Some(c)
+        }
+        _ => None,
+    }));
+    selected
+}
+
+fn deny_roles(suite: &Suite, c: &Check) -> Vec<(usize, RoleId)> {
+    match &c.kind {
+        CheckKind::Access {
+            role,
+            verdict: Verdict::Deny,
+            ..
+        } => vec![(c.suite, *role)],
+        CheckKind::Scenario { index } => suite.scenarios[*index]
+            .steps
+            .iter()
+            .filter(|s| s.expect.access == Some(Verdict::Deny))
+            .map(|s| (c.suite, s.role))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The checks a probe expands into: each case's name.
