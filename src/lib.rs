@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod engine;
 pub mod exit_codes;
+pub mod jose;
 pub mod leak;
 pub mod load;
 pub mod model;
