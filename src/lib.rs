@@ -10,6 +10,7 @@ pub mod jose;
 pub mod leak;
 pub mod load;
 pub mod model;
+pub mod mutation;
 pub mod plan;
 pub mod redact;
 pub mod report;

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use super::credentials;
 use super::http::{Exchange, HttpClient};
 use super::template::{Vars, render, render_json, render_path};
 use crate::leak::Detector;
@@ -20,6 +19,7 @@ pub struct Context {
     pub suites: Vec<SuiteRun>,
     pub redactor: Arc<Redactor>,
     pub detectors: Vec<Box<dyn Detector>>,
+    pub tokens: super::oauth::Tokens,
 }
 
 impl Context {
@@ -68,6 +68,29 @@ impl Context {
         request: &Request,
         vars: &Vars,
     ) -> Result<Exchange, String> {
+        let builder = self.builder(si, request, vars)?;
+        let builder = self.authorize(builder, si, role).await?;
+        self.http.send(builder).await
+    }
+
+    /// Sends `request` with `token` as its bearer token instead of a role's credential.
+    pub async fn send_with_token(
+        &self,
+        si: usize,
+        request: &Request,
+        token: &str,
+    ) -> Result<Exchange, String> {
+        let builder = self.builder(si, request, &Vars::new())?.bearer_auth(token);
+        self.http.send(builder).await
+    }
+
+    /// The request without any credential.
+    fn builder(
+        &self,
+        si: usize,
+        request: &Request,
+        vars: &Vars,
+    ) -> Result<reqwest::RequestBuilder, String> {
         let run = &self.suites[si];
         let path = render_path(&request.path, vars)?;
         let method =
@@ -86,12 +109,10 @@ impl Context {
                 .collect::<Result<_, String>>()?;
             builder = builder.query(&query);
         }
-        builder = match &request.body {
+        Ok(match &request.body {
             Some(Body::Json(j)) => builder.json(&render_json(j, vars)?),
             Some(Body::Text(t)) => builder.body(render(t, vars)?),
             None => builder,
-        };
-        builder = credentials::apply(builder, &run.suite.role(role).credential);
-        self.http.send(builder).await
+        })
     }
 }

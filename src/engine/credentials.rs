@@ -1,13 +1,30 @@
-//! Applies a role's credential to a request. OAuth 2.0 roles will obtain and cache
-//! tokens here, behind the same call.
+//! Applies a role's credential to a request; OAuth 2.0 roles get their cached token.
 
 use reqwest::RequestBuilder;
 
-use crate::model::{Credential, KeyPlacement};
+use super::context::Context;
+use crate::model::{Credential, KeyPlacement, RoleId};
 
-pub fn apply(builder: RequestBuilder, credential: &Credential) -> RequestBuilder {
+impl Context {
+    /// `builder` with the role's credential; a role whose token cannot be obtained makes
+    /// the request an error.
+    pub async fn authorize(
+        &self,
+        builder: RequestBuilder,
+        si: usize,
+        role: RoleId,
+    ) -> Result<RequestBuilder, String> {
+        let credential = &self.suites[si].suite.role(role).credential;
+        if let Credential::OAuth2(_) = credential {
+            return Ok(builder.bearer_auth(self.access_token(si, role).await?));
+        }
+        Ok(apply(builder, credential))
+    }
+}
+
+fn apply(builder: RequestBuilder, credential: &Credential) -> RequestBuilder {
     match credential {
-        Credential::None => builder,
+        Credential::None | Credential::OAuth2(_) => builder,
         Credential::Bearer(token) => builder.bearer_auth(token.expose()),
         Credential::ApiKey {
             placement: KeyPlacement::Header(name),

@@ -50,7 +50,7 @@ pub async fn run(
 ) -> Result<Vec<CheckResult>, EngineError> {
     let jobs = options.jobs.max(1);
     let demo = start_demo(&suites, options.demo).await?;
-    let suites = suites
+    let suites: Vec<SuiteRun> = suites
         .into_iter()
         .map(|suite| {
             let base_url = match (&suite.target, &demo) {
@@ -61,11 +61,13 @@ pub async fn run(
             SuiteRun { suite, base_url }
         })
         .collect();
+    let tokens = super::oauth::Tokens::for_suites(suites.iter().map(|s: &SuiteRun| &s.suite));
     let ctx = &Context {
         http: HttpClient::new(options.timeout, jobs)?,
         suites,
         redactor,
         detectors: crate::leak::detectors::all(),
+        tokens,
     };
     let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
     let mut emit = |i: usize, r: CheckResult| {

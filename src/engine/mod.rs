@@ -10,6 +10,7 @@ mod expect;
 mod http;
 mod leaks;
 mod logs;
+mod oauth;
 mod probes;
 mod scenario;
 pub mod template;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{LoadContext, LoadError, SourceFile, SuiteDiagnostic, yaml};
-use crate::model::{Leakage, Policy, Role, Target};
+use crate::model::{AuthServer, Leakage, Policy, Role, Target};
 use crate::redact::Redactor;
 
 pub const CONFIG_NAMES: [&str; 2] = ["authspec.yaml", "authspec.yml"];
@@ -17,6 +17,7 @@ pub struct Config {
     pub file: Arc<str>,
     pub target: Option<Target>,
     pub roles: Vec<Role>,
+    pub auth_servers: Vec<AuthServer>,
     pub policy: Option<Policy>,
     pub leakage: Option<Leakage>,
 }

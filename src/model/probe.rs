@@ -8,6 +8,22 @@ pub enum Probe {
     RateLimit(RateLimitProbe),
     Webhooks(WebhookProbe),
     Headers(HeadersProbe),
+    Tokens(TokensProbe),
+}
+
+/// Doctored tokens must be refused where the genuine one is accepted.
+#[derive(Clone, Debug)]
+pub struct TokensProbe {
+    pub role: RoleId,
+    /// A request the role is allowed to make: the positive control, run first.
+    pub request: Request,
+    /// Mutation names, in order.
+    pub mutations: Vec<String>,
+    /// How long `expired` may wait for the genuine token to expire.
+    pub max_wait: std::time::Duration,
+    /// The issuer's signing key (test environments): an HS256 secret or a PEM private
+    /// key. Enables mutations that are validly signed so only claim checks refuse them.
+    pub signing_key: Option<Secret>,
 }
 
 /// A burst must be answered with 429 and a valid `Retry-After`.

@@ -1,6 +1,6 @@
 //! Roles: a name plus how its requests are authenticated.
 
-use super::{Request, Secret};
+use super::{OAuth2Role, Request, Secret};
 
 /// Index of a role within its suite's `roles`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,6 +33,8 @@ pub enum Credential {
         placement: KeyPlacement,
         value: Secret,
     },
+    /// A token obtained from an authorization server at run time, cached per role.
+    OAuth2(OAuth2Role),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{AccessEntry, Leakage, LogRule, Probe, Role, RoleId, Scenario};
+use super::{AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario};
 
 #[derive(Clone, Debug)]
 pub struct Suite {
@@ -11,6 +11,7 @@ pub struct Suite {
     pub file: Arc<str>,
     pub target: Target,
     pub roles: Vec<Role>,
+    pub auth_servers: Vec<AuthServer>,
     pub policy: Policy,
     pub access: Vec<AccessEntry>,
     pub scenarios: Vec<Scenario>,

@@ -218,6 +218,17 @@ pub fn probe_cases(suite: &Suite, probe: &Probe) -> Vec<String> {
             })
             .map(|c| format!("webhooks {} ({}): {c}", p.request.line(), p.scheme.name()))
             .collect(),
+        Probe::Tokens(p) => p
+            .mutations
+            .iter()
+            .map(|m| {
+                format!(
+                    "tokens {} as {}: {m}",
+                    p.request.line(),
+                    suite.role(p.role).name
+                )
+            })
+            .collect(),
         Probe::Headers(p) => p
             .requests
             .iter()

@@ -3,6 +3,7 @@
 
 mod headers;
 mod rate_limit;
+mod tokens;
 mod webhooks;
 
 use super::context::Context;
@@ -32,6 +33,7 @@ pub async fn run(ctx: &Context, si: usize, pi: usize, cases: &[usize]) -> Vec<(u
         Probe::RateLimit(p) => vec![rate_limit::run(ctx, si, p).await],
         Probe::Webhooks(p) => webhooks::run(ctx, si, p).await,
         Probe::Headers(p) => headers::run(ctx, si, p).await,
+        Probe::Tokens(p) => tokens::run(ctx, si, p).await,
     };
     all.into_iter()
         .enumerate()

@@ -59,6 +59,7 @@ pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<S
         file: source.name.clone(),
         target,
         roles,
+        auth_servers: config.auth_servers.clone(),
         policy: config.policy.clone().unwrap_or_else(Policy::default),
         access: Vec::new(),
         scenarios,

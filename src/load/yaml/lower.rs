@@ -28,13 +28,26 @@ pub fn lower(
             None
         }
     };
-    let roles = match (&raw.roles, config) {
-        (Some(r), _) => cx.roles(r, target == Some(Target::Demo)),
+    let demo_target = target == Some(Target::Demo);
+    let (auth_servers, roles) = match (&raw.roles, config) {
+        (Some(r), _) => {
+            let servers = match (&raw.auth_servers, config) {
+                (None, Some(c)) => {
+                    cx.server_names = c.auth_servers.iter().map(|s| s.name.clone()).collect();
+                    c.auth_servers.clone()
+                }
+                (own, _) => cx.auth_servers(own.as_ref(), demo_target),
+            };
+            (servers, cx.roles(r, demo_target))
+        }
         (None, Some(c)) => {
             cx.role_names = c.roles.iter().map(|r| r.name.clone()).collect();
-            c.roles.clone()
+            (c.auth_servers.clone(), c.roles.clone())
         }
-        (None, None) => Vec::new(),
+        (None, None) => (
+            cx.auth_servers(raw.auth_servers.as_ref(), demo_target),
+            Vec::new(),
+        ),
     };
     let policy = cx
         .policy(raw.policy.as_ref(), &at)
@@ -68,6 +81,7 @@ pub fn lower(
             file: source.name.clone(),
             target,
             roles,
+            auth_servers,
             policy,
             access,
             scenarios,
@@ -88,6 +102,7 @@ pub fn lower_config(
 ) -> Result<Config, Vec<SuiteDiagnostic>> {
     let mut cx = Lowerer::new(source, ctx, redactor);
     let target = raw.target.as_ref().and_then(|t| cx.target(t));
+    let auth_servers = cx.auth_servers(raw.auth_servers.as_ref(), target == Some(Target::Demo));
     let roles = cx.roles(&raw.roles, target == Some(Target::Demo));
     let policy = cx.policy(raw.policy.as_ref(), &serde_saphyr::Location::UNKNOWN);
     let leakage = cx.leakage(raw.leakage.as_ref());
@@ -98,6 +113,7 @@ pub fn lower_config(
         file: source.name.clone(),
         target,
         roles,
+        auth_servers,
         policy,
         leakage,
     })

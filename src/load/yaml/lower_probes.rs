@@ -3,8 +3,24 @@
 
 use super::super::suggest::did_you_mean;
 use super::lowerer::Lowerer;
-use super::raw::{RawHeaders, RawProbe, RawRateLimit, RawWebhooks};
-use crate::model::{HeadersProbe, Probe, RateLimitProbe, WebhookProbe, WebhookScheme};
+use super::raw::{RawHeaders, RawProbe, RawRateLimit, RawTokens, RawWebhooks};
+use crate::model::{HeadersProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe, WebhookScheme};
+
+/// `120`, `90s`, `2m`, `1h` as seconds.
+pub fn seconds(v: &serde_json::Value) -> Option<u64> {
+    if let Some(n) = v.as_u64() {
+        return Some(n);
+    }
+    let s = v.as_str()?.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num.parse().ok()?;
+    match unit.trim() {
+        "" | "s" => Some(n),
+        "m" => Some(n * 60),
+        "h" => Some(n * 3600),
+        _ => None,
+    }
+}
 
 const SCHEMES: [(&str, WebhookScheme); 5] = [
     ("stripe", WebhookScheme::Stripe),
@@ -20,7 +36,61 @@ impl Lowerer<'_> {
             RawProbe::RateLimit(r) => self.rate_limit(r).map(Probe::RateLimit),
             RawProbe::Webhooks(w) => self.webhooks(index, w, demo).map(Probe::Webhooks),
             RawProbe::Headers(h) => self.headers_probe(h).map(Probe::Headers),
+            RawProbe::Tokens(t) => self.tokens_probe(index, t, demo).map(Probe::Tokens),
         }
+    }
+
+    fn tokens_probe(&mut self, index: usize, t: &RawTokens, demo: bool) -> Option<TokensProbe> {
+        let role = self.role_id(&t.as_role);
+        let request = self.request_line_only(&t.request);
+        let known = crate::mutation::names();
+        let mutations: Vec<String> = match &t.mutations {
+            None => known.iter().map(|s| s.to_string()).collect(),
+            Some(m) if m.value.0 == ["all"] => known.iter().map(|s| s.to_string()).collect(),
+            Some(m) => {
+                for name in m.value.0.iter().filter(|n| !known.contains(&n.as_str())) {
+                    let help = match did_you_mean(name, known.iter().copied()) {
+                        Some(best) => format!(
+                            "did you mean `{best}`? Mutations: all, {}",
+                            known.join(", ")
+                        ),
+                        None => format!("mutations: all, {}", known.join(", ")),
+                    };
+                    self.error(&m.referenced, format!("unknown mutation `{name}`"))
+                        .help(help);
+                }
+                m.value.0.clone()
+            }
+        };
+        let max_wait = match &t.max_wait {
+            None => Some(std::time::Duration::from_secs(120)),
+            Some(w) => match seconds(&w.value) {
+                Some(s) => Some(std::time::Duration::from_secs(s)),
+                None => {
+                    self.error(
+                        &w.referenced,
+                        "`max_wait` is a duration such as 120, 90s, 2m or 1h",
+                    );
+                    None
+                }
+            },
+        };
+        let signing_key = match &t.signing_key {
+            Some(k) => Some(self.secret_at(
+                k,
+                &format!("probes[{index}].tokens.signing_key"),
+                format!("tokens[{index}].signing_key"),
+                demo,
+            )?),
+            None => None,
+        };
+        Some(TokensProbe {
+            role: role?,
+            request: request?,
+            mutations,
+            max_wait: max_wait?,
+            signing_key,
+        })
     }
 
     fn rate_limit(&mut self, r: &RawRateLimit) -> Option<RateLimitProbe> {

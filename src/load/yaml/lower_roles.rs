@@ -61,34 +61,39 @@ impl Lowerer<'_> {
 
     fn role(&mut self, name: &S<String>, raw: &RawRole, demo: bool) -> Option<Role> {
         let n = &name.value;
-        let credential = match (&raw.bearer, &raw.api_key) {
-            (Some(_), Some(_)) => {
-                self.error(
-                    &name.referenced,
-                    format!("role `{n}` has both `bearer` and `api_key`"),
-                )
-                .help("give each role one credential; define a second role for the other");
-                return None;
-            }
-            (Some(b), None) => Credential::Bearer(self.secret(b, format!("{n}.bearer"), demo)?),
-            (None, Some(key)) => {
-                let placement = match (&key.header, &key.query) {
-                    (Some(h), None) => KeyPlacement::Header(h.value.clone()),
-                    (None, Some(q)) => KeyPlacement::Query(q.value.clone()),
-                    _ => {
-                        let msg = format!(
-                            "role `{n}`: `api_key` needs exactly one of `header` or `query`"
-                        );
-                        self.error(&key.value.referenced, msg).help(
-                            "e.g. `api_key: { header: X-Api-Key, value: ${env:PARTNER_KEY} }`",
-                        );
-                        return None;
-                    }
-                };
-                let value = self.secret(&key.value, format!("{n}.api_key"), demo)?;
-                Credential::ApiKey { placement, value }
-            }
-            (None, None) => Credential::None,
+        let given = [
+            raw.bearer.is_some(),
+            raw.api_key.is_some(),
+            raw.oauth2.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() > 1 {
+            self.error(
+                &name.referenced,
+                format!("role `{n}` has more than one of `bearer`, `api_key`, `oauth2`"),
+            )
+            .help("give each role one credential; define a second role for the other");
+            return None;
+        }
+        let credential = if let Some(b) = &raw.bearer {
+            Credential::Bearer(self.secret(b, format!("{n}.bearer"), demo)?)
+        } else if let Some(key) = &raw.api_key {
+            let placement = match (&key.header, &key.query) {
+                (Some(h), None) => KeyPlacement::Header(h.value.clone()),
+                (None, Some(q)) => KeyPlacement::Query(q.value.clone()),
+                _ => {
+                    let msg =
+                        format!("role `{n}`: `api_key` needs exactly one of `header` or `query`");
+                    self.error(&key.value.referenced, msg)
+                        .help("e.g. `api_key: { header: X-Api-Key, value: ${env:PARTNER_KEY} }`");
+                    return None;
+                }
+            };
+            let value = self.secret(&key.value, format!("{n}.api_key"), demo)?;
+            Credential::ApiKey { placement, value }
+        } else if let Some(o) = &raw.oauth2 {
+            Credential::OAuth2(self.oauth2_role(n, o)?)
+        } else {
+            Credential::None
         };
         let proof = match &raw.proof {
             Some(line) => Some(self.request_line_only(line)?),

@@ -13,6 +13,7 @@ pub(super) struct Lowerer<'a> {
     pub redactor: &'a Redactor,
     pub errors: Vec<SuiteDiagnostic>,
     pub role_names: Vec<String>,
+    pub server_names: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -23,6 +24,7 @@ impl<'a> Lowerer<'a> {
             redactor,
             errors: Vec::new(),
             role_names: Vec::new(),
+            server_names: Vec::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! validate it into the model, collecting every problem of the file.
 
 mod lower;
+mod lower_oauth;
 mod lower_probes;
 mod lower_request;
 mod lower_roles;

@@ -1,0 +1,47 @@
+//! OIDC discovery (`{issuer}/.well-known/openid-configuration`), with explicit endpoint
+//! URLs from the suite taking precedence.
+
+use serde::Deserialize;
+
+use crate::engine::context::Context;
+use crate::model::AuthServer;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Endpoints {
+    pub token_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+}
+
+pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, String> {
+    let mut found = match &server.issuer {
+        None => Endpoints::default(),
+        Some(issuer) => {
+            let url = format!("{issuer}/.well-known/openid-configuration");
+            let ex = ctx
+                .http
+                .send(ctx.http.request(reqwest::Method::GET, &url))
+                .await?;
+            if ex.status != 200 {
+                return Err(format!(
+                    "OIDC discovery at {url} answered {}",
+                    ex.status_line()
+                ));
+            }
+            serde_json::from_str::<Endpoints>(&ex.body)
+                .map_err(|e| format!("OIDC discovery at {url}: not a discovery document ({e})"))?
+        }
+    };
+    if server.token_endpoint.is_some() {
+        found.token_endpoint = server.token_endpoint.clone();
+    }
+    if server.jwks_uri.is_some() {
+        found.jwks_uri = server.jwks_uri.clone();
+    }
+    if found.token_endpoint.is_none() {
+        return Err(format!(
+            "auth server {} has no token endpoint (none given, none discovered)",
+            server.name
+        ));
+    }
+    Ok(found)
+}

@@ -1,0 +1,135 @@
+//! OAuth 2.0 tokens for roles: endpoints by OIDC discovery, one token per role per run,
+//! cached and reused by every check, refreshed only when it expires. Every token is
+//! registered for redaction the moment it arrives. A failed token request is an error
+//! naming the server's `error` and `error_description`, for every check of that role.
+
+mod discovery;
+mod token;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Mutex, OnceCell};
+
+pub use discovery::Endpoints;
+
+use super::context::Context;
+use crate::model::{Credential, RoleId};
+
+/// Tokens are renewed this long before they expire (or a quarter of their lifetime, if
+/// shorter), so no request carries one that expires in flight.
+const SKEW: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub access: String,
+    pub refresh: Option<String>,
+    pub expires_at: Option<Instant>,
+    /// `expires_in` as the server said it, for reports.
+    pub expires_in: Option<u64>,
+}
+
+impl Token {
+    fn fresh(&self) -> bool {
+        let skew = self
+            .expires_in
+            .map_or(SKEW, |s| SKEW.min(Duration::from_secs(s) / 4));
+        self.expires_at.is_none_or(|t| Instant::now() + skew < t)
+    }
+}
+
+/// Per-run OAuth state: discovered endpoints per server, a token slot per role.
+#[derive(Default)]
+pub struct Tokens {
+    endpoints: HashMap<(usize, usize), OnceCell<Result<Endpoints, String>>>,
+    slots: HashMap<(usize, RoleId), Mutex<Option<Token>>>,
+    /// Token requests sent, per role: tests and reports count them.
+    pub requests: std::sync::Mutex<HashMap<(usize, RoleId), usize>>,
+}
+
+impl Tokens {
+    pub fn for_suites<'a>(suites: impl IntoIterator<Item = &'a crate::model::Suite>) -> Self {
+        let mut t = Tokens::default();
+        for (si, suite) in suites.into_iter().enumerate() {
+            for s in 0..suite.auth_servers.len() {
+                t.endpoints.insert((si, s), OnceCell::new());
+            }
+            for (ri, role) in suite.roles.iter().enumerate() {
+                if matches!(role.credential, Credential::OAuth2(_)) {
+                    t.slots.insert((si, RoleId(ri)), Mutex::new(None));
+                }
+            }
+        }
+        t
+    }
+}
+
+impl Context {
+    /// The endpoints of auth server `server` of suite `si`, discovered once.
+    pub async fn endpoints(&self, si: usize, server: usize) -> Result<Endpoints, String> {
+        let Some(cell) = self.tokens.endpoints.get(&(si, server)) else {
+            return Err("no such auth server".into());
+        };
+        cell.get_or_init(|| discovery::endpoints(self, &self.suites[si].suite.auth_servers[server]))
+            .await
+            .clone()
+    }
+
+    /// The role's current access token: cached, refreshed or obtained as needed.
+    pub async fn access_token(&self, si: usize, role: RoleId) -> Result<String, String> {
+        let Some(slot) = self.tokens.slots.get(&(si, role)) else {
+            return Err("this role does not use OAuth 2.0".into());
+        };
+        let mut slot = slot.lock().await;
+        if let Some(t) = slot.as_ref().filter(|t| t.fresh()) {
+            return Ok(t.access.clone());
+        }
+        let refresh = slot.as_ref().and_then(|t| t.refresh.clone());
+        let token = self.obtain(si, role, refresh.as_deref()).await?;
+        let access = token.access.clone();
+        *slot = Some(token);
+        Ok(access)
+    }
+
+    /// A new token, not the cached one (for probes that must wait for one to expire).
+    pub async fn fresh_token(&self, si: usize, role: RoleId) -> Result<Token, String> {
+        self.obtain(si, role, None).await
+    }
+
+    async fn obtain(
+        &self,
+        si: usize,
+        role: RoleId,
+        refresh: Option<&str>,
+    ) -> Result<Token, String> {
+        let r = self.suites[si].suite.role(role);
+        let Credential::OAuth2(o) = &r.credential else {
+            return Err("this role does not use OAuth 2.0".into());
+        };
+        if let Ok(mut n) = self.tokens.requests.lock() {
+            *n.entry((si, role)).or_default() += 1;
+        }
+        let server = &self.suites[si].suite.auth_servers[o.server];
+        let endpoints = self.endpoints(si, o.server).await?;
+        let result = match refresh {
+            Some(rt) => match token::request(self, server, &endpoints, o, Some(rt)).await {
+                Ok(t) => Ok(t),
+                // A refresh token the server no longer honours: start over.
+                Err(_) => token::request(self, server, &endpoints, o, None).await,
+            },
+            None => token::request(self, server, &endpoints, o, None).await,
+        };
+        let token = result.map_err(|e| {
+            format!(
+                "role {} could not obtain a token from {}: {e}",
+                r.name, server.name
+            )
+        })?;
+        self.redactor
+            .add(&format!("{}.access_token", r.name), &token.access);
+        if let Some(rt) = &token.refresh {
+            self.redactor.add(&format!("{}.refresh_token", r.name), rt);
+        }
+        Ok(token)
+    }
+}

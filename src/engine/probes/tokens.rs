@@ -1,0 +1,276 @@
+//! Probe `tokens`: the role's genuine token must be accepted on the request (the positive
+//! control, first); every doctored token must be refused. One case per mutation; a
+//! mutation that does not apply is skipped with the reason. Header-injection mutations
+//! point at a JWKS and a certificate served here on 127.0.0.1, and the report says
+//! whether the API fetched them.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::CaseResult;
+use crate::engine::context::Context;
+use crate::engine::expect::one_of;
+use crate::engine::template::Vars;
+use crate::jose::Jwt;
+use crate::model::{Credential, TokensProbe};
+use crate::mutation::{Attacker, Input, Plan, catalogue};
+use crate::results::{Finding, Outcome};
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn error_all(n: usize, message: String) -> Vec<CaseResult> {
+    (0..n)
+        .map(|_| CaseResult::of(Outcome::Error(Finding::new(message.clone(), String::new()))))
+        .collect()
+}
+
+pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResult> {
+    let n = probe.mutations.len();
+    let suite = &ctx.suites[si].suite;
+    let role = suite.role(probe.role);
+    let token = match &role.credential {
+        Credential::Bearer(s) => s.expose().to_string(),
+        Credential::OAuth2(_) => match ctx.access_token(si, probe.role).await {
+            Ok(t) => t,
+            Err(e) => return error_all(n, e),
+        },
+        _ => {
+            return error_all(
+                n,
+                format!("role {} has no bearer token to mutate", role.name),
+            );
+        }
+    };
+    // The positive control: without it, every refusal proves nothing.
+    match ctx.send(si, probe.role, &probe.request, &Vars::new()).await {
+        Ok(ex) if (200..300).contains(&ex.status) => {}
+        Ok(ex) => {
+            return error_all(
+                n,
+                format!(
+                    "vacuous: the genuine token was not accepted on {} ({}), so refusals prove nothing",
+                    probe.request.line(),
+                    ex.status_line()
+                ),
+            );
+        }
+        Err(e) => return error_all(n, format!("the positive control could not be made: {e}")),
+    }
+    let server = MockServer::start().await;
+    let attacker = match Attacker::generate(&server.uri()) {
+        Ok(a) => a,
+        Err(e) => return error_all(n, format!("cannot prepare attacker keys: {e}")),
+    };
+    Mock::given(method("GET"))
+        .and(path("/jwks.json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({ "keys": [attacker.jwk.clone()] })),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/cert.pem"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(attacker.cert_pem.clone()))
+        .mount(&server)
+        .await;
+    let issuer_keys = issuer_keys(ctx, si, probe).await;
+    let jwt = Jwt::parse(&token);
+    let signing_key = probe.signing_key.as_ref().map(|k| k.expose().to_string());
+    let input = Input {
+        token: &token,
+        jwt: jwt.as_ref(),
+        signing_key: signing_key.as_deref(),
+        issuer_keys: &issuer_keys,
+        attacker: &attacker,
+        now: now(),
+    };
+    let catalogue = catalogue();
+    let mut out = Vec::new();
+    for name in &probe.mutations {
+        let Some(m) = catalogue.iter().find(|m| m.name() == name) else {
+            out.push(CaseResult::of(Outcome::Error(Finding::new(
+                format!("unknown mutation {name}"),
+                String::new(),
+            ))));
+            continue;
+        };
+        let result = match m.plan(&input) {
+            Plan::Skip(reason) => CaseResult::of(Outcome::Skipped(reason)),
+            Plan::Send(variants) => {
+                let mut accepted = Vec::new();
+                let mut problems = Vec::new();
+                for v in &variants {
+                    ctx.redactor
+                        .add(&format!("{}.mutated_token", role.name), &v.token);
+                    match refused(ctx, si, probe, &v.token).await {
+                        Ok(None) => {}
+                        Ok(Some(got)) if got.starts_with('2') => {
+                            accepted.push(format!("{} → {got}", v.label))
+                        }
+                        Ok(Some(got)) => problems.push(format!("{} → {got}", v.label)),
+                        Err(e) => problems.push(format!("{} → could not be sent: {e}", v.label)),
+                    }
+                }
+                let mut r = outcome(probe, suite, name, &accepted, &problems);
+                if matches!(name.as_str(), "jku_injection" | "x5u_injection") {
+                    let fetched = server.received_requests().await.unwrap_or_default();
+                    let what = if name == "jku_injection" {
+                        "/jwks.json"
+                    } else {
+                        "/cert.pem"
+                    };
+                    if fetched.iter().any(|r| r.url.path() == what) {
+                        r.info.push(format!(
+                            "the API fetched authspec's {what} from the token header"
+                        ));
+                    } else {
+                        r.info.push(format!("the API did not fetch {what}"));
+                    }
+                }
+                r
+            }
+            Plan::WaitForExpiry => expired_by_waiting(ctx, si, probe, &token).await,
+        };
+        out.push(result);
+    }
+    out
+}
+
+/// `Ok(None)` when the doctored token is refused; otherwise the status that came back.
+async fn refused(
+    ctx: &Context,
+    si: usize,
+    probe: &TokensProbe,
+    token: &str,
+) -> Result<Option<String>, String> {
+    let ex = ctx.send_with_token(si, &probe.request, token).await?;
+    let policy = &ctx.suites[si].suite.policy;
+    Ok((!policy.deny_status.contains(&ex.status)).then(|| ex.status_line()))
+}
+
+fn outcome(
+    probe: &TokensProbe,
+    suite: &crate::model::Suite,
+    name: &str,
+    accepted: &[String],
+    problems: &[String],
+) -> CaseResult {
+    let refusal = one_of(&suite.policy.deny_status);
+    let detail = |lines: &[String]| {
+        format!(
+            "request:  {} as {} with a doctored token\nexpected: refused ({refusal})\n{}",
+            probe.request.line(),
+            suite.role(probe.role).name,
+            lines
+                .iter()
+                .map(|l| format!("  - {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    };
+    if !accepted.is_empty() {
+        let message = format!(
+            "the API accepted a doctored token ({name}): {}",
+            accepted[0]
+        );
+        return CaseResult::of(Outcome::Fail(Finding::new(
+            message,
+            detail(&[accepted, problems].concat()),
+        )));
+    }
+    if !problems.is_empty() {
+        let message = format!(
+            "a doctored token ({name}) was not refused with {refusal}: {}",
+            problems[0]
+        );
+        return CaseResult::of(Outcome::Fail(Finding::new(message, detail(problems))));
+    }
+    CaseResult::of(Outcome::Pass)
+}
+
+/// Waits for a fresh genuine token to expire (bounded by `max_wait`), then replays it.
+async fn expired_by_waiting(
+    ctx: &Context,
+    si: usize,
+    probe: &TokensProbe,
+    cached: &str,
+) -> CaseResult {
+    let suite = &ctx.suites[si].suite;
+    let (token, expires_at) = match &suite.role(probe.role).credential {
+        Credential::OAuth2(_) => match ctx.fresh_token(si, probe.role).await {
+            Ok(t) => {
+                let exp = Jwt::parse(&t.access)
+                    .and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()))
+                    .or_else(|| t.expires_in.map(|s| now() + s as i64));
+                (t.access, exp)
+            }
+            Err(e) => return CaseResult::of(Outcome::Error(Finding::new(e, String::new()))),
+        },
+        _ => {
+            let exp = Jwt::parse(cached).and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()));
+            (cached.to_string(), exp)
+        }
+    };
+    let Some(exp) = expires_at else {
+        return CaseResult::of(Outcome::Skipped(
+            "the token's expiry is unknown (no `exp`, no `expires_in`)".into(),
+        ));
+    };
+    let wait = (exp - now() + 2).max(0) as u64;
+    if wait > probe.max_wait.as_secs() {
+        return CaseResult::of(Outcome::Skipped(format!(
+            "the token is valid for another {wait} s, longer than max_wait ({} s)",
+            probe.max_wait.as_secs()
+        )));
+    }
+    tokio::time::sleep(Duration::from_secs(wait)).await;
+    let mut r = match refused(ctx, si, probe, &token).await {
+        Ok(None) => CaseResult::of(Outcome::Pass),
+        Ok(Some(got)) => outcome(
+            probe,
+            suite,
+            "expired",
+            &[format!("expired {} s ago → {got}", now() - exp)],
+            &[],
+        ),
+        Err(e) => CaseResult::of(Outcome::Error(Finding::new(
+            format!("the replay could not be made: {e}"),
+            String::new(),
+        ))),
+    };
+    r.info
+        .push(format!("waited {wait} s for the token to expire"));
+    r
+}
+
+/// The issuer's JWKS keys, for `key_confusion`; empty when unknown.
+async fn issuer_keys(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<serde_json::Value> {
+    let Credential::OAuth2(o) = &ctx.suites[si].suite.role(probe.role).credential else {
+        return Vec::new();
+    };
+    let Ok(endpoints) = ctx.endpoints(si, o.server).await else {
+        return Vec::new();
+    };
+    let Some(uri) = endpoints.jwks_uri else {
+        return Vec::new();
+    };
+    match ctx
+        .http
+        .send(ctx.http.request(reqwest::Method::GET, &uri))
+        .await
+    {
+        Ok(ex) => serde_json::from_str::<serde_json::Value>(&ex.body)
+            .ok()
+            .and_then(|v| v.get("keys").and_then(|k| k.as_array()).cloned())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,166 @@
+//! Lowers `auth_servers:` and `oauth2:` roles: endpoints by discovery or explicit URL,
+//! client credentials by reference only, grants and scopes.
+
+use super::super::suggest::did_you_mean;
+use super::lowerer::Lowerer;
+use super::raw::{RawAuthServer, RawOAuth2, S, SpannedMap};
+use crate::model::{AuthServer, ClientAuth, Grant, OAuth2Role};
+
+impl Lowerer<'_> {
+    pub fn auth_servers(
+        &mut self,
+        raw: Option<&SpannedMap<RawAuthServer>>,
+        demo: bool,
+    ) -> Vec<AuthServer> {
+        let Some(raw) = raw else { return Vec::new() };
+        self.server_names = raw.0.iter().map(|(k, _)| k.value.clone()).collect();
+        raw.0
+            .iter()
+            .filter_map(|(name, s)| self.auth_server(name, s, demo))
+            .collect()
+    }
+
+    fn url(&mut self, field: &Option<S<String>>, path: &str) -> Option<Option<String>> {
+        let Some(f) = field else { return Some(None) };
+        match self.ctx.interpolate(&f.value, &self.source.dir) {
+            Ok(v)
+                if reqwest::Url::parse(&v)
+                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https")) =>
+            {
+                Some(Some(v.trim_end_matches('/').to_string()))
+            }
+            Ok(_) => {
+                self.error(
+                    &f.referenced,
+                    format!("`{path}` is not an http(s) URL: `{}`", f.value),
+                );
+                None
+            }
+            Err(e) => {
+                self.reference_error(&f.referenced, path, e);
+                None
+            }
+        }
+    }
+
+    fn auth_server(
+        &mut self,
+        name: &S<String>,
+        raw: &RawAuthServer,
+        demo: bool,
+    ) -> Option<AuthServer> {
+        let n = &name.value;
+        let issuer = self.url(&raw.issuer, &format!("auth_servers.{n}.issuer"))?;
+        let token_endpoint = self.url(
+            &raw.token_endpoint,
+            &format!("auth_servers.{n}.token_endpoint"),
+        )?;
+        let jwks_uri = self.url(&raw.jwks_uri, &format!("auth_servers.{n}.jwks_uri"))?;
+        if issuer.is_none() && token_endpoint.is_none() {
+            self.error(
+                &name.referenced,
+                format!("auth server `{n}` needs `issuer:` or `token_endpoint:`"),
+            )
+            .help("`issuer:` uses OIDC discovery (/.well-known/openid-configuration)");
+            return None;
+        }
+        let client_id = match self.ctx.interpolate(&raw.client_id.value, &self.source.dir) {
+            Ok(v) => v,
+            Err(e) => {
+                self.reference_error(
+                    &raw.client_id.referenced,
+                    &format!("auth_servers.{n}.client_id"),
+                    e,
+                );
+                return None;
+            }
+        };
+        let client_secret = match &raw.client_secret {
+            Some(s) => Some(self.secret_at(
+                s,
+                &format!("auth_servers.{n}.client_secret"),
+                format!("{n}.client_secret"),
+                demo,
+            )?),
+            None => None,
+        };
+        let client_auth = match raw.client_auth.as_ref().map(|s| (s, s.value.as_str())) {
+            None | Some((_, "client_secret_basic")) => ClientAuth::Basic,
+            Some((_, "client_secret_post")) => ClientAuth::Post,
+            Some((s, other)) => {
+                self.error(
+                    &s.referenced,
+                    format!("unknown client authentication `{other}`"),
+                )
+                .help("`client_secret_basic` (default) or `client_secret_post`");
+                return None;
+            }
+        };
+        Some(AuthServer {
+            name: n.clone(),
+            issuer,
+            token_endpoint,
+            jwks_uri,
+            client_id,
+            client_secret,
+            client_auth,
+        })
+    }
+
+    pub fn oauth2_role(&mut self, role: &str, raw: &RawOAuth2) -> Option<OAuth2Role> {
+        let server = match self
+            .server_names
+            .iter()
+            .position(|s| *s == raw.server.value)
+        {
+            Some(i) => Some(i),
+            None => {
+                let known = self.server_names.clone();
+                let mut help =
+                    match did_you_mean(&raw.server.value, known.iter().map(String::as_str)) {
+                        Some(best) => format!("did you mean `{best}`? "),
+                        None => String::new(),
+                    };
+                help.push_str(&format!("auth servers: {}", known.join(", ")));
+                self.error(
+                    &raw.server.referenced,
+                    format!("unknown auth server `{}`", raw.server.value),
+                )
+                .help(help);
+                None
+            }
+        };
+        let grant = match raw.grant.value.as_str() {
+            "client_credentials" => Some(Grant::ClientCredentials),
+            "authorization_code" => {
+                self.error(&raw.grant.referenced, format!("role `{role}`: the `authorization_code` grant is not supported yet"))
+                    .help("supported today: `client_credentials` (tokens are refreshed with `refresh_token` when they expire)");
+                None
+            }
+            other => {
+                self.error(&raw.grant.referenced, format!("unknown grant `{other}`"))
+                    .help("`client_credentials` or `authorization_code`");
+                None
+            }
+        };
+        let mut text = |f: &Option<S<String>>, what: &str| match f {
+            None => Some(None),
+            Some(v) => match self.ctx.interpolate(&v.value, &self.source.dir) {
+                Ok(x) => Some(Some(x)),
+                Err(e) => {
+                    self.reference_error(&v.referenced, &format!("roles.{role}.oauth2.{what}"), e);
+                    None
+                }
+            },
+        };
+        let resource = text(&raw.resource, "resource")?;
+        let audience = text(&raw.audience, "audience")?;
+        Some(OAuth2Role {
+            server: server?,
+            grant: grant?,
+            scopes: raw.scopes.clone(),
+            resource,
+            audience,
+        })
+    }
+}
