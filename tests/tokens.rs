@@ -1,0 +1,403 @@
+//! OAuth 2.0 roles and the `tokens` probe against an authorization server and an API
+//! started here: tokens are RS256 JWTs minted with jsonwebtoken; `/orders` verifies them
+//! (signature, algorithm, issuer, audience, expiry, not-before) and `/legacy/orders` only
+//! decodes them. Every mutation must be refused by the first and is accepted by the second.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::signature::KeyPair as _;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use common::*;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+struct Issuer {
+    pem: String,
+    n: String,
+    e: String,
+}
+
+fn issuer_key() -> Issuer {
+    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let der = pair.as_der().unwrap();
+    let body = STANDARD.encode(der.as_ref());
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        lines.join("\n")
+    );
+    let public = pair.public_key();
+    Issuer {
+        pem,
+        n: URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()),
+        e: URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero()),
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// An authorization server: discovery, JWKS, and a token endpoint for one client.
+async fn auth_server(key: &Issuer, client: &str, secret: &str, ttl: u64) -> MockServer {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(path("/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "issuer": uri, "token_endpoint": format!("{uri}/token"), "jwks_uri": format!("{uri}/jwks"),
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(path("/jwks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [
+            {"kty": "RSA", "kid": "k1", "alg": "RS256", "use": "sig", "n": key.n, "e": key.e}
+        ]})))
+        .mount(&server)
+        .await;
+    let basic = format!("Basic {}", STANDARD.encode(format!("{client}:{secret}")));
+    let signing = EncodingKey::from_rsa_pem(key.pem.as_bytes()).unwrap();
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(move |r: &Request| {
+            if r.headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(basic.as_str()) {
+                return ResponseTemplate::new(401)
+                    .set_body_json(json!({"error": "invalid_client", "error_description": "Client authentication failed"}));
+            }
+            let form: Vec<(String, String)> = url_pairs(&r.body);
+            let scope = form.iter().find(|(k, _)| k == "scope").map(|(_, v)| v.clone()).unwrap_or_default();
+            let mut header = Header::new(Algorithm::RS256);
+            header.kid = Some("k1".into());
+            let claims = json!({"iss": uri, "aud": "orders-api", "sub": "client-1", "scope": scope, "iat": now(), "exp": now() + ttl});
+            let token = jsonwebtoken::encode(&header, &claims, &signing).unwrap();
+            ResponseTemplate::new(200).set_body_json(json!({"access_token": token, "token_type": "Bearer", "expires_in": ttl}))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+fn url_pairs(body: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.replace("%3A", ":").replace('+', " ").replace("%20", " "),
+            )
+        })
+        .collect()
+}
+
+/// `/orders` verifies tokens properly; `/legacy/orders` only decodes the claims.
+async fn api(key: &Issuer, iss: String) -> MockServer {
+    let server = MockServer::start().await;
+    let decoding = DecodingKey::from_rsa_components(&key.n, &key.e).unwrap();
+    let bearer = |r: &Request| {
+        r.headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string)
+    };
+    Mock::given(method("GET"))
+        .and(path("/orders"))
+        .respond_with(move |r: &Request| {
+            let mut v = Validation::new(Algorithm::RS256);
+            v.set_issuer(&[iss.as_str()]);
+            v.set_audience(&["orders-api"]);
+            v.validate_nbf = true;
+            v.leeway = 0;
+            match bearer(r).map(|t| jsonwebtoken::decode::<serde_json::Value>(&t, &decoding, &v)) {
+                Some(Ok(_)) => ResponseTemplate::new(200).set_body_json(json!([])),
+                _ => ResponseTemplate::new(401),
+            }
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/legacy/orders"))
+        .respond_with(move |r: &Request| {
+            let decoded = bearer(r)
+                .and_then(|t| t.split('.').nth(1).map(str::to_string))
+                .and_then(|c| URL_SAFE_NO_PAD.decode(c).ok())
+                .and_then(|c| serde_json::from_slice::<serde_json::Value>(&c).ok());
+            ResponseTemplate::new(if decoded.is_some() { 200 } else { 401 })
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+const SUITE: &str = r#"
+suite: tokens
+target:
+  base_url: ${env:API_URL}
+auth_servers:
+  corp:
+    issuer: ${env:ISSUER_URL}
+    client_id: ${env:CLIENT_ID}
+    client_secret: ${env:CLIENT_SECRET}
+roles:
+  anonymous: {}
+  reader:
+    oauth2: { server: corp, grant: client_credentials, scopes: [api:read] }
+access:
+  - request: GET /orders
+    allow: [reader]
+    deny: [anonymous]
+"#;
+
+struct Setup {
+    _auth: MockServer,
+    _api: MockServer,
+    env: Vec<(String, String)>,
+    secret: String,
+    key: Issuer,
+}
+
+async fn setup(ttl: u64, presented_secret: Option<&str>) -> Setup {
+    let key = issuer_key();
+    let secret = fake_secret("client");
+    let auth = auth_server(&key, "client-1", &secret, ttl).await;
+    let api = api(&key, auth.uri()).await;
+    let env = vec![
+        ("API_URL".to_string(), api.uri()),
+        ("ISSUER_URL".to_string(), auth.uri()),
+        ("CLIENT_ID".to_string(), "client-1".to_string()),
+        (
+            "CLIENT_SECRET".to_string(),
+            presented_secret.unwrap_or(&secret).to_string(),
+        ),
+        ("SIGNING_KEY".to_string(), key.pem.clone()),
+    ];
+    Setup {
+        _auth: auth,
+        _api: api,
+        env,
+        secret,
+        key,
+    }
+}
+
+fn env_of(s: &Setup) -> Vec<(&str, &str)> {
+    s.env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_mutation_is_refused_by_a_verifying_api_and_accepted_by_a_decoding_one() {
+    let s = setup(3, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let suite = format!(
+        "{SUITE}probes:\n  - tokens:\n      as: reader\n      request: GET /orders\n      mutations: all\n      signing_key: ${{env:SIGNING_KEY}}\n  - tokens:\n      as: reader\n      request: GET /legacy/orders\n      mutations: [alg_none, signature_stripped, claims_tampered, wrong_key, expired]\n      max_wait: 10s\n"
+    );
+    write(dir.path(), "t.yaml", &suite);
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "t.yaml", "--junit", report.to_str().unwrap()],
+        &env_of(&s),
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_valid_junit(&report);
+    let strict = "starts-with(@name, 'tokens GET /orders as reader: ')";
+    assert_eq!(
+        count(&report, &format!("//testcase[{strict}]")),
+        authspec::mutation::names().len()
+    );
+    assert_eq!(
+        count(&report, &format!("//testcase[{strict}][failure or error]")),
+        0,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(&report, &format!("//testcase[{strict}]/skipped")),
+        2,
+        "truncated and random apply to opaque tokens"
+    );
+    assert!(
+        run.stdout.contains("the API did not fetch /jwks.json"),
+        "{}",
+        run.stdout
+    );
+    let legacy = "starts-with(@name, 'tokens GET /legacy/orders as reader: ')";
+    assert_eq!(
+        count(&report, &format!("//testcase[{legacy}]/failure")),
+        5,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the API accepted a doctored token (alg_none)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the API accepted a doctored token (expired): expired"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        xpath(
+            &report,
+            "string(//testcase[@name='tokens GET /legacy/orders as reader: expired']/system-out)"
+        )
+        .contains("waited")
+    );
+    let junit = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !run.all_output().contains(&s.secret) && !junit.contains(&s.secret),
+        "the client secret leaked"
+    );
+    assert!(
+        !run.all_output().contains("eyJ"),
+        "a token reached the output:\n{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_token_per_role_is_fetched_and_reused() {
+    let key = issuer_key();
+    let secret = fake_secret("client");
+    let auth = auth_server(&key, "client-1", &secret, 3600).await;
+    let api = api(&key, auth.uri()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let suite = r#"
+suite: cache
+target:
+  base_url: ${env:API_URL}
+auth_servers:
+  corp:
+    issuer: ${env:ISSUER_URL}
+    client_id: ${env:CLIENT_ID}
+    client_secret: ${env:CLIENT_SECRET}
+roles:
+  reader:
+    oauth2: { server: corp, grant: client_credentials, scopes: [api:read] }
+  writer:
+    oauth2: { server: corp, grant: client_credentials, scopes: [api:read, api:write] }
+access:
+  - request: GET /orders
+    allow: [reader, writer]
+  - request: GET /orders?page=2
+    allow: [reader, writer]
+  - request: GET /orders?page=3
+    allow: [reader, writer]
+"#;
+    write(dir.path(), "c.yaml", suite);
+    let env = [
+        ("API_URL", api.uri()),
+        ("ISSUER_URL", auth.uri()),
+        ("CLIENT_ID", "client-1".into()),
+        ("CLIENT_SECRET", secret.clone()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = authspec(&["run", "c.yaml"], &env, dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let token_requests = auth
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/token")
+        .count();
+    assert_eq!(token_requests, 2, "one per role");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_token_endpoint_makes_the_roles_checks_errors_naming_the_server_error() {
+    let s = setup(3600, Some("fake-wrong-secret")).await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "t.yaml", SUITE);
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "t.yaml", "--junit", report.to_str().unwrap()],
+        &env_of(&s),
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        count(
+            &report,
+            "//testcase[@name='GET /orders as reader: allow']/error"
+        ),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("invalid_client (401 Unauthorized): Client authentication failed"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(
+            &report,
+            "//testcase[@name='GET /orders as anonymous: deny']/failure"
+        ),
+        0
+    );
+    assert!(!s.key.pem.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opaque_tokens_get_opaque_mutations_and_skip_jwt_ones() {
+    let token = fake_secret("opaque");
+    let server = MockServer::start().await;
+    let expected = format!("Bearer {token}");
+    Mock::given(path("/orders"))
+        .respond_with(move |r: &Request| {
+            let ok = r.headers.get("authorization").and_then(|v| v.to_str().ok())
+                == Some(expected.as_str());
+            ResponseTemplate::new(if ok { 200 } else { 401 })
+        })
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "o.yaml",
+        "suite: opaque\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  user:\n    bearer: ${env:T}\nprobes:\n  - tokens:\n      as: user\n      request: GET /orders\n      mutations: [alg_none, truncated, random, expired]\n",
+    );
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "o.yaml", "--junit", report.to_str().unwrap()],
+        &[("API_URL", &server.uri()), ("T", &token)],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        count(&report, "//testcase[not(*)]"),
+        2,
+        "truncated and random refused:\n{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(&report, "//testcase/skipped"),
+        2,
+        "alg_none (opaque) and expired (expiry unknown)"
+    );
+    assert!(run.stdout.contains("the token is opaque"), "{}", run.stdout);
+}
