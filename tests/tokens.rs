@@ -401,3 +401,179 @@ async fn opaque_tokens_get_opaque_mutations_and_skip_jwt_ones() {
     );
     assert!(run.stdout.contains("the token is opaque"), "{}", run.stdout);
 }
+
+/// An authorization server with a login page: `/authorize` redirects to `/login` with a
+/// session cookie, `/login` shows a form with a hidden field, a good password redirects to
+/// the redirect URI with a code, and `/token` checks the PKCE verifier.
+async fn login_server(key: &Issuer, redirect: &str, password: &str) -> MockServer {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    let server = auth_server(key, "client-1", "unused", 3600).await;
+    let uri = server.uri();
+    // Discovery with an authorization endpoint (mounted first, so it wins).
+    Mock::given(path("/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "issuer": uri, "token_endpoint": format!("{uri}/code-token"), "jwks_uri": format!("{uri}/jwks"),
+            "authorization_endpoint": format!("{uri}/authorize"),
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    // tx -> (challenge, state); code -> challenge
+    let txs: Arc<Mutex<HashMap<String, (String, String)>>> = Arc::default();
+    let codes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+    let (t, red) = (txs.clone(), redirect.to_string());
+    Mock::given(path("/authorize"))
+        .respond_with(move |r: &Request| {
+            let q: HashMap<String, String> = r.url.query_pairs().into_owned().collect();
+            if q.get("code_challenge_method").map(String::as_str) != Some("S256")
+                || q.get("redirect_uri") != Some(&red)
+            {
+                return ResponseTemplate::new(400).set_body_string("bad authorization request");
+            }
+            let tx = format!("tx{}", t.lock().unwrap().len());
+            t.lock().unwrap().insert(
+                tx.clone(),
+                (q["code_challenge"].clone(), q["state"].clone()),
+            );
+            ResponseTemplate::new(302)
+                .insert_header("Location", "/login")
+                .insert_header("Set-Cookie", format!("sid={tx}; Path=/").as_str())
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/login"))
+        .respond_with(|r: &Request| {
+            let cookie = r.headers.get("cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let Some(tx) = cookie.strip_prefix("sid=") else {
+                return ResponseTemplate::new(403).set_body_string("no session");
+            };
+            ResponseTemplate::new(200).set_body_raw(
+                format!(r#"<html><form method="post" action="/login"><input type="hidden" name="tx" value="{tx}"><input name="login"><input type="password" name="password"><button type="submit" name="go" value="1">Sign in</button></form></html>"#),
+                "text/html",
+            )
+        })
+        .mount(&server)
+        .await;
+    let (t, c, red, pw) = (
+        txs.clone(),
+        codes.clone(),
+        redirect.to_string(),
+        password.to_string(),
+    );
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(move |r: &Request| {
+            let form: HashMap<String, String> = url_pairs(&r.body).into_iter().collect();
+            let tx = form.get("tx").cloned().unwrap_or_default();
+            let entry = t.lock().unwrap().get(&tx).cloned();
+            match entry {
+                Some((challenge, state)) if form.get("password") == Some(&pw) && form.get("login").map(String::as_str) == Some("alice") => {
+                    let code = format!("code-{tx}");
+                    c.lock().unwrap().insert(code.clone(), challenge);
+                    ResponseTemplate::new(302).insert_header("Location", format!("{red}?code={code}&state={state}").as_str())
+                }
+                _ => ResponseTemplate::new(200).set_body_raw(
+                    format!(r#"<p>Invalid login</p><form method="post" action="/login"><input type="hidden" name="tx" value="{tx}"><input name="login"><input type="password" name="password"></form>"#),
+                    "text/html",
+                ),
+            }
+        })
+        .mount(&server)
+        .await;
+    let signing = EncodingKey::from_rsa_pem(key.pem.as_bytes()).unwrap();
+    let (c, iss) = (codes.clone(), uri.clone());
+    Mock::given(method("POST"))
+        .and(path("/code-token"))
+        .respond_with(move |r: &Request| {
+            let form: HashMap<String, String> = url_pairs(&r.body).into_iter().collect();
+            let challenge = c.lock().unwrap().remove(form.get("code").map(String::as_str).unwrap_or(""));
+            let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+            let computed = URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes()).as_ref());
+            if challenge.as_deref() != Some(computed.as_str()) {
+                return ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant", "error_description": "PKCE verification failed"}));
+            }
+            let mut header = Header::new(Algorithm::RS256);
+            header.kid = Some("k1".into());
+            let claims = json!({"iss": iss, "aud": "orders-api", "sub": "alice", "iat": now(), "exp": now() + 3600});
+            let token = jsonwebtoken::encode(&header, &claims, &signing).unwrap();
+            ResponseTemplate::new(200).set_body_json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "refresh_token": "fake-refresh-1"}))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorization_code_with_pkce_logs_in_through_the_form() {
+    let key = issuer_key();
+    let redirect = "http://127.0.0.1:9/callback";
+    let password = fake_secret("alice-pw");
+    let auth = login_server(&key, redirect, &password).await;
+    let api = api(&key, auth.uri()).await;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.yaml",
+        r#"
+suite: code
+target:
+  base_url: ${env:API_URL}
+auth_servers:
+  corp:
+    issuer: ${env:ISSUER_URL}
+    client_id: client-1
+roles:
+  alice:
+    oauth2:
+      server: corp
+      grant: authorization_code
+      redirect_uri: ${env:REDIRECT_URI}
+      scopes: [openid, api:read]
+      login:
+        fields:
+          login: ${env:ALICE_LOGIN}
+          password: ${env:ALICE_PASSWORD}
+access:
+  - request: GET /orders
+    allow: [alice]
+  - request: GET /orders?page=2
+    allow: [alice]
+"#,
+    );
+    let env = |pw: &str| {
+        vec![
+            ("API_URL".to_string(), api.uri()),
+            ("ISSUER_URL".to_string(), auth.uri()),
+            ("REDIRECT_URI".to_string(), redirect.to_string()),
+            ("ALICE_LOGIN".to_string(), "alice".to_string()),
+            ("ALICE_PASSWORD".to_string(), pw.to_string()),
+        ]
+    };
+    let good = env(&password);
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let run = authspec(&["run", "a.yaml"], &good, dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let logins = auth
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/login" && r.method.as_str() == "POST")
+        .count();
+    assert_eq!(logins, 1, "one login for the role, reused by both checks");
+    assert!(!run.all_output().contains(&password));
+
+    let bad = env("fake-wrong-password");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let run = authspec(&["run", "a.yaml"], &bad, dir.path());
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains(&format!("the login got stuck at {}/login", auth.uri())),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("PASS"), "{}", run.stdout);
+}

@@ -148,6 +148,7 @@ mod tests {
     fn exchange(status: u16, body: &str) -> Exchange {
         Exchange {
             request_line: "GET http://127.0.0.1/x".into(),
+            url: reqwest::Url::parse("http://127.0.0.1/x").unwrap(),
             status,
             reason: "".into(),
             headers: vec![("x-frame-options".into(), "DENY".into())],

@@ -18,6 +18,7 @@ pub struct HttpClient {
 pub struct Exchange {
     /// `DELETE http://host/orders/1`
     pub request_line: String,
+    pub url: reqwest::Url,
     pub status: u16,
     pub reason: String,
     /// Lower-case names.
@@ -53,9 +54,22 @@ impl Exchange {
 
 impl HttpClient {
     pub fn new(timeout: Duration, pool_size: usize) -> Result<Self, reqwest::Error> {
+        Self::build(timeout, pool_size, false)
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub fn build(
+        timeout: Duration,
+        pool_size: usize,
+        cookies: bool,
+    ) -> Result<Self, reqwest::Error> {
         // Redirects are not followed: a check must see the 3xx a server answers, and a
         // credential must not travel to wherever a Location header points.
         let client = reqwest::Client::builder()
+            .cookie_store(cookies)
             .redirect(Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)
@@ -72,6 +86,7 @@ impl HttpClient {
     pub async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Exchange, String> {
         let request = builder.build().map_err(|e| describe(&e, self.timeout))?;
         let request_line = format!("{} {}", request.method(), request.url());
+        let url = request.url().clone();
         let mut response = self
             .client
             .execute(request)
@@ -105,6 +120,7 @@ impl HttpClient {
         }
         Ok(Exchange {
             request_line,
+            url,
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
             headers,

@@ -37,4 +37,10 @@ pub struct OAuth2Role {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Grant {
     ClientCredentials,
+    /// With PKCE S256, completed headlessly through the server's login pages.
+    AuthorizationCode {
+        redirect_uri: String,
+        /// Form fields filled in on login pages (user name, password); secrets.
+        login: Vec<(String, Secret)>,
+    },
 }

@@ -10,6 +10,7 @@ use crate::model::AuthServer;
 pub struct Endpoints {
     pub token_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
+    pub authorization_endpoint: Option<String>,
 }
 
 pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, String> {

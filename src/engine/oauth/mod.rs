@@ -3,7 +3,9 @@
 //! registered for redaction the moment it arrives. A failed token request is an error
 //! naming the server's `error` and `error_description`, for every check of that role.
 
+mod authorize;
 mod discovery;
+mod form;
 mod token;
 
 use std::collections::HashMap;
@@ -14,7 +16,7 @@ use tokio::sync::{Mutex, OnceCell};
 pub use discovery::Endpoints;
 
 use super::context::Context;
-use crate::model::{Credential, RoleId};
+use crate::model::{Credential, Grant, RoleId};
 
 /// Tokens are renewed this long before they expire (or a quarter of their lifetime, if
 /// shorter), so no request carries one that expires in flight.
@@ -96,6 +98,45 @@ impl Context {
         self.obtain(si, role, None).await
     }
 
+    /// A token by the role's grant.
+    async fn grant(&self, si: usize, role: RoleId, endpoints: &Endpoints) -> Result<Token, String> {
+        let Credential::OAuth2(o) = &self.suites[si].suite.role(role).credential else {
+            return Err("this role does not use OAuth 2.0".into());
+        };
+        let server = &self.suites[si].suite.auth_servers[o.server];
+        match &o.grant {
+            Grant::ClientCredentials => {
+                token::request(self, server, endpoints, o, token::Params::ClientCredentials).await
+            }
+            Grant::AuthorizationCode {
+                redirect_uri,
+                login,
+            } => {
+                let (verifier, challenge) = authorize::pkce();
+                let fields: Vec<(String, String)> = login
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.expose().to_string()))
+                    .collect();
+                let code = authorize::code(
+                    self,
+                    server,
+                    endpoints,
+                    o,
+                    redirect_uri,
+                    &fields,
+                    &challenge,
+                )
+                .await?;
+                let params = token::Params::Code {
+                    code,
+                    redirect_uri: redirect_uri.clone(),
+                    verifier,
+                };
+                token::request(self, server, endpoints, o, params).await
+            }
+        }
+    }
+
     async fn obtain(
         &self,
         si: usize,
@@ -112,12 +153,20 @@ impl Context {
         let server = &self.suites[si].suite.auth_servers[o.server];
         let endpoints = self.endpoints(si, o.server).await?;
         let result = match refresh {
-            Some(rt) => match token::request(self, server, &endpoints, o, Some(rt)).await {
+            Some(rt) => match token::request(
+                self,
+                server,
+                &endpoints,
+                o,
+                token::Params::Refresh(rt.to_string()),
+            )
+            .await
+            {
                 Ok(t) => Ok(t),
                 // A refresh token the server no longer honours: start over.
-                Err(_) => token::request(self, server, &endpoints, o, None).await,
+                Err(_) => self.grant(si, role, &endpoints).await,
             },
-            None => token::request(self, server, &endpoints, o, None).await,
+            None => self.grant(si, role, &endpoints).await,
         };
         let token = result.map_err(|e| {
             format!(

@@ -1,5 +1,6 @@
-//! Token requests (RFC 6749 §4.4 client credentials, §6 refresh), with client
-//! authentication by HTTP Basic or form fields, scopes, and RFC 8707 `resource`.
+//! Token requests (RFC 6749 §4.1.3 authorization code with PKCE, §4.4 client credentials,
+//! §6 refresh), with client authentication by HTTP Basic or form fields, scopes, and
+//! RFC 8707 `resource`.
 
 use std::time::{Duration, Instant};
 
@@ -22,22 +23,49 @@ struct Failure {
     error_description: Option<String>,
 }
 
+/// The grant-specific fields of a token request.
+pub enum Params {
+    ClientCredentials,
+    Refresh(String),
+    Code {
+        code: String,
+        redirect_uri: String,
+        verifier: String,
+    },
+}
+
 pub async fn request(
     ctx: &Context,
     server: &AuthServer,
     endpoints: &Endpoints,
     role: &OAuth2Role,
-    refresh: Option<&str>,
+    params: Params,
 ) -> Result<Token, String> {
     let url = endpoints.token_endpoint.clone().unwrap_or_default();
-    let mut form: Vec<(&str, String)> = match refresh {
-        Some(rt) => vec![
-            ("grant_type", "refresh_token".into()),
-            ("refresh_token", rt.to_string()),
-        ],
-        None => vec![("grant_type", "client_credentials".into())],
+    let refresh = match &params {
+        Params::Refresh(rt) => Some(rt.clone()),
+        _ => None,
     };
-    if !role.scopes.is_empty() {
+    // Scopes were chosen at the authorization endpoint for the code grant.
+    let with_scope = !matches!(params, Params::Code { .. });
+    let mut form: Vec<(&str, String)> = match params {
+        Params::Refresh(rt) => vec![
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", rt),
+        ],
+        Params::ClientCredentials => vec![("grant_type", "client_credentials".into())],
+        Params::Code {
+            code,
+            redirect_uri,
+            verifier,
+        } => vec![
+            ("grant_type", "authorization_code".into()),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier),
+        ],
+    };
+    if with_scope && !role.scopes.is_empty() {
         form.push(("scope", role.scopes.join(" ")));
     }
     if let Some(r) = &role.resource {
@@ -74,7 +102,7 @@ pub async fn request(
                 .map(|s| Instant::now() + Duration::from_secs(s)),
             expires_in: ok.expires_in,
             access: ok.access_token,
-            refresh: ok.refresh_token.or_else(|| refresh.map(str::to_string)),
+            refresh: ok.refresh_token.or(refresh),
         });
     }
     match serde_json::from_str::<Failure>(&ex.body) {

@@ -107,6 +107,41 @@ impl Lowerer<'_> {
         })
     }
 
+    fn authorization_code(&mut self, role: &str, raw: &RawOAuth2) -> Option<Grant> {
+        let Some(uri) = &raw.redirect_uri else {
+            self.error(
+                &raw.grant.referenced,
+                format!("role `{role}`: `authorization_code` needs `redirect_uri:`"),
+            )
+            .help("the redirect URI registered for the client, e.g. `${env:REDIRECT_URI}`");
+            return None;
+        };
+        let redirect_uri = match self.ctx.interpolate(&uri.value, &self.source.dir) {
+            Ok(v) => v,
+            Err(e) => {
+                self.reference_error(
+                    &uri.referenced,
+                    &format!("roles.{role}.oauth2.redirect_uri"),
+                    e,
+                );
+                return None;
+            }
+        };
+        let mut login = Vec::new();
+        for (name, value) in raw.login.iter().flat_map(|l| &l.fields.0) {
+            let path = format!("roles.{role}.oauth2.login.fields.{}", name.value);
+            let label = format!("{role}.login.{}", name.value);
+            login.push((
+                name.value.clone(),
+                self.secret_at(value, &path, label, false)?,
+            ));
+        }
+        Some(Grant::AuthorizationCode {
+            redirect_uri,
+            login,
+        })
+    }
+
     pub fn oauth2_role(&mut self, role: &str, raw: &RawOAuth2) -> Option<OAuth2Role> {
         let server = match self
             .server_names
@@ -132,11 +167,7 @@ impl Lowerer<'_> {
         };
         let grant = match raw.grant.value.as_str() {
             "client_credentials" => Some(Grant::ClientCredentials),
-            "authorization_code" => {
-                self.error(&raw.grant.referenced, format!("role `{role}`: the `authorization_code` grant is not supported yet"))
-                    .help("supported today: `client_credentials` (tokens are refreshed with `refresh_token` when they expire)");
-                None
-            }
+            "authorization_code" => self.authorization_code(role, raw),
             other => {
                 self.error(&raw.grant.referenced, format!("unknown grant `{other}`"))
                     .help("`client_credentials` or `authorization_code`");

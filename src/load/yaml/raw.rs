@@ -161,18 +161,13 @@ pub struct RawOAuth2 {
     pub scopes: Vec<String>,
     pub resource: Option<S<String>>,
     pub audience: Option<S<String>>,
-    /// Read by the `authorization_code` grant (not supported yet); parsed so suites that
-    /// use it keep their shape.
-    #[allow(dead_code)]
     pub redirect_uri: Option<S<String>>,
-    #[allow(dead_code)]
     pub login: Option<RawLogin>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogin {
-    #[allow(dead_code)]
     pub fields: SpannedMap<S<String>>,
 }
 

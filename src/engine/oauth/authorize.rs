@@ -1,0 +1,155 @@
+//! The authorization code grant with PKCE (S256, always), completed headlessly: redirects
+//! are followed with a cookie jar, and wherever the server answers with an HTML form the
+//! role's `login.fields` are filled in (hidden and default values kept) and submitted,
+//! until the redirect to `redirect_uri` carries the code. Bounded in steps; when it gets
+//! stuck, the error names the page.
+
+use aws_lc_rs::digest::{SHA256, digest};
+use reqwest::Url;
+
+use super::Endpoints;
+use super::form::forms;
+use crate::engine::context::Context;
+use crate::engine::http::{Exchange, HttpClient};
+use crate::jose::b64;
+use crate::model::{AuthServer, OAuth2Role};
+
+const MAX_STEPS: usize = 20;
+
+/// A PKCE verifier and its S256 challenge (RFC 7636 §4.1-4.2).
+pub fn pkce() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    let verifier = b64(&bytes);
+    let challenge = b64(digest(&SHA256, verifier.as_bytes()).as_ref());
+    (verifier, challenge)
+}
+
+fn random_state() -> String {
+    let mut bytes = [0u8; 16];
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    b64(&bytes)
+}
+
+/// The code from the authorization endpoint, obtained by walking the login pages.
+pub async fn code(
+    ctx: &Context,
+    server: &AuthServer,
+    endpoints: &Endpoints,
+    role: &OAuth2Role,
+    redirect_uri: &str,
+    login: &[(String, String)],
+    challenge: &str,
+) -> Result<String, String> {
+    let authorize = endpoints
+        .authorization_endpoint
+        .clone()
+        .ok_or_else(|| format!("auth server {} has no authorization endpoint", server.name))?;
+    let state = random_state();
+    let mut url = Url::parse(&authorize).map_err(|e| format!("authorization endpoint: {e}"))?;
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("response_type", "code")
+            .append_pair("client_id", &server.client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("state", &state)
+            .append_pair("code_challenge", challenge)
+            .append_pair("code_challenge_method", "S256");
+        if !role.scopes.is_empty() {
+            q.append_pair("scope", &role.scopes.join(" "));
+        }
+        if let Some(r) = &role.resource {
+            q.append_pair("resource", r);
+        }
+        if let Some(a) = &role.audience {
+            q.append_pair("audience", a);
+        }
+    }
+    let browser = ctx.http.with_cookies().map_err(|e| e.to_string())?;
+    let mut ex = browser
+        .send(browser.request(reqwest::Method::GET, url.as_str()))
+        .await?;
+    for _ in 0..MAX_STEPS {
+        if (300..400).contains(&ex.status) {
+            let location = ex
+                .header("location")
+                .ok_or_else(|| stuck(&ex, "a redirect without Location"))?;
+            let next = ex
+                .url
+                .join(location)
+                .map_err(|e| format!("bad redirect {location:?}: {e}"))?;
+            if next.as_str().starts_with(redirect_uri) {
+                return read_code(&next, &state);
+            }
+            ex = browser
+                .send(browser.request(reqwest::Method::GET, next.as_str()))
+                .await?;
+            continue;
+        }
+        if !(200..300).contains(&ex.status) {
+            return Err(stuck(&ex, &format!("status {}", ex.status_line())));
+        }
+        let found = forms(&ex.body);
+        let Some(form) = found.iter().find(|f| f.has_password).or(found.first()) else {
+            return Err(stuck(&ex, "a page with no form and no redirect"));
+        };
+        let mut fields = form.fields.clone();
+        for (name, value) in login {
+            match fields.iter_mut().find(|(k, _)| k == name) {
+                Some(f) => f.1 = value.clone(),
+                None => fields.push((name.clone(), value.clone())),
+            }
+        }
+        let action = match &form.action {
+            Some(a) => ex
+                .url
+                .join(a)
+                .map_err(|e| format!("bad form action {a:?}: {e}"))?,
+            None => ex.url.clone(),
+        };
+        let request = if form.method == "POST" {
+            browser
+                .request(reqwest::Method::POST, action.as_str())
+                .form(&fields)
+        } else {
+            browser
+                .request(reqwest::Method::GET, action.as_str())
+                .query(&fields)
+        };
+        ex = browser.send(request).await?;
+    }
+    Err(stuck(
+        &ex,
+        &format!("no redirect to the redirect_uri after {MAX_STEPS} steps"),
+    ))
+}
+
+fn stuck(ex: &Exchange, why: &str) -> String {
+    format!("the login got stuck at {}: {why}", ex.url)
+}
+
+fn read_code(redirect: &Url, state: &str) -> Result<String, String> {
+    let get = |k: &str| {
+        redirect
+            .query_pairs()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.into_owned())
+    };
+    if let Some(error) = get("error") {
+        let desc = get("error_description")
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
+        return Err(format!("the authorization server refused: {error}{desc}"));
+    }
+    if get("state").as_deref() != Some(state) {
+        return Err("the redirect's state does not match the one sent (CSRF protection)".into());
+    }
+    get("code").ok_or_else(|| "the redirect to the redirect_uri carries no code".into())
+}
+
+impl HttpClient {
+    /// A client of its own with a cookie jar, for walking login pages.
+    pub fn with_cookies(&self) -> Result<HttpClient, reqwest::Error> {
+        HttpClient::build(self.timeout(), 2, true)
+    }
+}
