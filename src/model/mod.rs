@@ -22,7 +22,10 @@ pub use leakage::Leakage;
 pub use location::Location;
 pub use log::LogRule;
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
-pub use probe::{HeadersProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe, WebhookScheme};
+pub use probe::{
+    HeadersProbe, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe,
+    WebhookScheme,
+};
 pub use request::{Body, Request};
 pub use role::{Credential, KeyPlacement, Role, RoleId};
 pub use scenario::{Capture, Scenario, Step};

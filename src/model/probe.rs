@@ -9,7 +9,37 @@ pub enum Probe {
     Webhooks(WebhookProbe),
     Headers(HeadersProbe),
     Tokens(TokensProbe),
+    OAuth(OAuthProbe),
 }
+
+/// Does the authorization server enforce client authentication, scopes, lifetimes, PKCE,
+/// refresh rotation, exact redirect URIs and revocation?
+#[derive(Clone, Debug)]
+pub struct OAuthProbe {
+    pub server: usize,
+    /// Roles whose grants the checks use (a client-credentials role, a code role).
+    pub roles: Vec<RoleId>,
+    pub max_token_lifetime: Option<std::time::Duration>,
+    /// Check names, in order.
+    pub checks: Vec<String>,
+    /// A request a revoked token must no longer pass, when there is no introspection.
+    pub request: Option<Request>,
+}
+
+pub const OAUTH_CHECKS: [&str; 12] = [
+    "client_auth_required",
+    "wrong_client_secret_refused",
+    "scope_not_over_issued",
+    "token_lifetime",
+    "refresh_rotation",
+    "refresh_scope_not_widened",
+    "pkce_required",
+    "pkce_wrong_verifier_refused",
+    "pkce_plain_refused",
+    "code_reuse_refused",
+    "redirect_uri_exact",
+    "revoked_token_refused",
+];
 
 /// Doctored tokens must be refused where the genuine one is accepted.
 #[derive(Clone, Debug)]

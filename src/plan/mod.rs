@@ -229,6 +229,11 @@ pub fn probe_cases(suite: &Suite, probe: &Probe) -> Vec<String> {
                 )
             })
             .collect(),
+        Probe::OAuth(p) => p
+            .checks
+            .iter()
+            .map(|c| format!("oauth {}: {c}", suite.auth_servers[p.server].name))
+            .collect(),
         Probe::Headers(p) => p
             .requests
             .iter()

@@ -39,7 +39,7 @@ pub async fn code(
     role: &OAuth2Role,
     redirect_uri: &str,
     login: &[(String, String)],
-    challenge: &str,
+    pkce: Option<(&str, &str)>,
 ) -> Result<String, String> {
     let authorize = endpoints
         .authorization_endpoint
@@ -52,9 +52,11 @@ pub async fn code(
         q.append_pair("response_type", "code")
             .append_pair("client_id", &server.client_id)
             .append_pair("redirect_uri", redirect_uri)
-            .append_pair("state", &state)
-            .append_pair("code_challenge", challenge)
-            .append_pair("code_challenge_method", "S256");
+            .append_pair("state", &state);
+        if let Some((challenge, method)) = pkce {
+            q.append_pair("code_challenge", challenge)
+                .append_pair("code_challenge_method", method);
+        }
         if !role.scopes.is_empty() {
             q.append_pair("scope", &role.scopes.join(" "));
         }

@@ -11,6 +11,8 @@ pub struct Endpoints {
     pub token_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
     pub authorization_endpoint: Option<String>,
+    pub introspection_endpoint: Option<String>,
+    pub revocation_endpoint: Option<String>,
 }
 
 pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, String> {

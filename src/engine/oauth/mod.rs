@@ -3,10 +3,10 @@
 //! registered for redaction the moment it arrives. A failed token request is an error
 //! naming the server's `error` and `error_description`, for every check of that role.
 
-mod authorize;
+pub mod authorize;
 mod discovery;
 mod form;
-mod token;
+pub mod token;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -29,6 +29,8 @@ pub struct Token {
     pub expires_at: Option<Instant>,
     /// `expires_in` as the server said it, for reports.
     pub expires_in: Option<u64>,
+    /// The granted scope, when the server says it.
+    pub scope: Option<String>,
 }
 
 impl Token {
@@ -124,13 +126,13 @@ impl Context {
                     o,
                     redirect_uri,
                     &fields,
-                    &challenge,
+                    Some((&challenge, "S256")),
                 )
                 .await?;
                 let params = token::Params::Code {
                     code,
                     redirect_uri: redirect_uri.clone(),
-                    verifier,
+                    verifier: Some(verifier),
                 };
                 token::request(self, server, endpoints, o, params).await
             }

@@ -1,6 +1,7 @@
 //! Token requests (RFC 6749 §4.1.3 authorization code with PKCE, §4.4 client credentials,
 //! §6 refresh), with client authentication by HTTP Basic or form fields, scopes, and
-//! RFC 8707 `resource`.
+//! RFC 8707 `resource`. The pieces are public so the `oauth` probe can send deliberately
+//! wrong requests (no client authentication, a wrong secret) and read the refusal.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +9,7 @@ use serde::Deserialize;
 
 use super::{Endpoints, Token};
 use crate::engine::context::Context;
+use crate::engine::http::Exchange;
 use crate::model::{AuthServer, ClientAuth, OAuth2Role};
 
 #[derive(Deserialize)]
@@ -15,6 +17,7 @@ struct Success {
     access_token: String,
     expires_in: Option<u64>,
     refresh_token: Option<String>,
+    scope: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -30,23 +33,21 @@ pub enum Params {
     Code {
         code: String,
         redirect_uri: String,
-        verifier: String,
+        verifier: Option<String>,
     },
 }
 
-pub async fn request(
-    ctx: &Context,
-    server: &AuthServer,
-    endpoints: &Endpoints,
-    role: &OAuth2Role,
-    params: Params,
-) -> Result<Token, String> {
-    let url = endpoints.token_endpoint.clone().unwrap_or_default();
-    let refresh = match &params {
-        Params::Refresh(rt) => Some(rt.clone()),
-        _ => None,
-    };
-    // Scopes were chosen at the authorization endpoint for the code grant.
+/// How the client authenticates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    AsConfigured,
+    /// Only `client_id`, no secret: the server must refuse a confidential client.
+    Omitted,
+    WrongSecret,
+}
+
+/// The form of a token request for `role`, scope included where the grant takes one.
+pub fn form(role: &OAuth2Role, params: Params) -> Vec<(&'static str, String)> {
     let with_scope = !matches!(params, Params::Code { .. });
     let mut form: Vec<(&str, String)> = match params {
         Params::Refresh(rt) => vec![
@@ -58,12 +59,17 @@ pub async fn request(
             code,
             redirect_uri,
             verifier,
-        } => vec![
-            ("grant_type", "authorization_code".into()),
-            ("code", code),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", verifier),
-        ],
+        } => {
+            let mut f = vec![
+                ("grant_type", "authorization_code".into()),
+                ("code", code),
+                ("redirect_uri", redirect_uri),
+            ];
+            if let Some(v) = verifier {
+                f.push(("code_verifier", v));
+            }
+            f
+        }
     };
     if with_scope && !role.scopes.is_empty() {
         form.push(("scope", role.scopes.join(" ")));
@@ -74,21 +80,53 @@ pub async fn request(
     if let Some(a) = &role.audience {
         form.push(("audience", a.clone()));
     }
-    let secret = server
-        .client_secret
-        .as_ref()
-        .map(|s| s.expose().to_string());
-    let mut builder = ctx.http.request(reqwest::Method::POST, &url);
-    match server.client_auth {
-        ClientAuth::Basic => builder = builder.basic_auth(&server.client_id, secret),
-        ClientAuth::Post => {
+    form
+}
+
+pub async fn post(
+    ctx: &Context,
+    server: &AuthServer,
+    endpoints: &Endpoints,
+    form: Vec<(&'static str, String)>,
+    auth: Auth,
+) -> Result<Exchange, String> {
+    let url = endpoints.token_endpoint.clone().unwrap_or_default();
+    post_to(ctx, server, &url, form, auth).await
+}
+
+/// A client-authenticated form POST to any of the server's endpoints (token,
+/// revocation, introspection).
+pub async fn post_to(
+    ctx: &Context,
+    server: &AuthServer,
+    url: &str,
+    mut form: Vec<(&'static str, String)>,
+    auth: Auth,
+) -> Result<Exchange, String> {
+    let secret = match auth {
+        Auth::AsConfigured => server
+            .client_secret
+            .as_ref()
+            .map(|s| s.expose().to_string()),
+        Auth::WrongSecret => Some("authspec-wrong-client-secret".to_string()),
+        Auth::Omitted => None,
+    };
+    let mut builder = ctx.http.request(reqwest::Method::POST, url);
+    match (server.client_auth, auth) {
+        (_, Auth::Omitted) => form.push(("client_id", server.client_id.clone())),
+        (ClientAuth::Basic, _) => builder = builder.basic_auth(&server.client_id, secret),
+        (ClientAuth::Post, _) => {
             form.push(("client_id", server.client_id.clone()));
             if let Some(s) = secret {
                 form.push(("client_secret", s));
             }
         }
     }
-    let ex = ctx.http.send(builder.form(&form)).await?;
+    ctx.http.send(builder.form(&form)).await
+}
+
+/// The token of a successful response, or the server's error.
+pub fn parse(ex: &Exchange, prior_refresh: Option<String>) -> Result<Token, String> {
     if (200..300).contains(&ex.status) {
         let ok: Success = serde_json::from_str(&ex.body).map_err(|_| {
             format!(
@@ -102,18 +140,46 @@ pub async fn request(
                 .map(|s| Instant::now() + Duration::from_secs(s)),
             expires_in: ok.expires_in,
             access: ok.access_token,
-            refresh: ok.refresh_token.or(refresh),
+            refresh: ok.refresh_token.or(prior_refresh),
+            scope: ok.scope,
         });
     }
+    Err(describe_error(ex))
+}
+
+/// `invalid_client (401 Unauthorized): Client authentication failed`.
+pub fn describe_error(ex: &Exchange) -> String {
     match serde_json::from_str::<Failure>(&ex.body) {
-        Ok(f) => Err(format!(
+        Ok(f) => format!(
             "{} ({}){}",
             f.error,
             ex.status_line(),
             f.error_description
                 .map(|d| format!(": {d}"))
                 .unwrap_or_default()
-        )),
-        Err(_) => Err(format!("the token endpoint answered {}", ex.status_line())),
+        ),
+        Err(_) => format!("the token endpoint answered {}", ex.status_line()),
     }
+}
+
+pub async fn request(
+    ctx: &Context,
+    server: &AuthServer,
+    endpoints: &Endpoints,
+    role: &OAuth2Role,
+    params: Params,
+) -> Result<Token, String> {
+    let prior = match &params {
+        Params::Refresh(rt) => Some(rt.clone()),
+        _ => None,
+    };
+    let ex = post(
+        ctx,
+        server,
+        endpoints,
+        form(role, params),
+        Auth::AsConfigured,
+    )
+    .await?;
+    parse(&ex, prior)
 }

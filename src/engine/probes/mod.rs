@@ -2,6 +2,7 @@
 //! returns one outcome per case, with warnings and measurements.
 
 mod headers;
+mod oauth;
 mod rate_limit;
 mod tokens;
 mod webhooks;
@@ -34,6 +35,7 @@ pub async fn run(ctx: &Context, si: usize, pi: usize, cases: &[usize]) -> Vec<(u
         Probe::Webhooks(p) => webhooks::run(ctx, si, p).await,
         Probe::Headers(p) => headers::run(ctx, si, p).await,
         Probe::Tokens(p) => tokens::run(ctx, si, p).await,
+        Probe::OAuth(p) => oauth::run(ctx, si, p).await,
     };
     all.into_iter()
         .enumerate()

@@ -1,6 +1,7 @@
 //! Lowers `auth_servers:` and `oauth2:` roles: endpoints by discovery or explicit URL,
 //! client credentials by reference only, grants and scopes.
 
+use super::super::reference::parse_whole;
 use super::super::suggest::did_you_mean;
 use super::lowerer::Lowerer;
 use super::raw::{RawAuthServer, RawOAuth2, S, SpannedMap};
@@ -131,10 +132,17 @@ impl Lowerer<'_> {
         for (name, value) in raw.login.iter().flat_map(|l| &l.fields.0) {
             let path = format!("roles.{role}.oauth2.login.fields.{}", name.value);
             let label = format!("{role}.login.{}", name.value);
-            login.push((
-                name.value.clone(),
-                self.secret_at(value, &path, label, false)?,
-            ));
+            let lower = name.value.to_ascii_lowercase();
+            let secret_like = ["pass", "secret", "pin", "otp", "token", "code"]
+                .iter()
+                .any(|s| lower.contains(s));
+            // A user name may be written out; a password never.
+            let value = if parse_whole(&value.value).is_some() || secret_like {
+                self.secret_at(value, &path, label, false)?
+            } else {
+                crate::model::Secret::new(label, value.value.clone())
+            };
+            login.push((name.value.clone(), value));
         }
         Some(Grant::AuthorizationCode {
             redirect_uri,

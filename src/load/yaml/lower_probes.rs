@@ -3,8 +3,14 @@
 
 use super::super::suggest::did_you_mean;
 use super::lowerer::Lowerer;
-use super::raw::{RawHeaders, RawProbe, RawRateLimit, RawTokens, RawWebhooks};
-use crate::model::{HeadersProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe, WebhookScheme};
+use super::raw::S;
+use super::raw_probes::{
+    RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTokens, RawWebhooks,
+};
+use crate::model::{
+    HeadersProbe, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe,
+    WebhookScheme,
+};
 
 /// `120`, `90s`, `2m`, `1h` as seconds.
 pub fn seconds(v: &serde_json::Value) -> Option<u64> {
@@ -37,7 +43,76 @@ impl Lowerer<'_> {
             RawProbe::Webhooks(w) => self.webhooks(index, w, demo).map(Probe::Webhooks),
             RawProbe::Headers(h) => self.headers_probe(h).map(Probe::Headers),
             RawProbe::Tokens(t) => self.tokens_probe(index, t, demo).map(Probe::Tokens),
+            RawProbe::Oauth(o) => self.oauth_probe(o).map(Probe::OAuth),
         }
+    }
+
+    fn oauth_probe(&mut self, o: &RawOAuthProbe) -> Option<OAuthProbe> {
+        let server = self.server_names.iter().position(|s| *s == o.server.value);
+        if server.is_none() {
+            let help = format!("auth servers: {}", self.server_names.join(", "));
+            self.error(
+                &o.server.referenced,
+                format!("unknown auth server `{}`", o.server.value),
+            )
+            .help(help);
+        }
+        let roles: Vec<Option<crate::model::RoleId>> = match &o.as_roles {
+            None => Vec::new(),
+            Some(r) => r
+                .value
+                .0
+                .iter()
+                .map(|name| self.role_id(&S::new(name.clone(), r.referenced, r.defined)))
+                .collect(),
+        };
+        let checks: Vec<String> = match &o.checks {
+            None => OAUTH_CHECKS.iter().map(|c| c.to_string()).collect(),
+            Some(c) if c.value.0 == ["all"] => OAUTH_CHECKS.iter().map(|c| c.to_string()).collect(),
+            Some(c) => {
+                for name in c
+                    .value
+                    .0
+                    .iter()
+                    .filter(|n| !OAUTH_CHECKS.contains(&n.as_str()))
+                {
+                    let help = match did_you_mean(name, OAUTH_CHECKS) {
+                        Some(best) => format!(
+                            "did you mean `{best}`? Checks: all, {}",
+                            OAUTH_CHECKS.join(", ")
+                        ),
+                        None => format!("checks: all, {}", OAUTH_CHECKS.join(", ")),
+                    };
+                    self.error(&c.referenced, format!("unknown oauth check `{name}`"))
+                        .help(help);
+                }
+                c.value.0.clone()
+            }
+        };
+        let max_token_lifetime = match &o.max_token_lifetime {
+            None => None,
+            Some(v) => match seconds(&v.value) {
+                Some(s) => Some(std::time::Duration::from_secs(s)),
+                None => {
+                    self.error(
+                        &v.referenced,
+                        "`max_token_lifetime` is a duration such as 3600, 15m or 1h",
+                    );
+                    return None;
+                }
+            },
+        };
+        let request = match &o.request {
+            Some(r) => Some(self.request_line_only(r)?),
+            None => None,
+        };
+        Some(OAuthProbe {
+            server: server?,
+            roles: roles.into_iter().collect::<Option<Vec<_>>>()?,
+            max_token_lifetime,
+            checks,
+            request,
+        })
     }
 
     fn tokens_probe(&mut self, index: usize, t: &RawTokens, demo: bool) -> Option<TokensProbe> {

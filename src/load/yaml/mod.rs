@@ -8,6 +8,7 @@ mod lower_request;
 mod lower_roles;
 mod lowerer;
 mod raw;
+mod raw_probes;
 mod serde_error;
 
 use serde::de::DeserializeOwned;

@@ -29,7 +29,7 @@ pub struct RawSuite {
     #[serde(default)]
     pub scenarios: Vec<RawScenario>,
     #[serde(default)]
-    pub probes: Vec<RawProbe>,
+    pub probes: Vec<super::raw_probes::RawProbe>,
     #[serde(default)]
     pub logs: Vec<RawLog>,
 }
@@ -49,60 +49,6 @@ pub struct RawKeyQuality {
     pub path: S<String>,
     pub min_length: Option<usize>,
     pub min_entropy_bits: Option<f64>,
-}
-
-/// One entry of `probes:`, named by its single key.
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum RawProbe {
-    RateLimit(RawRateLimit),
-    Webhooks(RawWebhooks),
-    Headers(RawHeaders),
-    Tokens(RawTokens),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawTokens {
-    #[serde(rename = "as")]
-    pub as_role: S<String>,
-    pub request: S<String>,
-    /// `all`, or a list of mutation names.
-    pub mutations: Option<S<OneOrMany<String>>>,
-    /// Seconds, or `90s`, `2m`.
-    pub max_wait: Option<S<serde_json::Value>>,
-    pub signing_key: Option<S<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRateLimit {
-    #[serde(rename = "as")]
-    pub as_role: S<String>,
-    pub request: S<String>,
-    pub burst: Option<S<u32>>,
-    pub expect_within: Option<S<u32>>,
-    /// `required` or `optional`.
-    pub retry_after: Option<S<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawWebhooks {
-    pub request: S<String>,
-    pub scheme: S<String>,
-    pub secret: S<String>,
-    pub payload: serde_json::Value,
-    pub tolerance: Option<S<u64>>,
-    pub header: Option<S<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawHeaders {
-    #[serde(rename = "as")]
-    pub as_role: S<String>,
-    pub requests: Vec<S<String>>,
 }
 
 /// `authspec.yaml`: the target, roles and policy that features and YAML suites of its

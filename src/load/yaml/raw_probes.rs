@@ -1,0 +1,72 @@
+//! Raw `probes:` entries: what the YAML says, with positions.
+
+use serde::Deserialize;
+
+use super::raw::{OneOrMany, S};
+
+/// One entry of `probes:`, named by its single key.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawProbe {
+    RateLimit(RawRateLimit),
+    Webhooks(RawWebhooks),
+    Headers(RawHeaders),
+    Tokens(RawTokens),
+    Oauth(RawOAuthProbe),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOAuthProbe {
+    pub server: S<String>,
+    #[serde(rename = "as")]
+    pub as_roles: Option<S<OneOrMany<String>>>,
+    pub max_token_lifetime: Option<S<serde_json::Value>>,
+    /// `all`, or a list of check names.
+    pub checks: Option<S<OneOrMany<String>>>,
+    pub request: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTokens {
+    #[serde(rename = "as")]
+    pub as_role: S<String>,
+    pub request: S<String>,
+    /// `all`, or a list of mutation names.
+    pub mutations: Option<S<OneOrMany<String>>>,
+    /// Seconds, or `90s`, `2m`.
+    pub max_wait: Option<S<serde_json::Value>>,
+    pub signing_key: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateLimit {
+    #[serde(rename = "as")]
+    pub as_role: S<String>,
+    pub request: S<String>,
+    pub burst: Option<S<u32>>,
+    pub expect_within: Option<S<u32>>,
+    /// `required` or `optional`.
+    pub retry_after: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebhooks {
+    pub request: S<String>,
+    pub scheme: S<String>,
+    pub secret: S<String>,
+    pub payload: serde_json::Value,
+    pub tolerance: Option<S<u64>>,
+    pub header: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeaders {
+    #[serde(rename = "as")]
+    pub as_role: S<String>,
+    pub requests: Vec<S<String>>,
+}
