@@ -577,3 +577,47 @@ access:
     );
     assert!(!run.stdout.contains("PASS"), "{}", run.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fuzzing_finds_the_lax_endpoint_and_a_seed_replays_the_same_finding() {
+    let s = setup(3600, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let suite = format!(
+        "{SUITE}probes:\n  - tokens:\n      as: reader\n      request: GET /orders\n      mutations: [alg_none]\n      fuzz: 40\n  - tokens:\n      as: reader\n      request: GET /legacy/orders\n      mutations: [alg_none]\n      fuzz: 40\n"
+    );
+    write(dir.path(), "f.yaml", &suite);
+    let finding = |run: &Run| {
+        run.stdout
+            .lines()
+            .find(|l| l.contains("the API accepted a token whose signature no longer matches"))
+            .map(str::to_string)
+    };
+    let first = authspec(&["run", "f.yaml", "--seed", "7"], &env_of(&s), dir.path());
+    let second = authspec(&["run", "f.yaml", "--seed", "7"], &env_of(&s), dir.path());
+    assert_eq!(first.code, 1, "{}", first.stdout);
+    assert!(
+        first
+            .stdout
+            .contains("PASS  tokens › tokens GET /orders as reader: fuzz"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .contains("FAIL  tokens › tokens GET /legacy/orders as reader: fuzz"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.contains("replay with --seed 7"),
+        "{}",
+        first.stdout
+    );
+    assert!(finding(&first).is_some());
+    assert_eq!(
+        finding(&first),
+        finding(&second),
+        "the same seed, the same smallest finding"
+    );
+}

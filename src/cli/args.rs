@@ -55,6 +55,9 @@ pub struct RunArgs {
     /// Only run checks whose tags match, as Cucumber spells it: "@smoke and not @slow"
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
+    /// Seed for property-based probes (`fuzz:`); replays a reported run
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// Seconds to wait for each response
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,

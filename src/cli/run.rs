@@ -65,6 +65,7 @@ pub fn run(args: RunArgs) -> u8 {
         jobs: args.jobs.map(usize::from).unwrap_or(4 * cpus),
         timeout: Duration::from_secs(args.timeout),
         demo: Some(demo),
+        seed: args.seed,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -20,6 +20,8 @@ pub struct Context {
     pub redactor: Arc<Redactor>,
     pub detectors: Vec<Box<dyn Detector>>,
     pub tokens: super::oauth::Tokens,
+    /// Seeds property-based probes; reported so `--seed` replays a run.
+    pub seed: u64,
 }
 
 impl Context {

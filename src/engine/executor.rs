@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Credentials for the built-in demo target, if a suite uses it.
     pub demo: Option<DemoCredentials>,
+    /// For property-based probes; random when not given.
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,7 @@ pub async fn run(
         redactor,
         detectors: crate::leak::detectors::all(),
         tokens,
+        seed: options.seed.unwrap_or_else(random_seed),
     };
     let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
     let mut emit = |i: usize, r: CheckResult| {
@@ -338,4 +341,10 @@ async fn start_demo(
         .await
         .map(Some)
         .map_err(|e| EngineError::Demo(e.to_string()))
+}
+
+fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    u64::from_le_bytes(bytes)
 }

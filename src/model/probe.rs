@@ -54,6 +54,8 @@ pub struct TokensProbe {
     /// The issuer's signing key (test environments): an HS256 secret or a PEM private
     /// key. Enables mutations that are validly signed so only claim checks refuse them.
     pub signing_key: Option<Secret>,
+    /// Property-based mode: this many random edits of header and claims.
+    pub fuzz: Option<u32>,
 }
 
 /// A burst must be answered with 429 and a valid `Retry-After`.

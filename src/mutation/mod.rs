@@ -8,6 +8,7 @@ mod attacker;
 mod claims_tampered;
 mod embedded_jwk;
 mod expired;
+pub mod fuzz;
 mod jku_injection;
 mod key_confusion;
 mod kid_injection;

@@ -221,6 +221,8 @@ pub fn probe_cases(suite: &Suite, probe: &Probe) -> Vec<String> {
         Probe::Tokens(p) => p
             .mutations
             .iter()
+            .map(String::as_str)
+            .chain(p.fuzz.map(|_| "fuzz"))
             .map(|m| {
                 format!(
                     "tokens {} as {}: {m}",

@@ -141,7 +141,48 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
         };
         out.push(result);
     }
+    if let Some(cases) = probe.fuzz {
+        out.push(fuzz(ctx, si, probe, jwt.as_ref(), cases).await);
+    }
     out
+}
+
+/// Random edits of the genuine token, each of which must be refused; the smallest
+/// accepted one is reported with the seed that finds it again.
+async fn fuzz(
+    ctx: &Context,
+    si: usize,
+    probe: &TokensProbe,
+    jwt: Option<&Jwt>,
+    cases: u32,
+) -> CaseResult {
+    let Some(jwt) = jwt else {
+        return CaseResult::of(Outcome::Skipped("the token is opaque (not a JWT)".into()));
+    };
+    let role = &ctx.suites[si].suite.role(probe.role).name;
+    let seed = ctx.seed;
+    let (found, tried) = crate::mutation::fuzz::run(jwt, cases, seed, |token: String| async move {
+        ctx.redactor.add(&format!("{role}.mutated_token"), &token);
+        matches!(refused(ctx, si, probe, &token).await, Ok(Some(got)) if got.starts_with('2'))
+    })
+    .await;
+    let replay = format!("seed {seed} (replay with --seed {seed})");
+    let mut r = match found {
+        None => CaseResult::of(Outcome::Pass),
+        Some(f) => CaseResult::of(Outcome::Fail(Finding::new(
+            format!(
+                "the API accepted a token whose signature no longer matches: {:?}",
+                f.edits
+            ),
+            format!(
+                "request:  {} as {role} with a doctored token\nsmallest accepted edit: {:?}\n{replay}",
+                probe.request.line(),
+                f.edits
+            ),
+        ))),
+    };
+    r.info.push(format!("{tried} random edits tried; {replay}"));
+    r
 }
 
 /// `Ok(None)` when the doctored token is refused; otherwise the status that came back.

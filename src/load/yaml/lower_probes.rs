@@ -165,6 +165,7 @@ impl Lowerer<'_> {
             mutations,
             max_wait: max_wait?,
             signing_key,
+            fuzz: t.fuzz.as_ref().map(|f| f.value.clamp(1, 100_000)),
         })
     }
 

@@ -38,6 +38,8 @@ pub struct RawTokens {
     /// Seconds, or `90s`, `2m`.
     pub max_wait: Option<S<serde_json::Value>>,
     pub signing_key: Option<S<String>>,
+    /// Random header and claim edits to try, property-based.
+    pub fuzz: Option<S<u32>>,
 }
 
 #[derive(Deserialize)]
