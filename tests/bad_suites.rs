@@ -63,6 +63,12 @@ fn cases() -> Vec<Case> {
             says: &["duplicate"],
         },
         Case {
+            name: "unquoted reference in a flow mapping",
+            yaml: "  ghost: { bearer: ${env:READER_TOKEN} }\naccess:\n  - request: GET /\n    deny: [ghost]\n",
+            at: "bad.yaml:10:",
+            says: &["quote references"],
+        },
+        Case {
             name: "bad request line",
             yaml: "access:\n  - request: FETCH /orders\n    allow: [reader]\n",
             at: "bad.yaml:11:14",

@@ -8,8 +8,6 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::encoding::AsDer;
-use aws_lc_rs::signature::KeyPair as _;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use common::*;
@@ -18,32 +16,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-struct Issuer {
-    pem: String,
-    n: String,
-    e: String,
-}
-
-fn issuer_key() -> Issuer {
-    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
-    let der = pair.as_der().unwrap();
-    let body = STANDARD.encode(der.as_ref());
-    let lines: Vec<&str> = body
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    let pem = format!(
-        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-        lines.join("\n")
-    );
-    let public = pair.public_key();
-    Issuer {
-        pem,
-        n: URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()),
-        e: URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero()),
-    }
-}
+type Issuer = IssuerKey;
 
 fn now() -> u64 {
     SystemTime::now()

@@ -118,3 +118,34 @@ pub fn count(path: &Path, expr: &str) -> usize {
     v.parse::<f64>()
         .unwrap_or_else(|_| panic!("xpath count gave {v:?}")) as usize
 }
+
+/// An RSA-2048 issuer key made for the test: PKCS#8 PEM, and the JWK's `n` and `e`.
+pub struct IssuerKey {
+    pub pem: String,
+    pub n: String,
+    pub e: String,
+}
+
+pub fn issuer_key() -> IssuerKey {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair as _;
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let der = pair.as_der().unwrap();
+    let body = STANDARD.encode(der.as_ref());
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    let public = pair.public_key();
+    IssuerKey {
+        pem: format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            lines.join("\n")
+        ),
+        n: URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()),
+        e: URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero()),
+    }
+}

@@ -37,8 +37,22 @@ pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, 
     if server.token_endpoint.is_some() {
         found.token_endpoint = server.token_endpoint.clone();
     }
-    if server.jwks_uri.is_some() {
-        found.jwks_uri = server.jwks_uri.clone();
+    let explicit = [
+        (&server.jwks_uri, &mut found.jwks_uri),
+        (
+            &server.authorization_endpoint,
+            &mut found.authorization_endpoint,
+        ),
+        (
+            &server.introspection_endpoint,
+            &mut found.introspection_endpoint,
+        ),
+        (&server.revocation_endpoint, &mut found.revocation_endpoint),
+    ];
+    for (given, slot) in explicit {
+        if given.is_some() {
+            *slot = given.clone();
+        }
     }
     if found.token_endpoint.is_none() {
         return Err(format!(

@@ -57,6 +57,18 @@ impl Lowerer<'_> {
             &format!("auth_servers.{n}.token_endpoint"),
         )?;
         let jwks_uri = self.url(&raw.jwks_uri, &format!("auth_servers.{n}.jwks_uri"))?;
+        let authorization_endpoint = self.url(
+            &raw.authorization_endpoint,
+            &format!("auth_servers.{n}.authorization_endpoint"),
+        )?;
+        let introspection_endpoint = self.url(
+            &raw.introspection_endpoint,
+            &format!("auth_servers.{n}.introspection_endpoint"),
+        )?;
+        let revocation_endpoint = self.url(
+            &raw.revocation_endpoint,
+            &format!("auth_servers.{n}.revocation_endpoint"),
+        )?;
         if issuer.is_none() && token_endpoint.is_none() {
             self.error(
                 &name.referenced,
@@ -102,6 +114,9 @@ impl Lowerer<'_> {
             issuer,
             token_endpoint,
             jwks_uri,
+            authorization_endpoint,
+            introspection_endpoint,
+            revocation_endpoint,
             client_id,
             client_secret,
             client_auth,

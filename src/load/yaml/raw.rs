@@ -92,6 +92,9 @@ pub struct RawAuthServer {
     pub issuer: Option<S<String>>,
     pub token_endpoint: Option<S<String>>,
     pub jwks_uri: Option<S<String>>,
+    pub authorization_endpoint: Option<S<String>>,
+    pub introspection_endpoint: Option<S<String>>,
+    pub revocation_endpoint: Option<S<String>>,
     pub client_id: S<String>,
     pub client_secret: Option<S<String>>,
     /// `client_secret_basic` (default) or `client_secret_post`.

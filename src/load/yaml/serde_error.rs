@@ -13,8 +13,16 @@ pub fn diagnose(err: &serde_saphyr::Error, source: &SourceFile) -> SuiteDiagnost
         .map(|l| (l.line().max(1), l.column().max(1)))
         .unwrap_or((1, 1));
     let mut diag = SuiteDiagnostic::new(source, line, column, message.clone());
+    let text_line = source
+        .text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
     if let Some(help) = unknown_field_suggestion(&message) {
         diag.label("unknown field").help(help);
+    } else if message.contains("flow") && text_line.contains("${") {
+        // `{` and `}` end a YAML flow mapping, so a reference inside one must be quoted.
+        diag.help("inside `{ … }` or `[ … ]`, quote references: `password: \"${env:NAME}\"`");
     }
     diag
 }
