@@ -149,14 +149,8 @@ pub async fn run(
             emit(
                 i,
                 CheckResult {
-                    id: check.id.clone(),
-                    suite: suite.name.as_str().into(),
-                    file: suite.file.clone(),
-                    name: check.name.clone(),
-                    outcome,
-                    duration: started.elapsed(),
-                    warnings: Vec::new(),
                     info,
+                    ..result(check, suite, outcome, started.elapsed())
                 },
             );
         }
@@ -247,17 +241,21 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         }
         CheckKind::Probe { .. } | CheckKind::Log { .. } => unreachable_probe(),
     };
-    let result = CheckResult {
+    Done::Check(i, result(check, suite, outcome, started.elapsed()), proven)
+}
+
+/// The result of `check`, with the warnings every check of its suite carries.
+fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration) -> CheckResult {
+    CheckResult {
         id: check.id.clone(),
         suite: suite.name.as_str().into(),
         file: suite.file.clone(),
         name: check.name.clone(),
         outcome,
-        duration: started.elapsed(),
+        duration,
         warnings: suite.leakage.notice().into_iter().collect(),
         info: Vec::new(),
-    };
-    Done::Check(i, result, proven)
+    }
 }
 
 /// Probe cases travel as `Job::Probe` and log rules run after everything; either alone
@@ -283,21 +281,12 @@ async fn run_probe(
         .into_iter()
         .filter_map(|(case, r)| {
             let (i, _) = cases.iter().find(|(_, c)| *c == case)?;
-            let mut warnings: Vec<String> = suite.leakage.notice().into_iter().collect();
-            warnings.extend(r.warnings);
-            Some((
-                *i,
-                CheckResult {
-                    id: checks[*i].id.clone(),
-                    suite: suite.name.as_str().into(),
-                    file: suite.file.clone(),
-                    name: checks[*i].name.clone(),
-                    outcome: r.outcome,
-                    duration: each,
-                    warnings,
-                    info: r.info,
-                },
-            ))
+            Some((*i, {
+                let mut result = result(&checks[*i], suite, r.outcome, each);
+                result.warnings.extend(r.warnings);
+                result.info = r.info;
+                result
+            }))
         })
         .collect()
 }
