@@ -260,6 +260,15 @@ async fn headers_probe_finds_reflected_origins_and_cacheable_tokens() {
         )
         .mount(&server)
         .await;
+    Mock::given(path("/leaky"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("X-Content-Type-Options", "nosniff")
+                .insert_header("X-Powered-By", "PHP/8.1.2")
+                .set_body_json(serde_json::json!({"items": []})),
+        )
+        .mount(&server)
+        .await;
     Mock::given(path("/bad"))
         .respond_with(|r: &Request| {
             ResponseTemplate::new(200)
@@ -273,7 +282,7 @@ async fn headers_probe_finds_reflected_origins_and_cacheable_tokens() {
     write(
         dir.path(),
         "h.yaml",
-        "suite: h\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  user:\n    bearer: ${env:T}\nprobes:\n  - headers:\n      as: user\n      requests: [GET /good, GET /bad]\n",
+        "suite: h\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  user:\n    bearer: ${env:T}\nprobes:\n  - headers:\n      as: user\n      requests: [GET /good, GET /bad, GET /leaky]\n",
     );
     let report = dir.path().join("r.xml");
     let run = authspec(
@@ -290,6 +299,14 @@ async fn headers_probe_finds_reflected_origins_and_cacheable_tokens() {
         0,
         "{}",
         run.stdout
+    );
+    let leaky = xpath(
+        &report,
+        "string(//testcase[@name='headers GET /leaky as user: nosniff']/failure/@message)",
+    );
+    assert!(
+        leaky.contains("version_banner"),
+        "the probe's responses are scanned too: {leaky:?}"
     );
     for case in ["nosniff", "framing", "no_store_with_tokens", "cors"] {
         let name = format!("headers GET /bad as user: {case}");

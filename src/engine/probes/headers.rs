@@ -49,7 +49,16 @@ pub async fn run(ctx: &Context, si: usize, probe: &HeadersProbe) -> Vec<CaseResu
             Ok(ex) => {
                 let carries_token = TOKEN_FIELDS.iter().any(|f| ex.body.contains(f))
                     || !ctx.redactor.occurrences(&ex.body).is_empty();
-                out.push(nosniff(&ex));
+                // The response is scanned like every other; a leak fails the first case.
+                let leaks = ctx.leaks(si, &ex);
+                if let Some(leak) = leaks.first() {
+                    out.push(CaseResult::of(Outcome::Fail(Finding::new(
+                        format!("the response {}", leak.replacen("leak: ", "leaks ", 1)),
+                        format!("request:  {}\n{}", ex.request_line, leaks.join("\n")),
+                    ))));
+                } else {
+                    out.push(nosniff(&ex));
+                }
                 out.push(framing(&ex));
                 out.push(no_store(&ex, carries_token));
                 out.push(cors(&ex, credentialed));

@@ -194,6 +194,14 @@ async fn refused(
 ) -> Result<Option<String>, String> {
     let ex = ctx.send_with_token(si, &probe.request, token).await?;
     let policy = &ctx.suites[si].suite.policy;
+    // Scanned like every response; a leak is a finding even in a refusal.
+    if let Some(leak) = ctx.leaks(si, &ex).first() {
+        let leak = leak.replacen("leak: ", "leaks ", 1);
+        return Ok(Some(format!(
+            "{} and the response {leak}",
+            ex.status_line()
+        )));
+    }
     Ok((!policy.deny_status.contains(&ex.status)).then(|| ex.status_line()))
 }
 
