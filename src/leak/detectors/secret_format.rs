@@ -93,8 +93,11 @@ impl Detector for SecretFormat {
             let hit = texts
                 .iter()
                 .filter(|(set_cookie, _)| !(is_jwt && *set_cookie))
-                .flat_map(|(_, text)| re.find_iter(text))
-                .map(|m| m.as_str())
+                .flat_map(|(_, text)| {
+                    re.find_iter(text)
+                        .filter(move |m| !(is_jwt && delivered(text, m.start())))
+                        .map(|m| m.as_str())
+                })
                 .find(|m| !is_run_secret(m, response.run_secrets) && (!is_jwt || is_jwt_like(m)));
             if let Some(evidence) = hit {
                 found.push((kind, evidence));
@@ -111,6 +114,19 @@ impl Detector for SecretFormat {
             })
             .collect()
     }
+}
+
+/// Whether the match at `start` is the value of a token-delivery field (`"access_token":
+/// "…"`): a login or token endpoint handing out a token is doing its job.
+fn delivered(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches(['"', ' ']).trim_end();
+    let Some(before) = before.strip_suffix(':') else {
+        return false;
+    };
+    let key = before.trim_end().trim_end_matches('"');
+    ["access_token", "id_token", "refresh_token", "token"]
+        .iter()
+        .any(|k| key.ends_with(&format!("\"{k}")) || key.ends_with(&format!("\\\"{k}")))
 }
 
 /// Whether `found` is one of the run's own secrets (or a part of one, e.g. the token in
@@ -221,6 +237,7 @@ mod tests {
             ("IAM role ARN", r#"{"role":"arn:aws:iam::123456789012:role/api"}"#.to_string()),
             ("base64 image id", r#"{"image_id":"aGVsbG8td29ybGQtaW1hZ2UtMDAx"}"#.to_string()),
             ("base64 JSON cursor", format!(r#"{{"next":"{}"}}"#, URL_SAFE_NO_PAD.encode(r#"{"page":2}"#))),
+            ("token endpoint delivering its JWT", format!(r#"{{"access_token": "{}", "token_type": "Bearer"}}"#, fake_jwt())),
             ("dotted base64 JSON without alg", jwt(r#"{"page":2}"#, r#"{"x":1}"#)),
             ("UUID and SHA", r#"{"id":"3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f","sha":"9fceb02d0ae598e95dc970b74767f19372d61af8"}"#.to_string()),
             ("short ghp_ word", r#"{"prefix":"ghp_","doc":"ghp_ tokens are 40 chars"}"#.to_string()),
