@@ -277,7 +277,7 @@ async fn run_probe(
     let suite = &ctx.suites[si].suite;
     let results = probes::run(ctx, si, pi, &wanted).await;
     let each = started.elapsed() / (results.len().max(1) as u32);
-    results
+    let mut out: Vec<(usize, CheckResult)> = results
         .into_iter()
         .filter_map(|(case, r)| {
             let (i, _) = cases.iter().find(|(_, c)| *c == case)?;
@@ -288,7 +288,18 @@ async fn run_probe(
                 result
             }))
         })
-        .collect()
+        .collect();
+    // Never a silent pass: a planned case the probe did not answer is an error.
+    for (i, _) in cases {
+        if !out.iter().any(|(j, _)| j == i) {
+            let f = crate::results::Finding::new(
+                "internal error: the probe produced no result for this case",
+                String::new(),
+            );
+            out.push((*i, result(&checks[*i], suite, Outcome::Error(f), each)));
+        }
+    }
+    out
 }
 
 /// Roles with a `proof:` request that have deny cells or deny steps in this plan.

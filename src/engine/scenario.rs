@@ -76,9 +76,12 @@ pub async fn run(
         }
         problems.extend(mismatches(&step.expect, &ex, &shown));
         problems.extend(leaks);
+        // Captured credentials are secrets before anything about this step is reported.
+        let mut capture_problems = Vec::new();
+        capture(step, &ex.body, &mut vars, &mut capture_problems);
+        register_captured_secrets(ctx, step, &vars);
         if problems.is_empty() {
-            capture(step, &ex.body, &mut vars, &mut problems);
-            register_captured_secrets(ctx, step, &vars);
+            problems = capture_problems;
         }
         if !problems.is_empty() {
             let message = format!("{which}: {}", problems[0]);

@@ -95,13 +95,6 @@ pub async fn code(
         let Some(form) = found.iter().find(|f| f.has_password).or(found.first()) else {
             return Err(stuck(&ex, "a page with no form and no redirect"));
         };
-        let mut fields = form.fields.clone();
-        for (name, value) in login {
-            match fields.iter_mut().find(|(k, _)| k == name) {
-                Some(f) => f.1 = value.clone(),
-                None => fields.push((name.clone(), value.clone())),
-            }
-        }
         let action = match &form.action {
             Some(a) => ex
                 .url
@@ -109,6 +102,28 @@ pub async fn code(
                 .map_err(|e| format!("bad form action {a:?}: {e}"))?,
             None => ex.url.clone(),
         };
+        // Credentials go only where the authorization server lives, only into fields the
+        // form has, and never into a URL.
+        let same_origin = action.origin() == url.origin();
+        let mut fields = form.fields.clone();
+        for (name, value) in login {
+            if let Some(f) = fields.iter_mut().find(|(k, _)| k == name) {
+                if !same_origin {
+                    let other = action.origin().ascii_serialization();
+                    return Err(stuck(
+                        &ex,
+                        &format!("the login form posts to another origin ({other})"),
+                    ));
+                }
+                if form.method != "POST" {
+                    return Err(stuck(
+                        &ex,
+                        "the login form would send credentials in the URL (method GET)",
+                    ));
+                }
+                f.1 = value.clone();
+            }
+        }
         let request = if form.method == "POST" {
             browser
                 .request(reqwest::Method::POST, action.as_str())

@@ -32,7 +32,7 @@ fn error_all(n: usize, message: String) -> Vec<CaseResult> {
 }
 
 pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResult> {
-    let n = probe.mutations.len();
+    let n = probe.mutations.len() + usize::from(probe.fuzz.is_some());
     let suite = &ctx.suites[si].suite;
     let role = suite.role(probe.role);
     let token = match &role.credential {
@@ -104,6 +104,9 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
         };
         let result = match m.plan(&input) {
             Plan::Skip(reason) => CaseResult::of(Outcome::Skipped(reason)),
+            Plan::Send(variants) if variants.is_empty() => {
+                CaseResult::of(Outcome::Skipped("no doctored token could be built".into()))
+            }
             Plan::Send(variants) => {
                 let mut accepted = Vec::new();
                 let mut problems = Vec::new();

@@ -1,7 +1,6 @@
 //! Lowers `auth_servers:` and `oauth2:` roles: endpoints by discovery or explicit URL,
 //! client credentials by reference only, grants and scopes.
 
-use super::super::reference::parse_whole;
 use super::super::suggest::did_you_mean;
 use super::lowerer::Lowerer;
 use super::raw::{RawAuthServer, RawOAuth2, S, SpannedMap};
@@ -152,10 +151,18 @@ impl Lowerer<'_> {
                 .iter()
                 .any(|s| lower.contains(s));
             // A user name may be written out; a password never.
-            let value = if parse_whole(&value.value).is_some() || secret_like {
+            // A password is a secret (reference only, redacted, a canary); a user name is
+            // resolved but not registered, or every response naming the user would "leak".
+            let value = if secret_like {
                 self.secret_at(value, &path, label, false)?
             } else {
-                crate::model::Secret::new(label, value.value.clone())
+                match self.ctx.interpolate(&value.value, &self.source.dir) {
+                    Ok(v) => crate::model::Secret::new(label, v),
+                    Err(e) => {
+                        self.reference_error(&value.referenced, &path, e);
+                        return None;
+                    }
+                }
             };
             login.push((name.value.clone(), value));
         }
