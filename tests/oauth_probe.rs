@@ -493,3 +493,43 @@ async fn an_expired_cached_token_is_renewed_with_its_refresh_token_not_a_new_log
     assert_eq!(logins, 1, "one login");
     assert_eq!(refreshes, 1, "the second check refreshed the token");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusal_checks_are_errors_not_passes_when_even_a_correct_request_gets_no_code() {
+    let secret = fake_secret("client");
+    let provider = provider(
+        false,
+        &secret,
+        "http://127.0.0.1:9/registered",
+        &issuer_key(),
+        "orders-api",
+        600,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "o.yaml", SUITE);
+    let report = dir.path().join("r.xml");
+    // A redirect URI the provider does not know: nothing can get a code.
+    let env = [
+        ("ISSUER_URL", provider.uri()),
+        ("CLIENT_SECRET", secret),
+        ("REDIRECT_URI", "http://127.0.0.1:9/not-registered".into()),
+        ("ALICE_PASSWORD", "fake-alice-password".into()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = authspec(
+        &["run", "o.yaml", "--junit", report.to_str().unwrap()],
+        &env,
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for check in ["pkce_required", "pkce_plain_refused", "redirect_uri_exact"] {
+        let name = format!("oauth corp: {check}");
+        assert_eq!(
+            count(&report, &format!("//testcase[@name='{name}']/error")),
+            1,
+            "{name} must be vacuous:\n{}",
+            run.stdout
+        );
+    }
+}

@@ -14,6 +14,9 @@ pub struct Redactor {
     /// (value, label), longest value first so a secret containing another is replaced
     /// whole.
     entries: RwLock<Vec<(String, String)>>,
+    /// Labels that are redacted but are no canary: values authspec forged itself (a
+    /// doctored token echoed in a refusal is not a leak of a credential).
+    quiet: RwLock<Vec<String>>,
 }
 
 impl Redactor {
@@ -40,11 +43,26 @@ impl Redactor {
         entries.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     }
 
+    /// Registers a value authspec made (a doctored token): redacted like a secret, but
+    /// finding it in a response is no leak.
+    pub fn add_quiet(&self, label: &str, value: &str) {
+        self.add(label, value);
+        let mut quiet = self.quiet.write().unwrap_or_else(|e| e.into_inner());
+        if !quiet.iter().any(|q| q == label) {
+            quiet.push(label.to_string());
+        }
+    }
+
     /// The labels of every registered secret (in any encoding) that occurs in `text`.
     pub fn occurrences(&self, text: &str) -> Vec<String> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let quiet = self.quiet.read().unwrap_or_else(|e| e.into_inner());
         let mut found: Vec<String> = Vec::new();
         for (value, label) in entries.iter() {
+            let base = label.split('/').next().unwrap_or(label);
+            if quiet.iter().any(|q| q == base) {
+                continue;
+            }
             if text.contains(value.as_str()) && !found.contains(label) {
                 found.push(label.clone());
             }
@@ -110,6 +128,17 @@ mod tests {
         r.add("b", "fake-x1");
         assert_eq!(r.raw_values(), vec!["fake-x1".to_string()]);
         assert_eq!(r.redact("fake-x1"), "«redacted:a»");
+    }
+
+    #[test]
+    fn quiet_values_are_redacted_but_no_canary() {
+        let r = Redactor::new();
+        r.add_quiet("reader.mutated_token", "fake-forged-token-123456");
+        assert_eq!(
+            r.redact("echo fake-forged-token-123456"),
+            "echo «redacted:reader.mutated_token»"
+        );
+        assert!(r.occurrences("echo fake-forged-token-123456").is_empty());
     }
 
     #[test]

@@ -60,6 +60,11 @@ pub async fn code(
         if !role.scopes.is_empty() {
             q.append_pair("scope", &role.scopes.join(" "));
         }
+        // OIDC Core §11: without consent a provider drops `offline_access`, and with it
+        // the refresh token.
+        if role.scopes.iter().any(|s| s == "offline_access") {
+            q.append_pair("prompt", "consent");
+        }
         if let Some(r) = &role.resource {
             q.append_pair("resource", r);
         }

@@ -112,7 +112,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
                 let mut problems = Vec::new();
                 for v in &variants {
                     ctx.redactor
-                        .add(&format!("{}.mutated_token", role.name), &v.token);
+                        .add_quiet(&format!("{}.mutated_token", role.name), &v.token);
                     match refused(ctx, si, probe, &v.token).await {
                         Ok(None) => {}
                         Ok(Some(got)) if got.starts_with('2') => {
@@ -165,7 +165,8 @@ async fn fuzz(
     let role = &ctx.suites[si].suite.role(probe.role).name;
     let seed = ctx.seed;
     let (found, tried) = crate::mutation::fuzz::run(jwt, cases, seed, |token: String| async move {
-        ctx.redactor.add(&format!("{role}.mutated_token"), &token);
+        ctx.redactor
+            .add_quiet(&format!("{role}.mutated_token"), &token);
         matches!(refused(ctx, si, probe, &token).await, Ok(Some(got)) if got.starts_with('2'))
     })
     .await;

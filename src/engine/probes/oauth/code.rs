@@ -100,10 +100,27 @@ fn expect_refusal(result: Result<crate::engine::http::Exchange, String>, what: &
     }
 }
 
+/// The positive control of the refusal checks: a correct request (S256, the registered
+/// redirect URI) must get a code, or a refusal proves nothing.
+async fn control(c: &Ctx<'_>, f: &Flow) -> Result<(), CaseResult> {
+    let (_, challenge) = pkce();
+    get_code(c, f, Some((&challenge, "S256")), &f.redirect_uri)
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            error(format!(
+                "vacuous: a correct authorization request got no code either ({e})"
+            ))
+        })
+}
+
 pub async fn pkce_required(c: &Ctx<'_>) -> CaseResult {
     let Some(f) = flow(c) else {
         return skip(NO_CODE_ROLE);
     };
+    if let Err(r) = control(c, &f).await {
+        return r;
+    }
     match get_code(c, &f, None, &f.redirect_uri).await {
         // Refused at the authorization endpoint: PKCE is required.
         Err(_) => pass(),
@@ -133,6 +150,9 @@ pub async fn plain_refused(c: &Ctx<'_>) -> CaseResult {
     let Some(f) = flow(c) else {
         return skip(NO_CODE_ROLE);
     };
+    if let Err(r) = control(c, &f).await {
+        return r;
+    }
     let (verifier, _) = pkce();
     match get_code(c, &f, Some((&verifier, "plain")), &f.redirect_uri).await {
         Err(_) => pass(),
@@ -172,6 +192,9 @@ pub async fn redirect_uri_exact(c: &Ctx<'_>) -> CaseResult {
     let Some(f) = flow(c) else {
         return skip(NO_CODE_ROLE);
     };
+    if let Err(r) = control(c, &f).await {
+        return r;
+    }
     let (_, challenge) = pkce();
     let forged = format!(
         "{}/authspec-elsewhere",

@@ -36,11 +36,26 @@ pub async fn rotation(c: &Ctx<'_>) -> CaseResult {
     .await;
     match first {
         Ok(ex) if (200..300).contains(&ex.status) => {
-            if let Ok(t) = parse(&ex, None) {
-                c.ctx.redactor.add("oauth.rotated_access_token", &t.access);
-                if let Some(r) = &t.refresh {
-                    c.ctx.redactor.add("oauth.rotated_refresh_token", r);
+            let rotated = match parse(&ex, None) {
+                Ok(t) => {
+                    c.ctx.redactor.add("oauth.rotated_access_token", &t.access);
+                    if let Some(r) = &t.refresh {
+                        c.ctx.redactor.add("oauth.rotated_refresh_token", r);
+                    }
+                    t.refresh.is_some_and(|r| r != rt)
                 }
+                Err(_) => false,
+            };
+            // RFC 9700 §4.14.2 lets a server keep the refresh tokens of confidential
+            // clients (bound by client authentication): only a rotating server must
+            // refuse the old one.
+            if !rotated {
+                let mut r = pass();
+                r.info.push(
+                    "the server does not rotate refresh tokens (allowed for confidential clients)"
+                        .into(),
+                );
+                return r;
             }
         }
         Ok(ex) => {

@@ -1,5 +1,7 @@
-//! Revocation (RFC 7009): a revoked token must stop working: introspection (RFC 7662)
-//! reports it inactive, or the API refuses it. CWE-613; OWASP API2:2023.
+//! Revocation (RFC 7009): a revoked token must stop working: the API refuses it (the
+//! probe's `request:`), and/or introspection (RFC 7662) reports it inactive. Introspection
+//! only counts when it reported the token active before the revocation: some servers say
+//! `active: false` for every self-contained (JWT) token. CWE-613; OWASP API2:2023.
 
 use super::{CaseResult, Ctx, error, fail, pass, skip};
 use crate::engine::oauth::token::{Auth, post_to};
@@ -15,6 +17,19 @@ pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
         Ok(t) => t.access,
         Err(e) => return error(e),
     };
+    let introspect = match c.endpoints.introspection_endpoint.clone() {
+        Some(url) => match active(c, &url, &token).await {
+            Ok(Some(true)) => Some(url),
+            Ok(_) => None,
+            Err(e) => return error(e),
+        },
+        None => None,
+    };
+    if introspect.is_none() && c.probe.request.is_none() {
+        return skip(
+            "needs introspection that reports the token active, or a `request:` in the probe to try it on",
+        );
+    }
     let form = vec![
         ("token", token.clone()),
         ("token_type_hint", "access_token".to_string()),
@@ -24,37 +39,40 @@ pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
         Ok(ex) => return error(format!("revocation was refused: {}", ex.status_line())),
         Err(e) => return error(e),
     }
-    if let Some(introspect) = c.endpoints.introspection_endpoint.clone() {
-        let form = vec![
-            ("token", token),
-            ("token_type_hint", "access_token".to_string()),
-        ];
-        return match post_to(c.ctx, c.server, &introspect, form, Auth::AsConfigured).await {
-            Ok(ex) if (200..300).contains(&ex.status) => {
-                let active = serde_json::from_str::<serde_json::Value>(&ex.body)
-                    .ok()
-                    .and_then(|v| v.get("active").and_then(|a| a.as_bool()));
-                match active {
-                    Some(false) => pass(),
-                    Some(true) => fail("introspection reports a revoked token as active", ""),
-                    None => error("the introspection response has no `active` field"),
-                }
+    if let Some(request) = &c.probe.request {
+        match c.ctx.send_with_token(c.si, request, &token).await {
+            Ok(ex) if super::refused(ex.status) => {}
+            Ok(ex) => {
+                return fail(
+                    format!("the API accepted a revoked token: {}", ex.status_line()),
+                    "",
+                );
             }
-            Ok(ex) => error(format!("introspection was refused: {}", ex.status_line())),
+            Err(e) => return error(e),
+        }
+    }
+    match introspect {
+        None => pass(),
+        Some(url) => match active(c, &url, &token).await {
+            Ok(Some(false)) => pass(),
+            Ok(Some(true)) => fail("introspection reports a revoked token as active", ""),
+            Ok(None) => error("the introspection response has no `active` field"),
             Err(e) => error(e),
-        };
+        },
     }
-    let Some(request) = &c.probe.request else {
-        return skip(
-            "needs an introspection endpoint, or a `request:` in the probe to try the revoked token on",
-        );
-    };
-    match c.ctx.send_with_token(c.si, request, &token).await {
-        Ok(ex) if super::refused(ex.status) => pass(),
-        Ok(ex) => fail(
-            format!("the API accepted a revoked token: {}", ex.status_line()),
-            "",
-        ),
-        Err(e) => error(e),
+}
+
+/// `active` as introspection reports it.
+async fn active(c: &Ctx<'_>, url: &str, token: &str) -> Result<Option<bool>, String> {
+    let form = vec![
+        ("token", token.to_string()),
+        ("token_type_hint", "access_token".to_string()),
+    ];
+    let ex = post_to(c.ctx, c.server, url, form, Auth::AsConfigured).await?;
+    if !(200..300).contains(&ex.status) {
+        return Err(format!("introspection was refused: {}", ex.status_line()));
     }
+    Ok(serde_json::from_str::<serde_json::Value>(&ex.body)
+        .ok()
+        .and_then(|v| v.get("active").and_then(|a| a.as_bool())))
 }
