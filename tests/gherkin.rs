@@ -349,3 +349,50 @@ fn steps_prints_the_catalogue_the_matcher_uses() {
         assert!(run.stdout.contains(def.pattern), "{} missing", def.pattern);
     }
 }
+
+#[test]
+fn features_refuse_literal_credentials_ignored_tables_and_report_background_errors_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "authspec.yaml",
+        "target: demo\nroles:\n  reader:\n    bearer: ${demo:reader_token}\n",
+    );
+    let cases: &[(&str, &str)] = &[
+        (
+            "Feature: f\n  Scenario: s\n    Given I am \"reader\"\n    And the request header \"Authorization\" is \"Bearer fake-literal-xyz\"\n    When I send \"GET /orders\"\n",
+            "literal credential in `Authorization`",
+        ),
+        (
+            "Feature: f\n  Scenario: s\n    Given I am \"reader\"\n    When I send \"GET /orders\"\n    Then access is allowed\n      | a | b |\n",
+            "this step takes no data table",
+        ),
+        (
+            "Feature: f\n  Scenario: s\n    Given I am \"reader\"\n      \"\"\"\n      text\n      \"\"\"\n    When I send \"GET /orders\"\n",
+            "this step takes no doc string",
+        ),
+    ];
+    for (text, says) in cases {
+        write(dir.path(), "f.feature", text);
+        let run = authspec(&["validate", "f.feature"], &[], dir.path());
+        assert_eq!(run.code, 2, "{text}");
+        assert!(
+            run.stderr.contains(says),
+            "expected {says:?} in\n{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("fake-literal-xyz"), "{}", run.stderr);
+    }
+    write(
+        dir.path(),
+        "f.feature",
+        "Feature: f\n  Background:\n    Given I am \"raeder\"\n  Scenario: one\n    When I send \"GET /a\"\n  Scenario: two\n    When I send \"GET /b\"\n",
+    );
+    let run = authspec(&["validate", "f.feature"], &[], dir.path());
+    assert_eq!(
+        run.stderr.matches("unknown role `raeder`").count(),
+        2,
+        "once in the headline, once in the report:\n{}",
+        run.stderr
+    );
+}

@@ -16,12 +16,24 @@ static KEY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// The Gherkin form: `the request header "Authorization" is "…"`.
+#[allow(clippy::expect_used)] // a constant pattern: it compiles or no test passes
+static STEP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:header|parameter)\s+"(?:authorization|proxy-authorization|cookie|x-api-key|api-key|api_key|apikey|token|access_token|password)"\s+is\s+"([^"\n]*)""#)
+        .expect("valid pattern")
+});
+
 pub fn mask_credentials(text: &str) -> String {
     let mut ranges: Vec<Range<usize>> = KEY
         .find_iter(text)
         .filter_map(|m| value_extent(text, m.end()))
         .filter(|r| !is_reference(&text[r.clone()]))
         .collect();
+    ranges.extend(
+        STEP.captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.range()),
+    );
     ranges.sort_by_key(|r| r.start);
     let mut bytes = text.as_bytes().to_vec();
     for r in ranges {

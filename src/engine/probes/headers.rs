@@ -6,8 +6,8 @@
 //! - `no_store_with_tokens`: a response that carries a token says `Cache-Control: no-store`
 //!   (CWE-525; RFC 6749 §5.1);
 //! - `cors`: an arbitrary origin is not reflected together with
-//!   `Access-Control-Allow-Credentials: true`, and a credentialed endpoint has no `*`
-//!   origin (CWE-942).
+//!   `Access-Control-Allow-Credentials: true` (CWE-942); `*` on a credentialed endpoint is
+//!   a warning (browsers send no bearer token cross-origin by themselves).
 //!
 //! OWASP API8:2023 (security misconfiguration).
 
@@ -49,15 +49,26 @@ pub async fn run(ctx: &Context, si: usize, probe: &HeadersProbe) -> Vec<CaseResu
             Ok(ex) => {
                 let carries_token = TOKEN_FIELDS.iter().any(|f| ex.body.contains(f))
                     || !ctx.redactor.occurrences(&ex.body).is_empty();
-                // The response is scanned like every other; a leak fails the first case.
+                // The response is scanned like every other; a leak fails the first case,
+                // whose own verdict is kept in the message.
                 let leaks = ctx.leaks(si, &ex);
-                if let Some(leak) = leaks.first() {
-                    out.push(CaseResult::of(Outcome::Fail(Finding::new(
-                        format!("the response {}", leak.replacen("leak: ", "leaks ", 1)),
-                        format!("request:  {}\n{}", ex.request_line, leaks.join("\n")),
-                    ))));
-                } else {
-                    out.push(nosniff(&ex));
+                let first = nosniff(&ex);
+                match leaks.first() {
+                    Some(leak) => {
+                        let verdict = match &first.outcome {
+                            Outcome::Pass => "nosniff is set".to_string(),
+                            Outcome::Fail(f) | Outcome::Error(f) => f.message.clone(),
+                            Outcome::Skipped(r) => r.clone(),
+                        };
+                        out.push(CaseResult::of(Outcome::Fail(Finding::new(
+                            format!(
+                                "{verdict}; and the response {}",
+                                leak.replacen("leak: ", "leaks ", 1)
+                            ),
+                            format!("request:  {}\n{}", ex.request_line, leaks.join("\n")),
+                        ))));
+                    }
+                    None => out.push(first),
                 }
                 out.push(framing(&ex));
                 out.push(no_store(&ex, carries_token));
@@ -147,7 +158,20 @@ fn cors(ex: &Exchange, credentialed: bool) -> CaseResult {
             "any Origin is reflected with Access-Control-Allow-Credentials: true: every website can read this response with the user's credentials".into(),
             "an allow-list of origins",
         ),
-        Some("*") if credentialed => fail(ex, "a credentialed endpoint allows any origin (`*`)".into(), "an allow-list of origins"),
+        // "Credentialed" in the CORS sense: cookies or HTTP auth, announced by
+        // Access-Control-Allow-Credentials.
+        Some("*") if with_credentials => fail(
+            ex,
+            "a wildcard origin together with Access-Control-Allow-Credentials: true".into(),
+            "an allow-list of origins",
+        ),
+        // Browsers attach no bearer token or API key to a cross-origin request on their
+        // own, so `*` alone exposes nothing credentialed; say so, do not fail.
+        Some("*") if credentialed => {
+            let mut r = CaseResult::of(Outcome::Pass);
+            r.warnings.push("any origin may read this response (`*`); fine for bearer tokens, not for cookies".into());
+            r
+        }
         Some(o) if o == PROBE_ORIGIN => {
             let mut r = CaseResult::of(Outcome::Pass);
             r.warnings.push("any Origin is reflected (without credentials)".into());

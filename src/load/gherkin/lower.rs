@@ -122,7 +122,53 @@ fn text(args: &[Arg], i: usize) -> String {
     }
 }
 
+/// Header and query names whose values are credentials: never written into a feature.
+const CREDENTIAL_NAMES: [&str; 10] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "x-api-key",
+    "api-key",
+    "api_key",
+    "apikey",
+    "token",
+    "access_token",
+    "password",
+];
+
 fn apply(st: &mut State<'_>, step: &gherkin::Step, op: Op, args: &[Arg], roles: &mut Vec<Role>) {
+    // Nothing a step is given may be silently ignored.
+    if step.docstring.is_some() && !matches!(op, Op::SendJson | Op::SendBody) {
+        return st.error(
+            step,
+            "this step takes no doc string",
+            "doc strings go with `I send \"…\" with JSON:` or `with body:`",
+        );
+    }
+    if step.table.is_some() {
+        return st.error(
+            step,
+            "this step takes no data table",
+            "run `authspec steps` for the steps and what they take",
+        );
+    }
+    if matches!(op, Op::RequestHeader | Op::QueryParam) {
+        let (name, value) = (text(args, 0), text(args, 1));
+        if value.contains("${") {
+            return st.error(
+                step,
+                "references are not resolved in features",
+                "credentials belong to roles in authspec.yaml",
+            );
+        }
+        if CREDENTIAL_NAMES.contains(&name.to_ascii_lowercase().as_str()) && !value.contains("{{") {
+            return st.error(
+                step,
+                format!("literal credential in `{name}`"),
+                "credentials belong to roles in authspec.yaml, given as ${env:NAME}",
+            );
+        }
+    }
     match op {
         Op::Role => {
             let name = text(args, 0);

@@ -52,6 +52,14 @@ pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<S
         errors.push(d);
     }
     if !errors.is_empty() {
+        // A Background is part of every scenario and Examples row: report each problem once.
+        let mut seen = Vec::new();
+        errors.retain(|d| {
+            let key = (d.location.line, d.location.column, d.message.clone());
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        });
         return Err(errors);
     }
     Ok(Suite {
