@@ -179,7 +179,7 @@ async fn every_mutation_is_refused_by_a_verifying_api_and_accepted_by_a_decoding
     let s = setup(3, None).await;
     let dir = tempfile::tempdir().unwrap();
     let suite = format!(
-        "{SUITE}probes:\n  - tokens:\n      as: reader\n      request: GET /orders\n      mutations: all\n      signing_key: ${{env:SIGNING_KEY}}\n  - tokens:\n      as: reader\n      request: GET /legacy/orders\n      mutations: [alg_none, signature_stripped, claims_tampered, wrong_key, expired]\n      max_wait: 10s\n"
+        "{SUITE}probes:\n  - tokens:\n      as: reader\n      request: GET /orders\n      mutations: all\n      signing_key: ${{env:SIGNING_KEY}}\n  - tokens:\n      as: reader\n      request: GET /legacy/orders\n      mutations: [alg_none, signature_stripped, claims_tampered, wrong_key, expired]\n      max_wait: 10s\n      leeway: 0\n"
     );
     write(dir.path(), "t.yaml", &suite);
     let report = dir.path().join("r.xml");

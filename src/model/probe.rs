@@ -56,6 +56,8 @@ pub struct TokensProbe {
     pub signing_key: Option<Secret>,
     /// Property-based mode: this many random edits of header and claims.
     pub fuzz: Option<u32>,
+    /// Clock skew a verifier may allow past `exp` (`expired` by waiting).
+    pub leeway: std::time::Duration,
 }
 
 /// A burst must be answered with 429 and a valid `Retry-After`.

@@ -285,13 +285,50 @@ async fn expired_by_waiting(
         )));
     }
     tokio::time::sleep(Duration::from_secs(wait)).await;
+    let first = match refused(ctx, si, probe, &token).await {
+        Ok(None) => {
+            let mut r = CaseResult::of(Outcome::Pass);
+            r.info
+                .push(format!("waited {wait} s for the token to expire"));
+            return r;
+        }
+        Ok(Some(got)) => got,
+        Err(e) => {
+            return CaseResult::of(Outcome::Error(Finding::new(
+                format!("the replay could not be made: {e}"),
+                String::new(),
+            )));
+        }
+    };
+    // Many verifiers allow clock skew (60 s is common): only acceptance past it is a
+    // finding. Within max_wait, wait past the leeway and replay again.
+    let leeway = probe.leeway.as_secs() as i64;
+    let until = exp + leeway + 2;
+    let more = (until - now()).max(0) as u64;
+    if wait + more > probe.max_wait.as_secs() {
+        let mut r = CaseResult::of(Outcome::Pass);
+        r.warnings.push(format!(
+            "the expired token was accepted {} s after `exp` ({first}); within a {leeway} s leeway, and max_wait ({} s) is too short to test past it",
+            now() - exp,
+            probe.max_wait.as_secs()
+        ));
+        return r;
+    }
+    tokio::time::sleep(Duration::from_secs(more)).await;
     let mut r = match refused(ctx, si, probe, &token).await {
-        Ok(None) => CaseResult::of(Outcome::Pass),
+        Ok(None) => {
+            let mut r = CaseResult::of(Outcome::Pass);
+            r.warnings.push(format!("the expired token was still accepted just after `exp` ({first}), but not past a {leeway} s leeway"));
+            r
+        }
         Ok(Some(got)) => outcome(
             probe,
             suite,
             "expired",
-            &[format!("expired {} s ago → {got}", now() - exp)],
+            &[format!(
+                "expired {} s ago, past a {leeway} s leeway → {got}",
+                now() - exp
+            )],
             &[],
         ),
         Err(e) => CaseResult::of(Outcome::Error(Finding::new(
@@ -299,8 +336,10 @@ async fn expired_by_waiting(
             String::new(),
         ))),
     };
-    r.info
-        .push(format!("waited {wait} s for the token to expire"));
+    r.info.push(format!(
+        "waited {} s for the token to expire and its leeway to pass",
+        wait + more
+    ));
     r
 }
 

@@ -166,6 +166,12 @@ impl Lowerer<'_> {
             max_wait: max_wait?,
             signing_key,
             fuzz: t.fuzz.as_ref().map(|f| f.value.clamp(1, 100_000)),
+            leeway: std::time::Duration::from_secs(
+                t.leeway
+                    .as_ref()
+                    .and_then(|l| seconds(&l.value))
+                    .unwrap_or(60),
+            ),
         })
     }
 

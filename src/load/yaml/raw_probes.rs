@@ -40,6 +40,8 @@ pub struct RawTokens {
     pub signing_key: Option<S<String>>,
     /// Random header and claim edits to try, property-based.
     pub fuzz: Option<S<u32>>,
+    /// Seconds of clock skew allowed past `exp` (default 60).
+    pub leeway: Option<S<serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
