@@ -131,10 +131,7 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     match judge(cell.verdict, &ex, &suite.policy, role, proof) {
         Judgement::Pass if leaks.is_empty() => Outcome::Pass,
         Judgement::Pass => Outcome::Fail(Finding::new(
-            format!(
-                "the access rule held, but the response {}",
-                leaks[0].replacen("leak: ", "leaks ", 1)
-            ),
+            format!("the access rule held, but the response leaks {}", leaks[0]),
             detail(&format!("{} and no leak", cell.verdict.as_str())),
         )),
         Judgement::Fail(message, expected) => {

@@ -17,7 +17,7 @@ pub fn detector_ids() -> Vec<&'static str> {
 }
 
 impl Context {
-    /// One line per leak in `ex`, e.g. `leak: Java stack trace (stack_trace, CWE-209,
+    /// One line per leak in `ex`, e.g. `Java stack trace (stack_trace, CWE-209,
     /// API8:2023 …): «at com.example…»`.
     pub fn leaks(&self, si: usize, ex: &Exchange) -> Vec<String> {
         let settings = &self.suites[si].suite.leakage;
@@ -58,7 +58,7 @@ impl Context {
             .map(|l| {
                 let shown = self.redactor.redact(&l.evidence);
                 format!(
-                    "leak: {} ({}, CWE-{}, OWASP {}): {}",
+                    "{} ({}, CWE-{}, OWASP {}): {}",
                     l.what,
                     l.detector,
                     l.cwe,

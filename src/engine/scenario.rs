@@ -75,7 +75,7 @@ pub async fn run(
             }
         }
         problems.extend(mismatches(&step.expect, &ex, &shown));
-        problems.extend(leaks);
+        problems.extend(leaks.into_iter().map(|l| format!("leak: {l}")));
         // Captured credentials are secrets before anything about this step is reported.
         let mut capture_problems = Vec::new();
         capture(step, &ex.body, &mut vars, &mut capture_problems);

@@ -61,10 +61,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &HeadersProbe) -> Vec<CaseResu
                             Outcome::Skipped(r) => r.clone(),
                         };
                         out.push(CaseResult::of(Outcome::Fail(Finding::new(
-                            format!(
-                                "{verdict}; and the response {}",
-                                leak.replacen("leak: ", "leaks ", 1)
-                            ),
+                            format!("{verdict}; and the response leaks {}", leak),
                             format!("request:  {}\n{}", ex.request_line, leaks.join("\n")),
                         ))));
                     }

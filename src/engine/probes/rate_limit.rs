@@ -88,7 +88,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
     };
     let outcome = match (outcome, leaks.first()) {
         (Outcome::Pass, Some(leak)) => Outcome::Fail(Finding::new(
-            format!("the response leaks: {leak}"),
+            format!("the response leaks {leak}"),
             leaks.join("\n"),
         )),
         (o, _) => o,

@@ -200,9 +200,8 @@ async fn refused(
     let policy = &ctx.suites[si].suite.policy;
     // Scanned like every response; a leak is a finding even in a refusal.
     if let Some(leak) = ctx.leaks(si, &ex).first() {
-        let leak = leak.replacen("leak: ", "leaks ", 1);
         return Ok(Some(format!(
-            "{} and the response {leak}",
+            "{} and the response leaks {leak}",
             ex.status_line()
         )));
     }

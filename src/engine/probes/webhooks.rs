@@ -77,10 +77,9 @@ impl Run<'_> {
         match self.deliver(headers, body).await {
             Err(e) => error(format!("the delivery could not be made: {e}")),
             Ok((ex, leaks)) if refused(ex.status) && leaks.is_empty() => Outcome::Pass,
-            Ok((ex, leaks)) if refused(ex.status) => fail(
-                format!("refused, but the response leaks: {}", leaks[0]),
-                &ex,
-            ),
+            Ok((ex, leaks)) if refused(ex.status) => {
+                fail(format!("refused, but the response leaks {}", leaks[0]), &ex)
+            }
             Ok((ex, _)) => fail(
                 format!("{what} was not refused: got {}", ex.status_line()),
                 &ex,
@@ -139,7 +138,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &WebhookProbe) -> Vec<CaseResu
         }
         Ok((status, _, request, leaks)) if (200..300).contains(&status) => (
             Outcome::Fail(Finding::new(
-                format!("accepted, but the response leaks: {}", leaks[0]),
+                format!("accepted, but the response leaks {}", leaks[0]),
                 format!("request:  {request}"),
             )),
             None,

@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{compile, first_per_kind};
+use super::{body_leaks, compile};
 use crate::leak::{Detector, Leak, Response};
 
 /// (product, pattern); patterns of one product are tried in order.
@@ -115,16 +115,15 @@ impl Detector for DatabaseError {
     }
 
     fn scan(&self, response: &Response<'_>) -> Vec<Leak> {
-        first_per_kind(&PATTERNS, response.body)
-            .into_iter()
-            .map(|(product, evidence)| Leak {
-                detector: self.id(),
-                what: format!("{product} error message"),
-                evidence: evidence.to_string(),
-                cwe: 209,
-                owasp: "API8:2023 Security Misconfiguration",
-            })
-            .collect()
+        let what = |product: &str| format!("{product} error message");
+        body_leaks(
+            self.id(),
+            &PATTERNS,
+            response.body,
+            what,
+            209,
+            "API8:2023 Security Misconfiguration",
+        )
     }
 }
 

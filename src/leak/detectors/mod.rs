@@ -9,7 +9,7 @@ mod version_banner;
 
 use regex::Regex;
 
-use super::Detector;
+use super::{Detector, Leak};
 
 /// Every built-in detector, in report order.
 pub fn all() -> Vec<Box<dyn Detector>> {
@@ -48,6 +48,28 @@ fn first_per_kind<'t>(
         }
     }
     found
+}
+
+/// One leak per kind found in a body: the shape of the pattern-catalogue detectors
+/// (stack traces, database errors). `what` names the finding from its kind.
+fn body_leaks(
+    detector: &'static str,
+    patterns: &[(&'static str, Regex)],
+    body: &str,
+    what: impl Fn(&str) -> String,
+    cwe: u16,
+    owasp: &'static str,
+) -> Vec<Leak> {
+    first_per_kind(patterns, body)
+        .into_iter()
+        .map(|(kind, evidence)| Leak {
+            detector,
+            what: what(kind),
+            evidence: evidence.to_string(),
+            cwe,
+            owasp,
+        })
+        .collect()
 }
 
 #[cfg(test)]

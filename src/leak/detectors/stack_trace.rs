@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{compile, first_per_kind};
+use super::{body_leaks, compile};
 use crate::leak::{Detector, Leak, Response};
 
 /// (language, pattern); patterns of one language are tried in order.
@@ -95,16 +95,15 @@ impl Detector for StackTrace {
     }
 
     fn scan(&self, response: &Response<'_>) -> Vec<Leak> {
-        first_per_kind(&PATTERNS, response.body)
-            .into_iter()
-            .map(|(language, evidence)| Leak {
-                detector: self.id(),
-                what: format!("{language} stack trace"),
-                evidence: evidence.to_string(),
-                cwe: 209,
-                owasp: "API8:2023 Security Misconfiguration",
-            })
-            .collect()
+        let what = |language: &str| format!("{language} stack trace");
+        body_leaks(
+            self.id(),
+            &PATTERNS,
+            response.body,
+            what,
+            209,
+            "API8:2023 Security Misconfiguration",
+        )
     }
 }
 
