@@ -242,3 +242,60 @@ async fn a_credential_echoed_in_base64_is_found_and_shown_redacted() {
         run.stdout
     );
 }
+
+/// Responses no test case of their own reports are scanned too: a role's `proof:`
+/// request that leaks fails the denies relying on it. A self-link naming the target's
+/// own loopback address is not an internal-address leak.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proof_responses_are_scanned_and_self_links_are_not_leaks() {
+    let server = MockServer::start().await;
+    let me = format!("{}/orders?page=2", server.uri());
+    for (p, status, body) in [
+        (
+            "/me",
+            200,
+            "Traceback (most recent call last):\n  File \"/app/me.py\", line 3, in me\nKeyError: 'x'".to_string(),
+        ),
+        ("/admin", 403, String::new()),
+        ("/orders", 200, format!("{{\"next\": \"{me}\"}}")),
+    ] {
+        Mock::given(path(p))
+            .respond_with(ResponseTemplate::new(status).set_body_string(body))
+            .mount(&server)
+            .await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.yaml",
+        "suite: proofs\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  reader:\n    bearer: ${env:T}\n    proof: GET /me\naccess:\n  - request: GET /admin\n    deny: [reader]\nscenarios:\n  - name: self links\n    as: reader\n    request: GET /orders\n    expect: { status: 200 }\n",
+    );
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "p.yaml", "--junit", report.to_str().unwrap()],
+        &[("API_URL", &server.uri()), ("T", &fake_secret("reader"))],
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(count(&report, "//testcase"), 2, "{}", run.stdout);
+    assert_eq!(
+        count(
+            &report,
+            "//testcase[contains(@name, 'GET /admin')][failure]"
+        ),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Python stack trace") && run.stdout.contains("reader's proof"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(&report, "//testcase[contains(@name, 'self links')][not(*)]"),
+        1,
+        "{}",
+        run.stdout
+    );
+}

@@ -231,6 +231,8 @@ async fn rate_limit_passes_only_when_a_timely_429_with_retry_after_comes() {
             1,
             "limiting began only at request 21, expected by request 10",
         ),
+        // The positive control: a burst of refusals proves nothing.
+        (Some(0), true, 1, "got 429, not a 2xx"),
     ];
     for (limit, retry, code, says) in cases {
         let server = limiter(limit, retry).await;
@@ -392,7 +394,18 @@ async fn log_scan_reads_only_the_runs_lines_and_finds_secrets_in_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issued_keys_must_be_long_and_random_and_are_never_printed() {
     let strong = "k3Jd9_Qm2ZxV8pLw0RtY6uHs4NcB1aEf7GjKq5WeTz".to_string();
-    for (key, code) in [(strong.clone(), 0), ("abc123abc123".to_string(), 1)] {
+    // Keys in a well-known format (`sk_live_…`) are what such APIs issue: delivering one
+    // where `json_key_quality` expects it is not a leak.
+    let stripe_like = format!(
+        "sk_live_{}{}",
+        fake_secret("a").replace('-', ""),
+        fake_secret("b").replace('-', "")
+    );
+    for (key, code) in [
+        (strong.clone(), 0),
+        (stripe_like, 0),
+        ("abc123abc123".to_string(), 1),
+    ] {
         let server = MockServer::start().await;
         Mock::given(any())
             .respond_with(

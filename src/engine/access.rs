@@ -15,10 +15,21 @@ use crate::results::{Finding, Outcome};
 #[derive(Clone, Debug)]
 pub enum Proof {
     Proven,
+    /// Proven by a `proof:` request whose response leaks: these lines fail the denies
+    /// that rely on it, since no test case of its own reports the proof.
+    ProvenLeaking(Vec<String>),
     Unproven(String),
 }
 
 impl Proof {
+    /// Leaks of the proof request, to report with a deny that relies on it.
+    pub fn leaks(&self) -> &[String] {
+        match self {
+            Proof::ProvenLeaking(leaks) => leaks,
+            _ => &[],
+        }
+    }
+
     pub fn missing(role: &Role) -> Self {
         Proof::Unproven(format!(
             "no allow for {} passed in this run and it has no `proof:` request",
@@ -112,7 +123,10 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     };
     let shown = ctx.redactor.redact(&ex.body);
     let request = format!("{} (as {})", ex.request_line, role.name);
-    let leaks = ctx.leaks(cell.suite, &ex);
+    let mut leaks = ctx.leaks(cell.suite, &ex);
+    if cell.verdict == Verdict::Deny {
+        leaks.extend(proof.leaks().iter().cloned());
+    }
     let leak_lines: String = leaks.iter().map(|l| format!("\n  - {l}")).collect();
     let detail = |expected: &str| {
         let base = detail(
@@ -159,7 +173,16 @@ pub async fn prove(ctx: &Context, suite: usize, role: RoleId) -> Proof {
         return Proof::missing(r);
     };
     match ctx.send(suite, role, request, &Vars::new()).await {
-        Ok(ex) if (200..300).contains(&ex.status) => Proof::Proven,
+        Ok(ex) if (200..300).contains(&ex.status) => {
+            let leaks = ctx.leaks(suite, &ex);
+            if leaks.is_empty() {
+                Proof::Proven
+            } else {
+                let line = &ex.request_line;
+                let of = |l: &String| format!("{l} (in the response to {}'s proof {line})", r.name);
+                Proof::ProvenLeaking(leaks.iter().map(of).collect())
+            }
+        }
         Ok(ex) => Proof::Unproven(format!(
             "no allow for {} passed in this run and its proof `{}` answered {}",
             r.name,

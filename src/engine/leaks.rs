@@ -20,15 +20,29 @@ impl Context {
     /// One line per leak in `ex`, e.g. `Java stack trace (stack_trace, CWE-209,
     /// API8:2023 …): «at com.example…»`.
     pub fn leaks(&self, si: usize, ex: &Exchange) -> Vec<String> {
+        self.leaks_delivering(si, ex, &[])
+    }
+
+    /// As `leaks`, for a response that deliberately delivers `delivered` (a key the API
+    /// issues): those values are not well-known-format findings.
+    pub fn leaks_delivering(&self, si: usize, ex: &Exchange, delivered: &[String]) -> Vec<String> {
         let settings = &self.suites[si].suite.leakage;
         if !settings.enabled {
             return Vec::new();
         }
-        let run_secrets = self.redactor.raw_values();
+        let mut run_secrets = self.redactor.raw_values();
+        run_secrets.extend_from_slice(delivered);
+        let base = reqwest::Url::parse(&self.suites[si].base_url).ok();
+        let own_hosts: Vec<String> = [Some(&ex.url), base.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u.host_str().map(str::to_string))
+            .collect();
         let response = Response {
             headers: &ex.headers,
             body: &ex.body,
             run_secrets: &run_secrets,
+            own_hosts: &own_hosts,
         };
         let mut found: Vec<Leak> = self
             .detectors

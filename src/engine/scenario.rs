@@ -46,8 +46,12 @@ pub async fn run(
         };
         // Scan before registering what this very response issues: delivering a key is
         // not leaking it. Everything shown is redacted after registration.
-        let leaks = ctx.leaks(si, &ex);
-        register_issued_key(ctx, step, &ex.body);
+        let issued = issued_key(step, &ex.body);
+        let leaks = ctx.leaks_delivering(si, &ex, issued.as_slice());
+        if let (Some(key), Some(k)) = (&issued, &step.expect.key_quality) {
+            ctx.redactor
+                .add(&format!("issued key {}", k.path_text), key);
+        }
         let shown = ctx.redactor.redact(&ex.body);
         let request = format!("{} (as {})", ex.request_line, role.name);
         let mut problems = Vec::new();
@@ -62,7 +66,10 @@ pub async fn run(
             };
             match judge(verdict, &ex, &suite.policy, role, &proof) {
                 Judgement::Pass if verdict == Verdict::Allow => proven.push(step.role),
-                Judgement::Pass => {}
+                Judgement::Pass => {
+                    let leaks = proof.leaks().iter();
+                    problems.extend(leaks.map(|l| format!("leak: {l}")));
+                }
                 Judgement::Fail(message, _) => problems.push(message),
                 Judgement::Vacuous(message, why) => {
                     let detail =
@@ -102,16 +109,13 @@ pub async fn run(
     (Outcome::Pass, proven)
 }
 
-/// A key the API issues (`json_key_quality`) is a secret from the moment it arrives.
-fn register_issued_key(ctx: &Context, step: &Step, body: &str) {
-    let Some(k) = &step.expect.key_quality else {
-        return;
-    };
-    if let Ok(doc) = serde_json::from_str::<serde_json::Value>(body)
-        && let Ok(serde_json::Value::String(key)) = k.path.query(&doc).exactly_one()
-    {
-        ctx.redactor
-            .add(&format!("issued key {}", k.path_text), key);
+/// The key the API issues (`json_key_quality`): a secret from the moment it arrives.
+fn issued_key(step: &Step, body: &str) -> Option<String> {
+    let k = step.expect.key_quality.as_ref()?;
+    let doc = serde_json::from_str::<serde_json::Value>(body).ok()?;
+    match k.path.query(&doc).exactly_one() {
+        Ok(serde_json::Value::String(key)) => Some(key.clone()),
+        _ => None,
     }
 }
 

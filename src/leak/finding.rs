@@ -8,6 +8,9 @@ pub struct Response<'a> {
     /// Every credential and token of this run. They are reported by the canary detector;
     /// other detectors use this to avoid double reports (e.g. a JWT that is one of them).
     pub run_secrets: &'a [String],
+    /// Hosts the run talks to (the target, the request's host): an API naming its own
+    /// address in a self-link discloses nothing.
+    pub own_hosts: &'a [String],
 }
 
 /// One leak found in a response.

@@ -9,7 +9,7 @@ mod webhooks;
 
 use super::context::Context;
 use crate::model::Probe;
-use crate::results::Outcome;
+use crate::results::{Finding, Outcome};
 
 /// One case's result: the outcome, warnings, and information worth reporting.
 pub struct CaseResult {
@@ -25,6 +25,26 @@ impl CaseResult {
             warnings: Vec::new(),
             info: Vec::new(),
         }
+    }
+
+    /// Adds the leaks of a response this case relied on (`whose`, e.g. "the positive
+    /// control"): a pass becomes a failure, a failure lists them too.
+    pub fn with_leaks(mut self, whose: &str, leaks: &[String]) -> Self {
+        let Some(first) = leaks.first() else {
+            return self;
+        };
+        let lines: String = leaks.iter().map(|l| format!("\n  - {l}")).collect();
+        match &mut self.outcome {
+            Outcome::Fail(f) => f.detail.push_str(&format!("\n{whose} leaks:{lines}")),
+            Outcome::Error(_) => {}
+            _ => {
+                self.outcome = Outcome::Fail(Finding::new(
+                    format!("the response to {whose} leaks {first}"),
+                    format!("leaks:{lines}"),
+                ));
+            }
+        }
+        self
     }
 }
 

@@ -6,38 +6,79 @@
 
 use std::time::{Duration, Instant};
 
+use futures::stream::{FuturesUnordered, StreamExt};
+
 use super::CaseResult;
 use crate::engine::context::Context;
+use crate::engine::http::Exchange;
 use crate::engine::template::Vars;
 use crate::model::RateLimitProbe;
 use crate::results::{Finding, Outcome};
 
 const MAX_DURATION: Duration = Duration::from_secs(60);
+/// Requests in flight at once: a real burst, not one request per round trip, yet few
+/// enough that a small server is not knocked over.
+const IN_FLIGHT: usize = 8;
 
 pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult {
     let started = Instant::now();
-    let mut sent = 0u32;
+    let vars = Vars::new();
+    let send = || ctx.send(si, probe.role, &probe.request, &vars);
+    let failed = |n: u32, e: &dyn std::fmt::Display| {
+        CaseResult::of(Outcome::Error(Finding::new(
+            format!("request {n} of the burst could not be made: {e}"),
+            String::new(),
+        )))
+    };
+    // Positive control: a refused first request would make every later 4xx meaningless.
+    let first = match send().await {
+        Ok(ex) => ex,
+        Err(e) => return failed(1, &e),
+    };
+    let mut leaks = ctx.leaks(si, &first);
+    if !(200..300).contains(&first.status) {
+        return CaseResult::of(Outcome::Error(Finding::new(
+            format!(
+                "the first request of the burst got {}, not a 2xx: a burst of refused \
+                 requests says nothing about rate limiting",
+                first.status
+            ),
+            format!("request: {}", first.request_line),
+        )));
+    }
+    let mut sent = 1u32;
+    let mut done = 1u32;
+    let mut passed = 1u32;
     let mut limited: Option<(u32, Option<String>)> = None;
-    let mut leaks = Vec::new();
-    while sent < probe.burst && started.elapsed() < MAX_DURATION {
-        let ex = match ctx.send(si, probe.role, &probe.request, &Vars::new()).await {
-            Ok(ex) => ex,
-            Err(e) => {
-                return CaseResult::of(Outcome::Error(Finding::new(
-                    format!("request {} of the burst could not be made: {e}", sent + 1),
-                    String::new(),
-                )));
-            }
-        };
-        sent += 1;
-        if sent == 1 || ex.status == 429 {
-            leaks.extend(ctx.leaks(si, &ex));
+    let mut in_flight = FuturesUnordered::new();
+    loop {
+        while limited.is_none()
+            && sent < probe.burst
+            && in_flight.len() < IN_FLIGHT
+            && started.elapsed() < MAX_DURATION
+        {
+            sent += 1;
+            in_flight.push(send());
         }
-        if ex.status == 429 {
-            limited = Some((sent, ex.header("retry-after").map(str::to_string)));
+        let Some(answer) = in_flight.next().await else {
             break;
+        };
+        let ex: Exchange = match answer {
+            Ok(ex) => ex,
+            Err(e) => return failed(done + 1, &e),
+        };
+        done += 1;
+        if ex.status != 429 {
+            passed += 1;
+        } else if limited.is_none() {
+            leaks.extend(ctx.leaks(si, &ex));
+            limited = Some((0, ex.header("retry-after").map(str::to_string)));
         }
     }
+    // Answers arrive out of order; the requests the server let through before limiting
+    // are counted instead (in flight ones included), which does not depend on timing.
+    let limited = limited.map(|(_, retry_after)| (passed + 1, retry_after));
+    let sent = done;
     let elapsed = started.elapsed().as_secs_f64().max(0.001);
     let rate = format!(
         "{sent} requests in {elapsed:.2} s ({:.0} req/s)",

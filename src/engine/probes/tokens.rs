@@ -49,8 +49,8 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
         }
     };
     // The positive control: without it, every refusal proves nothing.
-    match ctx.send(si, probe.role, &probe.request, &Vars::new()).await {
-        Ok(ex) if (200..300).contains(&ex.status) => {}
+    let control_leaks = match ctx.send(si, probe.role, &probe.request, &Vars::new()).await {
+        Ok(ex) if (200..300).contains(&ex.status) => ctx.leaks(si, &ex),
         Ok(ex) => {
             return error_all(
                 n,
@@ -62,7 +62,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
             );
         }
         Err(e) => return error_all(n, format!("the positive control could not be made: {e}")),
-    }
+    };
     let server = MockServer::start().await;
     let attacker = match Attacker::generate(&server.uri()) {
         Ok(a) => a,
@@ -146,6 +146,13 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
     }
     if let Some(cases) = probe.fuzz {
         out.push(fuzz(ctx, si, probe, jwt.as_ref(), cases).await);
+    }
+    // The control is no case of its own: its leaks go with the first case.
+    if !out.is_empty() {
+        let first = out
+            .remove(0)
+            .with_leaks("the positive control", &control_leaks);
+        out.insert(0, first);
     }
     out
 }

@@ -251,7 +251,7 @@ async fn replay(r: &mut Run<'_>, secret: &str) -> CaseResult {
         Ok(h) => h,
         Err(e) => return CaseResult::of(error(e)),
     };
-    match r.deliver(&headers, body.clone()).await {
+    let mut leaks = match r.deliver(&headers, body.clone()).await {
         Err(e) => {
             return CaseResult::of(error(format!("the first delivery could not be made: {e}")));
         }
@@ -261,9 +261,17 @@ async fn replay(r: &mut Run<'_>, secret: &str) -> CaseResult {
                 ex.status_line()
             )));
         }
-        Ok(_) => {}
+        Ok((_, leaks)) => leaks,
+    };
+    let second = r.deliver(&headers, body).await;
+    if let Ok((_, more)) = &second {
+        leaks.extend(more.iter().cloned());
     }
-    match r.deliver(&headers, body).await {
+    replay_verdict(r, second).with_leaks("the deliveries", &leaks)
+}
+
+fn replay_verdict(r: &Run<'_>, second: Result<(Exchange, Vec<String>), String>) -> CaseResult {
+    match second {
         Err(e) => CaseResult::of(error(format!("the replay could not be made: {e}"))),
         Ok((ex, _)) if refused(ex.status) => CaseResult::of(Outcome::Pass),
         Ok((ex, _)) if r.scheme.requires_replay_protection() => CaseResult::of(fail(

@@ -21,6 +21,7 @@
 //! inside `1210.0.0.1`), and four-part versions right after a letter, a dot,
 //! `product/` or a `version` key (`v10.2.3.4`, `"appVersion": "10.2.3.4"`). Any other
 //! four-part number in a private range does count: it is indistinguishable from an address.
+//! Nor the hosts the run talks to (an API on `127.0.0.1` naming itself in a self-link).
 
 use std::net::Ipv6Addr;
 use std::sync::LazyLock;
@@ -59,7 +60,8 @@ impl Detector for InternalAddress {
                 let octets: Vec<u16> = (1..=4)
                     .filter_map(|i| c.get(i).and_then(|m| m.as_str().parse().ok()))
                     .collect();
-                if !standalone(body, whole.start(), ip.end()) {
+                let address = &body[whole.start()..ip.end()];
+                if !standalone(body, whole.start(), ip.end()) || own(response, address) {
                     continue;
                 }
                 if let Some(kind) = classify_v4(&octets)
@@ -73,6 +75,9 @@ impl Detector for InternalAddress {
             for m in re.captures_iter(body).filter_map(|c| c.get(1)) {
                 let next = body[m.end()..].chars().next();
                 if next.is_some_and(|ch| ch.is_alphanumeric() || ch == '_' || ch == ':') {
+                    continue;
+                }
+                if own(response, m.as_str()) {
                     continue;
                 }
                 if let Some(kind) = classify_v6(m.as_str())
@@ -93,6 +98,15 @@ impl Detector for InternalAddress {
             })
             .collect()
     }
+}
+
+/// Whether `address` is a host the run itself talks to (IPv6 hosts come bracketed).
+fn own(response: &Response<'_>, address: &str) -> bool {
+    response.own_hosts.iter().any(|h| {
+        h.trim_start_matches('[')
+            .trim_end_matches(']')
+            .eq_ignore_ascii_case(address)
+    })
 }
 
 /// Whether the dotted quad at `start..end` stands alone: not part of a longer run of
@@ -224,5 +238,22 @@ mod tests {
                 (LINK_LOCAL, "169.254.1.1")
             ]
         );
+    }
+
+    #[test]
+    fn the_hosts_of_the_run_are_not_leaks() {
+        let body =
+            r#"{"next": "http://127.0.0.1:8080/orders?page=2", "db": "10.0.0.7", "me": "[::1]:9"}"#;
+        let own = ["127.0.0.1".to_string(), "[::1]".to_string()];
+        let leaks = InternalAddress.scan(&Response {
+            headers: &[],
+            body,
+            run_secrets: &[],
+            own_hosts: &own,
+        });
+        let found: Vec<&str> = leaks.iter().map(|l| l.evidence.as_str()).collect();
+        assert_eq!(found, ["10.0.0.7"]);
+        // Without them, the self-links count (one leak per kind).
+        assert_eq!(scan_body(&InternalAddress, body).len(), 2);
     }
 }

@@ -82,6 +82,7 @@ mod testing {
             headers: &[],
             body,
             run_secrets: &[],
+            own_hosts: &[],
         })
     }
 }

@@ -182,6 +182,7 @@ mod tests {
             headers: &headers,
             body,
             run_secrets,
+            own_hosts: &[],
         })
     }
 

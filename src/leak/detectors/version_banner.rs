@@ -112,6 +112,7 @@ mod tests {
             headers: &headers,
             body,
             run_secrets: &[],
+            own_hosts: &[],
         })
     }
 
