@@ -15,4 +15,5 @@ pub mod plan;
 pub mod redact;
 pub mod report;
 pub mod results;
+pub mod tls;
 pub mod webhook;

@@ -37,6 +37,23 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
         ),
         1
     );
+    // scenarios/transport.yaml: the demo's HTTPS listener meets the certificate and
+    // protocol policy, but sends no HSTS and also serves plain HTTP.
+    let tls = "//testcase[starts-with(@name, 'tls localhost:')]";
+    assert_eq!(count(&report, tls), 9, "{}", run.stdout);
+    assert_eq!(
+        count(&report, &format!("{tls}[failure]")),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(
+            &report,
+            "//testcase[contains(@name, ': plain_http_refused_or_redirected')]/failure"
+        ),
+        1
+    );
     assert!(
         run.stdout.contains("«redacted:reader.bearer»"),
         "{}",
@@ -52,7 +69,7 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
 fn validate_accepts_the_samples_without_sending_anything() {
     let run = authspec(&["validate"], &[], &repo_root());
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(run.stdout.contains("4 suite(s)"), "{}", run.stdout);
+    assert!(run.stdout.contains("5 suite(s)"), "{}", run.stdout);
 }
 
 #[test]

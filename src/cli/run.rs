@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::args::RunArgs;
-use crate::demo::DemoCredentials;
+use crate::demo::{DemoCredentials, DemoEndpoints};
 use crate::engine::{self, RunOptions};
 use crate::exit_codes;
 use crate::load::LoadContext;
@@ -18,7 +18,16 @@ use crate::results::Summary;
 pub fn run(args: RunArgs) -> u8 {
     let redactor = Arc::new(Redactor::new());
     let demo = DemoCredentials::random();
-    let ctx = LoadContext::process(demo.references());
+    let endpoints = match DemoEndpoints::bind() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot prepare the demo target: {e}");
+            return exit_codes::CHECKS_FAILED;
+        }
+    };
+    let mut references = demo.references();
+    references.extend(endpoints.references());
+    let ctx = LoadContext::process(references);
     let tags = match args.tags.as_deref().map(TagExpr::parse).transpose() {
         Ok(t) => t,
         Err(e) => {
@@ -65,6 +74,7 @@ pub fn run(args: RunArgs) -> u8 {
         jobs: args.jobs.map(usize::from).unwrap_or(4 * cpus),
         timeout: Duration::from_secs(args.timeout),
         demo: Some(demo),
+        demo_endpoints: Some(endpoints),
         seed: args.seed,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -2,14 +2,20 @@
 #![allow(clippy::print_stdout)]
 
 use super::args::ValidateArgs;
-use crate::demo::DemoCredentials;
+use crate::demo::{DemoCredentials, DemoEndpoints};
 use crate::exit_codes;
 use crate::load::LoadContext;
 use crate::plan::{Selection, plan};
 use crate::redact::Redactor;
 
 pub fn validate(args: ValidateArgs) -> u8 {
-    let ctx = LoadContext::process(DemoCredentials::random().references());
+    let mut references = DemoCredentials::random().references();
+    // Bound only so `${demo:https_url}` and `${demo:ca_file}` resolve; nothing listens.
+    let endpoints = DemoEndpoints::bind();
+    if let Ok(e) = &endpoints {
+        references.extend(e.references());
+    }
+    let ctx = LoadContext::process(references);
     match super::load::suites(&args.suites, &ctx, &Redactor::new()) {
         Some(suites) => {
             let checks = plan(&suites, &Selection::default());

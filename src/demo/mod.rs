@@ -2,10 +2,12 @@
 //! deliberately flawed endpoints, so a first run shows passes and real findings.
 
 mod credentials;
+mod endpoints;
 mod hygiene;
 mod orders;
 
 pub use credentials::DemoCredentials;
+pub use endpoints::DemoEndpoints;
 
 use std::net::TcpListener;
 
@@ -14,6 +16,8 @@ use wiremock::MockServer;
 pub struct DemoServer {
     server: MockServer,
     pub credentials: DemoCredentials,
+    /// HTTPS in front of the same API, when started with endpoints.
+    _tls: Option<(crate::tls::Front, DemoEndpoints)>,
 }
 
 impl DemoServer {
@@ -37,7 +41,29 @@ impl DemoServer {
         Ok(Self {
             server,
             credentials,
+            _tls: None,
         })
+    }
+
+    /// Serves the demo on the endpoints chosen before loading: plain HTTP, and HTTPS
+    /// with the demo CA's certificate.
+    pub async fn start_with(
+        credentials: DemoCredentials,
+        endpoints: DemoEndpoints,
+    ) -> std::io::Result<Self> {
+        let mut demo = Self::start(credentials, Some(endpoints.plain.try_clone()?)).await;
+        if let Ok(demo) = &mut demo {
+            let config =
+                crate::tls::server_config(&endpoints.leaf).map_err(std::io::Error::other)?;
+            let backend = *demo.server.address();
+            let front = crate::tls::Front::start(
+                endpoints.tls.try_clone()?,
+                backend,
+                crate::tls::Mode::Tls(config),
+            )?;
+            demo._tls = Some((front, endpoints));
+        }
+        demo
     }
 
     pub fn url(&self) -> String {

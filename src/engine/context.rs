@@ -12,6 +12,8 @@ use crate::redact::Redactor;
 pub struct SuiteRun {
     pub suite: Suite,
     pub base_url: String,
+    /// A client of the suite's own when its `target.tls` differs from the default.
+    pub http: Option<HttpClient>,
 }
 
 pub struct Context {
@@ -25,6 +27,11 @@ pub struct Context {
 }
 
 impl Context {
+    /// The client for suite `si`'s own requests: its `target.tls` applies.
+    pub fn http_for(&self, si: usize) -> &HttpClient {
+        self.suites[si].http.as_ref().unwrap_or(&self.http)
+    }
+
     /// Sends `request` (its line only) with exactly `headers` and `body`: no role, no
     /// credential. For deliveries that come from a third party, such as webhooks.
     pub async fn send_raw(
@@ -38,7 +45,7 @@ impl Context {
         let method =
             reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
         let mut builder = self
-            .http
+            .http_for(si)
             .request(method, &format!("{}{}", run.base_url, request.path));
         for (k, v) in headers {
             builder = builder.header(k.as_str(), v.as_str());
@@ -46,7 +53,7 @@ impl Context {
         builder = builder
             .header("content-type", "application/json")
             .body(body);
-        self.http.send(builder).await
+        self.http_for(si).send(builder).await
     }
 
     /// Sends `request` as `role` with one extra header (a probe's `Origin`).
@@ -72,7 +79,7 @@ impl Context {
     ) -> Result<Exchange, String> {
         let builder = self.builder(si, request, vars)?;
         let builder = self.authorize(builder, si, role).await?;
-        self.http.send(builder).await
+        self.http_for(si).send(builder).await
     }
 
     /// Sends `request` with `token` as its bearer token instead of a role's credential.
@@ -83,7 +90,7 @@ impl Context {
         token: &str,
     ) -> Result<Exchange, String> {
         let builder = self.builder(si, request, &Vars::new())?.bearer_auth(token);
-        self.http.send(builder).await
+        self.http_for(si).send(builder).await
     }
 
     /// The request without any credential.
@@ -98,7 +105,7 @@ impl Context {
         let method =
             reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
         let mut builder = self
-            .http
+            .http_for(si)
             .request(method, &format!("{}{path}", run.base_url));
         for (k, v) in &request.headers {
             builder = builder.header(k.as_str(), render(v, vars)?);

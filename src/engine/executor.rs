@@ -15,8 +15,8 @@ use super::http::HttpClient;
 use super::logs;
 use super::probes;
 use super::scenario;
-use crate::demo::{DemoCredentials, DemoServer};
-use crate::model::{Probe, RoleId, Suite, Target, Verdict};
+use crate::demo::{DemoCredentials, DemoEndpoints, DemoServer};
+use crate::model::{CaFile, Probe, RoleId, Suite, Target, TlsSettings, Verdict};
 use crate::plan::{Check, CheckKind};
 use crate::redact::Redactor;
 use crate::results::{CheckResult, Outcome};
@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Credentials for the built-in demo target, if a suite uses it.
     pub demo: Option<DemoCredentials>,
+    /// Where the demo listens (plain and HTTPS), bound before loading.
+    pub demo_endpoints: Option<DemoEndpoints>,
     /// For property-based probes; random when not given.
     pub seed: Option<u64>,
 }
@@ -51,7 +53,7 @@ pub async fn run(
     mut on_result: impl FnMut(&CheckResult),
 ) -> Result<Vec<CheckResult>, EngineError> {
     let jobs = options.jobs.max(1);
-    let demo = start_demo(&suites, options.demo).await?;
+    let demo = start_demo(&suites, options.demo, options.demo_endpoints).await?;
     let suites: Vec<SuiteRun> = suites
         .into_iter()
         .map(|suite| {
@@ -60,12 +62,29 @@ pub async fn run(
                 (Target::Demo, Some(d)) => d.url(),
                 (Target::Demo, None) => String::new(),
             };
-            SuiteRun { suite, base_url }
+            SuiteRun {
+                suite,
+                base_url,
+                http: None,
+            }
         })
         .collect();
+    // Auth servers and probes' helpers use the default client: verified, trusting the
+    // system roots and every suite's `ca_file`. A suite whose TLS settings differ gets a
+    // client of its own for its requests.
+    let default_tls = TlsSettings {
+        ca_file: merged_ca_files(suites.iter().map(|s| &s.suite.tls)),
+        verify: true,
+    };
+    let mut suites = suites;
+    for s in &mut suites {
+        if !s.suite.tls.verify {
+            s.http = Some(HttpClient::new(options.timeout, jobs, &s.suite.tls)?);
+        }
+    }
     let tokens = super::oauth::Tokens::for_suites(suites.iter().map(|s: &SuiteRun| &s.suite));
     let ctx = &Context {
-        http: HttpClient::new(options.timeout, jobs)?,
+        http: HttpClient::new(options.timeout, jobs, &default_tls)?,
         suites,
         redactor,
         detectors: crate::leak::detectors::all(),
@@ -253,9 +272,23 @@ fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration) ->
         name: check.name.clone(),
         outcome,
         duration,
-        warnings: suite.leakage.notice().into_iter().collect(),
+        warnings: suite
+            .leakage
+            .notice()
+            .into_iter()
+            .chain(tls_notice(suite))
+            .collect(),
         info: Vec::new(),
     }
+}
+
+/// With verification off, anyone on the path could have answered: say so on every case.
+fn tls_notice(suite: &Suite) -> Option<String> {
+    (!suite.tls.verify).then(|| {
+        "TLS verification is off for this suite (`target.tls.verify: false`): its results \
+         say nothing about who answered, and its credentials were sent to an unverified peer"
+            .to_string()
+    })
 }
 
 /// Probe cases travel as `Job::Probe` and log rules run after everything; either alone
@@ -332,13 +365,31 @@ fn roles_needing_proof(ctx: &Context, checks: &[Check]) -> Vec<(usize, RoleId)> 
 async fn start_demo(
     suites: &[Suite],
     creds: Option<DemoCredentials>,
+    endpoints: Option<DemoEndpoints>,
 ) -> Result<Option<DemoServer>, EngineError> {
-    if !suites.iter().any(|s| s.target == Target::Demo) {
+    // A suite may reach the demo through `${demo:https_url}` without `target: demo`.
+    let mentioned = |s: &Suite| {
+        let Some(e) = &endpoints else { return false };
+        let at = |u: &str| u.starts_with(e.url()) || u.starts_with(e.https_url());
+        let target = matches!(&s.target, Target::Url(u) if at(u));
+        target
+            || s.probes.iter().any(|p| match p {
+                Probe::Tls(t) => t.urls.iter().chain(&t.plain_http).any(|u| at(u)),
+                _ => false,
+            })
+    };
+    if !suites
+        .iter()
+        .any(|s| s.target == Target::Demo || mentioned(s))
+    {
         return Ok(None);
     }
     let creds = creds.ok_or_else(|| EngineError::Demo("no demo credentials were set up".into()))?;
-    DemoServer::start(creds, None)
-        .await
+    let started = match endpoints {
+        Some(e) => DemoServer::start_with(creds, e).await,
+        None => DemoServer::start(creds, None).await,
+    };
+    started
         .map(Some)
         .map_err(|e| EngineError::Demo(e.to_string()))
 }
@@ -347,4 +398,21 @@ fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
     let _ = aws_lc_rs::rand::fill(&mut bytes);
     u64::from_le_bytes(bytes)
+}
+
+/// Every suite's `ca_file`, as one PEM bundle.
+fn merged_ca_files<'a>(settings: impl Iterator<Item = &'a TlsSettings>) -> Option<CaFile> {
+    let mut pem = Vec::new();
+    let mut seen = Vec::new();
+    for ca in settings.filter_map(|t| t.ca_file.as_ref()) {
+        if !seen.contains(&&ca.path) {
+            seen.push(&ca.path);
+            pem.extend_from_slice(&ca.pem);
+            pem.push(b'\n');
+        }
+    }
+    (!seen.is_empty()).then(|| CaFile {
+        path: seen[0].clone(),
+        pem,
+    })
 }

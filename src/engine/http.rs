@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use reqwest::redirect::Policy;
 
+use crate::model::TlsSettings;
+
 /// Bodies beyond this are cut: a hostile server cannot exhaust memory.
 const MAX_BODY: usize = 1 << 20;
 
 pub struct HttpClient {
     client: reqwest::Client,
     timeout: Duration,
+    tls: TlsSettings,
 }
 
 /// A request as sent and the response as received.
@@ -53,30 +56,50 @@ impl Exchange {
 }
 
 impl HttpClient {
-    pub fn new(timeout: Duration, pool_size: usize) -> Result<Self, reqwest::Error> {
-        Self::build(timeout, pool_size, false)
+    pub fn new(
+        timeout: Duration,
+        pool_size: usize,
+        tls: &TlsSettings,
+    ) -> Result<Self, reqwest::Error> {
+        Self::build(timeout, pool_size, false, tls)
     }
 
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
 
+    pub fn tls(&self) -> &TlsSettings {
+        &self.tls
+    }
+
     pub fn build(
         timeout: Duration,
         pool_size: usize,
         cookies: bool,
+        tls: &TlsSettings,
     ) -> Result<Self, reqwest::Error> {
         // Redirects are not followed: a check must see the 3xx a server answers, and a
-        // credential must not travel to wherever a Location header points.
-        let client = reqwest::Client::builder()
+        // credential must not travel to wherever a Location header points. Credentials
+        // travel over TLS 1.2+ only, verified unless the suite says otherwise.
+        let mut builder = reqwest::Client::builder()
             .cookie_store(cookies)
             .redirect(Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)
             .pool_max_idle_per_host(pool_size)
-            .user_agent(concat!("authspec/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self { client, timeout })
+            .tls_version_min(reqwest::tls::Version::TLS_1_2)
+            .user_agent(concat!("authspec/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca) = &tls.ca_file {
+            builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(&ca.pem)?);
+        }
+        if !tls.verify {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        Ok(Self {
+            client: builder.build()?,
+            timeout,
+            tls: tls.clone(),
+        })
     }
 
     pub fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {

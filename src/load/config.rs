@@ -16,6 +16,8 @@ pub const CONFIG_NAMES: [&str; 2] = ["authspec.yaml", "authspec.yml"];
 pub struct Config {
     pub file: Arc<str>,
     pub target: Option<Target>,
+    /// `target.tls`, inherited with the target.
+    pub tls: crate::model::TlsSettings,
     pub roles: Vec<Role>,
     pub auth_servers: Vec<AuthServer>,
     pub policy: Option<Policy>,

@@ -2,6 +2,8 @@
 //! resolution. Credential fields accept references only, so no secret is ever written
 //! into a suite.
 
+use super::yaml::flow_refs;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -64,11 +66,35 @@ pub enum ReferenceError {
 /// Parses a whole value that is exactly one reference. `None` when the value is not a
 /// reference at all (a literal).
 pub fn parse_whole(value: &str) -> Option<Result<Reference<'_>, ReferenceError>> {
-    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
-    if inner.contains("${") {
+    let v = value.trim();
+    let (start, open) = next_reference(v)?;
+    let inner = &v[open..];
+    let (end, close) = closing(inner)?;
+    if start != 0 || end + close != inner.len() || next_reference(inner).is_some() {
         return None;
     }
-    Some(parse_inner(inner))
+    Some(parse_inner(&inner[..end]))
+}
+
+/// `$` and the full-width brace `flow_refs` writes for `{` in flow collections.
+const FLOW_OPEN: &str = "$\u{FF5B}";
+
+/// Where the next `${` starts and where its name begins (the brace may be the full-width
+/// look-alike of `flow_refs`).
+fn next_reference(text: &str) -> Option<(usize, usize)> {
+    let plain = text.find("${").map(|i| (i, i + 2));
+    let wide = text.find(FLOW_OPEN).map(|i| (i, i + FLOW_OPEN.len()));
+    match (plain, wide) {
+        (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Where the closing brace is, and its length in bytes.
+fn closing(after: &str) -> Option<(usize, usize)> {
+    after
+        .find(['}', flow_refs::CLOSE])
+        .map(|i| (i, after[i..].chars().next().map_or(1, char::len_utf8)))
 }
 
 fn parse_inner(inner: &str) -> Result<Reference<'_>, ReferenceError> {
@@ -120,13 +146,15 @@ impl LoadContext {
     pub fn resolved_references(&self, value: &str, base_dir: &Path) -> Vec<String> {
         let mut out = Vec::new();
         let mut rest = value;
-        while let Some(start) = rest.find("${") {
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else { break };
+        while let Some((_, open)) = next_reference(rest) {
+            let after = &rest[open..];
+            let Some((end, close)) = closing(after) else {
+                break;
+            };
             if let Ok(v) = parse_inner(&after[..end]).and_then(|r| self.resolve(&r, base_dir)) {
                 out.push(v);
             }
-            rest = &after[end + 1..];
+            rest = &after[end + close..];
         }
         out
     }
@@ -135,16 +163,16 @@ impl LoadContext {
     pub fn interpolate(&self, value: &str, base_dir: &Path) -> Result<String, ReferenceError> {
         let mut out = String::with_capacity(value.len());
         let mut rest = value;
-        while let Some(start) = rest.find("${") {
+        while let Some((start, open)) = next_reference(rest) {
             out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
+            let after = &rest[open..];
+            let Some((end, close)) = closing(after) else {
                 out.push_str(&rest[start..]);
                 return Ok(out);
             };
             let reference = parse_inner(&after[..end])?;
             out.push_str(&self.resolve(&reference, base_dir)?);
-            rest = &after[end + 1..];
+            rest = &after[end + close..];
         }
         out.push_str(rest);
         Ok(out)

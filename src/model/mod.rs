@@ -14,6 +14,7 @@ mod role;
 mod scenario;
 mod secret;
 mod suite;
+mod tls;
 
 pub use access::{AccessEntry, Verdict};
 pub use expect::{Expectation, HeaderExpectation, JsonAssertion};
@@ -31,3 +32,4 @@ pub use role::{Credential, KeyPlacement, Role, RoleId};
 pub use scenario::{Capture, Scenario, Step};
 pub use secret::Secret;
 pub use suite::{Policy, Suite, Target};
+pub use tls::{CaFile, PLAIN_HTTP_CHECK, TLS_CHECKS, TlsProbe, TlsSettings, TlsVersion, host_port};

@@ -10,6 +10,7 @@ pub enum Probe {
     Headers(HeadersProbe),
     Tokens(TokensProbe),
     OAuth(OAuthProbe),
+    Tls(super::TlsProbe),
 }
 
 /// Does the authorization server enforce client authentication, scopes, lifetimes, PKCE,

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use super::{AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario};
+use super::{
+    AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario, TlsSettings,
+};
 
 #[derive(Clone, Debug)]
 pub struct Suite {
@@ -10,6 +12,8 @@ pub struct Suite {
     /// The file as the user named it, for reports.
     pub file: Arc<str>,
     pub target: Target,
+    /// How this suite's own requests verify TLS (`target.tls`).
+    pub tls: TlsSettings,
     pub roles: Vec<Role>,
     pub auth_servers: Vec<AuthServer>,
     pub policy: Policy,

@@ -236,6 +236,23 @@ pub fn probe_cases(suite: &Suite, probe: &Probe) -> Vec<String> {
             .iter()
             .map(|c| format!("oauth {}: {c}", suite.auth_servers[p.server].name))
             .collect(),
+        Probe::Tls(p) => p
+            .urls
+            .iter()
+            .flat_map(|u| {
+                let at = crate::model::host_port(u);
+                crate::model::TLS_CHECKS
+                    .iter()
+                    .map(move |c| format!("tls {at}: {c}"))
+            })
+            .chain(p.plain_http.iter().map(|u| {
+                format!(
+                    "tls {}: {}",
+                    crate::model::host_port(u),
+                    crate::model::PLAIN_HTTP_CHECK
+                )
+            }))
+            .collect(),
         Probe::Headers(p) => p
             .requests
             .iter()

@@ -172,6 +172,6 @@ fn read_code(redirect: &Url, state: &str) -> Result<String, String> {
 impl HttpClient {
     /// A client of its own with a cookie jar, for walking login pages.
     pub fn with_cookies(&self) -> Result<HttpClient, reqwest::Error> {
-        HttpClient::build(self.timeout(), 2, true)
+        HttpClient::build(self.timeout(), 2, true, self.tls())
     }
 }

@@ -4,6 +4,7 @@
 mod headers;
 mod oauth;
 mod rate_limit;
+mod tls;
 mod tokens;
 mod webhooks;
 
@@ -56,6 +57,7 @@ pub async fn run(ctx: &Context, si: usize, pi: usize, cases: &[usize]) -> Vec<(u
         Probe::Headers(p) => headers::run(ctx, si, p).await,
         Probe::Tokens(p) => tokens::run(ctx, si, p).await,
         Probe::OAuth(p) => oauth::run(ctx, si, p).await,
+        Probe::Tls(p) => tls::run(ctx, si, p).await,
     };
     all.into_iter()
         .enumerate()

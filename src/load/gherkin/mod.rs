@@ -66,6 +66,7 @@ pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<S
         name: feature.name.trim().to_string(),
         file: source.name.clone(),
         target,
+        tls: config.tls.clone(),
         roles,
         auth_servers: config.auth_servers.clone(),
         policy: config.policy.clone().unwrap_or_else(Policy::default),

@@ -6,7 +6,9 @@ use super::super::config::Config;
 use super::super::{LoadContext, SourceFile, SuiteDiagnostic};
 use super::lowerer::Lowerer;
 use super::raw::{RawAccess, RawConfig, RawLog, RawScenario, RawSuite, S};
-use crate::model::{AccessEntry, Location, LogRule, Probe, RoleId, Scenario, Step, Suite, Target};
+use crate::model::{
+    AccessEntry, Location, LogRule, Probe, RoleId, Scenario, Step, Suite, Target, TlsSettings,
+};
 use crate::redact::Redactor;
 
 pub fn lower(
@@ -18,9 +20,16 @@ pub fn lower(
 ) -> Result<Suite, Vec<SuiteDiagnostic>> {
     let mut cx = Lowerer::new(source, ctx, redactor);
     let at = raw.suite.referenced;
+    let mut tls = TlsSettings::default();
     let target = match (&raw.target, config.and_then(|c| c.target.clone())) {
-        (Some(t), _) => cx.target(t),
-        (None, Some(inherited)) => Some(inherited),
+        (Some(t), _) => {
+            tls = cx.target_tls(t);
+            cx.target(t)
+        }
+        (None, Some(inherited)) => {
+            tls = config.map(|c| c.tls.clone()).unwrap_or_default();
+            Some(inherited)
+        }
         (None, None) => {
             cx.error(&at, "this suite has no `target:`").help(
                 "add `target: demo` or `target: { base_url: … }`, or put it in an authspec.yaml beside the suite",
@@ -28,7 +37,11 @@ pub fn lower(
             None
         }
     };
-    let demo_target = target == Some(Target::Demo);
+    // `${demo:…}` credentials belong to the demo, reached as `target: demo` or through
+    // one of its `${demo:…}` URLs.
+    let demo_target = target == Some(Target::Demo)
+        || matches!(&raw.target, Some(t) if matches!(&t.value,
+            super::raw::RawTarget::Url(m) if m.base_url.value.contains("{demo:")));
     let (auth_servers, roles) = match (&raw.roles, config) {
         (Some(r), _) => {
             let servers = match (&raw.auth_servers, config) {
@@ -63,13 +76,29 @@ pub fn lower(
         .iter()
         .filter_map(|s| cx.scenario(s))
         .collect();
-    let demo = target == Some(Target::Demo);
-    let probes: Vec<Probe> = raw
+    let demo = demo_target;
+    let mut probes: Vec<Probe> = raw
         .probes
         .iter()
         .enumerate()
         .filter_map(|(i, p)| cx.probe(i, p, demo))
         .collect();
+    // A tls probe without `urls:` checks the target.
+    for p in &mut probes {
+        if let (Probe::Tls(t), Some(Target::Url(u))) = (p, &target)
+            && t.urls.is_empty()
+        {
+            if u.starts_with("https://") {
+                t.urls.push(u.clone());
+            } else {
+                cx.error(
+                    &at,
+                    "the tls probe has no `urls:` and the target is not https://",
+                )
+                .help("list the https:// URLs to check under `tls: { urls: [...] }`");
+            }
+        }
+    }
     let logs: Vec<LogRule> = raw.logs.iter().filter_map(|l| cx.log(l)).collect();
     if access.is_empty() && scenarios.is_empty() && probes.is_empty() && cx.errors.is_empty() {
         cx.error(&at, "this suite has no checks")
@@ -80,6 +109,7 @@ pub fn lower(
             name: raw.suite.value.clone(),
             file: source.name.clone(),
             target,
+            tls,
             roles,
             auth_servers,
             policy,
@@ -102,6 +132,11 @@ pub fn lower_config(
 ) -> Result<Config, Vec<SuiteDiagnostic>> {
     let mut cx = Lowerer::new(source, ctx, redactor);
     let target = raw.target.as_ref().and_then(|t| cx.target(t));
+    let tls = raw
+        .target
+        .as_ref()
+        .map(|t| cx.target_tls(t))
+        .unwrap_or_default();
     let auth_servers = cx.auth_servers(raw.auth_servers.as_ref(), target == Some(Target::Demo));
     let roles = cx.roles(&raw.roles, target == Some(Target::Demo));
     let policy = cx.policy(raw.policy.as_ref(), &serde_saphyr::Location::UNKNOWN);
@@ -112,6 +147,7 @@ pub fn lower_config(
     Ok(Config {
         file: source.name.clone(),
         target,
+        tls,
         roles,
         auth_servers,
         policy,

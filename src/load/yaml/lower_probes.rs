@@ -44,6 +44,7 @@ impl Lowerer<'_> {
             RawProbe::Headers(h) => self.headers_probe(h).map(Probe::Headers),
             RawProbe::Tokens(t) => self.tokens_probe(index, t, demo).map(Probe::Tokens),
             RawProbe::Oauth(o) => self.oauth_probe(o).map(Probe::OAuth),
+            RawProbe::Tls(t) => self.tls_probe(t).map(Probe::Tls),
         }
     }
 

@@ -1,11 +1,13 @@
 //! The YAML front end: `raw` mirrors the file with positions, the `lower*` modules
 //! validate it into the model, collecting every problem of the file.
 
+pub(crate) mod flow_refs;
 mod lower;
 mod lower_oauth;
 mod lower_probes;
 mod lower_request;
 mod lower_roles;
+mod lower_tls;
 mod lowerer;
 mod raw;
 mod raw_probes;
@@ -22,7 +24,7 @@ fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Vec<SuiteDiagnos
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
     };
-    serde_saphyr::from_str_with_options(&source.text, options)
+    serde_saphyr::from_str_with_options(&flow_refs::protect(&source.text), options)
         .map_err(|e| vec![serde_error::diagnose(&e, source)])
 }
 

@@ -75,6 +75,14 @@ pub enum RawTarget {
 #[serde(deny_unknown_fields)]
 pub struct RawTargetMap {
     pub base_url: S<String>,
+    pub tls: Option<Box<S<RawTls>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    pub ca_file: Option<S<String>>,
+    pub verify: Option<S<bool>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -13,6 +13,7 @@ pub enum RawProbe {
     Headers(RawHeaders),
     Tokens(RawTokens),
     Oauth(RawOAuthProbe),
+    Tls(RawTlsProbe),
 }
 
 #[derive(Deserialize)]
@@ -73,4 +74,16 @@ pub struct RawHeaders {
     #[serde(rename = "as")]
     pub as_role: S<String>,
     pub requests: Vec<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTlsProbe {
+    pub urls: Option<S<OneOrMany<S<String>>>>,
+    /// `"1.2"` or `"1.3"` (a number is accepted too).
+    pub min_version: Option<S<serde_json::Value>>,
+    pub min_days_to_expiry: Option<S<u32>>,
+    pub min_rsa_bits: Option<S<u32>>,
+    pub hsts_min_age: Option<S<u64>>,
+    pub plain_http: Option<S<String>>,
 }

@@ -1,0 +1,55 @@
+//! `plain_http_refused_or_redirected`: over plain HTTP an API must refuse the connection
+//! or redirect to https, never serve: a client that forgets the `s` would otherwise send
+//! its credentials in cleartext (CWE-319).
+
+use tokio::net::TcpStream;
+
+use super::{CaseResult, error, fail, pass};
+use crate::engine::context::Context;
+
+pub async fn check(ctx: &Context, url: &str) -> CaseResult {
+    let Some((host, port)) = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)))
+    else {
+        return error(format!("`{url}` has no host"));
+    };
+    let timeout = ctx.http.timeout();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match tokio::time::timeout(timeout, TcpStream::connect((bare, port))).await {
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => return pass(),
+        Ok(Err(e)) => return error(format!("unreachable: {host}:{port}: {e}")),
+        Err(_) => {
+            return error(format!(
+                "unreachable: {host}:{port}: no connection within {} s",
+                timeout.as_secs()
+            ));
+        }
+        Ok(Ok(_)) => {}
+    }
+    let ex = match ctx
+        .http
+        .send(ctx.http.request(reqwest::Method::GET, url))
+        .await
+    {
+        Ok(ex) => ex,
+        // Accepted the connection, then closed it without an HTTP answer: refused.
+        Err(_) => return pass(),
+    };
+    let location = ex.header("location").unwrap_or_default();
+    if (300..400).contains(&ex.status) && location.starts_with("https://") {
+        return pass();
+    }
+    let got = ex.status_line();
+    let message = if (300..400).contains(&ex.status) {
+        format!("plain HTTP redirects to `{location}`, not to https ({got})")
+    } else {
+        format!("the API answers over plain HTTP: got {got}")
+    };
+    fail(
+        message,
+        format!(
+            "request:  GET {url}\nexpected: connection refused, or a redirect to https://\ngot:      {got}"
+        ),
+    )
+}

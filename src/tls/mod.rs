@@ -1,0 +1,9 @@
+//! TLS plumbing authspec serves with: a per-run certificate authority (rcgen) and a TLS
+//! front (tokio-rustls) that terminates TLS for an in-process HTTP server such as the
+//! demo or a stub upstream (wiremock speaks plain HTTP only).
+
+mod ca;
+mod front;
+
+pub use ca::{Ca, Leaf, Validity};
+pub use front::{Front, Handshake, Mode, server_config};
