@@ -361,7 +361,7 @@ fn features_refuse_literal_credentials_ignored_tables_and_report_background_erro
     let cases: &[(&str, &str)] = &[
         (
             "Feature: f\n  Scenario: s\n    Given I am \"reader\"\n    And the request header \"Authorization\" is \"Bearer fake-literal-xyz\"\n    When I send \"GET /orders\"\n",
-            "literal credential in `Authorization`",
+            "literal credential in header `Authorization`",
         ),
         (
             "Feature: f\n  Scenario: s\n    Given I am \"reader\"\n    When I send \"GET /orders\"\n    Then access is allowed\n      | a | b |\n",

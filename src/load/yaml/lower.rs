@@ -86,6 +86,7 @@ pub fn lower(
             access,
             scenarios,
             probes,
+            probe_tags: Vec::new(),
             logs,
             tags: tags(&raw.tags),
             leakage,
