@@ -1,10 +1,15 @@
 //! Gherkin features compile into the same model as YAML suites: the acceptance
 //! files with exact counts, tag filtering, Outline/Background/Rule expansion, step
-//! errors with suggestions, config inheritance, and mixed YAML + Gherkin runs.
+//! errors with suggestions, config inheritance, and mixed YAML + Gherkin runs; probes
+//! and data tables in `gherkin/`.
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "gherkin/probes.rs"]
+mod probes;
+#[path = "gherkin/tables.rs"]
+mod tables;
 
 use authspec::demo::{DemoCredentials, DemoServer};
 use common::*;

@@ -42,6 +42,7 @@ pub fn lower(
         }
         (None, Some(c)) => {
             cx.role_names = c.roles.iter().map(|r| r.name.clone()).collect();
+            cx.server_names = c.auth_servers.iter().map(|s| s.name.clone()).collect();
             (c.auth_servers.clone(), c.roles.clone())
         }
         (None, None) => (
