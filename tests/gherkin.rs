@@ -1,10 +1,15 @@
 //! Gherkin features compile into the same model as YAML suites: the acceptance
 //! files with exact counts, tag filtering, Outline/Background/Rule expansion, step
-//! errors with suggestions, config inheritance, and mixed YAML + Gherkin runs.
+//! errors with suggestions, config inheritance, and mixed YAML + Gherkin runs; probes
+//! and data tables in `gherkin/`.
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "gherkin/probes.rs"]
+mod probes;
+#[path = "gherkin/tables.rs"]
+mod tables;
 
 use authspec::demo::{DemoCredentials, DemoServer};
 use common::*;
@@ -361,7 +366,7 @@ fn features_refuse_literal_credentials_ignored_tables_and_report_background_erro
     let cases: &[(&str, &str)] = &[
         (
             "Feature: f\n  Scenario: s\n    Given I am \"reader\"\n    And the request header \"Authorization\" is \"Bearer fake-literal-xyz\"\n    When I send \"GET /orders\"\n",
-            "literal credential in `Authorization`",
+            "literal credential in header `Authorization`",
         ),
         (
             "Feature: f\n  Scenario: s\n    Given I am \"reader\"\n    When I send \"GET /orders\"\n    Then access is allowed\n      | a | b |\n",

@@ -19,7 +19,14 @@ static KEY: LazyLock<Regex> = LazyLock::new(|| {
 /// The Gherkin form: `the request header "Authorization" is "…"`.
 #[allow(clippy::expect_used)] // a constant pattern: it compiles or no test passes
 static STEP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:header|parameter)\s+"(?:authorization|proxy-authorization|cookie|x-api-key|api-key|api_key|apikey|token|access_token|password)"\s+is\s+"([^"\n]*)""#)
+    Regex::new(r#"(?i)(?:header|parameter)\s+"(?:authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token|x-access-token|api_key|apikey|key|auth|token|access_token|secret|client_secret|password)"\s+is\s+"([^"\n]*)""#)
+        .expect("valid pattern")
+});
+
+/// A Gherkin table row whose name is a credential: `| secret | … |`, `| Authorization | … |`.
+#[allow(clippy::expect_used)] // a constant pattern: it compiles or no test passes
+static ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?im)^[ \t]*\|[ \t]*(?:secret|client_secret|signing_key|bearer|password|token|access_token|api_key|apikey|key|auth|authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token|x-access-token)[ \t]*\|((?:\\.|[^|\\\n])*)")
         .expect("valid pattern")
 });
 
@@ -33,6 +40,12 @@ pub fn mask_credentials(text: &str) -> String {
         STEP.captures_iter(text)
             .filter_map(|c| c.get(1))
             .map(|m| m.range()),
+    );
+    ranges.extend(
+        ROW.captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| trimmed(text, m.range()))
+            .filter(|r| !r.is_empty() && !is_reference(&text[r.clone()])),
     );
     ranges.sort_by_key(|r| r.start);
     let mut bytes = text.as_bytes().to_vec();
@@ -79,6 +92,13 @@ fn value_extent(text: &str, start: usize) -> Option<Range<usize>> {
     }
 }
 
+/// `range` without its leading and trailing blanks.
+fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
+    let cell = &text[range.clone()];
+    let start = range.start + (cell.len() - cell.trim_start().len());
+    start..(start + cell.trim().len())
+}
+
 fn is_reference(value: &str) -> bool {
     let v = value.trim();
     v.starts_with("${") && v.ends_with('}') && v.matches("${").count() == 1
@@ -110,6 +130,18 @@ mod tests {
                 "    bearer: **** # a comment\n",
             ),
             ("request: GET /tokens\n", "request: GET /tokens\n"),
+            (
+                "      | secret  | whsec_abc\\|d |\n",
+                "      | secret  | ************ |\n",
+            ),
+            (
+                "  | Authorization | Bearer x |\n  | X-Tenant | t1 |\n",
+                "  | Authorization | ******** |\n  | X-Tenant | t1 |\n",
+            ),
+            (
+                "      | secret | ${env:HOOK_SECRET} |\n",
+                "      | secret | ${env:HOOK_SECRET} |\n",
+            ),
         ];
         for (input, want) in cases {
             let got = mask_credentials(input);

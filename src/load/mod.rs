@@ -16,7 +16,7 @@ mod yaml;
 pub use config::{CONFIG_NAMES, Config};
 pub use diagnostic::{LoadError, SuiteDiagnostic};
 pub use files::collect_suite_files;
-pub use gherkin::steps::CATALOGUE as STEP_CATALOGUE;
+pub use gherkin::steps::{CATALOGUE as STEP_CATALOGUE, Takes as StepTakes};
 pub use reference::{Env, LoadContext};
 pub use source::SourceFile;
 
@@ -44,7 +44,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions<'_>) -> Result<Vec<Su
         let source = SourceFile::read(&path)?;
         let is_feature = path.extension().is_some_and(|e| e == "feature");
         let loaded = if is_feature {
-            gherkin::load(&source, config.as_deref())
+            gherkin::load(&source, options.ctx, options.redactor, config.as_deref())
         } else {
             yaml::load(&source, options.ctx, options.redactor, config.as_deref())
         };

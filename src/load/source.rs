@@ -56,11 +56,17 @@ impl SourceFile {
     }
 
     /// The span from (line, column) to the end of the token there: up to the line's end
-    /// or a flow separator, at least one character when there is text left.
+    /// or a flow separator (in a feature, a table cell's `|`), at least one character when
+    /// there is text left.
     pub fn span(&self, line: u64, column: u64) -> SourceSpan {
         let start = self.offset(line, column);
         let rest = &self.text[start..];
-        let end = rest.find(['\n', ',', ']', '}']).unwrap_or(rest.len());
+        let end = if self.name.ends_with(".feature") {
+            rest.find(['\n', '|'])
+        } else {
+            rest.find(['\n', ',', ']', '}'])
+        }
+        .unwrap_or(rest.len());
         let len = rest[..end].trim_end().len();
         SourceSpan::new(start.into(), len.max(usize::from(!rest.is_empty())))
     }

@@ -20,6 +20,8 @@ pub struct Suite {
     pub access: Vec<AccessEntry>,
     pub scenarios: Vec<Scenario>,
     pub probes: Vec<Probe>,
+    /// Each probe's own tags by probe index (a Gherkin scenario's); YAML probes have none.
+    pub probe_tags: Vec<Vec<String>>,
     pub logs: Vec<LogRule>,
     /// Tags of the whole suite (a feature's tags), without `@`.
     pub tags: Vec<String>,

@@ -109,13 +109,14 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
             }
         }
         for (pi, probe) in suite.probes.iter().enumerate() {
+            let own = suite.probe_tags.get(pi).map_or(&[][..], Vec::as_slice);
             for (case, name) in probe_cases(suite, probe).into_iter().enumerate() {
                 checks.push(Check {
                     id: format!("{}#probes[{pi}].{case}", suite.file),
                     name,
                     suite: si,
                     kind: CheckKind::Probe { probe: pi, case },
-                    tags: suite.tags.clone(),
+                    tags: tags_with(own),
                     deferred: false,
                     support: false,
                 });

@@ -1,6 +1,6 @@
 //! Flattens a feature into concrete scenarios: Rule and Feature backgrounds prepended,
 //! tags inherited, and every Examples row of a Scenario Outline its own scenario with
-//! `<placeholders>` substituted.
+//! `<placeholders>` substituted (in step text, doc strings and table cells).
 
 use gherkin::{Feature, Scenario, Step};
 
@@ -11,6 +11,8 @@ pub struct Concrete {
     pub line: usize,
     pub col: usize,
     pub steps: Vec<Step>,
+    /// How many of `steps` come from backgrounds.
+    pub background: usize,
     /// An outline without examples or a malformed examples row: (line, col, message).
     pub problem: Option<(usize, usize, String)>,
 }
@@ -42,6 +44,7 @@ fn expand_one(s: &Scenario, background: &[Step], inherited: &[String], out: &mut
         tags,
         line: s.position.line,
         col: s.position.col,
+        background: background.len(),
         steps,
         problem: None,
     };
@@ -91,6 +94,16 @@ fn expand_one(s: &Scenario, background: &[Step], inherited: &[String], out: &mut
                 .chain(s.steps.iter().map(|st| Step {
                     value: fill(&st.value),
                     docstring: st.docstring.as_deref().map(fill),
+                    table: st.table.as_ref().map(|t| {
+                        gherkin::Table {
+                            rows: t
+                                .rows
+                                .iter()
+                                .map(|r| r.iter().map(|c| fill(c)).collect())
+                                .collect(),
+                            ..t.clone()
+                        }
+                    }),
                     ..st.clone()
                 }))
                 .collect();

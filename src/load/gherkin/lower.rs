@@ -1,71 +1,94 @@
-//! Compiles one concrete Gherkin scenario into a model scenario. `Given I am` picks the
-//! role, request modifiers wait for the next `When I send`, and every `Then` applies to
-//! the latest request: the same operations a YAML scenario step has.
-
-use serde_json_path::JsonPath;
+//! Compiles one concrete Gherkin scenario into a model scenario, or into probes. `Given I
+//! am` picks the role, request modifiers wait for the next `When I send`, and every `Then`
+//! applies to the latest request: the same operations a YAML scenario step has. A probe
+//! step is a scenario of its own: its cases are its checks.
 
 use super::expand::Concrete;
-use super::steps::{self, Arg, Op};
+use super::matcher::{self, Arg};
+use super::steps::{Op, StepDef, Takes};
+use super::{expect, probes, table};
 use crate::engine::template::variables;
 use crate::load::suggest::unknown_role_help;
-use crate::load::{SourceFile, SuiteDiagnostic, request_line};
-use crate::model::{
-    Body, Capture, Credential, Expectation, HeaderExpectation, JsonAssertion, Request, Role,
-    RoleId, Scenario, Step, Verdict,
-};
+use crate::load::yaml::Scope;
+use crate::load::{LoadContext, SourceFile, SuiteDiagnostic, request_line};
+use crate::model::{Body, Credential, Expectation, Probe, Request, Role, RoleId, Scenario, Step};
+use crate::redact::Redactor;
 
-struct State<'a> {
-    source: &'a SourceFile,
-    errors: &'a mut Vec<SuiteDiagnostic>,
+/// What the scenarios of one feature share: where references resolve, the roles, and
+/// what has been lowered so far.
+pub struct FeatureCx<'a> {
+    pub source: &'a SourceFile,
+    pub ctx: &'a LoadContext,
+    pub redactor: &'a Redactor,
+    pub demo: bool,
+    pub servers: Vec<String>,
+    pub roles: Vec<Role>,
+    pub probes: Vec<Probe>,
+    pub probe_tags: Vec<Vec<String>>,
+    pub errors: Vec<SuiteDiagnostic>,
+}
+
+impl FeatureCx<'_> {
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            source: self.source,
+            ctx: self.ctx,
+            redactor: self.redactor,
+            roles: self.roles.iter().map(|r| r.name.clone()).collect(),
+            servers: self.servers.clone(),
+            demo: self.demo,
+        }
+    }
+}
+
+pub(super) struct State<'a, 'b> {
+    pub cx: &'a mut FeatureCx<'b>,
     role: Option<RoleId>,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
-    steps: Vec<Step>,
-    captured: Vec<String>,
+    pub steps: Vec<Step>,
+    pub captured: Vec<String>,
+    probes: Vec<Probe>,
 }
 
-impl State<'_> {
-    fn error(&mut self, step: &gherkin::Step, message: impl Into<String>, help: impl Into<String>) {
-        let mut d = SuiteDiagnostic::new(
-            self.source,
-            step.position.line as u64,
-            step.position.col as u64,
-            message,
-        );
+impl State<'_, '_> {
+    pub fn error(
+        &mut self,
+        step: &gherkin::Step,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let (line, col) = position(step);
+        let mut d = SuiteDiagnostic::new(self.cx.source, line, col, message);
         d.help(help);
-        self.errors.push(d);
+        self.cx.errors.push(d);
     }
 }
 
-pub fn scenario(
-    source: &SourceFile,
-    c: &Concrete,
-    roles: &mut Vec<Role>,
-    errors: &mut Vec<SuiteDiagnostic>,
-) -> Option<Scenario> {
+fn position(step: &gherkin::Step) -> (u64, u64) {
+    (step.position.line as u64, step.position.col as u64)
+}
+
+pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
+    let source = cx.source;
     if let Some((line, col, message)) = &c.problem {
-        errors.push(SuiteDiagnostic::new(
-            source,
-            *line as u64,
-            *col as u64,
-            message.clone(),
-        ));
+        let d = SuiteDiagnostic::new(source, *line as u64, *col as u64, message.clone());
+        cx.errors.push(d);
         return None;
     }
-    let before = errors.len();
+    let before = cx.errors.len();
     let mut st = State {
-        source,
-        errors,
+        cx,
         role: None,
         headers: Vec::new(),
         query: Vec::new(),
         steps: Vec::new(),
         captured: Vec::new(),
+        probes: Vec::new(),
     };
-    for step in &c.steps {
-        let Some((def, args)) = steps::find(&step.value) else {
-            let suggestions = steps::suggestions(&step.value);
-            let help = match suggestions.as_slice() {
+    for (i, step) in c.steps.iter().enumerate() {
+        let Some((def, args)) = matcher::find(&step.value) else {
+            let help = match matcher::suggestions(&step.value).as_slice() {
                 [] => "run `authspec steps` for the whole catalogue".to_string(),
                 s => format!(
                     "did you mean {}? Run `authspec steps` for the whole catalogue",
@@ -75,36 +98,54 @@ pub fn scenario(
                         .join(" or ")
                 ),
             };
-            st.error(
-                step,
-                format!("unknown step `{} {}`", step.keyword.trim(), step.value),
-                help,
-            );
+            let message = format!("unknown step `{} {}`", step.keyword.trim(), step.value);
+            st.error(step, message, help);
             continue;
         };
-        apply(&mut st, step, def.op, &args, roles);
+        if i < c.background && matches!(def.op, Op::Probe(_)) {
+            st.error(
+                step,
+                "a probe step cannot be in a Background",
+                "every scenario would run the probe again: give it a scenario of its own",
+            );
+            continue;
+        }
+        apply(&mut st, step, def, &args);
     }
-    if st.steps.is_empty() && st.errors.len() == before {
-        let mut d = SuiteDiagnostic::new(
-            source,
-            c.line as u64,
-            c.col as u64,
+    let at = |message: &str, help: &str| {
+        let mut d = SuiteDiagnostic::new(source, c.line as u64, c.col as u64, message);
+        d.help(help);
+        d
+    };
+    let mut problems = Vec::new();
+    if !st.probes.is_empty() && !st.steps.is_empty() {
+        problems.push(at(
+            "this scenario both sends requests and runs a probe",
+            "a probe's cases are its checks: give the probe step a scenario of its own",
+        ));
+    }
+    if st.steps.is_empty() && st.probes.is_empty() && st.cx.errors.len() == before {
+        problems.push(at(
             "this scenario sends no request",
-        );
-        d.help("add `When I send \"METHOD /path\"`");
-        st.errors.push(d);
+            "add `When I send \"METHOD /path\"`, or a probe step",
+        ));
     }
     if !st.headers.is_empty() || !st.query.is_empty() {
-        let mut d = SuiteDiagnostic::new(
-            source,
-            c.line as u64,
-            c.col as u64,
+        problems.push(at(
             "a request header or query step is not followed by `When I send`",
-        );
-        d.help("request modifiers apply to the next request");
-        st.errors.push(d);
+            "request modifiers apply to the next request",
+        ));
     }
-    if st.errors.len() > before {
+    st.cx.errors.extend(problems);
+    if st.cx.errors.len() > before {
+        return None;
+    }
+    if !st.probes.is_empty() {
+        let n = st.probes.len();
+        st.cx.probes.append(&mut st.probes);
+        st.cx
+            .probe_tags
+            .extend(std::iter::repeat_n(c.tags.clone(), n));
         return None;
     }
     Some(Scenario {
@@ -115,99 +156,133 @@ pub fn scenario(
     })
 }
 
-fn text(args: &[Arg], i: usize) -> String {
+pub(super) fn text(args: &[Arg], i: usize) -> String {
     match args.get(i) {
         Some(Arg::Text(t)) => t.clone(),
         _ => String::new(),
     }
 }
 
-/// Header and query names whose values are credentials: never written into a feature.
-const CREDENTIAL_NAMES: [&str; 10] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "x-api-key",
-    "api-key",
-    "api_key",
-    "apikey",
-    "token",
-    "access_token",
-    "password",
-];
-
-fn apply(st: &mut State<'_>, step: &gherkin::Step, op: Op, args: &[Arg], roles: &mut Vec<Role>) {
-    // Nothing a step is given may be silently ignored.
-    if step.docstring.is_some() && !matches!(op, Op::SendJson | Op::SendBody) {
-        return st.error(
-            step,
-            "this step takes no doc string",
-            "doc strings go with `I send \"…\" with JSON:` or `with body:`",
-        );
-    }
-    if step.table.is_some() {
-        return st.error(
-            step,
-            "this step takes no data table",
-            "run `authspec steps` for the steps and what they take",
-        );
-    }
-    if matches!(op, Op::RequestHeader | Op::QueryParam) {
-        let (name, value) = (text(args, 0), text(args, 1));
-        if value.contains("${") {
-            return st.error(
-                step,
-                "references are not resolved in features",
-                "credentials belong to roles in authspec.yaml",
-            );
-        }
-        if CREDENTIAL_NAMES.contains(&name.to_ascii_lowercase().as_str()) && !value.contains("{{") {
-            return st.error(
-                step,
-                format!("literal credential in `{name}`"),
-                "credentials belong to roles in authspec.yaml, given as ${env:NAME}",
-            );
-        }
-    }
-    match op {
-        Op::Role => {
-            let name = text(args, 0);
-            match roles.iter().position(|r| r.name == name) {
-                Some(i) => st.role = Some(RoleId(i)),
-                None => {
-                    let known: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
-                    st.error(
-                        step,
-                        format!("unknown role `{name}`"),
-                        unknown_role_help(&name, &known),
-                    );
-                }
-            }
-        }
-        Op::Anonymous => match roles.iter().position(|r| r.name == "anonymous") {
-            Some(i) if matches!(roles[i].credential, Credential::None) => st.role = Some(RoleId(i)),
-            Some(_) => st.error(
-                step,
-                "the role `anonymous` has credentials",
-                "`I am anonymous` sends none: rename that role",
+/// Nothing a step is given may be silently ignored, and nothing it needs may be missing.
+fn takes_what_it_gets(st: &mut State<'_, '_>, step: &gherkin::Step, takes: Takes) -> bool {
+    let problem = match (takes, step.docstring.is_some(), step.table.is_some()) {
+        (Takes::DocString, false, _) => Some((
+            "this step needs a doc string",
+            "put the text between \"\"\" lines under the step".to_string(),
+        )),
+        (Takes::Pairs, _, false) => Some((
+            "this step needs a data table",
+            "add one `| name | value |` row per entry under the step (no header row)".into(),
+        )),
+        (Takes::Keys(keys), _, false) => Some((
+            "this step needs a data table",
+            format!(
+                "add `| key | value |` rows under the step (no header row); keys: {}",
+                keys.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
             ),
-            None => {
-                roles.push(Role {
-                    name: "anonymous".into(),
-                    credential: Credential::None,
-                    proof: None,
-                });
-                st.role = Some(RoleId(roles.len() - 1));
-            }
-        },
-        Op::RequestHeader => st.headers.push((text(args, 0), text(args, 1))),
-        Op::QueryParam => st.query.push((text(args, 0), text(args, 1))),
-        Op::Send | Op::SendJson | Op::SendBody => send(st, step, op, &text(args, 0)),
-        _ => expect(st, step, op, args),
+        )),
+        (Takes::Nothing | Takes::Pairs | Takes::Keys(_), true, _) => Some((
+            "this step takes no doc string",
+            "doc strings go with `I send \"…\" with JSON:` or `with body:`".into(),
+        )),
+        (Takes::Nothing | Takes::DocString, _, true) => Some((
+            "this step takes no data table",
+            "run `authspec steps` for the steps and what they take".into(),
+        )),
+        _ => None,
+    };
+    match problem {
+        Some((message, help)) => {
+            st.error(step, message, help);
+            false
+        }
+        None => true,
     }
 }
 
-fn send(st: &mut State<'_>, step: &gherkin::Step, op: Op, line: &str) {
+fn apply(st: &mut State<'_, '_>, step: &gherkin::Step, def: &StepDef, args: &[Arg]) {
+    if !takes_what_it_gets(st, step, def.takes) {
+        return;
+    }
+    match def.op {
+        Op::Role => {
+            let name = text(args, 0);
+            match st.cx.roles.iter().position(|r| r.name == name) {
+                Some(i) => st.role = Some(RoleId(i)),
+                None => {
+                    let known: Vec<String> = st.cx.roles.iter().map(|r| r.name.clone()).collect();
+                    let help = unknown_role_help(&name, &known);
+                    st.error(step, format!("unknown role `{name}`"), help);
+                }
+            }
+        }
+        Op::Anonymous => anonymous(st, step),
+        Op::RequestHeader | Op::QueryParam => {
+            let (line, col) = position(step);
+            let name = table::Cell {
+                text: text(args, 0),
+                line,
+                col,
+            };
+            modify(st, def.op == Op::RequestHeader, vec![(name, text(args, 1))]);
+        }
+        Op::RequestHeaders | Op::QueryParams => {
+            let Some(t) = &step.table else { return };
+            if let Some(rows) = table::pairs(st.cx.source, t, &mut st.cx.errors) {
+                let entries = rows.into_iter().map(|r| (r.key, r.value.text)).collect();
+                modify(st, def.op == Op::RequestHeaders, entries);
+            }
+        }
+        Op::Send | Op::SendJson | Op::SendBody => send(st, step, def.op, &text(args, 0)),
+        Op::Probe(kind) => {
+            let Some(t) = &step.table else { return };
+            let Some(rows) = table::pairs(st.cx.source, t, &mut st.cx.errors) else {
+                return;
+            };
+            let index = st.cx.probes.len() + st.probes.len();
+            match probes::lower(&st.cx.scope(), index, kind, &rows, position(step)) {
+                Ok(p) => st.probes.push(p),
+                Err(errors) => st.cx.errors.extend(errors),
+            }
+        }
+        _ => expect::apply(st, step, def.op, args),
+    }
+}
+
+fn anonymous(st: &mut State<'_, '_>, step: &gherkin::Step) {
+    let roles = &mut st.cx.roles;
+    match roles.iter().position(|r| r.name == "anonymous") {
+        Some(i) if matches!(roles[i].credential, Credential::None) => st.role = Some(RoleId(i)),
+        Some(_) => st.error(
+            step,
+            "the role `anonymous` has credentials",
+            "`I am anonymous` sends none: rename that role",
+        ),
+        None => {
+            roles.push(Role {
+                name: "anonymous".into(),
+                credential: Credential::None,
+                proof: None,
+            });
+            st.role = Some(RoleId(roles.len() - 1));
+        }
+    }
+}
+
+/// Headers or query parameters for the next request, lowered as a YAML request's:
+/// references resolved and redacted, literal credentials refused.
+fn modify(st: &mut State<'_, '_>, header: bool, entries: Vec<(table::Cell, String)>) {
+    let entries = entries.into_iter().map(|(k, v)| (k.spanned(), v)).collect();
+    let (values, errors) = st.cx.scope().request_values(entries, header);
+    st.cx.errors.extend(errors);
+    if header {
+        st.headers.extend(values);
+    } else {
+        st.query.extend(values);
+    }
+}
+
+fn send(st: &mut State<'_, '_>, step: &gherkin::Step, op: Op, line: &str) {
     let Some(role) = st.role else {
         st.error(
             step,
@@ -240,15 +315,14 @@ fn send(st: &mut State<'_>, step: &gherkin::Step, op: Op, line: &str) {
         Op::SendBody => Some(Body::Text(doc)),
         _ => None,
     };
+    let (l, c) = position(step);
     let request = Request {
         method,
         path,
         headers: std::mem::take(&mut st.headers),
         query: std::mem::take(&mut st.query),
         body,
-        location: st
-            .source
-            .location(step.position.line as u64, step.position.col as u64),
+        location: st.cx.source.location(l, c),
     };
     let mut texts = vec![request.path.clone()];
     texts.extend(
@@ -258,11 +332,10 @@ fn send(st: &mut State<'_>, step: &gherkin::Step, op: Op, line: &str) {
             .chain(&request.query)
             .map(|(_, v)| v.clone()),
     );
-    if let Some(Body::Json(j)) = &request.body {
-        texts.push(j.to_string());
-    }
-    if let Some(Body::Text(t)) = &request.body {
-        texts.push(t.clone());
+    match &request.body {
+        Some(Body::Json(j)) => texts.push(j.to_string()),
+        Some(Body::Text(t)) => texts.push(t.clone()),
+        None => {}
     }
     for var in texts
         .iter()
@@ -284,102 +357,4 @@ fn send(st: &mut State<'_>, step: &gherkin::Step, op: Op, line: &str) {
         expect: Expectation::default(),
         captures: Vec::new(),
     });
-}
-
-fn expect(st: &mut State<'_>, step: &gherkin::Step, op: Op, args: &[Arg]) {
-    if st.steps.is_empty() {
-        return st.error(step, "no request yet", "a `Then` step checks the latest response: add `When I send \"METHOD /path\"` before it");
-    }
-    let json_path = |st: &mut State<'_>, p: &str| match JsonPath::parse(p) {
-        Ok(path) => Some(path),
-        Err(e) => {
-            st.error(
-                step,
-                format!("invalid JSONPath `{p}`: {e}"),
-                "JSONPath starts at `$`, e.g. `$.id`",
-            );
-            None
-        }
-    };
-    let mut capture = None;
-    let mut assertion = None;
-    match op {
-        Op::Remember => {
-            let (p, name) = (text(args, 0), text(args, 1));
-            if let Some(path) = json_path(st, &p) {
-                capture = Some(Capture {
-                    name,
-                    path_text: p,
-                    path,
-                });
-            }
-        }
-        Op::JsonIs => {
-            let p = text(args, 0);
-            if let Some(path) = json_path(st, &p) {
-                assertion = Some(JsonAssertion {
-                    expected: json_value(&text(args, 1)),
-                    path_text: p,
-                    path,
-                });
-            }
-        }
-        _ => {}
-    }
-    let Some(last) = st.steps.last_mut() else {
-        return;
-    };
-    let e = &mut last.expect;
-    match op {
-        Op::AccessAllowed => e.access = Some(Verdict::Allow),
-        Op::AccessDenied => e.access = Some(Verdict::Deny),
-        Op::Status => {
-            e.status = args.first().and_then(|a| {
-                if let Arg::Int(n) = a {
-                    Some(vec![*n])
-                } else {
-                    None
-                }
-            })
-        }
-        Op::StatusOneOf => {
-            e.status = args.first().and_then(|a| {
-                if let Arg::Ints(n) = a {
-                    Some(n.clone())
-                } else {
-                    None
-                }
-            })
-        }
-        Op::BodyContains => e.body_contains.push(text(args, 0)),
-        Op::BodyNotContains => e.body_not_contains.push(text(args, 0)),
-        Op::HeaderIs => e.headers.push(HeaderExpectation {
-            name: text(args, 0),
-            value: Some(text(args, 1)),
-        }),
-        Op::HeaderAbsent => e.headers.push(HeaderExpectation {
-            name: text(args, 0),
-            value: None,
-        }),
-        Op::JsonIs => e.json.extend(assertion),
-        Op::Remember => {
-            if let Some(c) = capture {
-                st.captured.push(c.name.clone());
-                last.captures.push(c);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// `"42"`, `"true"`, `"null"` compare as JSON values; anything else as a string.
-fn json_value(text: &str) -> serde_json::Value {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(
-            v @ (serde_json::Value::Number(_)
-            | serde_json::Value::Bool(_)
-            | serde_json::Value::Null),
-        ) if serde_json::to_string(&v).is_ok_and(|canonical| canonical == text) => v,
-        _ => serde_json::Value::String(text.to_string()),
-    }
 }

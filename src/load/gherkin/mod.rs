@@ -1,21 +1,31 @@
 //! The Gherkin front end: parses `.feature` files with the cucumber project's parser and
 //! compiles them into the same model the YAML loader produces. Targets and roles come
-//! from the `authspec.yaml` that applies (a feature defines no credentials).
+//! from the `authspec.yaml` that applies (a feature defines no credentials); references
+//! in a step's table resolve as they do in YAML.
 
 mod expand;
+mod expect;
 mod lower;
+mod matcher;
+mod probes;
 pub mod steps;
+mod table;
 
 use super::config::Config;
-use super::{SourceFile, SuiteDiagnostic};
-use crate::model::{Policy, Suite};
+use super::{LoadContext, SourceFile, SuiteDiagnostic};
+use crate::model::{Policy, Suite, Target};
+use crate::redact::Redactor;
 
-pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<SuiteDiagnostic>> {
+pub fn load(
+    source: &SourceFile,
+    ctx: &LoadContext,
+    redactor: &Redactor,
+    config: Option<&Config>,
+) -> Result<Suite, Vec<SuiteDiagnostic>> {
     let feature = match gherkin::Feature::parse(&*source.text, gherkin::GherkinEnv::default()) {
         Ok(f) => f,
         Err(e) => return Err(vec![parse_error(source, &e)]),
     };
-    let mut errors = Vec::new();
     let Some(config) = config else {
         let mut d = SuiteDiagnostic::new(
             source,
@@ -36,19 +46,36 @@ pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<S
         d.help("add `target: demo` or `target: { base_url: … }` to it");
         return Err(vec![d]);
     };
-    let mut roles = config.roles.clone();
+    let mut cx = lower::FeatureCx {
+        source,
+        ctx,
+        redactor,
+        demo: target == Target::Demo,
+        servers: config.auth_servers.iter().map(|s| s.name.clone()).collect(),
+        roles: config.roles.clone(),
+        probes: Vec::new(),
+        probe_tags: Vec::new(),
+        errors: Vec::new(),
+    };
     let scenarios = expand::scenarios(&feature)
         .into_iter()
-        .filter_map(|s| lower::scenario(source, &s, &mut roles, &mut errors))
+        .filter_map(|s| lower::scenario(&mut cx, &s))
         .collect::<Vec<_>>();
-    if scenarios.is_empty() && errors.is_empty() {
+    let lower::FeatureCx {
+        roles,
+        probes,
+        probe_tags,
+        mut errors,
+        ..
+    } = cx;
+    if scenarios.is_empty() && probes.is_empty() && errors.is_empty() {
         let mut d = SuiteDiagnostic::new(
             source,
             feature.position.line as u64,
             1,
             "this feature has no scenarios",
         );
-        d.help("add a `Scenario:` with `Given I am …`, `When I send …` and `Then …` steps");
+        d.help("add a `Scenario:` with `Given I am …`, `When I send …` and `Then …` steps, or a probe step");
         errors.push(d);
     }
     if !errors.is_empty() {
@@ -72,7 +99,8 @@ pub fn load(source: &SourceFile, config: Option<&Config>) -> Result<Suite, Vec<S
         policy: config.policy.clone().unwrap_or_else(Policy::default),
         access: Vec::new(),
         scenarios,
-        probes: Vec::new(),
+        probes,
+        probe_tags,
         logs: Vec::new(),
         tags: feature.tags.clone(),
         leakage: config.leakage.clone().unwrap_or_default(),

@@ -1,15 +1,17 @@
 //! The step vocabulary of `.feature` files: one table that the matcher, the "did you
 //! mean" suggestions and `authspec steps` all read, so the docs cannot drift. Each step
-//! maps one-to-one onto a model operation.
+//! maps one-to-one onto a model operation, and says what it takes under its line.
 
-use crate::load::suggest::did_you_mean;
+use super::probes::ProbeKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     Role,
     Anonymous,
     RequestHeader,
+    RequestHeaders,
     QueryParam,
+    QueryParams,
     Send,
     SendJson,
     SendBody,
@@ -22,7 +24,32 @@ pub enum Op {
     HeaderIs,
     HeaderAbsent,
     JsonIs,
+    KeyQuality,
     Remember,
+    Probe(ProbeKind),
+}
+
+/// What a step takes under its line. Anything else there is an error, and so is a
+/// missing doc string or table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Takes {
+    Nothing,
+    /// A doc string (`"""` … `"""`).
+    DocString,
+    /// A data table of `| name | value |` rows, any names, no header row.
+    Pairs,
+    /// A data table of `| key | value |` rows with these keys (the YAML probe's), no
+    /// header row.
+    Keys(&'static [Key]),
+}
+
+/// A key of a probe's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub name: &'static str,
+    pub required: bool,
+    /// A list: the items comma-separated in one cell (`GET /a, GET /b`).
+    pub list: bool,
 }
 
 pub struct StepDef {
@@ -30,265 +57,170 @@ pub struct StepDef {
     pub pattern: &'static str,
     pub op: Op,
     pub meaning: &'static str,
+    pub takes: Takes,
+}
+
+const fn step(pattern: &'static str, op: Op, meaning: &'static str) -> StepDef {
+    StepDef {
+        pattern,
+        op,
+        meaning,
+        takes: Takes::Nothing,
+    }
+}
+
+const fn probe(pattern: &'static str, kind: ProbeKind, meaning: &'static str) -> StepDef {
+    StepDef {
+        pattern,
+        op: Op::Probe(kind),
+        meaning,
+        takes: Takes::Keys(kind.keys()),
+    }
 }
 
 pub const CATALOGUE: &[StepDef] = &[
+    step(
+        "I am {string}",
+        Op::Role,
+        "the next requests are sent as this role of `roles:`",
+    ),
+    step(
+        "I am anonymous",
+        Op::Anonymous,
+        "the next requests carry no credentials",
+    ),
+    step(
+        "the request header {string} is {string}",
+        Op::RequestHeader,
+        "the next request carries this header",
+    ),
     StepDef {
-        pattern: "I am {string}",
-        op: Op::Role,
-        meaning: "the next requests are sent as this role of `roles:`",
+        takes: Takes::Pairs,
+        ..step(
+            "the request headers are:",
+            Op::RequestHeaders,
+            "the next request carries these headers",
+        )
+    },
+    step(
+        "the query parameter {string} is {string}",
+        Op::QueryParam,
+        "the next request carries this query parameter",
+    ),
+    StepDef {
+        takes: Takes::Pairs,
+        ..step(
+            "the query parameters are:",
+            Op::QueryParams,
+            "the next request carries these query parameters",
+        )
+    },
+    step(
+        "I send {string}",
+        Op::Send,
+        "sends `METHOD /path` as the current role",
+    ),
+    StepDef {
+        takes: Takes::DocString,
+        ..step(
+            "I send {string} with JSON:",
+            Op::SendJson,
+            "sends it with the doc string as a JSON body",
+        )
     },
     StepDef {
-        pattern: "I am anonymous",
-        op: Op::Anonymous,
-        meaning: "the next requests carry no credentials",
+        takes: Takes::DocString,
+        ..step(
+            "I send {string} with body:",
+            Op::SendBody,
+            "sends it with the doc string as the body",
+        )
     },
-    StepDef {
-        pattern: "the request header {string} is {string}",
-        op: Op::RequestHeader,
-        meaning: "the next request carries this header",
-    },
-    StepDef {
-        pattern: "the query parameter {string} is {string}",
-        op: Op::QueryParam,
-        meaning: "the next request carries this query parameter",
-    },
-    StepDef {
-        pattern: "I send {string}",
-        op: Op::Send,
-        meaning: "sends `METHOD /path` as the current role",
-    },
-    StepDef {
-        pattern: "I send {string} with JSON:",
-        op: Op::SendJson,
-        meaning: "sends it with the doc string as a JSON body",
-    },
-    StepDef {
-        pattern: "I send {string} with body:",
-        op: Op::SendBody,
-        meaning: "sends it with the doc string as the body",
-    },
-    StepDef {
-        pattern: "access is allowed",
-        op: Op::AccessAllowed,
-        meaning: "any 2xx (and the role is proven from then on)",
-    },
-    StepDef {
-        pattern: "access is denied",
-        op: Op::AccessDenied,
-        meaning: "a refusal status of the policy (401/403); an error unless the role is proven",
-    },
-    StepDef {
-        pattern: "the response status is {int}",
-        op: Op::Status,
-        meaning: "exactly this status",
-    },
-    StepDef {
-        pattern: "the response status is one of {ints}",
-        op: Op::StatusOneOf,
-        meaning: "any of these statuses (`500, 503`)",
-    },
-    StepDef {
-        pattern: "the response body contains {string}",
-        op: Op::BodyContains,
-        meaning: "the body contains the text",
-    },
-    StepDef {
-        pattern: "the response body does not contain {string}",
-        op: Op::BodyNotContains,
-        meaning: "the body does not contain the text",
-    },
-    StepDef {
-        pattern: "the response header {string} is {string}",
-        op: Op::HeaderIs,
-        meaning: "the header has exactly this value",
-    },
-    StepDef {
-        pattern: "the response header {string} is absent",
-        op: Op::HeaderAbsent,
-        meaning: "the response has no such header",
-    },
-    StepDef {
-        pattern: "the JSON at {string} is {string}",
-        op: Op::JsonIs,
-        meaning: "the JSONPath has this value (a number, true, false or null where the text is one)",
-    },
-    StepDef {
-        pattern: "I remember {string} as {string}",
-        op: Op::Remember,
-        meaning: "captures the JSONPath value as `{{name}}` for later steps",
-    },
+    step(
+        "access is allowed",
+        Op::AccessAllowed,
+        "any 2xx (and the role is proven from then on)",
+    ),
+    step(
+        "access is denied",
+        Op::AccessDenied,
+        "a refusal status of the policy (401/403); an error unless the role is proven",
+    ),
+    step(
+        "the response status is {int}",
+        Op::Status,
+        "exactly this status",
+    ),
+    step(
+        "the response status is one of {ints}",
+        Op::StatusOneOf,
+        "any of these statuses (`500, 503`)",
+    ),
+    step(
+        "the response body contains {string}",
+        Op::BodyContains,
+        "the body contains the text",
+    ),
+    step(
+        "the response body does not contain {string}",
+        Op::BodyNotContains,
+        "the body does not contain the text",
+    ),
+    step(
+        "the response header {string} is {string}",
+        Op::HeaderIs,
+        "the header has exactly this value",
+    ),
+    step(
+        "the response header {string} is absent",
+        Op::HeaderAbsent,
+        "the response has no such header",
+    ),
+    step(
+        "the JSON at {string} is {string}",
+        Op::JsonIs,
+        "the JSONPath has this value (a number, true, false or null where the text is one)",
+    ),
+    step(
+        "the JSON at {string} is a key of at least {int} characters and {int} bits of entropy",
+        Op::KeyQuality,
+        "an API key the API issued is long and random enough (`json_key_quality`); redacted from then on",
+    ),
+    step(
+        "I remember {string} as {string}",
+        Op::Remember,
+        "captures the JSONPath value as `{{name}}` for later steps",
+    ),
+    probe(
+        "the rate limit probe passes with:",
+        ProbeKind::RateLimit,
+        "probe `rate_limit`: a burst is answered with 429 and a valid Retry-After",
+    ),
+    probe(
+        "the webhooks probe passes with:",
+        ProbeKind::Webhooks,
+        "probe `webhooks`: forged, unsigned, stale and replayed deliveries are refused",
+    ),
+    probe(
+        "the headers probe passes with:",
+        ProbeKind::Headers,
+        "probe `headers`: nosniff, framing, no-store on token responses, CORS",
+    ),
+    probe(
+        "the tokens probe passes with:",
+        ProbeKind::Tokens,
+        "probe `tokens`: doctored tokens are refused where the genuine one is accepted",
+    ),
+    probe(
+        "the oauth probe passes with:",
+        ProbeKind::OAuth,
+        "probe `oauth`: the authorization server's checks",
+    ),
 ];
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Arg {
-    Text(String),
-    Int(u16),
-    Ints(Vec<u16>),
-}
-
-/// The first catalogue entry that matches `text` (the step without its keyword).
-pub fn find(text: &str) -> Option<(&'static StepDef, Vec<Arg>)> {
-    CATALOGUE
-        .iter()
-        .find_map(|def| match_pattern(def.pattern, text).map(|args| (def, args)))
-}
-
-/// Up to three known steps close to `text`, best first.
-pub fn suggestions(text: &str) -> Vec<&'static str> {
-    let shape = shape_of(text);
-    let mut scored: Vec<(f64, &'static str)> = CATALOGUE
-        .iter()
-        .map(|d| (strsim::jaro_winkler(&shape, d.pattern), d.pattern))
-        .filter(|(s, _)| *s >= 0.75)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let best: Vec<&str> = scored.iter().take(3).map(|(_, p)| *p).collect();
-    if best.is_empty() {
-        did_you_mean(&shape, CATALOGUE.iter().map(|d| d.pattern))
-            .into_iter()
-            .collect()
-    } else {
-        best
-    }
-}
-
-/// `I am "reader"` becomes `I am {string}`, numbers become `{int}`: what a pattern looks
-/// like, for comparing.
-fn shape_of(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '"' {
-            for d in chars.by_ref() {
-                if d == '"' {
-                    break;
-                }
-            }
-            out.push_str("{string}");
-        } else if c.is_ascii_digit() {
-            while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
-                chars.next();
-            }
-            out.push_str("{int}");
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn match_pattern(pattern: &str, text: &str) -> Option<Vec<Arg>> {
-    let mut args = Vec::new();
-    let mut rest = text.trim();
-    let mut pat = pattern;
-    while !pat.is_empty() {
-        if let Some(p) = pat.strip_prefix("{string}") {
-            let inner = rest.strip_prefix('"')?;
-            let end = inner.find('"')?;
-            args.push(Arg::Text(inner[..end].to_string()));
-            rest = &inner[end + 1..];
-            pat = p;
-        } else if let Some(p) = pat.strip_prefix("{ints}") {
-            // Always last in a pattern: the rest of the step is the list.
-            let codes: Option<Vec<u16>> = rest
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|w| !w.is_empty() && *w != "or" && *w != "and")
-                .map(|w| w.parse().ok())
-                .collect();
-            let codes = codes.filter(|c| !c.is_empty())?;
-            args.push(Arg::Ints(codes));
-            rest = "";
-            pat = p;
-        } else if let Some(p) = pat.strip_prefix("{int}") {
-            let end = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            args.push(Arg::Int(rest[..end].parse().ok()?));
-            rest = &rest[end..];
-            pat = p;
-        } else {
-            let next = pat.find('{').unwrap_or(pat.len());
-            rest = rest.strip_prefix(&pat[..next])?;
-            pat = &pat[next..];
-        }
-    }
-    rest.is_empty().then_some(args)
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_step_of_the_acceptance_feature_matches() {
-        let cases: &[(&str, Op, Vec<Arg>)] = &[
-            (
-                "I am \"reader\"",
-                Op::Role,
-                vec![Arg::Text("reader".into())],
-            ),
-            ("I am anonymous", Op::Anonymous, vec![]),
-            (
-                "I send \"GET /orders\"",
-                Op::Send,
-                vec![Arg::Text("GET /orders".into())],
-            ),
-            (
-                "I send \"POST /orders\" with JSON:",
-                Op::SendJson,
-                vec![Arg::Text("POST /orders".into())],
-            ),
-            ("access is allowed", Op::AccessAllowed, vec![]),
-            ("access is denied", Op::AccessDenied, vec![]),
-            (
-                "the response status is one of 500, 503",
-                Op::StatusOneOf,
-                vec![Arg::Ints(vec![500, 503])],
-            ),
-            (
-                "the response status is 201",
-                Op::Status,
-                vec![Arg::Int(201)],
-            ),
-            (
-                "the response body does not contain \"java.lang.\"",
-                Op::BodyNotContains,
-                vec![Arg::Text("java.lang.".into())],
-            ),
-            (
-                "I remember \"$.id\" as \"order_id\"",
-                Op::Remember,
-                vec![Arg::Text("$.id".into()), Arg::Text("order_id".into())],
-            ),
-            (
-                "the JSON at \"$.item\" is \"gizmo\"",
-                Op::JsonIs,
-                vec![Arg::Text("$.item".into()), Arg::Text("gizmo".into())],
-            ),
-            (
-                "the response header \"Server\" is absent",
-                Op::HeaderAbsent,
-                vec![Arg::Text("Server".into())],
-            ),
-        ];
-        for (text, op, args) in cases {
-            let (def, got) = find(text).unwrap_or_else(|| panic!("no match for {text}"));
-            assert_eq!((def.op, &got), (*op, args), "{text}");
-        }
-    }
-
-    #[test]
-    fn near_misses_do_not_match_and_get_suggestions() {
-        assert!(find("acess is allowed").is_none());
-        assert!(find("the response status is 2O1").is_none());
-        assert_eq!(
-            suggestions("acess is allowed").first(),
-            Some(&"access is allowed")
-        );
-        assert!(suggestions("I am \"writr\" now").contains(&"I am {string}"));
-    }
 
     #[test]
     fn patterns_are_unique() {
@@ -298,6 +230,18 @@ mod tests {
                 "{}",
                 a.pattern
             );
+        }
+    }
+
+    #[test]
+    fn every_probe_has_one_step_and_table_steps_end_with_a_colon() {
+        for kind in super::super::probes::KINDS {
+            let n = CATALOGUE.iter().filter(|d| d.op == Op::Probe(kind)).count();
+            assert_eq!(n, 1, "{kind:?}");
+        }
+        for d in CATALOGUE {
+            let colon = d.pattern.ends_with(':');
+            assert_eq!(colon, d.takes != Takes::Nothing, "{}", d.pattern);
         }
     }
 }

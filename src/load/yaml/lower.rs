@@ -55,6 +55,7 @@ pub fn lower(
         }
         (None, Some(c)) => {
             cx.role_names = c.roles.iter().map(|r| r.name.clone()).collect();
+            cx.server_names = c.auth_servers.iter().map(|s| s.name.clone()).collect();
             (c.auth_servers.clone(), c.roles.clone())
         }
         (None, None) => (
@@ -116,6 +117,7 @@ pub fn lower(
             access,
             scenarios,
             probes,
+            probe_tags: Vec::new(),
             logs,
             tags: tags(&raw.tags),
             leakage,

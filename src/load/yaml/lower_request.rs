@@ -65,7 +65,7 @@ impl Lowerer<'_> {
 
     /// Header or query values: references resolved (and what they resolve to registered
     /// for redaction), literal credentials refused, header names and values checked.
-    fn request_values(
+    pub(super) fn request_values(
         &mut self,
         map: Option<&SpannedMap<String>>,
         part: Part,
@@ -293,7 +293,7 @@ impl Lowerer<'_> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(super) enum Part {
     Header,
     Query,
 }
@@ -319,6 +319,11 @@ impl Part {
                     | "api-key"
                     | "x-auth-token"
                     | "x-access-token"
+                    | "api_key"
+                    | "apikey"
+                    | "token"
+                    | "access_token"
+                    | "password"
             ),
             Part::Query => matches!(
                 n.as_str(),

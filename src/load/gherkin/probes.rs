@@ -1,0 +1,340 @@
+//! Probe steps: a data table whose keys are exactly the YAML probe's keys becomes the raw
+//! YAML entry, every value keeping its cell's position, and the YAML lowering turns that
+//! into the model. So a probe means the same in both syntaxes (defaults, references and
+//! their redaction, refusal of literal credentials) and fails validation the same way.
+//! Lists are comma-separated in one cell, as a YAML flow list without its brackets.
+
+use super::steps::Key;
+use super::table::{Cell, Row};
+use crate::load::suggest::did_you_mean;
+use crate::load::yaml::{
+    OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTokens, RawWebhooks, Scope,
+};
+use crate::load::{SourceFile, SuiteDiagnostic};
+use crate::model::Probe;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeKind {
+    RateLimit,
+    Webhooks,
+    Headers,
+    Tokens,
+    OAuth,
+}
+
+#[cfg(test)]
+pub const KINDS: [ProbeKind; 5] = [
+    ProbeKind::RateLimit,
+    ProbeKind::Webhooks,
+    ProbeKind::Headers,
+    ProbeKind::Tokens,
+    ProbeKind::OAuth,
+];
+
+const fn required(name: &'static str) -> Key {
+    Key {
+        name,
+        required: true,
+        list: false,
+    }
+}
+
+const fn optional(name: &'static str) -> Key {
+    Key {
+        name,
+        required: false,
+        list: false,
+    }
+}
+
+const fn list(key: Key) -> Key {
+    Key { list: true, ..key }
+}
+
+impl ProbeKind {
+    /// The key under `probes:` in YAML.
+    pub const fn yaml_name(self) -> &'static str {
+        match self {
+            ProbeKind::RateLimit => "rate_limit",
+            ProbeKind::Webhooks => "webhooks",
+            ProbeKind::Headers => "headers",
+            ProbeKind::Tokens => "tokens",
+            ProbeKind::OAuth => "oauth",
+        }
+    }
+
+    /// The YAML probe's keys, in the order the README lists them.
+    pub const fn keys(self) -> &'static [Key] {
+        match self {
+            ProbeKind::RateLimit => RATE_LIMIT,
+            ProbeKind::Webhooks => WEBHOOKS,
+            ProbeKind::Headers => HEADERS,
+            ProbeKind::Tokens => TOKENS,
+            ProbeKind::OAuth => OAUTH,
+        }
+    }
+}
+
+const RATE_LIMIT: &[Key] = &[
+    required("as"),
+    required("request"),
+    optional("burst"),
+    optional("expect_within"),
+    optional("retry_after"),
+];
+const WEBHOOKS: &[Key] = &[
+    required("request"),
+    required("scheme"),
+    required("secret"),
+    required("payload"),
+    optional("tolerance"),
+    optional("header"),
+];
+const HEADERS: &[Key] = &[required("as"), list(required("requests"))];
+const TOKENS: &[Key] = &[
+    required("as"),
+    required("request"),
+    list(optional("mutations")),
+    optional("signing_key"),
+    optional("max_wait"),
+    optional("leeway"),
+    optional("fuzz"),
+];
+const OAUTH: &[Key] = &[
+    required("server"),
+    list(optional("as")),
+    optional("max_token_lifetime"),
+    list(optional("checks")),
+    optional("request"),
+];
+
+/// Lowers one probe step's table; `index` numbers the probes of the feature (for the
+/// labels secrets are redacted as). `step` is where the step is written.
+pub fn lower(
+    scope: &Scope<'_>,
+    index: usize,
+    kind: ProbeKind,
+    rows: &[Row],
+    step: (u64, u64),
+) -> Result<Probe, Vec<SuiteDiagnostic>> {
+    let mut f = Fields {
+        rows,
+        source: scope.source,
+        errors: Vec::new(),
+    };
+    f.check_keys(kind, step);
+    // Values are converted even after a key problem, so every problem is reported at once.
+    match f.raw(kind) {
+        Some(raw) if f.errors.is_empty() => scope.probe(index, &raw),
+        _ => Err(f.errors),
+    }
+}
+
+/// The table's values, converted to what the YAML entry holds.
+struct Fields<'a> {
+    rows: &'a [Row],
+    source: &'a SourceFile,
+    errors: Vec<SuiteDiagnostic>,
+}
+
+impl Fields<'_> {
+    fn error(&mut self, cell: &Cell, message: String, help: String) {
+        let mut d = SuiteDiagnostic::new(self.source, cell.line, cell.col, message);
+        d.help(help);
+        self.errors.push(d);
+    }
+
+    /// Unknown keys (with a "did you mean"), missing required keys, empty values.
+    fn check_keys(&mut self, kind: ProbeKind, step: (u64, u64)) {
+        let keys = kind.keys();
+        let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+        let what = kind.yaml_name();
+        for row in self.rows {
+            let name = row.key.text.as_str();
+            let Some(key) = keys.iter().find(|k| k.name == name) else {
+                let help = match did_you_mean(name, names.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`? Keys: {}", names.join(", ")),
+                    None => format!("keys: {}", names.join(", ")),
+                };
+                self.error(&row.key, format!("unknown key `{name}` of `{what}`"), help);
+                continue;
+            };
+            if row.value.text.trim().is_empty() {
+                let help = if key.required {
+                    "give it a value".to_string()
+                } else {
+                    "give it a value, or leave the row out for the default".to_string()
+                };
+                self.error(&row.value, format!("`{name}` has no value"), help);
+            }
+        }
+        for key in keys.iter().filter(|k| k.required) {
+            if !self.rows.iter().any(|r| r.key.text == key.name) {
+                let mut d = SuiteDiagnostic::new(
+                    self.source,
+                    step.0,
+                    step.1,
+                    format!("`{what}` needs `{}`", key.name),
+                );
+                d.help(format!("add a row `| {} | … |` to the table", key.name));
+                self.errors.push(d);
+            }
+        }
+    }
+
+    /// The raw entry. Fields that convert (and may report a problem) come first in each
+    /// literal, required texts (`?`, checked before) last: every problem is reported.
+    fn raw(&mut self, kind: ProbeKind) -> Option<RawProbe> {
+        Some(match kind {
+            ProbeKind::RateLimit => RawProbe::RateLimit(RawRateLimit {
+                burst: self.number("burst"),
+                expect_within: self.number("expect_within"),
+                retry_after: self.text("retry_after"),
+                as_role: self.text("as")?,
+                request: self.text("request")?,
+            }),
+            ProbeKind::Webhooks => RawProbe::Webhooks(RawWebhooks {
+                tolerance: self.number("tolerance"),
+                header: self.text("header"),
+                payload: self.payload("payload")?,
+                request: self.text("request")?,
+                scheme: self.text("scheme")?,
+                secret: self.text("secret")?,
+            }),
+            ProbeKind::Headers => RawProbe::Headers(RawHeaders {
+                requests: self.split("requests"),
+                as_role: self.text("as")?,
+            }),
+            ProbeKind::Tokens => RawProbe::Tokens(RawTokens {
+                mutations: self.list("mutations"),
+                fuzz: self.number("fuzz"),
+                max_wait: self.duration("max_wait"),
+                signing_key: self.text("signing_key"),
+                leeway: self.duration("leeway"),
+                as_role: self.text("as")?,
+                request: self.text("request")?,
+            }),
+            ProbeKind::OAuth => RawProbe::Oauth(RawOAuthProbe {
+                as_roles: self.list("as"),
+                checks: self.list("checks"),
+                max_token_lifetime: self.duration("max_token_lifetime"),
+                request: self.text("request"),
+                server: self.text("server")?,
+            }),
+        })
+    }
+
+    fn cell(&self, key: &str) -> Option<&Cell> {
+        self.rows
+            .iter()
+            .find(|r| r.key.text == key)
+            .map(|r| &r.value)
+    }
+
+    fn text(&self, key: &str) -> Option<serde_saphyr::Spanned<String>> {
+        self.cell(key).map(Cell::spanned)
+    }
+
+    fn number<T: std::str::FromStr>(&mut self, key: &str) -> Option<serde_saphyr::Spanned<T>> {
+        let cell = self.cell(key)?.clone();
+        match cell.text.trim().parse() {
+            Ok(n) => {
+                let at = cell.spanned();
+                Some(serde_saphyr::Spanned::new(n, at.referenced, at.defined))
+            }
+            Err(_) => {
+                let message = format!("`{key}` is a whole number, not `{}`", cell.text);
+                self.error(&cell, message, "write digits only, e.g. `50`".into());
+                None
+            }
+        }
+    }
+
+    /// `120` is a number of seconds, `90s`/`2m`/`1h` a text: as YAML reads them.
+    fn duration(&self, key: &str) -> Option<serde_saphyr::Spanned<serde_json::Value>> {
+        let cell = self.cell(key)?;
+        let text = cell.text.trim();
+        let value = match text.parse::<u64>() {
+            Ok(n) => serde_json::Value::from(n),
+            Err(_) => serde_json::Value::from(text),
+        };
+        let at = cell.spanned();
+        Some(serde_saphyr::Spanned::new(value, at.referenced, at.defined))
+    }
+
+    /// The comma-separated items of a cell, each at its own column.
+    fn split(&mut self, key: &str) -> Vec<serde_saphyr::Spanned<String>> {
+        let Some(cell) = self.cell(key).cloned() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut offset = 0u64;
+        for piece in cell.text.split(',') {
+            let lead = piece.chars().take_while(|c| c.is_whitespace()).count() as u64;
+            let item = piece.trim();
+            if item.is_empty() {
+                let message = format!("`{key}` has an empty item");
+                let help = "items are separated by single commas: `a, b`".to_string();
+                self.error(&cell, message, help);
+            } else {
+                out.push(cell.spanned_at(item.to_string(), offset + lead));
+            }
+            offset += piece.chars().count() as u64 + 1;
+        }
+        out
+    }
+
+    fn list(&mut self, key: &str) -> Option<serde_saphyr::Spanned<OneOrMany<String>>> {
+        let cell = self.cell(key)?.spanned();
+        let items = self.split(key).into_iter().map(|s| s.value).collect();
+        Some(serde_saphyr::Spanned::new(
+            OneOrMany(items),
+            cell.referenced,
+            cell.defined,
+        ))
+    }
+
+    /// JSON, or a YAML flow mapping as the YAML probe writes it.
+    fn payload(&mut self, key: &str) -> Option<serde_json::Value> {
+        let cell = self.cell(key)?.clone();
+        match serde_saphyr::from_str::<serde_json::Value>(&cell.text) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                let message = format!("`{key}` is neither JSON nor a YAML flow mapping");
+                let help = "e.g. `{ type: payment_intent.succeeded, id: evt_1 }`".to_string();
+                self.error(&cell, message, help);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys of each probe's table are exactly the YAML probe's fields: serde lists
+    /// them when it refuses an unknown one.
+    #[test]
+    fn table_keys_are_the_yaml_keys() {
+        for kind in KINDS {
+            let yaml = format!("{}:\n  zzz_unknown: 1\n", kind.yaml_name());
+            let err = match serde_saphyr::from_str::<RawProbe>(&yaml) {
+                Ok(_) => panic!("{yaml} parsed"),
+                Err(e) => e.to_string(),
+            };
+            let expected = err
+                .lines()
+                .find_map(|l| l.split("expected one of").nth(1))
+                .unwrap_or_else(|| panic!("{err}"));
+            let mut yaml_keys: Vec<String> = expected
+                .split(',')
+                .map(|s| s.trim().trim_matches('`').to_string())
+                .collect();
+            let mut ours: Vec<String> = kind.keys().iter().map(|k| k.name.to_string()).collect();
+            yaml_keys.sort();
+            ours.sort();
+            assert_eq!(ours, yaml_keys, "{kind:?}: {err}");
+        }
+    }
+}
