@@ -69,7 +69,7 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
 fn validate_accepts_the_samples_without_sending_anything() {
     let run = authspec(&["validate"], &[], &repo_root());
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(run.stdout.contains("5 suite(s)"), "{}", run.stdout);
+    assert!(run.stdout.contains("6 suite(s)"), "{}", run.stdout);
 }
 
 #[test]

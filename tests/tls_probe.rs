@@ -473,3 +473,46 @@ async fn suite_requests_verify_tls_unless_turned_off_with_a_warning() {
         }
     }
 }
+
+/// The same probe written in Gherkin: a key table, the target as the default URL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tls_probe_in_gherkin_checks_the_target_by_default() {
+    use rustls::version::{TLS12, TLS13};
+    let root = ca("authspec test root");
+    let port = rustls_server(
+        leaf("localhost", -1, 90, Some(&root), &[]),
+        &[&TLS13, &TLS12],
+        YEAR,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ca.pem"), root.pem()).unwrap();
+    write(
+        dir.path(),
+        "authspec.yaml",
+        &format!(
+            "target:\n  base_url: https://localhost:{port}\n  tls:\n    ca_file: ca.pem\nroles:\n  anonymous: {{}}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "t.feature",
+        "Feature: transport\n  Scenario: the API meets the TLS policy\n    Then the tls probe passes with:\n      | min_version        | 1.2      |\n      | min_days_to_expiry | 14       |\n      | hsts_min_age       | 15552000 |\n",
+    );
+    let report = dir.path().join("g.xml");
+    let run = authspec(
+        &["run", "t.feature", "--junit", report.to_str().unwrap()],
+        &[],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        count(
+            &report,
+            &format!("//testcase[starts-with(@name, 'tls localhost:{port}: ')]")
+        ),
+        9,
+        "{}",
+        run.stdout
+    );
+}

@@ -41,6 +41,23 @@ pub struct TlsProbe {
     pub plain_http: Option<String>,
 }
 
+impl TlsProbe {
+    /// Without `urls:`, the probe checks the target. `false` when there is nothing to
+    /// check: no URLs and a target that is not `https://`.
+    pub fn default_to_target(&mut self, target: &super::Target) -> bool {
+        if !self.urls.is_empty() {
+            return true;
+        }
+        match target {
+            super::Target::Url(u) if u.starts_with("https://") => {
+                self.urls.push(u.clone());
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TlsVersion {
     V1_0,

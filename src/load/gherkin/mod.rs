@@ -63,11 +63,26 @@ pub fn load(
         .collect::<Vec<_>>();
     let lower::FeatureCx {
         roles,
-        probes,
+        mut probes,
         probe_tags,
         mut errors,
         ..
     } = cx;
+    // A tls probe without `urls` checks the target.
+    for p in &mut probes {
+        if let crate::model::Probe::Tls(t) = p
+            && !t.default_to_target(&target)
+        {
+            let mut d = SuiteDiagnostic::new(
+                source,
+                feature.position.line as u64,
+                1,
+                "a tls probe has no `urls` and the target is not https://",
+            );
+            d.help("add a row `| urls | https://… |` to its table");
+            errors.push(d);
+        }
+    }
     if scenarios.is_empty() && probes.is_empty() && errors.is_empty() {
         let mut d = SuiteDiagnostic::new(
             source,

@@ -8,7 +8,8 @@ use super::steps::Key;
 use super::table::{Cell, Row};
 use crate::load::suggest::did_you_mean;
 use crate::load::yaml::{
-    OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTokens, RawWebhooks, Scope,
+    OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens,
+    RawWebhooks, Scope,
 };
 use crate::load::{SourceFile, SuiteDiagnostic};
 use crate::model::Probe;
@@ -20,15 +21,17 @@ pub enum ProbeKind {
     Headers,
     Tokens,
     OAuth,
+    Tls,
 }
 
 #[cfg(test)]
-pub const KINDS: [ProbeKind; 5] = [
+pub const KINDS: [ProbeKind; 6] = [
     ProbeKind::RateLimit,
     ProbeKind::Webhooks,
     ProbeKind::Headers,
     ProbeKind::Tokens,
     ProbeKind::OAuth,
+    ProbeKind::Tls,
 ];
 
 const fn required(name: &'static str) -> Key {
@@ -60,6 +63,7 @@ impl ProbeKind {
             ProbeKind::Headers => "headers",
             ProbeKind::Tokens => "tokens",
             ProbeKind::OAuth => "oauth",
+            ProbeKind::Tls => "tls",
         }
     }
 
@@ -71,6 +75,7 @@ impl ProbeKind {
             ProbeKind::Headers => HEADERS,
             ProbeKind::Tokens => TOKENS,
             ProbeKind::OAuth => OAUTH,
+            ProbeKind::Tls => TLS,
         }
     }
 }
@@ -106,6 +111,15 @@ const OAUTH: &[Key] = &[
     optional("max_token_lifetime"),
     list(optional("checks")),
     optional("request"),
+];
+
+const TLS: &[Key] = &[
+    list(optional("urls")),
+    optional("min_version"),
+    optional("min_days_to_expiry"),
+    optional("min_rsa_bits"),
+    optional("hsts_min_age"),
+    optional("plain_http"),
 ];
 
 /// Lowers one probe step's table; `index` numbers the probes of the feature (for the
@@ -220,6 +234,17 @@ impl Fields<'_> {
                 max_token_lifetime: self.duration("max_token_lifetime"),
                 request: self.text("request"),
                 server: self.text("server")?,
+            }),
+            ProbeKind::Tls => RawProbe::Tls(RawTlsProbe {
+                urls: self.cell("urls").map(Cell::spanned).map(|at| {
+                    let items = OneOrMany(self.split("urls"));
+                    serde_saphyr::Spanned::new(items, at.referenced, at.defined)
+                }),
+                min_version: self.duration("min_version"),
+                min_days_to_expiry: self.number("min_days_to_expiry"),
+                min_rsa_bits: self.number("min_rsa_bits"),
+                hsts_min_age: self.number("hsts_min_age"),
+                plain_http: self.text("plain_http"),
             }),
         })
     }

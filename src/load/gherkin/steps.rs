@@ -216,6 +216,11 @@ pub const CATALOGUE: &[StepDef] = &[
         ProbeKind::OAuth,
         "probe `oauth`: the authorization server's checks",
     ),
+    probe(
+        "the tls probe passes with:",
+        ProbeKind::Tls,
+        "probe `tls`: certificate, protocol versions, HSTS and plain HTTP meet the policy",
+    ),
 ];
 
 #[cfg(test)]

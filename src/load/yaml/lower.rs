@@ -86,18 +86,14 @@ pub fn lower(
         .collect();
     // A tls probe without `urls:` checks the target.
     for p in &mut probes {
-        if let (Probe::Tls(t), Some(Target::Url(u))) = (p, &target)
-            && t.urls.is_empty()
+        if let (Probe::Tls(t), Some(target)) = (p, &target)
+            && !t.default_to_target(target)
         {
-            if u.starts_with("https://") {
-                t.urls.push(u.clone());
-            } else {
-                cx.error(
-                    &at,
-                    "the tls probe has no `urls:` and the target is not https://",
-                )
-                .help("list the https:// URLs to check under `tls: { urls: [...] }`");
-            }
+            cx.error(
+                &at,
+                "the tls probe has no `urls:` and the target is not https://",
+            )
+            .help("list the https:// URLs to check under `tls: { urls: [...] }`");
         }
     }
     let logs: Vec<LogRule> = raw.logs.iter().filter_map(|l| cx.log(l)).collect();

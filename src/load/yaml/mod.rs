@@ -21,7 +21,7 @@ use crate::model::{Probe, Suite};
 use crate::redact::Redactor;
 pub(in crate::load) use raw::OneOrMany;
 pub(in crate::load) use raw_probes::{
-    RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTokens, RawWebhooks,
+    RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
 };
 
 fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Vec<SuiteDiagnostic>> {
