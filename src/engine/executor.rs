@@ -16,7 +16,7 @@ use super::logs;
 use super::probes;
 use super::scenario;
 use crate::demo::{DemoCredentials, DemoEndpoints, DemoServer};
-use crate::model::{CaFile, Probe, RoleId, Suite, Target, TlsSettings, Verdict};
+use crate::model::{Probe, RoleId, Suite, Target, TlsSettings, Verdict};
 use crate::plan::{Check, CheckKind};
 use crate::redact::Redactor;
 use crate::results::{CheckResult, Outcome};
@@ -73,7 +73,7 @@ pub async fn run(
     // system roots and every suite's `ca_file`. A suite whose TLS settings differ gets a
     // client of its own for its requests.
     let default_tls = TlsSettings {
-        ca_file: merged_ca_files(suites.iter().map(|s| &s.suite.tls)),
+        ca_file: super::tls_clients::merged_ca_files(suites.iter().map(|s| &s.suite.tls)),
         verify: true,
     };
     let mut suites = suites;
@@ -276,19 +276,10 @@ fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration) ->
             .leakage
             .notice()
             .into_iter()
-            .chain(tls_notice(suite))
+            .chain(super::tls_clients::notice(suite))
             .collect(),
         info: Vec::new(),
     }
-}
-
-/// With verification off, anyone on the path could have answered: say so on every case.
-fn tls_notice(suite: &Suite) -> Option<String> {
-    (!suite.tls.verify).then(|| {
-        "TLS verification is off for this suite (`target.tls.verify: false`): its results \
-         say nothing about who answered, and its credentials were sent to an unverified peer"
-            .to_string()
-    })
 }
 
 /// Probe cases travel as `Job::Probe` and log rules run after everything; either alone
@@ -398,21 +389,4 @@ fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
     let _ = aws_lc_rs::rand::fill(&mut bytes);
     u64::from_le_bytes(bytes)
-}
-
-/// Every suite's `ca_file`, as one PEM bundle.
-fn merged_ca_files<'a>(settings: impl Iterator<Item = &'a TlsSettings>) -> Option<CaFile> {
-    let mut pem = Vec::new();
-    let mut seen = Vec::new();
-    for ca in settings.filter_map(|t| t.ca_file.as_ref()) {
-        if !seen.contains(&&ca.path) {
-            seen.push(&ca.path);
-            pem.extend_from_slice(&ca.pem);
-            pem.push(b'\n');
-        }
-    }
-    (!seen.is_empty()).then(|| CaFile {
-        path: seen[0].clone(),
-        pem,
-    })
 }

@@ -14,6 +14,7 @@ mod oauth;
 mod probes;
 mod scenario;
 pub mod template;
+mod tls_clients;
 
 pub use executor::{EngineError, RunOptions, run};
 pub use leaks::detector_ids;
