@@ -131,3 +131,18 @@ fn demo_command_serves_the_orders_api_and_prints_its_credentials() {
     child.wait().unwrap();
     assert_eq!((reader, anonymous, ghost), (200, 401, 401));
 }
+
+/// The demo's HTTPS listener reached through `${demo:https_url}`, written in flow style:
+/// the demo's credentials are usable there as with `target: demo`.
+#[test]
+fn the_demo_https_url_works_in_flow_style() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "d.yaml",
+        "suite: flow demo\ntarget: { base_url: ${demo:https_url}, tls: { ca_file: ${demo:ca_file} } }\nroles:\n  reader: { bearer: ${demo:reader_token} }\naccess:\n  - request: GET /orders\n    allow: [reader]\n",
+    );
+    let run = authspec(&["run", "d.yaml"], &[], dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert!(run.stdout.contains("1 passed"), "{}", run.stdout);
+}

@@ -374,7 +374,11 @@ async fn every_tls_check_passes_on_a_good_endpoint_and_fails_on_its_broken_one()
         )
         .mount(&redirecting)
         .await;
+    // Accepts, then never answers: silence proves nothing, so an error.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
     for (plain, verdict) in [
+        (format!("http://127.0.0.1:{silent_port}"), "error"),
         (plain_ok.uri(), "failure"),
         (redirecting.uri(), "pass"),
         (format!("http://127.0.0.1:{closed}"), "pass"),
@@ -389,7 +393,14 @@ async fn every_tls_check_passes_on_a_good_endpoint_and_fails_on_its_broken_one()
             &suite(&urls, "1.3", &format!("      plain_http: {plain}\n")),
         );
         let run = authspec(
-            &["run", "t13.yaml", "--junit", report.to_str().unwrap()],
+            &[
+                "run",
+                "t13.yaml",
+                "--timeout",
+                "2",
+                "--junit",
+                report.to_str().unwrap(),
+            ],
             &[],
             dir.path(),
         );

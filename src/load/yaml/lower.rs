@@ -3,6 +3,7 @@
 //! collecting every problem of the file before giving up.
 
 use super::super::config::Config;
+use super::super::reference::{Reference, parse_whole};
 use super::super::{LoadContext, SourceFile, SuiteDiagnostic};
 use super::lowerer::Lowerer;
 use super::raw::{RawAccess, RawConfig, RawLog, RawScenario, RawSuite, S};
@@ -41,7 +42,8 @@ pub fn lower(
     // one of its `${demo:…}` URLs.
     let demo_target = target == Some(Target::Demo)
         || matches!(&raw.target, Some(t) if matches!(&t.value,
-            super::raw::RawTarget::Url(m) if m.base_url.value.contains("{demo:")));
+            super::raw::RawTarget::Url(m) if matches!(parse_whole(&m.base_url.value),
+                Some(Ok(Reference::Demo(_))))));
     let (auth_servers, roles) = match (&raw.roles, config) {
         (Some(r), _) => {
             let servers = match (&raw.auth_servers, config) {

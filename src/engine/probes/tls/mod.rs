@@ -21,9 +21,11 @@ use crate::results::{Finding, Outcome};
 use handshake::{Failed, handshake};
 
 pub async fn run(ctx: &Context, si: usize, probe: &TlsProbe) -> Vec<CaseResult> {
+    // The system roots are read once per probe, not once per URL.
+    let anchors = cert::anchors(&ctx.suites[si].suite.tls);
     let mut out = Vec::new();
     for url in &probe.urls {
-        out.extend(endpoint(ctx, si, probe, url).await);
+        out.extend(endpoint(ctx, si, probe, url, &anchors).await);
     }
     if let Some(url) = &probe.plain_http {
         out.push(plain::check(ctx, url).await);
@@ -50,7 +52,13 @@ fn now() -> i64 {
         .unwrap_or_default()
 }
 
-async fn endpoint(ctx: &Context, si: usize, probe: &TlsProbe, url: &str) -> Vec<CaseResult> {
+async fn endpoint(
+    ctx: &Context,
+    si: usize,
+    probe: &TlsProbe,
+    url: &str,
+    anchors: &rustls::RootCertStore,
+) -> Vec<CaseResult> {
     let all_errors = |why: String| TLS_CHECKS.iter().map(|_| error(why.clone())).collect();
     let Some((host, port)) = reqwest::Url::parse(url)
         .ok()
@@ -68,7 +76,7 @@ async fn endpoint(ctx: &Context, si: usize, probe: &TlsProbe, url: &str) -> Vec<
     };
     let mut out = match &shown {
         Err(e) => (0..6).map(|_| error(e.clone())).collect(),
-        Ok((h, facts)) => certificate_cases(ctx, si, probe, &host, h, facts),
+        Ok((h, facts)) => certificate_cases(ctx, si, probe, &host, h, facts, anchors),
     };
     out.push(legacy_refused(probe, &host, port, timeout).await);
     let mut modern = modern_offered(probe, &host, port, timeout).await;
@@ -91,10 +99,11 @@ fn certificate_cases(
     host: &str,
     h: &handshake::Handshake,
     facts: &cert::Facts,
+    anchors: &rustls::RootCertStore,
 ) -> Vec<CaseResult> {
     let seen = facts.summary();
     let tls = &ctx.suites[si].suite.tls;
-    let trusted = match cert::chain_trusted(&h.chain, facts, cert::anchors(tls)) {
+    let trusted = match cert::chain_trusted(&h.chain, facts, anchors.clone()) {
         Ok(()) => pass(),
         Err(e) => fail(
             format!("the certificate chain does not build to a trust anchor: {e}"),

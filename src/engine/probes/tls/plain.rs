@@ -33,7 +33,11 @@ pub async fn check(ctx: &Context, url: &str) -> CaseResult {
         .await
     {
         Ok(ex) => ex,
-        // Accepted the connection, then closed it without an HTTP answer: refused.
+        // Silence proves nothing either way: fail closed.
+        Err(e) if e.contains("timed out") => {
+            return error(format!("connected, but no HTTP answer came: {e}"));
+        }
+        // Accepted the connection, then closed or reset it without an HTTP answer.
         Err(_) => return pass(),
     };
     let location = ex.header("location").unwrap_or_default();
