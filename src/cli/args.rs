@@ -27,6 +27,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the Gherkin step catalogue for `.feature` files
     Steps,
+    /// Write a CA for stub upstreams, for a SUT started outside authspec to trust
+    UpstreamCa(UpstreamCaArgs),
 }
 
 /// Where suites come from.
@@ -61,6 +63,19 @@ pub struct RunArgs {
     /// Seconds to wait for each response
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// Sign stub upstreams' certificates with the CA in DIR (from `authspec upstream-ca`)
+    #[arg(long, value_name = "DIR")]
+    pub upstream_ca: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct UpstreamCaArgs {
+    /// Directory to write ca.pem and ca-key.pem into
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Days the CA is valid
+    #[arg(long, value_name = "N", default_value_t = 365, value_parser = clap::value_parser!(u16).range(1..=3650))]
+    pub days: u16,
 }
 
 #[derive(Args, Debug)]

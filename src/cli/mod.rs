@@ -7,6 +7,7 @@ mod diagnostics;
 mod load;
 mod run;
 mod steps;
+mod upstream_ca;
 mod validate;
 
 use clap::Parser;
@@ -21,5 +22,6 @@ pub fn main() -> u8 {
         Command::Validate(a) => validate::validate(a),
         Command::Demo(a) => demo::demo(a),
         Command::Steps => steps::steps(),
+        Command::UpstreamCa(a) => upstream_ca::upstream_ca(a),
     }
 }

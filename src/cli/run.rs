@@ -67,6 +67,16 @@ pub fn run(args: RunArgs) -> u8 {
             return exit_codes::INVALID_INPUT;
         }
     };
+    let upstream_ca = match &args.upstream_ca {
+        None => engine::CaChoice::Fresh,
+        Some(dir) => match super::upstream_ca::load(dir) {
+            Ok((ca, file)) => engine::CaChoice::Stored(Box::new(ca), file),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit_codes::INVALID_INPUT;
+            }
+        },
+    };
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
@@ -76,6 +86,7 @@ pub fn run(args: RunArgs) -> u8 {
         demo: Some(demo),
         demo_endpoints: Some(endpoints),
         seed: args.seed,
+        upstream_ca,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

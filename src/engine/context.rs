@@ -14,6 +14,36 @@ pub struct SuiteRun {
     pub base_url: String,
     /// A client of the suite's own when its `target.tls` differs from the default.
     pub http: Option<HttpClient>,
+    pub upstreams: Option<super::upstreams::Upstreams>,
+    pub sut: std::sync::Mutex<Option<super::upstreams::sut::SutProcess>>,
+    /// Held by each check of a suite with upstreams: what an upstream received must be
+    /// that one check's doing.
+    exclusive: Option<tokio::sync::Mutex<()>>,
+    /// Why this suite cannot run (its SUT or upstreams did not start).
+    pub unavailable: Option<String>,
+}
+
+impl SuiteRun {
+    pub fn new(suite: Suite, base_url: String, http: Option<HttpClient>) -> Self {
+        let exclusive = (!suite.upstreams.is_empty()).then(|| tokio::sync::Mutex::new(()));
+        Self {
+            suite,
+            base_url,
+            http,
+            upstreams: None,
+            sut: std::sync::Mutex::new(None),
+            exclusive,
+            unavailable: None,
+        }
+    }
+
+    /// Waits for this suite's turn when its checks must run one at a time.
+    pub async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.exclusive {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        }
+    }
 }
 
 pub struct Context {

@@ -10,13 +10,14 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 
 use super::access::{self, Cell, Proof};
-use super::context::{Context, SuiteRun};
+use super::context::Context;
 use super::http::HttpClient;
 use super::logs;
 use super::probes;
 use super::scenario;
-use crate::demo::{DemoCredentials, DemoEndpoints, DemoServer};
-use crate::model::{Probe, RoleId, Suite, Target, TlsSettings, Verdict};
+use super::setup::{self, CaChoice, SuiteSetup};
+use crate::demo::{DemoCredentials, DemoEndpoints};
+use crate::model::{Probe, RoleId, Suite, TlsSettings, Verdict};
 use crate::plan::{Check, CheckKind};
 use crate::redact::Redactor;
 use crate::results::{CheckResult, Outcome};
@@ -32,6 +33,8 @@ pub struct RunOptions {
     pub demo_endpoints: Option<DemoEndpoints>,
     /// For property-based probes; random when not given.
     pub seed: Option<u64>,
+    /// Where stub upstreams get their certificates.
+    pub upstream_ca: CaChoice,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +43,8 @@ pub enum EngineError {
     Client(#[from] reqwest::Error),
     #[error("cannot start the demo target: {0}")]
     Demo(String),
+    #[error("cannot prepare the stub upstreams: {0}")]
+    Upstream(String),
 }
 
 type Proofs = HashMap<(usize, RoleId), Proof>;
@@ -53,38 +58,26 @@ pub async fn run(
     mut on_result: impl FnMut(&CheckResult),
 ) -> Result<Vec<CheckResult>, EngineError> {
     let jobs = options.jobs.max(1);
-    let demo = start_demo(&suites, options.demo, options.demo_endpoints).await?;
-    let suites: Vec<SuiteRun> = suites
-        .into_iter()
-        .map(|suite| {
-            let base_url = match (&suite.target, &demo) {
-                (Target::Url(u), _) => u.clone(),
-                (Target::Demo, Some(d)) => d.url(),
-                (Target::Demo, None) => String::new(),
-            };
-            SuiteRun {
-                suite,
-                base_url,
-                http: None,
-            }
-        })
-        .collect();
+    let demo = setup::start_demo(&suites, options.demo, options.demo_endpoints).await?;
     // Auth servers and probes' helpers use the default client: verified, trusting the
-    // system roots and every suite's `ca_file`. A suite whose TLS settings differ gets a
+    // system roots and every suite's `ca_file`. A suite with `verify: false` gets a
     // client of its own for its requests.
     let default_tls = TlsSettings {
-        ca_file: super::tls_clients::merged_ca_files(suites.iter().map(|s| &s.suite.tls)),
+        ca_file: super::tls_clients::merged_ca_files(suites.iter().map(|s| &s.tls)),
         verify: true,
     };
-    let mut suites = suites;
-    for s in &mut suites {
-        if !s.suite.tls.verify {
-            s.http = Some(HttpClient::new(options.timeout, jobs, &s.suite.tls)?);
-        }
-    }
-    let tokens = super::oauth::Tokens::for_suites(suites.iter().map(|s: &SuiteRun| &s.suite));
+    let http = HttpClient::new(options.timeout, jobs, &default_tls)?;
+    let tokens = super::oauth::Tokens::for_suites(suites.iter());
+    let setup = SuiteSetup {
+        demo: demo.as_ref(),
+        timeout: options.timeout,
+        jobs,
+        ca: options.upstream_ca,
+        http: &http,
+    };
+    let (suites, _upstream_ca) = setup::suite_runs(suites, setup).await?;
     let ctx = &Context {
-        http: HttpClient::new(options.timeout, jobs, &default_tls)?,
+        http,
         suites,
         redactor,
         detectors: crate::leak::detectors::all(),
@@ -174,6 +167,7 @@ pub async fn run(
             );
         }
     }
+    setup::shutdown(ctx).await;
     drop(demo);
     Ok(results.into_iter().flatten().collect())
 }
@@ -220,8 +214,20 @@ fn probe_jobs(ctx: &Context, checks: &[Check]) -> (Vec<Job>, Vec<Job>) {
 }
 
 async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> Done {
+    let si = match &job {
+        Job::Proof(s, _) | Job::Probe(s, _, _) => *s,
+        Job::Check(i) => checks[*i].suite,
+    };
+    let _turn = ctx.suites[si].turn().await;
+    let unavailable = ctx.suites[si].unavailable.as_deref().map(unavailable);
     let i = match job {
-        Job::Proof(s, r) => return Done::Proof(s, r, access::prove(ctx, s, r).await),
+        Job::Proof(s, r) => {
+            let proof = match unavailable {
+                Some(_) => Proof::Unproven("its suite could not start".into()),
+                None => access::prove(ctx, s, r).await,
+            };
+            return Done::Proof(s, r, proof);
+        }
         Job::Probe(si, pi, cases) => {
             return Done::Many(run_probe(ctx, checks, si, pi, &cases).await);
         }
@@ -230,13 +236,18 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
     let check = &checks[i];
     let started = Instant::now();
     let suite = &ctx.suites[check.suite].suite;
-    let (outcome, proven) = match &check.kind {
-        CheckKind::Access {
-            entry,
-            role,
-            verdict,
-            location,
-        } => {
+    let mut info = Vec::new();
+    let (outcome, proven) = match (&check.kind, unavailable) {
+        (_, Some(outcome)) => (outcome, Vec::new()),
+        (
+            CheckKind::Access {
+                entry,
+                role,
+                verdict,
+                location,
+            },
+            None,
+        ) => {
             let cell = Cell {
                 suite: check.suite,
                 entry: *entry,
@@ -255,12 +266,18 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
             };
             (outcome, proven)
         }
-        CheckKind::Scenario { index } => {
-            scenario::run(ctx, check.suite, &suite.scenarios[*index], proofs).await
+        (CheckKind::Scenario { index }, None) => {
+            let ran = scenario::run(ctx, check.suite, &suite.scenarios[*index], proofs).await;
+            info = ran.2;
+            (ran.0, ran.1)
         }
-        CheckKind::Probe { .. } | CheckKind::Log { .. } => unreachable_probe(),
+        (CheckKind::Probe { .. } | CheckKind::Log { .. }, None) => unreachable_probe(),
     };
-    Done::Check(i, result(check, suite, outcome, started.elapsed()), proven)
+    let result = CheckResult {
+        info,
+        ..result(check, suite, outcome, started.elapsed())
+    };
+    Done::Check(i, result, proven)
 }
 
 /// The result of `check`, with the warnings every check of its suite carries.
@@ -282,6 +299,12 @@ fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration) ->
     }
 }
 
+/// The error of every check of a suite whose SUT or upstreams did not start.
+fn unavailable(why: &str) -> Outcome {
+    let (first, rest) = why.split_once('\n').unwrap_or((why, ""));
+    Outcome::Error(crate::results::Finding::new(first, rest.to_string()))
+}
+
 /// Probe cases travel as `Job::Probe` and log rules run after everything; either alone
 /// here is a planning bug, reported as an error rather than a panic.
 fn unreachable_probe() -> (Outcome, Vec<RoleId>) {
@@ -299,7 +322,13 @@ async fn run_probe(
     let started = Instant::now();
     let wanted: Vec<usize> = cases.iter().map(|(_, c)| *c).collect();
     let suite = &ctx.suites[si].suite;
-    let results = probes::run(ctx, si, pi, &wanted).await;
+    let results = match ctx.suites[si].unavailable.as_deref().map(unavailable) {
+        Some(outcome) => wanted
+            .iter()
+            .map(|c| (*c, probes::CaseResult::of(outcome.clone())))
+            .collect(),
+        None => probes::run(ctx, si, pi, &wanted).await,
+    };
     let each = started.elapsed() / (results.len().max(1) as u32);
     let mut out: Vec<(usize, CheckResult)> = results
         .into_iter()
@@ -351,38 +380,6 @@ fn roles_needing_proof(ctx: &Context, checks: &[Check]) -> Vec<(usize, RoleId)> 
     out.sort();
     out.dedup();
     out
-}
-
-async fn start_demo(
-    suites: &[Suite],
-    creds: Option<DemoCredentials>,
-    endpoints: Option<DemoEndpoints>,
-) -> Result<Option<DemoServer>, EngineError> {
-    // A suite may reach the demo through `${demo:https_url}` without `target: demo`.
-    let mentioned = |s: &Suite| {
-        let Some(e) = &endpoints else { return false };
-        let at = |u: &str| u.starts_with(e.url()) || u.starts_with(e.https_url());
-        let target = matches!(&s.target, Target::Url(u) if at(u));
-        target
-            || s.probes.iter().any(|p| match p {
-                Probe::Tls(t) => t.urls.iter().chain(&t.plain_http).any(|u| at(u)),
-                _ => false,
-            })
-    };
-    if !suites
-        .iter()
-        .any(|s| s.target == Target::Demo || mentioned(s))
-    {
-        return Ok(None);
-    }
-    let creds = creds.ok_or_else(|| EngineError::Demo("no demo credentials were set up".into()))?;
-    let started = match endpoints {
-        Some(e) => DemoServer::start_with(creds, e).await,
-        None => DemoServer::start(creds, None).await,
-    };
-    started
-        .map(Some)
-        .map_err(|e| EngineError::Demo(e.to_string()))
 }
 
 fn random_seed() -> u64 {

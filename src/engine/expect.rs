@@ -170,6 +170,7 @@ mod tests {
             body_contains: vec!["gizmo".into()],
             body_not_contains: vec!["gadget".into()],
             key_quality: None,
+            upstream: Vec::new(),
             headers: vec![
                 HeaderExpectation {
                     name: "X-Frame-Options".into(),

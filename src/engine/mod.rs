@@ -13,8 +13,11 @@ mod logs;
 mod oauth;
 mod probes;
 mod scenario;
+mod setup;
 pub mod template;
 mod tls_clients;
+mod upstreams;
 
 pub use executor::{EngineError, RunOptions, run};
 pub use leaks::detector_ids;
+pub use setup::CaChoice;

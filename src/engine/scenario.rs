@@ -8,21 +8,58 @@ use super::access::{Judgement, Proof, judge};
 use super::context::Context;
 use super::expect::mismatches;
 use super::template::Vars;
+use super::upstreams::{Upstreams, verdict};
 use crate::model::{RoleId, Scenario, Step, Verdict};
 use crate::results::{Finding, Outcome};
 
-/// The outcome, and the roles whose allow steps passed (they are proven from now on).
+/// The outcome, the roles whose allow steps passed (they are proven from now on), and
+/// notes for the report (how the SUT refused an upstream's certificate).
 pub async fn run(
     ctx: &Context,
     si: usize,
     scenario: &Scenario,
     proofs: &HashMap<(usize, RoleId), Proof>,
+) -> (Outcome, Vec<RoleId>, Vec<String>) {
+    let ups = ctx.suites[si].upstreams.as_ref();
+    let mut seen = verdict::Seen::default();
+    if let Some(u) = ups {
+        u.present(&scenario.upstream_tls);
+        u.handshakes().await;
+    }
+    let (outcome, proven) = steps(ctx, si, scenario, proofs, ups, &mut seen).await;
+    let (Some(u), Outcome::Pass) = (ups, &outcome) else {
+        return (outcome, proven, Vec::new());
+    };
+    match verdict::refusals(&scenario.upstream_tls, &seen, u) {
+        Ok(notes) => (outcome, proven, notes),
+        Err(vacuous) => {
+            let detail = format!("--> {}", scenario.location);
+            (
+                Outcome::Error(Finding::new(vacuous, detail)),
+                proven,
+                Vec::new(),
+            )
+        }
+    }
+}
+
+async fn steps(
+    ctx: &Context,
+    si: usize,
+    scenario: &Scenario,
+    proofs: &HashMap<(usize, RoleId), Proof>,
+    ups: Option<&Upstreams>,
+    seen: &mut verdict::Seen,
 ) -> (Outcome, Vec<RoleId>) {
     let suite = &ctx.suites[si].suite;
     let mut vars = Vars::new();
     let mut proven: Vec<RoleId> = Vec::new();
     let total = scenario.steps.len();
     for (i, step) in scenario.steps.iter().enumerate() {
+        let mark = match ups {
+            Some(u) => Some(u.mark().await),
+            None => None,
+        };
         let role = suite.role(step.role);
         let which = if total > 1 {
             format!(
@@ -80,6 +117,18 @@ pub async fn run(
                     );
                 }
             }
+        }
+        if let (Some(u), Some(mark)) = (ups, &mark) {
+            let received = u.since(mark).await;
+            seen.add(&received, u.handshakes().await);
+            // Accepting a certificate it must refuse is the headline of a failure.
+            problems.splice(0..0, verdict::breaches(&scenario.upstream_tls, seen, u));
+            problems.extend(verdict::expectations(
+                &step.expect.upstream,
+                &received,
+                u,
+                &ctx.redactor,
+            ));
         }
         problems.extend(mismatches(&step.expect, &ex, &shown));
         problems.extend(leaks.into_iter().map(|l| format!("leak: {l}")));

@@ -1,5 +1,5 @@
-//! Secret references (`${env:NAME}`, `${file:PATH}`, `${demo:NAME}`) and their
-//! resolution. Credential fields accept references only, so no secret is ever written
+//! Secret references (`${env:NAME}`, `${file:PATH}`, `${demo:NAME}`, `${random:NAME}`)
+//! and their resolution. Credential fields accept references only, so no secret is ever written
 //! into a suite.
 
 use super::yaml::flow_refs;
@@ -31,14 +31,35 @@ pub struct LoadContext {
     pub env: Arc<dyn Env>,
     /// The demo target's credentials, by the names `${demo:NAME}` uses.
     pub demo: Vec<(&'static str, String)>,
+    /// `${random:NAME}` values made so far: one fresh secret per name and run.
+    pub random: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl LoadContext {
     pub fn process(demo: Vec<(&'static str, String)>) -> Self {
+        Self::new(Arc::new(ProcessEnv), demo)
+    }
+
+    pub fn new(env: Arc<dyn Env>, demo: Vec<(&'static str, String)>) -> Self {
         Self {
-            env: Arc::new(ProcessEnv),
+            env,
             demo,
+            random: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// The run's value for `${random:NAME}`: 32 random bytes, base64url, made on first use.
+    fn random(&self, name: &str) -> String {
+        let mut made = self.random.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, v)) = made.iter().find(|(k, _)| k == name) {
+            return v.clone();
+        }
+        let mut bytes = [0u8; 32];
+        let _ = aws_lc_rs::rand::fill(&mut bytes);
+        use base64::Engine;
+        let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        made.push((name.to_string(), value.clone()));
+        value
     }
 }
 
@@ -47,6 +68,8 @@ pub enum Reference<'a> {
     Env(&'a str),
     File(&'a str),
     Demo(&'a str),
+    /// A secret made up for this run (for a SUT that authspec starts and also calls).
+    Random(&'a str),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -109,6 +132,7 @@ fn parse_inner(inner: &str) -> Result<Reference<'_>, ReferenceError> {
         "env" => Ok(Reference::Env(arg)),
         "file" => Ok(Reference::File(arg)),
         "demo" => Ok(Reference::Demo(arg)),
+        "random" => Ok(Reference::Random(arg)),
         other => Err(ReferenceError::UnknownKind(other.to_string())),
     }
 }
@@ -139,6 +163,7 @@ impl LoadContext {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
                 .ok_or_else(|| ReferenceError::UnknownDemo((*name).to_string())),
+            Reference::Random(name) => Ok(self.random(name)),
         }
     }
 
@@ -184,10 +209,25 @@ mod tests {
     use super::*;
 
     fn ctx() -> LoadContext {
-        LoadContext {
-            env: Arc::new(vec![("HOST".to_string(), "127.0.0.1:9".to_string())]),
-            demo: vec![("reader_token", "fake-demo".to_string())],
-        }
+        LoadContext::new(
+            Arc::new(vec![("HOST".to_string(), "127.0.0.1:9".to_string())]),
+            vec![("reader_token", "fake-demo".to_string())],
+        )
+    }
+
+    #[test]
+    fn random_references_are_one_fresh_value_per_name() {
+        let c = ctx();
+        let dir = Path::new(".");
+        let a = c.resolve(&Reference::Random("key"), dir).unwrap();
+        assert_eq!(a.len(), 43);
+        assert_eq!(c.resolve(&Reference::Random("key"), dir).unwrap(), a);
+        assert_ne!(c.resolve(&Reference::Random("other"), dir).unwrap(), a);
+        assert_ne!(ctx().resolve(&Reference::Random("key"), dir).unwrap(), a);
+        assert_eq!(
+            parse_whole("${random:key}"),
+            Some(Ok(Reference::Random("key")))
+        );
     }
 
     #[test]

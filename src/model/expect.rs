@@ -2,7 +2,7 @@
 
 use serde_json_path::JsonPath;
 
-use super::{KeyQuality, Verdict};
+use super::{KeyQuality, UpstreamExpectation, Verdict};
 
 #[derive(Clone, Debug, Default)]
 pub struct Expectation {
@@ -16,6 +16,7 @@ pub struct Expectation {
     pub body_not_contains: Vec<String>,
     pub headers: Vec<HeaderExpectation>,
     pub key_quality: Option<KeyQuality>,
+    pub upstream: Vec<UpstreamExpectation>,
 }
 
 #[derive(Clone, Debug)]

@@ -15,6 +15,7 @@ mod scenario;
 mod secret;
 mod suite;
 mod tls;
+mod upstream;
 
 pub use access::{AccessEntry, Verdict};
 pub use expect::{Expectation, HeaderExpectation, JsonAssertion};
@@ -33,3 +34,4 @@ pub use scenario::{Capture, Scenario, Step};
 pub use secret::Secret;
 pub use suite::{Policy, Suite, Target};
 pub use tls::{CaFile, PLAIN_HTTP_CHECK, TLS_CHECKS, TlsProbe, TlsSettings, TlsVersion, host_port};
+pub use upstream::{Route, Sut, Upstream, UpstreamExpectation, UpstreamHeader, UpstreamTls};

@@ -2,7 +2,7 @@
 
 use serde_json_path::JsonPath;
 
-use super::{Expectation, Location, Request, RoleId};
+use super::{Expectation, Location, Request, RoleId, UpstreamTls};
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -10,6 +10,8 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     pub location: Location,
     pub tags: Vec<String>,
+    /// Upstreams (by index) that present something other than a valid certificate.
+    pub upstream_tls: Vec<(usize, UpstreamTls)>,
 }
 
 impl Scenario {

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::{
-    AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario, TlsSettings,
+    AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario, Sut, TlsSettings,
+    Upstream,
 };
 
 #[derive(Clone, Debug)]
@@ -26,6 +27,9 @@ pub struct Suite {
     /// Tags of the whole suite (a feature's tags), without `@`.
     pub tags: Vec<String>,
     pub leakage: Leakage,
+    /// Third-party APIs authspec stands in for, and the SUT it starts against them.
+    pub upstreams: Vec<Upstream>,
+    pub sut: Option<Sut>,
 }
 
 impl Suite {

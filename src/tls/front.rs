@@ -1,14 +1,18 @@
 //! A TLS front: accepts connections, terminates TLS with the certificate currently
 //! chosen, and relays the plain bytes to a backend on 127.0.0.1 (a wiremock server).
 //! It records how each handshake ended, so a report can tell "the client refused the
-//! certificate" from "the client never called".
+//! certificate" from "the client never called". Switching the mode closes the open
+//! connections, so a client's pooled connection cannot carry a request past the switch.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rustls::ServerConfig;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 use tokio_rustls::TlsAcceptor;
 
 use super::Leaf;
@@ -27,11 +31,38 @@ pub enum Handshake {
     Completed,
     /// The client aborted, e.g. with a `bad_certificate` or `unknown_ca` alert.
     Aborted(String),
+    /// In plain mode: the client sent a TLS hello, got plain HTTP back, and gave up.
+    TlsToPlain,
+    /// Accepted; the handshake has not ended (yet).
+    Pending,
 }
 
 struct State {
     mode: Mutex<Mode>,
-    log: Mutex<Vec<Handshake>>,
+    /// By connection number, in accept order.
+    log: Mutex<Vec<(u64, Handshake)>>,
+    next: AtomicU64,
+    settled: tokio::sync::Notify,
+    open: Mutex<Vec<AbortHandle>>,
+}
+
+impl State {
+    fn record(&self, id: u64, h: Handshake) {
+        if let Ok(mut log) = self.log.lock() {
+            match log.iter_mut().find(|(i, _)| *i == id) {
+                Some(entry) => entry.1 = h,
+                None => log.push((id, h)),
+            }
+        }
+        self.settled.notify_waiters();
+    }
+
+    fn pending(&self) -> bool {
+        self.log
+            .lock()
+            .map(|l| l.iter().any(|(_, h)| *h == Handshake::Pending))
+            .unwrap_or(false)
+    }
 }
 
 pub struct Front {
@@ -62,6 +93,9 @@ impl Front {
         let state = Arc::new(State {
             mode: Mutex::new(mode),
             log: Mutex::new(Vec::new()),
+            next: AtomicU64::new(0),
+            settled: tokio::sync::Notify::new(),
+            open: Mutex::new(Vec::new()),
         });
         let shared = state.clone();
         let task = tokio::spawn(async move {
@@ -69,7 +103,13 @@ impl Front {
                 let mode = shared.mode.lock().map(|m| m.clone());
                 let state = shared.clone();
                 if let Ok(mode) = mode {
-                    tokio::spawn(serve(client, backend, mode, state));
+                    let id = shared.next.fetch_add(1, Ordering::Relaxed);
+                    shared.record(id, Handshake::Pending);
+                    let task = tokio::spawn(serve(client, backend, mode, state, id));
+                    if let Ok(mut open) = shared.open.lock() {
+                        open.retain(|t| !t.is_finished());
+                        open.push(task.abort_handle());
+                    }
                 }
             }
         });
@@ -80,10 +120,13 @@ impl Front {
         self.addr
     }
 
-    /// Connections accepted from now on use `mode`.
+    /// Connections accepted from now on use `mode`; open ones are closed.
     pub fn set_mode(&self, mode: Mode) {
         if let Ok(mut m) = self.state.mode.lock() {
             *m = mode;
+        }
+        if let Ok(mut open) = self.state.open.lock() {
+            open.drain(..).for_each(|t| t.abort());
         }
     }
 
@@ -92,8 +135,29 @@ impl Front {
         self.state
             .log
             .lock()
-            .map(|mut l| std::mem::take(&mut *l))
+            .map(|mut l| {
+                std::mem::take(&mut *l)
+                    .into_iter()
+                    .map(|(_, h)| h)
+                    .collect()
+            })
             .unwrap_or_default()
+    }
+
+    /// Like `take_log`, once no handshake is still under way (or `limit` passed): a
+    /// client's alert may reach the front after the client has answered its own caller.
+    pub async fn settled_log(&self, limit: Duration) -> Vec<Handshake> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.state.settled.notified();
+            if !self.state.pending() {
+                break;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                break;
+            }
+        }
+        self.take_log()
     }
 }
 
@@ -103,18 +167,27 @@ impl Drop for Front {
     }
 }
 
-async fn serve(client: TcpStream, backend: SocketAddr, mode: Mode, state: Arc<State>) {
-    let record = |h: Handshake| {
-        if let Ok(mut log) = state.log.lock() {
-            log.push(h);
-        }
-    };
+async fn serve(client: TcpStream, backend: SocketAddr, mode: Mode, state: Arc<State>, id: u64) {
+    let record = |h: Handshake| state.record(id, h);
     let Ok(mut upstream) = TcpStream::connect(backend).await else {
+        record(Handshake::Aborted(
+            "the stub behind the front is unreachable".into(),
+        ));
         return;
     };
     match mode {
         Mode::Plain => {
             let mut client = client;
+            let mut first = [0u8; 1];
+            // 0x16 starts a TLS handshake record: the client expected TLS.
+            if matches!(client.peek(&mut first).await, Ok(1)) && first[0] == 0x16 {
+                record(Handshake::TlsToPlain);
+                let refusal =
+                    b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+                let _ = client.write_all(refusal).await;
+                let _ = client.shutdown().await;
+                return;
+            }
             record(Handshake::Completed);
             let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
         }

@@ -153,6 +153,7 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
         steps: st.steps,
         location: source.location(c.line as u64, c.col as u64),
         tags: c.tags.clone(),
+        upstream_tls: Vec::new(),
     })
 }
 

@@ -119,6 +119,8 @@ pub fn load(
         logs: Vec::new(),
         tags: feature.tags.clone(),
         leakage: config.leakage.clone().unwrap_or_default(),
+        upstreams: Vec::new(),
+        sut: None,
     })
 }
 

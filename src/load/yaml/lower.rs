@@ -21,6 +21,15 @@ pub fn lower(
 ) -> Result<Suite, Vec<SuiteDiagnostic>> {
     let mut cx = Lowerer::new(source, ctx, redactor);
     let at = raw.suite.referenced;
+    // Known before the target: `{{sut.url}}` and `{{upstreams.NAME.url}}` may be in it.
+    cx.has_sut = raw.sut.is_some();
+    cx.upstream_names = raw
+        .upstreams
+        .iter()
+        .flat_map(|m| m.0.iter().map(|(k, _)| k.value.clone()))
+        .collect();
+    let upstreams = cx.upstreams(raw.upstreams.as_ref());
+    let sut = raw.sut.as_ref().and_then(|s| cx.sut(s));
     let mut tls = TlsSettings::default();
     let target = match (&raw.target, config.and_then(|c| c.target.clone())) {
         (Some(t), _) => {
@@ -119,6 +128,8 @@ pub fn lower(
             logs,
             tags: tags(&raw.tags),
             leakage,
+            upstreams,
+            sut,
         }),
         _ => Err(cx.errors),
     }
@@ -308,6 +319,7 @@ impl Lowerer<'_> {
             steps,
             location: self.location(loc),
             tags: tags(&raw.tags),
+            upstream_tls: self.upstream_tls(raw.upstream_tls.as_ref()),
         })
     }
 }

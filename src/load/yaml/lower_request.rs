@@ -269,6 +269,7 @@ impl Lowerer<'_> {
                 min_entropy_bits: k.min_entropy_bits.unwrap_or(128.0),
             });
         }
+        out.upstream = self.upstream_expect(raw.upstream.as_ref());
         out.body_contains = raw
             .body_contains
             .as_ref()

@@ -34,7 +34,13 @@ impl Lowerer<'_> {
                         self.redactor.add("target.base_url", &piece);
                     }
                 }
-                match reqwest::Url::parse(&resolved) {
+                // `{{sut.url}}` and friends are known once the run starts.
+                if resolved.contains("{{")
+                    && !self.run_templates(&resolved, &url.referenced, "target.base_url")
+                {
+                    return None;
+                }
+                match reqwest::Url::parse(&self.with_placeholders(&resolved)) {
                     Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
                         Some(Target::Url(resolved.trim_end_matches('/').to_string()))
                     }
@@ -171,7 +177,7 @@ impl Lowerer<'_> {
                 format!("export {name}=… before running (it fills `{field}`)")
             }
             ReferenceError::UnknownKind(_) | ReferenceError::Empty(_) => {
-                "references are `${env:NAME}` or `${file:PATH}` (and `${demo:NAME}` with `target: demo`)".into()
+                "references are `${env:NAME}`, `${file:PATH}`, `${random:NAME}` (a secret made up for the run), and `${demo:NAME}` with `target: demo`".into()
             }
             ReferenceError::File { .. } => "a `${file:PATH}` path is relative to the suite file".into(),
             ReferenceError::UnknownDemo(_) => {

@@ -14,6 +14,9 @@ pub(super) struct Lowerer<'a> {
     pub errors: Vec<SuiteDiagnostic>,
     pub role_names: Vec<String>,
     pub server_names: Vec<String>,
+    pub upstream_names: Vec<String>,
+    /// Whether the suite has `sut:` (so `{{sut.url}}` means something).
+    pub has_sut: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -25,6 +28,8 @@ impl<'a> Lowerer<'a> {
             errors: Vec::new(),
             role_names: Vec::new(),
             server_names: Vec::new(),
+            upstream_names: Vec::new(),
+            has_sut: false,
         }
     }
 

@@ -8,9 +8,11 @@ mod lower_probes;
 mod lower_request;
 mod lower_roles;
 mod lower_tls;
+mod lower_upstream;
 mod lowerer;
 mod raw;
 mod raw_probes;
+mod raw_upstream;
 mod serde_error;
 
 use serde::de::DeserializeOwned;

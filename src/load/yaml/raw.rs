@@ -32,6 +32,8 @@ pub struct RawSuite {
     pub probes: Vec<super::raw_probes::RawProbe>,
     #[serde(default)]
     pub logs: Vec<RawLog>,
+    pub upstreams: Option<SpannedMap<super::raw_upstream::RawUpstream>>,
+    pub sut: Option<S<super::raw_upstream::RawSut>>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +202,8 @@ pub struct RawScenario {
     pub query: Option<SpannedMap<String>>,
     pub expect: Option<RawExpect>,
     pub capture: Option<SpannedMap<String>>,
+    /// Upstream name to the certificate it presents during this scenario.
+    pub upstream_tls: Option<SpannedMap<S<String>>>,
 }
 request_parts!(RawScenario);
 
@@ -230,6 +234,7 @@ pub struct RawExpect {
     /// Header name to expected value; `null` means the header must be absent.
     pub headers: Option<SpannedMap<Option<String>>>,
     pub json_key_quality: Option<RawKeyQuality>,
+    pub upstream: Option<SpannedMap<super::raw_upstream::RawUpstreamExpect>>,
 }
 
 /// `leakage: off` (or `on`), or `leakage: { ignore: [detector, …] }`.

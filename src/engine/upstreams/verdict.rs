@@ -1,0 +1,203 @@
+//! Judges what the upstreams received: a step's `expect.upstream` assertions, whether
+//! the SUT accepted a certificate (or plain HTTP) it must refuse, and, for the report,
+//! whether it refused or never called at all.
+
+use wiremock::Request;
+
+use super::Upstreams;
+use crate::model::{UpstreamExpectation, UpstreamHeader, UpstreamTls};
+use crate::redact::Redactor;
+use crate::tls::Handshake;
+
+/// Header names whose values are never shown, even when they differ.
+const HIDDEN: [&str; 5] = ["authorization", "cookie", "key", "token", "secret"];
+
+fn line(r: &Request) -> String {
+    format!("{} {}", r.method, r.url.path())
+}
+
+/// The problems with what the upstreams received during one step.
+pub fn expectations(
+    expect: &[UpstreamExpectation],
+    received: &[Vec<Request>],
+    ups: &Upstreams,
+    redactor: &Redactor,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in expect {
+        let name = ups.name(e.upstream);
+        let got: &[Request] = received.get(e.upstream).map_or(&[], Vec::as_slice);
+        if let Some(n) = e.requests
+            && got.len() != n
+        {
+            let seen: Vec<String> = got.iter().map(line).collect();
+            let seen = if seen.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", seen.join(", "))
+            };
+            out.push(format!(
+                "upstream `{name}` received {} request(s), expected {n}{seen}",
+                got.len()
+            ));
+        }
+        let about_requests = e.request.is_some() || !e.headers.is_empty() || e.query_has_no_secret;
+        if got.is_empty() && about_requests && e.requests != Some(0) {
+            out.push(format!(
+                "upstream `{name}` received no request, so what it must receive cannot be shown"
+            ));
+        }
+        for (k, r) in got.iter().enumerate() {
+            let which = format!("request {} to `{name}` ({})", k + 1, line(r));
+            if let Some((m, p)) = &e.request
+                && (r.method.as_str() != m || r.url.path() != p)
+            {
+                out.push(format!("{which} is not `{m} {p}`"));
+            }
+            for h in &e.headers {
+                if let Some(p) = header_problem(h, r) {
+                    out.push(format!("{which} {p}"));
+                }
+            }
+            if e.query_has_no_secret
+                && let Some(q) = r.url.query()
+            {
+                let decoded: String = r
+                    .url
+                    .query_pairs()
+                    .map(|(k, v)| format!("{k}={v}&"))
+                    .collect();
+                let mut found = redactor.occurrences(q);
+                for label in redactor.occurrences(&decoded) {
+                    if !found.contains(&label) {
+                        found.push(label);
+                    }
+                }
+                if !found.is_empty() {
+                    out.push(format!(
+                        "{which} carries a credential of the run in its query string ({}): keys belong in headers",
+                        found.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn header_problem(rule: &UpstreamHeader, r: &Request) -> Option<String> {
+    let value = |name: &str| {
+        r.headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    match rule {
+        UpstreamHeader::Present(name) => value(name)
+            .is_none()
+            .then(|| format!("has no `{name}` header")),
+        UpstreamHeader::Absent(name) => value(name)
+            .is_some()
+            .then(|| format!("carries `{name}`, which must be absent")),
+        UpstreamHeader::Equals(name, want) => match value(name) {
+            None => Some(format!("has no `{name}` header")),
+            Some(got) if got == *want => None,
+            Some(got) => {
+                let lower = name.to_ascii_lowercase();
+                if HIDDEN.iter().any(|h| lower.contains(h)) {
+                    Some(format!(
+                        "has a different `{name}` ({} characters, not shown)",
+                        got.len()
+                    ))
+                } else {
+                    Some(format!("has `{name}: {got}`, expected `{want}`"))
+                }
+            }
+        },
+    }
+}
+
+/// What upstreams with a bad certificate saw over a whole scenario.
+#[derive(Default)]
+pub struct Seen {
+    pub requests: Vec<Vec<String>>,
+    pub handshakes: Vec<Vec<Handshake>>,
+}
+
+impl Seen {
+    pub fn add(&mut self, received: &[Vec<Request>], handshakes: Vec<Vec<Handshake>>) {
+        self.requests.resize(received.len(), Vec::new());
+        for (i, r) in received.iter().enumerate() {
+            self.requests[i].extend(r.iter().map(line));
+        }
+        self.handshakes.resize(handshakes.len(), Vec::new());
+        for (i, h) in handshakes.into_iter().enumerate() {
+            self.handshakes[i].extend(h);
+        }
+    }
+}
+
+/// Problems: the SUT completed a handshake or a request with an upstream that presented
+/// something it must refuse. Scenario-wide, over `seen`.
+pub fn breaches(chosen: &[(usize, UpstreamTls)], seen: &Seen, ups: &Upstreams) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, tls) in chosen.iter().filter(|(_, t)| *t != UpstreamTls::Valid) {
+        let name = ups.name(*i);
+        let requests = seen.requests.get(*i).map_or(&[][..], Vec::as_slice);
+        let completed = seen.handshakes.get(*i).map_or(0, |h| {
+            h.iter().filter(|h| **h == Handshake::Completed).count()
+        });
+        if !requests.is_empty() {
+            out.push(format!(
+                "the SUT completed {} request(s) to `{name}` over {}: {} — it must refuse",
+                requests.len(),
+                tls.described(),
+                requests.join(", ")
+            ));
+        } else if completed > 0 {
+            out.push(format!(
+                "the SUT accepted {} from `{name}` (the handshake completed) — it must refuse",
+                tls.described()
+            ));
+        }
+    }
+    out
+}
+
+/// For a scenario without breaches: per bad upstream, a note on how the SUT refused, or
+/// `Err` when it never connected (the scenario then shows nothing about refusing).
+pub fn refusals(
+    chosen: &[(usize, UpstreamTls)],
+    seen: &Seen,
+    ups: &Upstreams,
+) -> Result<Vec<String>, String> {
+    let mut notes = Vec::new();
+    for (i, tls) in chosen.iter().filter(|(_, t)| *t != UpstreamTls::Valid) {
+        let name = ups.name(*i);
+        let hs = seen.handshakes.get(*i).map_or(&[][..], Vec::as_slice);
+        let reasons: Vec<String> = hs
+            .iter()
+            .filter_map(|h| match h {
+                Handshake::Aborted(why) => Some(why.clone()),
+                Handshake::TlsToPlain => {
+                    Some("it started TLS, got plain HTTP, and gave up".to_string())
+                }
+                Handshake::Pending => Some("the handshake did not finish".to_string()),
+                Handshake::Completed => None,
+            })
+            .collect();
+        match reasons.first() {
+            Some(first) => notes.push(format!(
+                "upstream `{name}` presented {}: the SUT refused it ({} connection(s): {first})",
+                tls.described(),
+                reasons.len()
+            )),
+            None => {
+                return Err(format!(
+                    "upstream `{name}` presented {}, but the SUT never called it: this scenario shows nothing about refusing it",
+                    tls.described()
+                ));
+            }
+        }
+    }
+    Ok(notes)
+}

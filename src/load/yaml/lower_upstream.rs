@@ -1,0 +1,455 @@
+//! Lowers stub upstreams and the SUT: routes and fixed addresses, the SUT's command,
+//! environment and readiness, the run templates (`{{sut.url}}`, `{{upstreams.NAME.url}}`,
+//! …) that are only known once the run starts, and per scenario which certificate each
+//! upstream presents and what it must have received.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::super::suggest::did_you_mean;
+use super::lower_probes::seconds;
+use super::lowerer::Lowerer;
+use super::raw::{S, SpannedMap};
+use super::raw_upstream::{RawRoute, RawSut, RawUpstream, RawUpstreamExpect};
+use crate::engine::template::{Vars, render, variables};
+use crate::model::{Body, Route, Sut, Upstream, UpstreamExpectation, UpstreamHeader, UpstreamTls};
+
+/// Names that hold credentials: their environment values are secrets of the run.
+const CREDENTIAL_HINTS: [&str; 8] = [
+    "token",
+    "secret",
+    "key",
+    "password",
+    "passwd",
+    "credential",
+    "auth",
+    "session",
+];
+
+fn credential_like(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    CREDENTIAL_HINTS.iter().any(|h| lower.contains(h))
+}
+
+impl Lowerer<'_> {
+    pub fn upstreams(&mut self, raw: Option<&SpannedMap<RawUpstream>>) -> Vec<Upstream> {
+        let mut out = Vec::new();
+        for (name, up) in raw.iter().flat_map(|m| &m.0) {
+            let valid = !name.value.is_empty()
+                && name
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !valid {
+                self.error(
+                    &name.referenced,
+                    format!("`{}` is not an upstream name", name.value),
+                )
+                .help("upstream names are letters, digits, `_` and `-` (they appear in `{{upstreams.NAME.url}}`)");
+                continue;
+            }
+            let listen = match &up.listen {
+                None if !self.has_sut => {
+                    self.error(&name.referenced, format!("upstream `{}` has no `listen:` and the suite has no `sut:`", name.value))
+                        .help("authspec picks free ports only for a SUT it starts; for a SUT started outside, fix the address: `listen: 127.0.0.1:8443`");
+                    None
+                }
+                None => None,
+                Some(l) => match l.value.parse::<SocketAddr>() {
+                    Ok(a) => Some(a),
+                    Err(_) => {
+                        self.error(
+                            &l.referenced,
+                            format!("`listen: {}` is not an address", l.value),
+                        )
+                        .help("write IP:PORT, e.g. `127.0.0.1:8443`");
+                        None
+                    }
+                },
+            };
+            let internal = up.internal.as_ref().is_some_and(|i| i.value);
+            let routes: Vec<Route> = up
+                .routes
+                .iter()
+                .filter_map(|r| self.route(r, internal.then_some(&name.value)))
+                .collect();
+            out.push(Upstream {
+                name: name.value.clone(),
+                routes,
+                listen,
+                internal,
+                location: self.location(&name.referenced),
+            });
+        }
+        out
+    }
+
+    fn route(&mut self, raw: &RawRoute, internal: Option<&String>) -> Option<Route> {
+        let request = self.request_line_only(&raw.request)?;
+        let (path, query) = match request.path.split_once('?') {
+            Some((p, q)) => (
+                p.to_string(),
+                reqwest::Url::parse(&format!("http://x/?{q}"))
+                    .map(|u| {
+                        u.query_pairs()
+                            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            None => (request.path.clone(), Vec::new()),
+        };
+        let Some(respond) = &raw.respond else {
+            return Some(Route {
+                method: request.method,
+                path,
+                query,
+                status: 200,
+                headers: Vec::new(),
+                body: None,
+            });
+        };
+        let status = respond.status.as_ref().map_or(200, |s| s.value);
+        if !(100..=599).contains(&status) {
+            let at = respond.status.as_ref().map(|s| s.referenced);
+            if let Some(at) = at {
+                self.error(&at, "`status` takes an HTTP status code (100–599)");
+            }
+            return None;
+        }
+        let body = match (&respond.json, &respond.body) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    &raw.request.referenced,
+                    "a response has `json:` or `body:`, not both",
+                );
+                return None;
+            }
+            (Some(j), None) => Some(Body::Json(j.clone())),
+            (None, Some(b)) => Some(Body::Text(b.clone())),
+            (None, None) => None,
+        };
+        if let (Some(name), Some(body)) = (internal, &body) {
+            let label = format!("upstreams.{name}.body");
+            for canary in internal_canaries(body) {
+                self.redactor.add(&label, &canary);
+            }
+        }
+        let mut headers = Vec::new();
+        for (k, v) in respond.headers.iter().flat_map(|m| &m.0) {
+            if reqwest::header::HeaderName::from_bytes(k.value.as_bytes()).is_err()
+                || reqwest::header::HeaderValue::from_str(v).is_err()
+            {
+                self.error(
+                    &k.referenced,
+                    format!("`{}: {v}` is not a valid header", k.value),
+                );
+                continue;
+            }
+            headers.push((k.value.clone(), v.clone()));
+        }
+        Some(Route {
+            method: request.method,
+            path,
+            query,
+            status,
+            headers,
+            body,
+        })
+    }
+
+    pub fn sut(&mut self, raw: &S<RawSut>) -> Option<Sut> {
+        let at = &raw.referenced;
+        let sut = &raw.value;
+        let mut command: Vec<String> = match sut.command.value.0.as_slice() {
+            [one] => one.split_whitespace().map(str::to_string).collect(),
+            many => many.to_vec(),
+        };
+        if command.is_empty() || command[0].trim().is_empty() {
+            self.error(&sut.command.referenced, "`sut.command` is empty")
+                .help("write the program and its arguments: `command: [python3, app.py]`");
+            return None;
+        }
+        for arg in &command {
+            self.run_templates(arg, &sut.command.referenced, "sut.command");
+        }
+        // A relative program path means the suite's directory, where the SUT runs.
+        if command[0].contains('/') && !command[0].starts_with('/') {
+            command[0] = self.source.dir.join(&command[0]).display().to_string();
+        }
+        let mut env = Vec::new();
+        for (name, value) in sut.env.iter().flat_map(|m| &m.0) {
+            if let Some(v) = self.sut_env(name, value) {
+                env.push((name.value.clone(), v));
+            }
+        }
+        let ready = self.request_line_only(&sut.ready);
+        let ready_timeout = match &sut.ready_timeout {
+            None => Some(30),
+            Some(t) => match seconds(&t.value) {
+                Some(s) if (1..=600).contains(&s) => Some(s),
+                _ => {
+                    self.error(
+                        &t.referenced,
+                        "`ready_timeout` is a duration of 1s to 10m, such as 30, 90s or 2m",
+                    );
+                    None
+                }
+            },
+        };
+        let ready = ready?;
+        Some(Sut {
+            command,
+            env,
+            ready_method: ready.method,
+            ready_path: ready.path,
+            ready_timeout: Duration::from_secs(ready_timeout?),
+            dir: self.source.dir.clone(),
+            location: self.location(at),
+        })
+    }
+
+    fn sut_env(&mut self, name: &S<String>, value: &str) -> Option<String> {
+        let loc = &name.referenced;
+        let field = format!("sut.env.{}", name.value);
+        if name.value.is_empty() || name.value.contains(['=', '\0']) {
+            self.error(
+                loc,
+                format!("`{}` is not an environment variable name", name.value),
+            );
+            return None;
+        }
+        let resolved = if value.contains("${") || value.contains("$\u{FF5B}") {
+            match self.ctx.interpolate(value, &self.source.dir) {
+                Ok(v) => {
+                    // Secrets the SUT gets are secrets of the run: redacted, and canaries.
+                    for piece in self.ctx.resolved_references(value, &self.source.dir) {
+                        if credential_like(&name.value) || piece.len() >= 16 {
+                            self.redactor.add(&field, &piece);
+                        }
+                    }
+                    v
+                }
+                Err(e) => {
+                    self.reference_error(loc, &field, e);
+                    return None;
+                }
+            }
+        } else {
+            if credential_like(&name.value) && !value.contains("{{") && !value.trim().is_empty() {
+                self.error(loc, format!("literal credential in `{field}`"))
+                    .label("credentials are never written into a suite")
+                    .help("pass it by reference: `${env:NAME}`, or `${random:NAME}` for a secret made up for the run");
+                return None;
+            }
+            value.to_string()
+        };
+        self.run_templates(&resolved, loc, &field)
+            .then_some(resolved)
+    }
+
+    /// The run templates this suite can use.
+    fn run_template_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.has_sut {
+            names.extend(["sut.port".to_string(), "sut.url".to_string()]);
+        }
+        if !self.upstream_names.is_empty() {
+            names.push("upstreams.ca_file".to_string());
+        }
+        names.extend(
+            self.upstream_names
+                .iter()
+                .map(|n| format!("upstreams.{n}.url")),
+        );
+        names
+    }
+
+    /// Checks every `{{…}}` of `text` names a run template of this suite.
+    pub fn run_templates(&mut self, text: &str, loc: &serde_saphyr::Location, field: &str) -> bool {
+        let known = self.run_template_names();
+        let mut ok = true;
+        if text.matches("{{").count() > variables(text).len() {
+            self.error(
+                loc,
+                format!("a `{{{{` in `{field}` is not closed with `}}}}`"),
+            );
+            ok = false;
+        }
+        for var in variables(text) {
+            if known.iter().any(|k| k == var) {
+                continue;
+            }
+            ok = false;
+            let help = if known.is_empty() {
+                "`{{sut.url}}` and `{{sut.port}}` need `sut:`; `{{upstreams.NAME.url}}` and `{{upstreams.ca_file}}` need `upstreams:`".to_string()
+            } else {
+                match did_you_mean(var, known.iter().map(String::as_str)) {
+                    Some(k) => format!("did you mean `{{{{{k}}}}}`?"),
+                    None => format!(
+                        "this suite has: {}",
+                        known
+                            .iter()
+                            .map(|k| format!("{{{{{k}}}}}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }
+            };
+            self.error(
+                loc,
+                format!("`{{{{{var}}}}}` in `{field}` is not a template of this run"),
+            )
+            .help(help);
+        }
+        ok
+    }
+
+    /// `text` with placeholder values for the run templates, to check what it becomes.
+    pub fn with_placeholders(&self, text: &str) -> String {
+        let vars: Vars = self
+            .run_template_names()
+            .into_iter()
+            .map(|k| {
+                let v = if k.ends_with(".url") {
+                    "http://127.0.0.1:1".to_string()
+                } else {
+                    "1".to_string()
+                };
+                (k, v)
+            })
+            .collect();
+        render(text, &vars).unwrap_or_else(|_| text.to_string())
+    }
+
+    fn upstream_id(&mut self, name: &S<String>) -> Option<usize> {
+        if let Some(i) = self.upstream_names.iter().position(|n| *n == name.value) {
+            return Some(i);
+        }
+        let help = match did_you_mean(&name.value, self.upstream_names.iter().map(String::as_str)) {
+            Some(n) => format!("did you mean `{n}`?"),
+            None if self.upstream_names.is_empty() => "this suite has no `upstreams:`".into(),
+            None => format!("upstreams: {}", self.upstream_names.join(", ")),
+        };
+        self.error(
+            &name.referenced,
+            format!("unknown upstream `{}`", name.value),
+        )
+        .help(help);
+        None
+    }
+
+    pub fn upstream_tls(
+        &mut self,
+        raw: Option<&SpannedMap<S<String>>>,
+    ) -> Vec<(usize, UpstreamTls)> {
+        let mut out = Vec::new();
+        for (name, variant) in raw.iter().flat_map(|m| &m.0) {
+            let id = self.upstream_id(name);
+            let tls = UpstreamTls::ALL
+                .iter()
+                .find(|(n, _)| *n == variant.value)
+                .map(|(_, v)| *v);
+            match (id, tls) {
+                (Some(i), Some(t)) => out.push((i, t)),
+                (_, None) => {
+                    let names = UpstreamTls::ALL.map(|(n, _)| n);
+                    let help = match did_you_mean(&variant.value, names) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => format!("one of: {}", names.join(", ")),
+                    };
+                    self.error(
+                        &variant.referenced,
+                        format!("`{}` is not an upstream certificate", variant.value),
+                    )
+                    .help(help);
+                }
+                (None, Some(_)) => {}
+            }
+        }
+        out
+    }
+
+    pub fn upstream_expect(
+        &mut self,
+        raw: Option<&SpannedMap<RawUpstreamExpect>>,
+    ) -> Vec<UpstreamExpectation> {
+        let mut out = Vec::new();
+        for (name, e) in raw.iter().flat_map(|m| &m.0) {
+            let Some(upstream) = self.upstream_id(name) else {
+                continue;
+            };
+            let request = e
+                .request
+                .as_ref()
+                .and_then(|r| self.request_line_only(r))
+                .map(|r| (r.method, r.path));
+            let mut headers = Vec::new();
+            for (k, v) in self.request_values(e.header.as_ref(), super::lower_request::Part::Header)
+            {
+                headers.push(UpstreamHeader::Equals(k, v));
+            }
+            for h in e.header_present.iter().flatten() {
+                headers.push(UpstreamHeader::Present(h.value.clone()));
+            }
+            for h in e.header_absent.iter().flatten() {
+                headers.push(UpstreamHeader::Absent(h.value.clone()));
+            }
+            out.push(UpstreamExpectation {
+                upstream,
+                requests: e.requests.as_ref().map(|r| r.value),
+                request,
+                headers,
+                query_has_no_secret: e.query_has_no_secret.unwrap_or(false),
+            });
+        }
+        out
+    }
+}
+
+/// What of an internal upstream's body counts as confidential: the body as sent, and
+/// each string in it of 8 or more characters that is not one plain word.
+fn internal_canaries(body: &Body) -> Vec<String> {
+    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => {
+                let plain = s.chars().all(|c| c.is_ascii_lowercase() || c == ' ');
+                if s.len() >= 8 && !plain {
+                    out.push(s.clone());
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let whole = match body {
+        Body::Json(j) => {
+            strings(j, &mut out);
+            j.to_string()
+        }
+        Body::Text(t) => t.trim().to_string(),
+    };
+    if whole.len() >= 8 {
+        out.push(whole);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_canaries_skip_short_values_and_plain_words() {
+        let body = Body::Json(serde_json::json!({
+            "id": "ch_1", "status": "succeeded", "risk": "score-87/internal", "n": 5
+        }));
+        let got = internal_canaries(&body);
+        assert!(got.contains(&"score-87/internal".to_string()));
+        assert!(!got.iter().any(|c| c == "succeeded" || c == "ch_1"));
+        assert!(got.iter().any(|c| c.starts_with('{')));
+        assert!(credential_like("PAYMENTS_API_KEY") && !credential_like("PORT"));
+    }
+}
