@@ -113,3 +113,37 @@ async fn orders_acceptance_file_has_the_exact_outcome() {
         run.stdout
     );
 }
+
+/// Issue 5's stub-upstream example, unchanged, with its SUT (tests/acceptance/checkout.py)
+/// started by authspec: the valid upstream is used, the expired one refused.
+#[test]
+fn checkout_acceptance_file_passes_with_a_verifying_sut() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.xml");
+    let suite = repo_root().join("tests/acceptance/checkout.yaml");
+    let key = fake_secret("payments-key");
+    let token = fake_secret("customer");
+    let env = [
+        ("PAYMENTS_API_KEY", key.as_str()),
+        ("CUSTOMER_TOKEN", token.as_str()),
+    ];
+    let args = [
+        "run",
+        suite.to_str().unwrap(),
+        "--junit",
+        report.to_str().unwrap(),
+    ];
+    let run = authspec(&args, &env, dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_valid_junit(&report);
+    assert_eq!(count(&report, "//testcase"), 2);
+    assert_eq!(count(&report, "//testcase[failure or error]"), 0);
+    let note = xpath(
+        &report,
+        "string(//testcase[@name='checkout refuses an upstream with an expired certificate']/system-out)",
+    );
+    assert!(
+        note.contains("presented an expired certificate: the SUT refused it"),
+        "{note}"
+    );
+}

@@ -8,6 +8,7 @@ authspec must catch:
                            TLS fails, and sends the key in the query string;
   POST /checkout/debug     like /checkout, but echoes the payments API's whole answer.
 Customers authenticate with `Authorization: Bearer $CUSTOMER_TOKEN` (when it is set).
+With PID_FILE set, it writes its process id there (tests check it is stopped).
 Standard library only.
 """
 
@@ -91,6 +92,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    if os.environ.get("PID_FILE"):
+        with open(os.environ["PID_FILE"], "w") as f:
+            f.write(str(os.getpid()))
     server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
     print("checkout listening on", PORT, flush=True)
     server.serve_forever()
