@@ -54,6 +54,26 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
         ),
         1
     );
+    // scenarios/checkout.yaml: the sample SUT refuses four bad certificates; its
+    // insecure and debug paths are the three deliberate findings.
+    let checkout =
+        "//testcase[@classname='Checkout integration with the payments API (sample SUT)']";
+    assert_eq!(count(&report, checkout), 8, "{}", run.stdout);
+    assert_eq!(
+        count(&report, &format!("{checkout}[failure]")),
+        3,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        count(
+            &report,
+            &format!("{checkout}[contains(system-out, 'the SUT refused it')]")
+        ),
+        4,
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains("«redacted:reader.bearer»"),
         "{}",
@@ -69,7 +89,7 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
 fn validate_accepts_the_samples_without_sending_anything() {
     let run = authspec(&["validate"], &[], &repo_root());
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(run.stdout.contains("6 suite(s)"), "{}", run.stdout);
+    assert!(run.stdout.contains("7 suite(s)"), "{}", run.stdout);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Stub upstreams and a SUT started by authspec, end to end: the Python checkout
-//! service in tests/acceptance/checkout.py verifies certificates on `/checkout` and does
+//! service in scenarios/checkout.py verifies certificates on `/checkout` and does
 //! not on `/checkout/insecure`, so every upstream certificate shows both outcomes; the
 //! `expect.upstream` assertions and the internal-body canary too. The SUT's lifecycle
 //! is in `upstreams/sut.rs`; fixed ports, `upstream-ca` and suite errors in
@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// The checkout SUT shipped with the acceptance file.
+/// The checkout SUT of the sample and the acceptance file.
 pub fn checkout_py() -> String {
     repo_root()
-        .join("tests/acceptance/checkout.py")
+        .join("scenarios/checkout.py")
         .display()
         .to_string()
 }

@@ -74,6 +74,9 @@ pub async fn run(
         jobs,
         ca: options.upstream_ca,
         http: &http,
+        used: (0..suites.len())
+            .map(|si| checks.iter().any(|c| c.suite == si))
+            .collect(),
     };
     let (suites, _upstream_ca) = setup::suite_runs(suites, setup).await?;
     let ctx = &Context {

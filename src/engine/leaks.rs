@@ -58,9 +58,15 @@ impl Context {
                 .collect();
             let everything = format!("{headers}\n{}", ex.body);
             for label in self.redactor.occurrences(&everything) {
+                // `upstreams.NAME.body`: what an upstream marked internal answered.
+                let what = if label.starts_with("upstreams.") {
+                    "an internal upstream's answer"
+                } else {
+                    "a credential of this run"
+                };
                 found.push(Leak {
                     detector: CANARY,
-                    what: format!("a credential of this run ({label})"),
+                    what: format!("{what} ({label})"),
                     evidence: crate::redact::marker(&label),
                     cwe: 200,
                     owasp: "API8:2023 Security Misconfiguration",

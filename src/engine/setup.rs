@@ -31,6 +31,8 @@ pub struct SuiteSetup<'a> {
     pub ca: CaChoice,
     /// For readiness polls.
     pub http: &'a HttpClient,
+    /// Whether each suite has a planned check: no SUT starts for a filtered-out suite.
+    pub used: Vec<bool>,
 }
 
 /// Each suite ready to run, and the upstream CA when one was needed.
@@ -41,7 +43,7 @@ pub async fn suite_runs(
     let mut ca: Option<UpstreamCa> = None;
     let mut choice = Some(setup.ca);
     let mut out = Vec::new();
-    for suite in suites {
+    for (si, suite) in suites.into_iter().enumerate() {
         let template = match (&suite.target, setup.demo) {
             (Target::Url(u), _) => u.clone(),
             (Target::Demo, Some(d)) => d.url(),
@@ -53,13 +55,14 @@ pub async fn suite_runs(
             Some(HttpClient::new(setup.timeout, setup.jobs, &suite.tls)?)
         };
         let mut run = SuiteRun::new(suite, template.clone(), http);
-        if !run.suite.upstreams.is_empty() && ca.is_none() {
+        if !run.suite.upstreams.is_empty() && setup.used.get(si) == Some(&true) && ca.is_none() {
             ca = Some(match choice.take() {
                 Some(CaChoice::Stored(c, file)) => UpstreamCa::stored(*c, file),
                 _ => UpstreamCa::fresh().map_err(EngineError::Upstream)?,
             });
         }
-        let wanted = !run.suite.upstreams.is_empty() || run.suite.sut.is_some();
+        let wanted = (!run.suite.upstreams.is_empty() || run.suite.sut.is_some())
+            && setup.used.get(si).copied().unwrap_or(true);
         if wanted && let Err(e) = environment(&mut run, &template, ca.as_ref(), setup.http).await {
             run.unavailable = Some(e);
         }

@@ -7,6 +7,7 @@ mod lower_oauth;
 mod lower_probes;
 mod lower_request;
 mod lower_roles;
+mod lower_sut;
 mod lower_tls;
 mod lower_upstream;
 mod lowerer;
