@@ -15,7 +15,7 @@ pub struct SuiteRun {
     /// A client of the suite's own when its `target.tls` differs from the default.
     pub http: Option<HttpClient>,
     pub upstreams: Option<super::upstreams::Upstreams>,
-    pub sut: std::sync::Mutex<Option<super::upstreams::sut::SutProcess>>,
+    pub sut: tokio::sync::Mutex<Option<super::upstreams::sut::SutProcess>>,
     /// Held by each check of a suite with upstreams: what an upstream received must be
     /// that one check's doing.
     exclusive: Option<tokio::sync::Mutex<()>>,
@@ -31,10 +31,16 @@ impl SuiteRun {
             base_url,
             http,
             upstreams: None,
-            sut: std::sync::Mutex::new(None),
+            sut: tokio::sync::Mutex::new(None),
             exclusive,
             unavailable: None,
         }
+    }
+
+    /// When this suite's SUT has exited: how, and what it printed last.
+    pub async fn sut_exited(&self) -> Option<String> {
+        let mut sut = self.sut.lock().await;
+        sut.as_mut()?.exited().await
     }
 
     /// Waits for this suite's turn when its checks must run one at a time.

@@ -27,6 +27,10 @@ pub async fn run(
         u.handshakes().await;
     }
     let (outcome, proven) = steps(ctx, si, scenario, proofs, ups, &mut seen).await;
+    if let Some(u) = ups {
+        // Other checks of the suite meet valid upstreams.
+        u.present(&[]);
+    }
     let (Some(u), Outcome::Pass) = (ups, &outcome) else {
         return (outcome, proven, Vec::new());
     };
@@ -76,7 +80,10 @@ async fn steps(
             Err(e) => {
                 let finding = Finding::new(
                     format!("{which}: the request could not be made: {e}"),
-                    format!("--> {}", step.request.location),
+                    match ctx.suites[si].sut_exited().await {
+                        Some(why) => format!("{why}\n--> {}", step.request.location),
+                        None => format!("--> {}", step.request.location),
+                    },
                 );
                 return (Outcome::Error(finding), proven);
             }

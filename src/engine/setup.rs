@@ -92,7 +92,7 @@ async fn environment(
     run.base_url = render(template, &vars)?.trim_end_matches('/').to_string();
     if let Some(sut) = &run.suite.sut {
         let process = SutProcess::start(sut, &vars, &run.base_url, http).await?;
-        *run.sut.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(process);
+        *run.sut.get_mut() = Some(process);
     }
     Ok(())
 }
@@ -100,7 +100,7 @@ async fn environment(
 /// Stops every SUT (gracefully; dropping the context would kill them at once).
 pub async fn shutdown(ctx: &Context) {
     for run in &ctx.suites {
-        let process = run.sut.lock().map(|mut s| s.take()).unwrap_or_default();
+        let process = run.sut.lock().await.take();
         if let Some(mut p) = process {
             p.stop().await;
         }

@@ -132,3 +132,24 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()"#,
         std::thread::yield_now();
     }
 }
+
+#[test]
+fn a_sut_that_dies_mid_run_is_named_in_the_error() {
+    let script = r#"import os, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/crash":
+            print("fatal: out of memory", file=sys.stderr, flush=True)
+            os._exit(7)
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()"#;
+    let yaml = one_liner(script, "  env: { PORT: \"{{sut.port}}\" }\n")
+        .replace("request: GET /health", "request: GET /crash");
+    let out = run_suite(&yaml, &[]);
+    assert_eq!(out.of("anything"), "error");
+    let text = out.text("anything");
+    for expected in ["could not be made", "the SUT has exited", "7", "fatal: out of memory"] {
+        assert!(text.contains(expected), "missing {expected:?} in {text}");
+    }
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use super::super::http::HttpClient;
@@ -24,6 +24,8 @@ pub struct SutProcess {
     child: Child,
     group: Option<Pid>,
     tail: Arc<Mutex<VecDeque<String>>>,
+    /// The tasks reading its stdout and stderr.
+    readers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// A free port on 127.0.0.1 for the SUT (`{{sut.port}}`).
@@ -67,21 +69,28 @@ impl SutProcess {
             )
         })?;
         let tail = Arc::new(Mutex::new(VecDeque::new()));
+        let mut readers = Vec::new();
         if let Some(out) = child.stdout.take() {
-            tokio::spawn(keep_tail(out, tail.clone()));
+            readers.push(tokio::spawn(keep_tail(out, tail.clone())));
         }
         if let Some(err) = child.stderr.take() {
-            tokio::spawn(keep_tail(err, tail.clone()));
+            readers.push(tokio::spawn(keep_tail(err, tail.clone())));
         }
         let group = child
             .id()
             .and_then(|id| i32::try_from(id).ok())
             .map(Pid::from_raw);
-        let mut process = Self { child, group, tail };
+        let mut process = Self {
+            child,
+            group,
+            tail,
+            readers,
+        };
         match process.wait_ready(sut, base_url, http).await {
             Ok(()) => Ok(process),
             Err(why) => {
                 process.stop().await;
+                process.drain().await;
                 Err(format!(
                     "the SUT `{shown}` did not get ready: {why}\n--> {}\n{}",
                     sut.location,
@@ -126,6 +135,30 @@ impl SutProcess {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// `Some` when the SUT has exited on its own: its status and last output. Called
+    /// after a failed request, so it allows the exit a moment to complete (a dying
+    /// process closes its sockets before its parent can see it gone).
+    pub async fn exited(&mut self) -> Option<String> {
+        let wait = self.child.wait();
+        let status = tokio::time::timeout(Duration::from_millis(300), wait)
+            .await
+            .ok()?
+            .ok()?;
+        self.drain().await;
+        Some(format!(
+            "the SUT has exited ({status}); {}",
+            self.last_output()
+        ))
+    }
+
+    /// Lets the readers take in what the exited SUT wrote last (bounded: a child it
+    /// left behind may hold its output open).
+    async fn drain(&mut self) {
+        let readers = std::mem::take(&mut self.readers);
+        let _ =
+            tokio::time::timeout(Duration::from_secs(1), futures::future::join_all(readers)).await;
     }
 
     /// The last lines the SUT printed, for an error message.
@@ -191,9 +224,11 @@ impl Drop for SutProcess {
 
 async fn keep_tail(stream: impl AsyncRead + Unpin, tail: Arc<Mutex<VecDeque<String>>>) {
     // Read bytes, not UTF-8 lines: a SUT that prints anything must still be drained.
+    // Bounded: a line without end is cut into pieces rather than held whole.
     let mut reader = BufReader::new(stream);
     let mut buf = Vec::new();
-    while matches!(reader.read_until(b'\n', &mut buf).await, Ok(n) if n > 0) {
+    while matches!((&mut reader).take(64 * 1024).read_until(b'\n', &mut buf).await, Ok(n) if n > 0)
+    {
         let line = String::from_utf8_lossy(&buf);
         if let Ok(mut t) = tail.lock() {
             if t.len() == TAIL {
