@@ -7,16 +7,25 @@ PAYMENTS_CA_FILE, the key in the Authorization header. The other paths carry the
 authspec must catch:
   POST /checkout/insecure  does not verify certificates, falls back to plain HTTP when
                            TLS fails, and sends the key in the query string;
-  POST /checkout/debug     like /checkout, but echoes the payments API's whole answer.
+  POST /checkout/debug     like /checkout, but echoes the payments API's whole answer;
+  POST /checkout/fallback  verifies, but retries in plain HTTP when TLS fails.
+Paths that behave safely in other ways, for the tests:
+  POST /checkout/pooled          like /checkout over one kept-alive connection;
+  POST /checkout/probe-only      only opens a TCP connection to the payments API;
+  POST /checkout/handshake-only  completes a TLS handshake, then judges the certificate
+                                 (as Node.js does) and closes without a request.
 Customers authenticate with `Authorization: Bearer $CUSTOMER_TOKEN` (when it is set).
 With PID_FILE set, it writes its process id there (tests check it is stopped).
 Standard library only.
 """
 
+import http.client
 import json
 import os
+import socket
 import ssl
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,7 +38,40 @@ API_KEY = os.environ["PAYMENTS_API_KEY"]
 CUSTOMER_TOKEN = os.environ.get("CUSTOMER_TOKEN")
 
 
-def charge(amount, secure):
+# One connection for all requests (the server runs each request in its own thread).
+POOL = {"conn": None, "lock": threading.Lock()}
+
+
+def pooled(amount):
+    host = urllib.parse.urlsplit(PAYMENTS_URL)
+    body = json.dumps({"amount": amount})
+    headers = {"Authorization": "Bearer " + API_KEY, "Content-Type": "application/json"}
+    with POOL["lock"]:
+        if POOL["conn"] is None:
+            context = ssl.create_default_context(cafile=CA_FILE)
+            POOL["conn"] = http.client.HTTPSConnection(
+                host.hostname, host.port, context=context, timeout=5
+            )
+        try:
+            POOL["conn"].request("POST", "/v1/charges", body, headers)
+            return POOL["conn"].getresponse().read()
+        except Exception:
+            POOL["conn"].close()
+            POOL["conn"] = None
+            raise
+
+
+def first_contact(tls):
+    host = urllib.parse.urlsplit(PAYMENTS_URL)
+    with socket.create_connection((host.hostname, host.port), timeout=5) as raw:
+        if tls:
+            context = ssl._create_unverified_context()
+            with context.wrap_socket(raw, server_hostname=host.hostname) as conn:
+                ssl.DER_cert_to_PEM_cert(conn.getpeercert(binary_form=True))
+    raise OSError("the payments API is not trusted")
+
+
+def charge(amount, secure, fallback=False):
     body = json.dumps({"amount": amount}).encode()
     url = PAYMENTS_URL + "/v1/charges"
     headers = {"Content-Type": "application/json"}
@@ -44,7 +86,7 @@ def charge(amount, secure):
         with urllib.request.urlopen(request, context=context, timeout=5) as r:
             return r.read()
     except urllib.error.URLError:
-        if secure:
+        if secure and not fallback:
             raise
         # The downgrade bug: try again without TLS.
         plain = urllib.request.Request(
@@ -77,11 +119,21 @@ class Handler(BaseHTTPRequestHandler):
         payload = json.loads(self.rfile.read(length) or b"{}")
         if CUSTOMER_TOKEN and self.headers.get("Authorization") != "Bearer " + CUSTOMER_TOKEN:
             return self.reply(401, {"error": "unauthorized"})
-        if self.path not in ("/checkout", "/checkout/insecure", "/checkout/debug"):
+        amount = payload.get("amount", 0)
+        calls = {
+            "/checkout": lambda: charge(amount, True),
+            "/checkout/debug": lambda: charge(amount, True),
+            "/checkout/insecure": lambda: charge(amount, False),
+            "/checkout/fallback": lambda: charge(amount, True, fallback=True),
+            "/checkout/pooled": lambda: pooled(amount),
+            "/checkout/probe-only": lambda: first_contact(False),
+            "/checkout/handshake-only": lambda: first_contact(True),
+        }
+        if self.path not in calls:
             return self.reply(404, {"error": "not found"})
         try:
-            answer = charge(payload.get("amount", 0), self.path != "/checkout/insecure")
-        except (urllib.error.URLError, OSError) as e:
+            answer = calls[self.path]()
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
             print("payments call failed:", e, file=sys.stderr, flush=True)
             return self.reply(502, {"error": "payments unavailable"})
         if self.path == "/checkout/debug":

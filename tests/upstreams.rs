@@ -101,16 +101,12 @@ impl Outcome {
 /// Runs `yaml` with fake secrets; the report must validate and hold no secret.
 pub fn run_suite(yaml: &str, extra_args: &[&str]) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "checkout.yaml", yaml);
+    write(dir.path(), "checkout.yaml", yaml);
     let report = dir.path().join("report.xml");
     let key = fake_secret("payments-key");
     let token = fake_secret("customer");
-    let mut args = vec![
-        "run",
-        file.to_str().unwrap(),
-        "--junit",
-        report.to_str().unwrap(),
-    ];
+    // Relative, as a user in the suite's directory types it (the SUT runs in ".").
+    let mut args = vec!["run", "checkout.yaml", "--junit", report.to_str().unwrap()];
     args.extend_from_slice(extra_args);
     let env = [
         ("PAYMENTS_API_KEY", key.as_str()),
@@ -286,7 +282,10 @@ fn a_scenario_whose_sut_never_calls_the_bad_upstream_is_an_error() {
     let scenarios = "  - name: never calls\n    upstream_tls: { payments: expired }\n    as: customer\n    request: GET /health\n    expect: { status: 200 }\n";
     let out = run_suite(&suite("", scenarios), &[]);
     assert_eq!(out.of("never calls"), "error");
-    assert!(out.text("never calls").contains("the SUT never called it"));
+    assert!(
+        out.text("never calls")
+            .contains("the SUT never tried it (it never called it)")
+    );
     assert_eq!(out.run.code, 1);
 }
 
@@ -307,4 +306,54 @@ pub fn read_pid(path: &Path) -> u32 {
         .trim()
         .parse()
         .unwrap()
+}
+
+#[test]
+fn how_the_sut_meets_a_bad_certificate_is_told_apart() {
+    let scenario = |name: &str, tls: &str, path: &str| {
+        format!(
+            "  - name: {name}\n    upstream_tls: {{ payments: {tls} }}\n    as: customer\n    request: POST {path}\n    json: {{ amount: 1 }}\n    expect: {{ status: [502, 503] }}\n"
+        )
+    };
+    let valid = |name: &str| {
+        format!(
+            "  - name: {name}\n    as: customer\n    request: POST /checkout/pooled\n    json: {{ amount: 1 }}\n    expect: {{ status: 200, upstream: {{ payments: {{ requests: 1 }} }} }}\n"
+        )
+    };
+    let scenarios = [
+        scenario("downgrade", "expired", "/checkout/fallback"),
+        scenario("tcp only", "expired", "/checkout/probe-only"),
+        scenario(
+            "judged after the handshake",
+            "expired",
+            "/checkout/handshake-only",
+        ),
+        valid("pooled before"),
+        scenario("pooled expired", "expired", "/checkout/pooled"),
+        valid("pooled after"),
+    ]
+    .concat();
+    let out = run_suite(&suite("", &scenarios), &["--jobs", "1"]);
+    assert_eq!(out.of("downgrade"), "failure");
+    let text = out.text("downgrade");
+    assert!(
+        text.contains("the SUT sent its request in plain HTTP instead"),
+        "{text}"
+    );
+    assert_eq!(out.of("tcp only"), "error");
+    assert!(
+        out.text("tcp only")
+            .contains("it connected but never started TLS")
+    );
+    assert_eq!(out.of("judged after the handshake"), "pass");
+    let note = out.text("judged after the handshake");
+    assert!(
+        note.contains("completed the handshake, then closed without a request"),
+        "{note}"
+    );
+    // A kept-alive connection does not carry a request past a certificate switch.
+    for name in ["pooled before", "pooled expired", "pooled after"] {
+        assert_eq!(out.of(name), "pass", "{name}: {}", out.text(name));
+    }
+    assert!(out.text("pooled expired").contains("the SUT refused it"));
 }

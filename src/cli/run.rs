@@ -103,7 +103,7 @@ pub fn run(args: RunArgs) -> u8 {
     let outcome = runtime.block_on(async {
         tokio::select! {
             r = engine::run(suites, &checks, options, redactor.clone(), |r| console.on_result(r)) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+            _ = stopped() => None,
         }
     });
     let results = match outcome {
@@ -113,6 +113,7 @@ pub fn run(args: RunArgs) -> u8 {
             return exit_codes::CHECKS_FAILED;
         }
         None => {
+            // Dropping the run killed any SUT it started (kill_on_drop, process group).
             eprintln!("interrupted: the run did not finish, no report was written");
             return exit_codes::CHECKS_FAILED;
         }
@@ -125,4 +126,24 @@ pub fn run(args: RunArgs) -> u8 {
         return exit_codes::CHECKS_FAILED;
     }
     Summary::of(&results).exit_code()
+}
+
+/// Ctrl-C, SIGTERM (a CI cancel, `timeout`, `docker stop`) or SIGHUP: stop the run. A SUT
+/// runs in its own process group, so these never reach it: authspec must stop it.
+async fn stopped() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let hup = signal(SignalKind::hangup());
+    match (term, hup) {
+        (Ok(mut term), Ok(mut hup)) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }

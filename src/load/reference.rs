@@ -49,17 +49,18 @@ impl LoadContext {
     }
 
     /// The run's value for `${random:NAME}`: 32 random bytes, base64url, made on first use.
-    fn random(&self, name: &str) -> String {
+    fn random(&self, name: &str) -> Result<String, ReferenceError> {
         let mut made = self.random.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, v)) = made.iter().find(|(k, _)| k == name) {
-            return v.clone();
+            return Ok(v.clone());
         }
         let mut bytes = [0u8; 32];
-        let _ = aws_lc_rs::rand::fill(&mut bytes);
+        // Fail closed: never a predictable "random" secret.
+        aws_lc_rs::rand::fill(&mut bytes).map_err(|_| ReferenceError::NoRandomness)?;
         use base64::Engine;
         let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         made.push((name.to_string(), value.clone()));
-        value
+        Ok(value)
     }
 }
 
@@ -84,6 +85,8 @@ pub enum ReferenceError {
     File { path: String, reason: String },
     #[error("the demo target has no credential `{0}`")]
     UnknownDemo(String),
+    #[error("the system gave no random bytes for a `${{random:…}}` secret")]
+    NoRandomness,
 }
 
 /// Parses a whole value that is exactly one reference. `None` when the value is not a
@@ -163,7 +166,7 @@ impl LoadContext {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
                 .ok_or_else(|| ReferenceError::UnknownDemo((*name).to_string())),
-            Reference::Random(name) => Ok(self.random(name)),
+            Reference::Random(name) => self.random(name),
         }
     }
 

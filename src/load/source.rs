@@ -1,7 +1,7 @@
 //! A suite file's text and name, and conversion of line:column positions into the byte
 //! spans diagnostics underline.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
@@ -31,7 +31,11 @@ impl SourceFile {
     pub fn from_text(path: &Path, text: impl Into<Arc<str>>) -> Self {
         Self {
             name: path.display().to_string().into(),
-            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            // `suite.yaml` alone has the parent "", which no process can run in.
+            dir: match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
             text: text.into(),
         }
     }

@@ -33,17 +33,22 @@ pub enum Handshake {
     Aborted(String),
     /// In plain mode: the client sent a TLS hello, got plain HTTP back, and gave up.
     TlsToPlain,
+    /// In TLS mode: the client sent plain bytes (a request in cleartext); refused.
+    PlainToTls,
+    /// The client closed the connection before sending anything.
+    NoAttempt,
     /// Accepted; the handshake has not ended (yet).
     Pending,
 }
 
 struct State {
-    mode: Mutex<Mode>,
+    /// The mode, and the open connections: one lock, so no connection accepted under
+    /// the old mode escapes a switch.
+    conn: Mutex<(Mode, Vec<AbortHandle>)>,
     /// By connection number, in accept order.
     log: Mutex<Vec<(u64, Handshake)>>,
     next: AtomicU64,
     settled: tokio::sync::Notify,
-    open: Mutex<Vec<AbortHandle>>,
 }
 
 impl State {
@@ -91,26 +96,23 @@ impl Front {
         let addr = listener.local_addr()?;
         let listener = TcpListener::from_std(listener)?;
         let state = Arc::new(State {
-            mode: Mutex::new(mode),
+            conn: Mutex::new((mode, Vec::new())),
             log: Mutex::new(Vec::new()),
             next: AtomicU64::new(0),
             settled: tokio::sync::Notify::new(),
-            open: Mutex::new(Vec::new()),
         });
         let shared = state.clone();
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let mode = shared.mode.lock().map(|m| m.clone());
-                let state = shared.clone();
-                if let Ok(mode) = mode {
-                    let id = shared.next.fetch_add(1, Ordering::Relaxed);
-                    shared.record(id, Handshake::Pending);
-                    let task = tokio::spawn(serve(client, backend, mode, state, id));
-                    if let Ok(mut open) = shared.open.lock() {
-                        open.retain(|t| !t.is_finished());
-                        open.push(task.abort_handle());
-                    }
-                }
+                let Ok(mut conn) = shared.conn.lock() else {
+                    break;
+                };
+                let id = shared.next.fetch_add(1, Ordering::Relaxed);
+                shared.record(id, Handshake::Pending);
+                let mode = conn.0.clone();
+                let task = tokio::spawn(serve(client, backend, mode, shared.clone(), id));
+                conn.1.retain(|t| !t.is_finished());
+                conn.1.push(task.abort_handle());
             }
         });
         Ok(Self { addr, state, task })
@@ -122,11 +124,9 @@ impl Front {
 
     /// Connections accepted from now on use `mode`; open ones are closed.
     pub fn set_mode(&self, mode: Mode) {
-        if let Ok(mut m) = self.state.mode.lock() {
-            *m = mode;
-        }
-        if let Ok(mut open) = self.state.open.lock() {
-            open.drain(..).for_each(|t| t.abort());
+        if let Ok(mut conn) = self.state.conn.lock() {
+            conn.0 = mode;
+            conn.1.drain(..).for_each(|t| t.abort());
         }
     }
 
@@ -169,32 +169,37 @@ impl Drop for Front {
 
 async fn serve(client: TcpStream, backend: SocketAddr, mode: Mode, state: Arc<State>, id: u64) {
     let record = |h: Handshake| state.record(id, h);
-    let Ok(mut upstream) = TcpStream::connect(backend).await else {
-        record(Handshake::Aborted(
-            "the stub behind the front is unreachable".into(),
-        ));
-        return;
+    let mut client = client;
+    let mut first = [0u8; 1];
+    // 0x16 starts a TLS handshake record; anything else is plain text.
+    let hello = match client.peek(&mut first).await {
+        Ok(1) => first[0] == 0x16,
+        _ => return record(Handshake::NoAttempt),
     };
-    match mode {
-        Mode::Plain => {
-            let mut client = client;
-            let mut first = [0u8; 1];
-            // 0x16 starts a TLS handshake record: the client expected TLS.
-            if matches!(client.peek(&mut first).await, Ok(1)) && first[0] == 0x16 {
-                record(Handshake::TlsToPlain);
-                let refusal =
-                    b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
-                let _ = client.write_all(refusal).await;
-                let _ = client.shutdown().await;
-                return;
-            }
-            record(Handshake::Completed);
-            let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+    match (mode, hello) {
+        (Mode::Plain, true) | (Mode::Tls(_), false) => {
+            record(if hello {
+                Handshake::TlsToPlain
+            } else {
+                Handshake::PlainToTls
+            });
+            let refusal =
+                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+            let _ = client.write_all(refusal).await;
+            let _ = client.shutdown().await;
         }
-        Mode::Tls(config) => match TlsAcceptor::from(config).accept(client).await {
+        (Mode::Plain, false) => {
+            record(Handshake::Completed);
+            if let Ok(mut upstream) = TcpStream::connect(backend).await {
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            }
+        }
+        (Mode::Tls(config), true) => match TlsAcceptor::from(config).accept(client).await {
             Ok(mut tls) => {
                 record(Handshake::Completed);
-                let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
+                if let Ok(mut upstream) = TcpStream::connect(backend).await {
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
+                }
             }
             Err(e) => record(Handshake::Aborted(e.to_string())),
         },

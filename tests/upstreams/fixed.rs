@@ -187,6 +187,27 @@ scenarios:
         "the literal credential is echoed"
     );
 
+    let odd = "suite: S\nupstreams:\n  payments: { routes: [] }\nsut:\n  command: [app, --key, \"${env:CUSTOMER_TOKEN}\"]\n  ready: GET /health\ntarget:\n  base_url: \"{{sut.url}}\"\nroles:\n  r:\n    bearer: ${env:CUSTOMER_TOKEN}\nscenarios:\n  - name: x\n    as: r\n    request: GET /\n    expect: { upstream: { payments: {} } }\n";
+    let file = write(dir.path(), "odd.yaml", odd);
+    let run = authspec(
+        &["validate", file.to_str().unwrap()],
+        &[("CUSTOMER_TOKEN", &token)],
+        dir.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("odd.yaml:5:12: `sut.command` takes no `${…}` reference"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("odd.yaml:16:27: `upstream.payments` asserts nothing"),
+        "{}",
+        run.stderr
+    );
+
     let no_listen = "suite: S\nupstreams:\n  payments:\n    routes: []\ntarget:\n  base_url: http://127.0.0.1:9\nroles:\n  r:\n    bearer: ${env:CUSTOMER_TOKEN}\nscenarios:\n  - name: x\n    as: r\n    request: GET /\n";
     let file = write(dir.path(), "nolisten.yaml", no_listen);
     let run = authspec(

@@ -34,8 +34,12 @@ fn the_sut_is_stopped_after_the_run() {
 
 #[test]
 fn a_sut_that_exits_early_shows_its_last_output() {
-    let script = "import sys; print('booting'); print('config error: no DATABASE_URL', file=sys.stderr); sys.exit(3)";
-    let out = run_suite(&one_liner(script, ""), &[]);
+    // It prints a secret it was given: the output shown must be redacted (run_suite
+    // checks that no secret reaches the report or the console).
+    let script = "import os, sys; print('booting with', os.environ['DB_PASS']); print('config error: no DATABASE_URL', file=sys.stderr); sys.exit(3)";
+    let env = "  env: { DB_PASS: \"${env:PAYMENTS_API_KEY}\" }\n";
+    let out = run_suite(&one_liner(script, env), &[]);
+    assert!(out.text("anything").contains("«redacted:sut.env.DB_PASS»"));
     assert_eq!(out.of("anything"), "error");
     let text = out.text("anything");
     for expected in [
@@ -79,6 +83,35 @@ fn a_missing_program_is_an_error_naming_it() {
 
 #[test]
 fn ctrl_c_stops_the_sut() {
+    interrupted_run_stops_the_sut(nix::sys::signal::Signal::SIGINT);
+}
+
+#[test]
+fn sigterm_stops_the_sut() {
+    interrupted_run_stops_the_sut(nix::sys::signal::Signal::SIGTERM);
+}
+
+#[test]
+fn what_a_failed_sut_started_is_stopped_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("child.pid");
+    let yaml = one_liner("x", "").replace(
+        "[python3, -c, \"x\"]",
+        &format!(
+            "[sh, -c, \"sleep 300 & echo $! > {}; exit 1\"]",
+            pid_file.display()
+        ),
+    );
+    let out = run_suite(&yaml, &[]);
+    assert_eq!(out.of("anything"), "error");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !gone(read_pid(&pid_file)) {
+        assert!(Instant::now() < deadline, "the SUT's child survived");
+        std::thread::yield_now();
+    }
+}
+
+fn interrupted_run_stops_the_sut(signal: nix::sys::signal::Signal) {
     let dir = tempfile::tempdir().unwrap();
     let pid_file = dir.path().join("hang.pid");
     let marker = dir.path().join("asked");
@@ -117,11 +150,7 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()"#,
         std::thread::yield_now();
     }
     let pid = read_pid(&pid_file);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .unwrap();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
@@ -149,7 +178,12 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()"#;
     let out = run_suite(&yaml, &[]);
     assert_eq!(out.of("anything"), "error");
     let text = out.text("anything");
-    for expected in ["could not be made", "the SUT has exited", "7", "fatal: out of memory"] {
+    for expected in [
+        "could not be made",
+        "the SUT has exited",
+        "7",
+        "fatal: out of memory",
+    ] {
         assert!(text.contains(expected), "missing {expected:?} in {text}");
     }
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::template::Vars;
@@ -156,6 +156,12 @@ async fn start_one(up: &Upstream, ca: &Ca) -> Result<Server, String> {
     for route in &up.routes {
         mount(&mock, route).await;
     }
+    // Unmatched requests get a 404 that, like every answer, closes the connection.
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404).insert_header("connection", "close"))
+        .with_priority(u8::MAX)
+        .mount(&mock)
+        .await;
     let modes = modes(ca, addr.ip()).map_err(|e| format!("upstream `{}`: {e}", up.name))?;
     let valid = modes
         .iter()
@@ -168,14 +174,30 @@ async fn start_one(up: &Upstream, ca: &Ca) -> Result<Server, String> {
         name: up.name.clone(),
         mock,
         front,
-        url: format!("https://localhost:{port}"),
+        url: url(addr.ip(), port),
         modes,
         current: Mutex::new(UpstreamTls::Valid),
     })
 }
 
+/// `https://localhost:PORT` on loopback or every address, else the address itself (the
+/// certificates name both).
+fn url(ip: IpAddr, port: u16) -> String {
+    match ip {
+        IpAddr::V4(v4) if v4 == Ipv4Addr::LOCALHOST || v4.is_unspecified() => {
+            format!("https://localhost:{port}")
+        }
+        IpAddr::V6(v6) if v6.is_loopback() || v6.is_unspecified() => {
+            format!("https://localhost:{port}")
+        }
+        other => format!("https://{}", SocketAddr::new(other, port)),
+    }
+}
+
 async fn mount(mock: &MockServer, route: &Route) {
-    let mut respond = ResponseTemplate::new(route.status);
+    // No connection outlives its answer: a SUT's pooled connection must not carry a
+    // request past the switch to another certificate.
+    let mut respond = ResponseTemplate::new(route.status).insert_header("connection", "close");
     for (k, v) in &route.headers {
         respond = respond.insert_header(k.as_str(), v.as_str());
     }

@@ -184,6 +184,9 @@ impl SutProcess {
     /// SIGTERM to the SUT's process group, up to 5 seconds to exit, then SIGKILL.
     pub async fn stop(&mut self) {
         if !matches!(self.child.try_wait(), Ok(None)) {
+            // The SUT is gone; what it started may not be.
+            self.kill();
+            self.group = None;
             return;
         }
         if let Some(g) = self.group {
@@ -197,9 +200,9 @@ impl SutProcess {
             let _ = self.child.wait().await;
         }
         // Children that outlived the SUT itself.
-        if let Some(g) = self.group {
-            let _ = killpg(g, Signal::SIGKILL);
-        }
+        self.kill();
+        // Done: the group id may be reused from here on.
+        self.group = None;
     }
 
     fn kill(&mut self) {
@@ -216,9 +219,8 @@ impl SutProcess {
 
 impl Drop for SutProcess {
     fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            self.kill();
-        }
+        // The whole group, even when the SUT itself has exited: its children may not have.
+        self.kill();
     }
 }
 

@@ -136,16 +136,14 @@ impl Seen {
     }
 }
 
-/// Problems: the SUT completed a handshake or a request with an upstream that presented
-/// something it must refuse. Scenario-wide, over `seen`.
+/// Problems: the SUT completed a request with an upstream that presented something it
+/// must refuse, or sent its request in cleartext to a TLS upstream. Scenario-wide.
 pub fn breaches(chosen: &[(usize, UpstreamTls)], seen: &Seen, ups: &Upstreams) -> Vec<String> {
     let mut out = Vec::new();
     for (i, tls) in chosen.iter().filter(|(_, t)| *t != UpstreamTls::Valid) {
         let name = ups.name(*i);
         let requests = seen.requests.get(*i).map_or(&[][..], Vec::as_slice);
-        let completed = seen.handshakes.get(*i).map_or(0, |h| {
-            h.iter().filter(|h| **h == Handshake::Completed).count()
-        });
+        let hs = seen.handshakes.get(*i).map_or(&[][..], Vec::as_slice);
         if !requests.is_empty() {
             out.push(format!(
                 "the SUT completed {} request(s) to `{name}` over {}: {} — it must refuse",
@@ -153,9 +151,10 @@ pub fn breaches(chosen: &[(usize, UpstreamTls)], seen: &Seen, ups: &Upstreams) -
                 tls.described(),
                 requests.join(", ")
             ));
-        } else if completed > 0 {
+        }
+        if hs.contains(&Handshake::PlainToTls) {
             out.push(format!(
-                "the SUT accepted {} from `{name}` (the handshake completed) — it must refuse",
+                "when `{name}` presented {}, the SUT sent its request in plain HTTP instead (a downgrade: the request and its credentials travel unencrypted)",
                 tls.described()
             ));
         }
@@ -164,7 +163,7 @@ pub fn breaches(chosen: &[(usize, UpstreamTls)], seen: &Seen, ups: &Upstreams) -
 }
 
 /// For a scenario without breaches: per bad upstream, a note on how the SUT refused, or
-/// `Err` when it never connected (the scenario then shows nothing about refusing).
+/// `Err` when it never tried TLS with it (the scenario then shows nothing).
 pub fn refusals(
     chosen: &[(usize, UpstreamTls)],
     seen: &Seen,
@@ -181,23 +180,32 @@ pub fn refusals(
                 Handshake::TlsToPlain => {
                     Some("it started TLS, got plain HTTP, and gave up".to_string())
                 }
-                Handshake::Pending => Some("the handshake did not finish".to_string()),
-                Handshake::Completed => None,
+                // Some clients (Node.js) judge the certificate after the handshake.
+                Handshake::Completed => {
+                    Some("it completed the handshake, then closed without a request".to_string())
+                }
+                Handshake::PlainToTls | Handshake::NoAttempt | Handshake::Pending => None,
             })
             .collect();
-        match reasons.first() {
-            Some(first) => notes.push(format!(
+        if let Some(first) = reasons.first() {
+            notes.push(format!(
                 "upstream `{name}` presented {}: the SUT refused it ({} connection(s): {first})",
                 tls.described(),
                 reasons.len()
-            )),
-            None => {
-                return Err(format!(
-                    "upstream `{name}` presented {}, but the SUT never called it: this scenario shows nothing about refusing it",
-                    tls.described()
-                ));
-            }
+            ));
+            continue;
         }
+        let why = if hs.contains(&Handshake::Pending) {
+            "a connection never finished its handshake"
+        } else if hs.contains(&Handshake::NoAttempt) {
+            "it connected but never started TLS"
+        } else {
+            "it never called it"
+        };
+        return Err(format!(
+            "upstream `{name}` presented {}, but the SUT never tried it ({why}): this scenario shows nothing about refusing it",
+            tls.described()
+        ));
     }
     Ok(notes)
 }

@@ -180,6 +180,7 @@ impl Lowerer<'_> {
                 "references are `${env:NAME}`, `${file:PATH}`, `${random:NAME}` (a secret made up for the run), and `${demo:NAME}` with `target: demo`".into()
             }
             ReferenceError::File { .. } => "a `${file:PATH}` path is relative to the suite file".into(),
+            ReferenceError::NoRandomness => "the operating system's random source failed; run again".into(),
             ReferenceError::UnknownDemo(_) => {
                 let names: Vec<&str> = self.ctx.demo.iter().map(|(k, _)| *k).collect();
                 format!("the demo's credentials are: {}", names.join(", "))

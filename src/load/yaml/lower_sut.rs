@@ -12,15 +12,17 @@ use crate::engine::template::{Vars, render, variables};
 use crate::model::Sut;
 
 /// Names that hold credentials: their environment values are secrets of the run.
-const CREDENTIAL_HINTS: [&str; 8] = [
+const CREDENTIAL_HINTS: [&str; 10] = [
     "token",
     "secret",
     "key",
-    "password",
-    "passwd",
+    "pass",
+    "pwd",
     "credential",
     "auth",
     "session",
+    "dsn",
+    "private",
 ];
 
 fn credential_like(name: &str) -> bool {
@@ -42,6 +44,10 @@ impl Lowerer<'_> {
             return None;
         }
         for arg in &command {
+            if arg.contains("${") || arg.contains("$\u{FF5B}") {
+                self.error(&sut.command.referenced, "`sut.command` takes no `${…}` reference")
+                    .help("arguments are visible to every process on the machine: pass secrets in `sut.env`");
+            }
             self.run_templates(arg, &sut.command.referenced, "sut.command");
         }
         // A relative program path means the suite's directory, where the SUT runs.
@@ -93,9 +99,10 @@ impl Lowerer<'_> {
         let resolved = if value.contains("${") || value.contains("$\u{FF5B}") {
             match self.ctx.interpolate(value, &self.source.dir) {
                 Ok(v) => {
-                    // Secrets the SUT gets are secrets of the run: redacted, and canaries.
+                    // What a reference gives the SUT is a secret of the run: redacted, and a
+                    // canary. Values as short as a port number would only be noise.
                     for piece in self.ctx.resolved_references(value, &self.source.dir) {
-                        if credential_like(&name.value) || piece.len() >= 16 {
+                        if credential_like(&name.value) || piece.len() >= 8 {
                             self.redactor.add(&field, &piece);
                         }
                     }

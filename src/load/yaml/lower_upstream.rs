@@ -190,6 +190,16 @@ impl Lowerer<'_> {
     ) -> Vec<UpstreamExpectation> {
         let mut out = Vec::new();
         for (name, e) in raw.iter().flat_map(|m| &m.0) {
+            let empty = e.requests.is_none()
+                && e.request.is_none()
+                && e.header.is_none()
+                && e.header_present.is_none()
+                && e.header_absent.is_none()
+                && e.query_has_no_secret != Some(true);
+            if empty {
+                self.error(&name.referenced, format!("`upstream.{}` asserts nothing", name.value))
+                    .help("add `requests: N`, `request: METHOD /path`, `header: {…}`, `header_present`, `header_absent` or `query_has_no_secret: true`");
+            }
             let Some(upstream) = self.upstream_id(name) else {
                 continue;
             };
