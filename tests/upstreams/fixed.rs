@@ -188,49 +188,39 @@ scenarios:
     );
 
     let odd = "suite: S\nupstreams:\n  payments: { routes: [] }\nsut:\n  command: [app, --key, \"${env:CUSTOMER_TOKEN}\"]\n  ready: GET /health\ntarget:\n  base_url: \"{{sut.url}}\"\nroles:\n  r:\n    bearer: ${env:CUSTOMER_TOKEN}\nscenarios:\n  - name: x\n    as: r\n    request: GET /\n    expect: { upstream: { payments: {} } }\n";
-    let file = write(dir.path(), "odd.yaml", odd);
-    let run = authspec(
-        &["validate", file.to_str().unwrap()],
-        &[("CUSTOMER_TOKEN", &token)],
-        dir.path(),
-    );
-    assert_eq!(run.code, 2);
+    let err = invalid(dir.path(), "odd.yaml", odd, &token);
     assert!(
-        run.stderr
-            .contains("odd.yaml:5:12: `sut.command` takes no `${…}` reference"),
-        "{}",
-        run.stderr
+        err.contains("odd.yaml:5:12: `sut.command` takes no `${…}` reference"),
+        "{err}"
     );
     assert!(
-        run.stderr
-            .contains("odd.yaml:16:27: `upstream.payments` asserts nothing"),
-        "{}",
-        run.stderr
+        err.contains("odd.yaml:16:27: `upstream.payments` asserts nothing"),
+        "{err}"
     );
 
     let no_listen = "suite: S\nupstreams:\n  payments:\n    routes: []\ntarget:\n  base_url: http://127.0.0.1:9\nroles:\n  r:\n    bearer: ${env:CUSTOMER_TOKEN}\nscenarios:\n  - name: x\n    as: r\n    request: GET /\n";
-    let file = write(dir.path(), "nolisten.yaml", no_listen);
-    let run = authspec(
-        &["validate", file.to_str().unwrap()],
-        &[("CUSTOMER_TOKEN", &token)],
-        dir.path(),
-    );
-    assert_eq!(run.code, 2);
+    let err = invalid(dir.path(), "nolisten.yaml", no_listen, &token);
     assert!(
-        run.stderr
-            .contains("nolisten.yaml:3:3: upstream `payments` has no `listen:`"),
-        "{}",
-        run.stderr
+        err.contains("nolisten.yaml:3:3: upstream `payments` has no `listen:`"),
+        "{err}"
     );
 
-    let typo = "suite: S\nupstreams:\n  payments:\n    rutes: []\n    listen: 127.0.0.1:9\ntarget:\n  base_url: http://127.0.0.1:9\nroles:\n  r:\n    bearer: ${env:CUSTOMER_TOKEN}\nscenarios:\n  - name: x\n    as: r\n    request: GET /\n";
-    let file = write(dir.path(), "typo.yaml", typo);
+    let typo = no_listen.replace("    routes: []", "    rutes: []\n    listen: 127.0.0.1:9");
+    let err = invalid(dir.path(), "typo.yaml", &typo, &token);
+    assert!(
+        err.contains("typo.yaml:4:5") && err.contains("rutes"),
+        "{err}"
+    );
+}
+
+/// `authspec validate` of `yaml` written as `name`: exit 2, and its error output.
+fn invalid(dir: &std::path::Path, name: &str, yaml: &str, token: &str) -> String {
+    let file = write(dir, name, yaml);
     let run = authspec(
         &["validate", file.to_str().unwrap()],
-        &[("CUSTOMER_TOKEN", &token)],
-        dir.path(),
+        &[("CUSTOMER_TOKEN", token)],
+        dir,
     );
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("typo.yaml:4:5"), "{}", run.stderr);
-    assert!(run.stderr.contains("rutes"), "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    run.stderr
 }
