@@ -31,7 +31,7 @@ pub use probe::{
 pub use request::{Body, Request};
 pub use role::{Credential, KeyPlacement, Role, RoleId};
 pub use scenario::{Capture, Scenario, Step};
-pub use secret::Secret;
+pub use secret::{Secret, credential_like};
 pub use suite::{Policy, Suite, Target};
 pub use tls::{CaFile, PLAIN_HTTP_CHECK, TLS_CHECKS, TlsProbe, TlsSettings, TlsVersion, host_port};
 pub use upstream::{Route, Sut, Upstream, UpstreamExpectation, UpstreamHeader, UpstreamTls};

@@ -1,4 +1,5 @@
-//! A credential value that must never be printed: `Debug` shows only its label.
+//! A credential value that must never be printed (`Debug` shows only its label), and
+//! which names (headers, environment variables) are taken to hold one.
 
 use std::fmt;
 
@@ -44,5 +45,46 @@ mod tests {
         let shown = format!("{s:?}");
         assert!(!shown.contains("fake-value-123"), "{shown}");
         assert!(shown.contains("reader.bearer"));
+    }
+}
+
+/// Name fragments of things that hold credentials (`PAYMENTS_API_KEY`, `DB_PASS`,
+/// `Authorization`, `Cookie`).
+const CREDENTIAL_HINTS: [&str; 10] = [
+    "token",
+    "secret",
+    "key",
+    "pass",
+    "pwd",
+    "credential",
+    "auth",
+    "session",
+    "dsn",
+    "private",
+];
+
+/// Whether a variable or header of this name likely holds a credential. `Cookie` is one
+/// by name (a `COOKIE_DOMAIN` variable is not).
+pub fn credential_like(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "cookie" || CREDENTIAL_HINTS.iter().any(|h| lower.contains(h))
+}
+
+#[cfg(test)]
+mod credential_names {
+    #[test]
+    fn credential_like_names() {
+        for name in [
+            "PAYMENTS_API_KEY",
+            "db_password",
+            "DB_PASS",
+            "Authorization",
+            "Cookie",
+        ] {
+            assert!(super::credential_like(name), "{name}");
+        }
+        for name in ["PORT", "Content-Type", "PAYMENTS_URL", "COOKIE_DOMAIN"] {
+            assert!(!super::credential_like(name), "{name}");
+        }
     }
 }

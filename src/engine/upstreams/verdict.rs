@@ -5,12 +5,9 @@
 use wiremock::Request;
 
 use super::Upstreams;
-use crate::model::{UpstreamExpectation, UpstreamHeader, UpstreamTls};
+use crate::model::{UpstreamExpectation, UpstreamHeader, UpstreamTls, credential_like};
 use crate::redact::Redactor;
 use crate::tls::Handshake;
-
-/// Header names whose values are never shown, even when they differ.
-const HIDDEN: [&str; 5] = ["authorization", "cookie", "key", "token", "secret"];
 
 fn line(r: &Request) -> String {
     format!("{} {}", r.method, r.url.path())
@@ -102,8 +99,8 @@ fn header_problem(rule: &UpstreamHeader, r: &Request) -> Option<String> {
             None => Some(format!("has no `{name}` header")),
             Some(got) if got == *want => None,
             Some(got) => {
-                let lower = name.to_ascii_lowercase();
-                if HIDDEN.iter().any(|h| lower.contains(h)) {
+                // A credential header's value is never shown, even when it differs.
+                if credential_like(name) {
                     Some(format!(
                         "has a different `{name}` ({} characters, not shown)",
                         got.len()

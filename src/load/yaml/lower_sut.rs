@@ -9,26 +9,7 @@ use super::lowerer::Lowerer;
 use super::raw::S;
 use super::raw_upstream::RawSut;
 use crate::engine::template::{Vars, render, variables};
-use crate::model::Sut;
-
-/// Names that hold credentials: their environment values are secrets of the run.
-const CREDENTIAL_HINTS: [&str; 10] = [
-    "token",
-    "secret",
-    "key",
-    "pass",
-    "pwd",
-    "credential",
-    "auth",
-    "session",
-    "dsn",
-    "private",
-];
-
-fn credential_like(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    CREDENTIAL_HINTS.iter().any(|h| lower.contains(h))
-}
+use crate::model::{Sut, credential_like};
 
 impl Lowerer<'_> {
     pub fn sut(&mut self, raw: &S<RawSut>) -> Option<Sut> {
@@ -198,15 +179,5 @@ impl Lowerer<'_> {
             })
             .collect();
         render(text, &vars).unwrap_or_else(|_| text.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn credential_like_names() {
-        assert!(super::credential_like("PAYMENTS_API_KEY"));
-        assert!(super::credential_like("db_password"));
-        assert!(!super::credential_like("PORT"));
     }
 }
