@@ -446,3 +446,90 @@ async fn issued_keys_must_be_long_and_random_and_are_never_printed() {
         }
     }
 }
+
+/// A filter runs only the selected cases (and the positive control they need), and the
+/// report has exactly those, under their own names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filtered_probe_runs_and_reports_only_the_selected_cases() {
+    let secret = fake_secret("hook");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "h.yaml", &webhook_suite("github"));
+    for (filter, mode, deliveries, failed) in [
+        // The control, then the delivery and its replay.
+        ("replay_refused", "correct", 3, 0),
+        // The control, then the tampered delivery, accepted.
+        ("tampered_body_refused", "naive", 2, 1),
+    ] {
+        let server = receiver("github", secret.clone(), mode).await;
+        let report = dir.path().join(format!("{filter}.xml"));
+        let run = authspec(
+            &[
+                "run",
+                "h.yaml",
+                "--filter",
+                filter,
+                "--junit",
+                report.to_str().unwrap(),
+            ],
+            &[("API_URL", &server.uri()), ("HOOK_SECRET", &secret)],
+            dir.path(),
+        );
+        let what = format!("{filter}:\n{}", run.stdout);
+        assert_eq!(count(&report, "//testcase"), 1, "{what}");
+        let name = format!("webhooks POST /hooks (github): {filter}");
+        assert_eq!(
+            count(&report, &format!("//testcase[@name='{name}']")),
+            1,
+            "{what}"
+        );
+        assert_eq!(count(&report, "//testcase[failure]"), failed, "{what}");
+        let received = server.received_requests().await.unwrap().len();
+        assert_eq!(received, deliveries, "{what}");
+    }
+
+    // A leak of a response goes with the first selected case of its request.
+    let server = MockServer::start().await;
+    Mock::given(path("/leaky"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("X-Content-Type-Options", "nosniff")
+                .insert_header("X-Frame-Options", "DENY")
+                .insert_header("X-Powered-By", "PHP/8.1.2")
+                .set_body_json(serde_json::json!({"items": []})),
+        )
+        .mount(&server)
+        .await;
+    write(
+        dir.path(),
+        "headers.yaml",
+        "suite: h\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  user:\n    bearer: ${env:T}\nprobes:\n  - headers:\n      as: user\n      requests: [GET /leaky, GET /other]\n",
+    );
+    let report = dir.path().join("headers.xml");
+    let run = authspec(
+        &[
+            "run",
+            "headers.yaml",
+            "--filter",
+            "/leaky as user: framing",
+            "--junit",
+            report.to_str().unwrap(),
+        ],
+        &[("API_URL", &server.uri()), ("T", &fake_secret("t"))],
+        dir.path(),
+    );
+    assert_eq!(count(&report, "//testcase"), 1, "{}", run.stdout);
+    let framing = xpath(
+        &report,
+        "string(//testcase[@name='headers GET /leaky as user: framing']/failure/@message)",
+    );
+    assert!(framing.contains("version_banner"), "{framing:?}");
+    // `GET /other` has no selected case: it is never sent.
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(paths, ["/leaky"]);
+}

@@ -17,7 +17,7 @@ use super::probes;
 use super::scenario;
 use super::setup::{self, CaChoice, SuiteSetup};
 use crate::demo::{DemoCredentials, DemoEndpoints};
-use crate::model::{Probe, RoleId, Suite, TlsSettings, Verdict};
+use crate::model::{Probe, ProbeCase, RoleId, Suite, TlsSettings, Verdict};
 use crate::plan::{Check, CheckKind};
 use crate::redact::Redactor;
 use crate::results::{CheckResult, Outcome};
@@ -178,7 +178,7 @@ pub async fn run(
 enum Job {
     Check(usize),
     /// All selected cases of one probe: (suite, probe, [(check index, case)]).
-    Probe(usize, usize, Vec<(usize, usize)>),
+    Probe(usize, usize, Vec<(usize, ProbeCase)>),
     Proof(usize, RoleId),
 }
 
@@ -190,7 +190,7 @@ enum Done {
 }
 
 /// (suite, probe, [(check index, case)]).
-type ProbeGroup = (usize, usize, Vec<(usize, usize)>);
+type ProbeGroup = (usize, usize, Vec<(usize, ProbeCase)>);
 
 /// One job per probe; rate-limit probes apart, to run last.
 fn probe_jobs(ctx: &Context, checks: &[Check]) -> (Vec<Job>, Vec<Job>) {
@@ -320,10 +320,10 @@ async fn run_probe(
     checks: &[Check],
     si: usize,
     pi: usize,
-    cases: &[(usize, usize)],
+    cases: &[(usize, ProbeCase)],
 ) -> Vec<(usize, CheckResult)> {
     let started = Instant::now();
-    let wanted: Vec<usize> = cases.iter().map(|(_, c)| *c).collect();
+    let wanted: Vec<ProbeCase> = cases.iter().map(|(_, c)| *c).collect();
     let suite = &ctx.suites[si].suite;
     let results = match ctx.suites[si].unavailable.as_deref().map(unavailable) {
         Some(outcome) => wanted

@@ -25,13 +25,14 @@ pub use location::Location;
 pub use log::LogRule;
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
 pub use probe::{
-    HeadersProbe, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe,
-    WebhookScheme,
+    HeadersCase, HeadersProbe, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
+    RateLimitCase, RateLimitProbe, RuleId, TlsCase, TlsCheck, TlsProbe, TlsVersion, TokensCase,
+    TokensProbe, WebhookCase, WebhookProbe, WebhookScheme, host_port,
 };
 pub use request::{Body, Request};
 pub use role::{Credential, KeyPlacement, Role, RoleId};
 pub use scenario::{Capture, Scenario, Step};
 pub use secret::{Secret, credential_like};
 pub use suite::{Policy, Suite, Target};
-pub use tls::{CaFile, PLAIN_HTTP_CHECK, TLS_CHECKS, TlsProbe, TlsSettings, TlsVersion, host_port};
+pub use tls::{CaFile, TlsSettings};
 pub use upstream::{Route, Sut, Upstream, UpstreamExpectation, UpstreamHeader, UpstreamTls};

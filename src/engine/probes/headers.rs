@@ -1,20 +1,12 @@
-//! Probe `headers`: security headers and CORS on each listed request, sent as the role
-//! with an `Origin` of a site that is not the API's. Cases:
-//! - `nosniff`: `X-Content-Type-Options: nosniff` (CWE-430; browsers must not guess types);
-//! - `framing`: `X-Frame-Options: DENY|SAMEORIGIN` or CSP `frame-ancestors` (CWE-1021,
-//!   clickjacking);
-//! - `no_store_with_tokens`: a response that carries a token says `Cache-Control: no-store`
-//!   (CWE-525; RFC 6749 §5.1);
-//! - `cors`: an arbitrary origin is not reflected together with
-//!   `Access-Control-Allow-Credentials: true` (CWE-942); `*` on a credentialed endpoint is
-//!   a warning (browsers send no bearer token cross-origin by themselves).
-//!
-//! OWASP API8:2023 (security misconfiguration).
+//! Runs probe `headers` (cases: `model::HeadersCase`): each request with a selected case
+//! is sent once, as the role, with an `Origin` of a site that is not the API's, and its
+//! response judged per case. `*` on a credentialed endpoint is a warning, not a failure:
+//! browsers send no bearer token cross-origin by themselves.
 
 use super::CaseResult;
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
-use crate::model::{Credential, HeadersProbe};
+use crate::model::{Credential, HeadersCase, HeadersProbe};
 use crate::results::{Finding, Outcome};
 
 const PROBE_ORIGIN: &str = "https://authspec-probe.invalid";
@@ -27,53 +19,91 @@ const TOKEN_FIELDS: [&str; 6] = [
     "\"session",
 ];
 
-pub async fn run(ctx: &Context, si: usize, probe: &HeadersProbe) -> Vec<CaseResult> {
+/// The selected `(request, case)` pairs; a request is sent once, and only when one of its
+/// cases is selected.
+pub async fn run(
+    ctx: &Context,
+    si: usize,
+    probe: &HeadersProbe,
+    cases: &[(usize, HeadersCase)],
+) -> Vec<((usize, HeadersCase), CaseResult)> {
     let credentialed = !matches!(
         ctx.suites[si].suite.role(probe.role).credential,
         Credential::None
     );
     let mut out = Vec::new();
-    for request in &probe.requests {
+    for (ri, request) in probe.requests.iter().enumerate() {
+        let wanted: Vec<HeadersCase> = cases
+            .iter()
+            .filter(|(r, _)| *r == ri)
+            .map(|(_, c)| *c)
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
         match ctx
             .send_with(si, probe.role, request, ("Origin", PROBE_ORIGIN))
             .await
         {
             Err(e) => {
-                for _ in 0..4 {
-                    out.push(CaseResult::of(Outcome::Error(Finding::new(
-                        format!("the request could not be made: {e}"),
-                        String::new(),
-                    ))));
+                for case in wanted {
+                    out.push((
+                        (ri, case),
+                        CaseResult::of(Outcome::Error(Finding::new(
+                            format!("the request could not be made: {e}"),
+                            String::new(),
+                        ))),
+                    ));
                 }
             }
             Ok(ex) => {
                 let carries_token = TOKEN_FIELDS.iter().any(|f| ex.body.contains(f))
                     || !ctx.redactor.occurrences(&ex.body).is_empty();
-                // The response is scanned like every other; a leak fails the first case,
-                // whose own verdict is kept in the message.
+                // The response is scanned like every other; a leak fails the first selected
+                // case, whose own verdict is kept in the message.
                 let leaks = ctx.leaks(si, &ex);
-                let first = nosniff(&ex);
-                match leaks.first() {
-                    Some(leak) => {
-                        let verdict = match &first.outcome {
-                            Outcome::Pass => "nosniff is set".to_string(),
-                            Outcome::Fail(f) | Outcome::Error(f) => f.message.clone(),
-                            Outcome::Skipped(r) => r.clone(),
-                        };
-                        out.push(CaseResult::of(Outcome::Fail(Finding::new(
-                            format!("{verdict}; and the response leaks {}", leak),
-                            format!("request:  {}\n{}", ex.request_line, leaks.join("\n")),
-                        ))));
-                    }
-                    None => out.push(first),
+                for (i, case) in wanted.into_iter().enumerate() {
+                    let result = match case {
+                        HeadersCase::Nosniff => nosniff(&ex),
+                        HeadersCase::Framing => framing(&ex),
+                        HeadersCase::NoStoreWithTokens => no_store(&ex, carries_token),
+                        HeadersCase::Cors => cors(&ex, credentialed),
+                    };
+                    let result = match i {
+                        0 => with_leaks(result, case, &ex, &leaks),
+                        _ => result,
+                    };
+                    out.push(((ri, case), result));
                 }
-                out.push(framing(&ex));
-                out.push(no_store(&ex, carries_token));
-                out.push(cors(&ex, credentialed));
             }
         }
     }
     out
+}
+
+/// `result` failed by the response's leaks, if any, its own verdict kept in the message.
+fn with_leaks(
+    result: CaseResult,
+    case: HeadersCase,
+    ex: &Exchange,
+    leaks: &[String],
+) -> CaseResult {
+    let Some(leak) = leaks.first() else {
+        return result;
+    };
+    let verdict = match &result.outcome {
+        Outcome::Pass if case == HeadersCase::Nosniff => "nosniff is set".to_string(),
+        Outcome::Pass => format!("{} passes", case.name()),
+        Outcome::Fail(f) | Outcome::Error(f) => f.message.clone(),
+        Outcome::Skipped(r) => r.clone(),
+    };
+    CaseResult {
+        outcome: Outcome::Fail(Finding::new(
+            format!("{verdict}; and the response leaks {leak}"),
+            format!("request:  {}\n{}", ex.request_line, leaks.join("\n")),
+        )),
+        ..result
+    }
 }
 
 fn fail(ex: &Exchange, message: String, expected: &str) -> CaseResult {

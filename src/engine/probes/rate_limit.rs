@@ -1,8 +1,6 @@
-//! Probe `rate_limit`: a burst of requests from one role must be answered with 429 Too
-//! Many Requests, early enough, with a valid `Retry-After`. Without a limit, credential
-//! stuffing and scraping run unchecked. CWE-770 (allocation of resources without limits);
-//! OWASP API4:2023 (unrestricted resource consumption).
-//! The burst is bounded in count (`burst`) and in time (`MAX_DURATION`).
+//! Runs probe `rate_limit` (case: `model::RateLimitCase`): a burst of requests from one
+//! role must be answered with 429 Too Many Requests, early enough, with a valid
+//! `Retry-After`. The burst is bounded in count (`burst`) and in time (`MAX_DURATION`).
 
 use std::time::{Duration, Instant};
 

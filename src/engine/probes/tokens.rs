@@ -1,8 +1,8 @@
-//! Probe `tokens`: the role's genuine token must be accepted on the request (the positive
-//! control, first); every doctored token must be refused. One case per mutation; a
-//! mutation that does not apply is skipped with the reason. Header-injection mutations
-//! point at a JWKS and a certificate served here on 127.0.0.1, and the report says
-//! whether the API fetched them.
+//! Runs probe `tokens` (cases: `model::TokensCase`): the role's genuine token must be
+//! accepted on the request (the positive control, first); each selected mutation's
+//! doctored tokens must be refused. A mutation that does not apply is skipped with the
+//! reason. Header-injection mutations point at a JWKS and a certificate served here on
+//! 127.0.0.1, and the report says whether the API fetched them.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,7 +14,7 @@ use crate::engine::context::Context;
 use crate::engine::expect::one_of;
 use crate::engine::template::Vars;
 use crate::jose::Jwt;
-use crate::model::{Credential, TokensProbe};
+use crate::model::{Credential, TokensCase, TokensProbe};
 use crate::mutation::{Attacker, Input, Plan, catalogue};
 use crate::results::{Finding, Outcome};
 
@@ -25,25 +25,37 @@ fn now() -> i64 {
         .unwrap_or_default()
 }
 
-fn error_all(n: usize, message: String) -> Vec<CaseResult> {
-    (0..n)
-        .map(|_| CaseResult::of(Outcome::Error(Finding::new(message.clone(), String::new()))))
+fn error_all(cases: &[TokensCase], message: String) -> Vec<(TokensCase, CaseResult)> {
+    cases
+        .iter()
+        .map(|c| {
+            let error = Outcome::Error(Finding::new(message.clone(), String::new()));
+            (*c, CaseResult::of(error))
+        })
         .collect()
 }
 
-pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResult> {
-    let n = probe.mutations.len() + usize::from(probe.fuzz.is_some());
+/// The selected cases, after the positive control.
+pub async fn run(
+    ctx: &Context,
+    si: usize,
+    probe: &TokensProbe,
+    cases: &[TokensCase],
+) -> Vec<(TokensCase, CaseResult)> {
+    if cases.is_empty() {
+        return Vec::new();
+    }
     let suite = &ctx.suites[si].suite;
     let role = suite.role(probe.role);
     let token = match &role.credential {
         Credential::Bearer(s) => s.expose().to_string(),
         Credential::OAuth2(_) => match ctx.access_token(si, probe.role).await {
             Ok(t) => t,
-            Err(e) => return error_all(n, e),
+            Err(e) => return error_all(cases, e),
         },
         _ => {
             return error_all(
-                n,
+                cases,
                 format!("role {} has no bearer token to mutate", role.name),
             );
         }
@@ -53,7 +65,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
         Ok(ex) if (200..300).contains(&ex.status) => ctx.leaks(si, &ex),
         Ok(ex) => {
             return error_all(
-                n,
+                cases,
                 format!(
                     "vacuous: the genuine token was not accepted on {} ({}), so refusals prove nothing",
                     probe.request.line(),
@@ -61,12 +73,17 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
                 ),
             );
         }
-        Err(e) => return error_all(n, format!("the positive control could not be made: {e}")),
+        Err(e) => {
+            return error_all(
+                cases,
+                format!("the positive control could not be made: {e}"),
+            );
+        }
     };
     let server = MockServer::start().await;
     let attacker = match Attacker::generate(&server.uri()) {
         Ok(a) => a,
-        Err(e) => return error_all(n, format!("cannot prepare attacker keys: {e}")),
+        Err(e) => return error_all(cases, format!("cannot prepare attacker keys: {e}")),
     };
     Mock::given(method("GET"))
         .and(path("/jwks.json"))
@@ -94,12 +111,26 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
     };
     let catalogue = catalogue();
     let mut out = Vec::new();
-    for name in &probe.mutations {
+    for &case in cases {
+        let name = match case {
+            TokensCase::Fuzz => {
+                let result = match probe.fuzz {
+                    Some(edits) => fuzz(ctx, si, probe, jwt.as_ref(), edits).await,
+                    None => CaseResult::of(Outcome::Skipped("the probe sets no `fuzz:`".into())),
+                };
+                out.push((case, result));
+                continue;
+            }
+            TokensCase::Mutation(name) => name,
+        };
         let Some(m) = catalogue.iter().find(|m| m.name() == name) else {
-            out.push(CaseResult::of(Outcome::Error(Finding::new(
-                format!("unknown mutation {name}"),
-                String::new(),
-            ))));
+            out.push((
+                case,
+                CaseResult::of(Outcome::Error(Finding::new(
+                    format!("unknown mutation {name}"),
+                    String::new(),
+                ))),
+            ));
             continue;
         };
         let result = match m.plan(&input) {
@@ -123,7 +154,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
                     }
                 }
                 let mut r = outcome(probe, suite, name, &accepted, &problems);
-                if matches!(name.as_str(), "jku_injection" | "x5u_injection") {
+                if matches!(name, "jku_injection" | "x5u_injection") {
                     let fetched = server.received_requests().await.unwrap_or_default();
                     let what = if name == "jku_injection" {
                         "/jwks.json"
@@ -142,17 +173,12 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
             }
             Plan::WaitForExpiry => expired_by_waiting(ctx, si, probe, &token).await,
         };
-        out.push(result);
+        out.push((case, result));
     }
-    if let Some(cases) = probe.fuzz {
-        out.push(fuzz(ctx, si, probe, jwt.as_ref(), cases).await);
-    }
-    // The control is no case of its own: its leaks go with the first case.
-    if !out.is_empty() {
-        let first = out
-            .remove(0)
-            .with_leaks("the positive control", &control_leaks);
-        out.insert(0, first);
+    // The control is no case of its own: its leaks go with the first selected case.
+    if let Some((_, first)) = out.first_mut() {
+        let taken = std::mem::replace(first, CaseResult::of(Outcome::Pass));
+        *first = taken.with_leaks("the positive control", &control_leaks);
     }
     out
 }

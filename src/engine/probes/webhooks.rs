@@ -1,17 +1,15 @@
-//! Probe `webhooks`: does the receiver verify signatures? A correctly signed delivery must
-//! be accepted (the positive control); unsigned, wrongly signed, tampered, stale and
-//! replayed deliveries must be refused (4xx). Without the positive control every refusal
-//! is an error: a receiver that refuses everything proves nothing.
-//! CWE-345 (insufficient verification of data authenticity); OWASP API10:2023 (unsafe
-//! consumption of APIs).
+//! Runs probe `webhooks` (cases: `model::WebhookCase`): the correctly signed delivery
+//! first, whatever is selected (the positive control), then each selected forged,
+//! unsigned, tampered, stale or replayed delivery, which must be refused (4xx). Without
+//! the positive control every refusal is a vacuous error: a receiver that refuses
+//! everything proves nothing.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{CaseResult, refused};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
-use crate::model::WebhookProbe;
-use crate::plan::WEBHOOK_CASES;
+use crate::model::{WebhookCase, WebhookProbe};
 use crate::results::{Finding, Outcome};
 use crate::webhook::{Delivery, Scheme, scheme};
 
@@ -103,7 +101,14 @@ fn error(message: String) -> Outcome {
     Outcome::Error(Finding::new(message, String::new()))
 }
 
-pub async fn run(ctx: &Context, si: usize, probe: &WebhookProbe) -> Vec<CaseResult> {
+/// The selected cases. The positive control runs whatever is selected: without it a
+/// refusal proves nothing.
+pub async fn run(
+    ctx: &Context,
+    si: usize,
+    probe: &WebhookProbe,
+    cases: &[WebhookCase],
+) -> Vec<(WebhookCase, CaseResult)> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -117,22 +122,110 @@ pub async fn run(ctx: &Context, si: usize, probe: &WebhookProbe) -> Vec<CaseResu
         serial: 0,
     };
     let secret = probe.secret.expose();
-    let cases: Vec<&str> = WEBHOOK_CASES
+    let mut out = Vec::new();
+    if cases.is_empty() {
+        return out;
+    }
+    let (first, vacuous) = control(&mut r, secret).await;
+    if cases.contains(&WebhookCase::ValidSignatureAccepted) {
+        out.push((WebhookCase::ValidSignatureAccepted, CaseResult::of(first)));
+    }
+    let others = cases
         .iter()
         .copied()
-        .filter(|c| *c != "stale_timestamp_refused" || r.scheme.has_timestamp())
-        .collect();
+        .filter(|c| *c != WebhookCase::ValidSignatureAccepted);
+    if let Some(why) = vacuous {
+        out.extend(others.map(|c| (c, CaseResult::of(error(format!("vacuous: {why}"))))));
+        return out;
+    }
+    for case in others {
+        let result = match case {
+            WebhookCase::ValidSignatureAccepted => continue,
+            WebhookCase::UnsignedRefused => {
+                let (body, id) = r.body();
+                let outcome = match r.sign(secret, &body, now, &id) {
+                    Err(e) => error(e),
+                    Ok(mut headers) => {
+                        let drop: Vec<String> = r
+                            .scheme
+                            .signature_headers()
+                            .iter()
+                            .map(|h| h.to_ascii_lowercase())
+                            .collect();
+                        headers.retain(|(k, _)| !drop.contains(&k.to_ascii_lowercase()));
+                        r.expect_refusal("an unsigned delivery", &headers, body)
+                            .await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            WebhookCase::WrongSecretRefused => {
+                let (body, id) = r.body();
+                // Still well-formed for schemes that decode the secret.
+                let wrong = format!(
+                    "whsec_{}",
+                    base64_of(&format!("authspec-wrong-secret-{now}"))
+                );
+                let outcome = match r.sign(&wrong, &body, now, &id) {
+                    Err(e) => error(e),
+                    Ok(headers) => {
+                        r.expect_refusal("a delivery signed with another secret", &headers, body)
+                            .await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            WebhookCase::TamperedBodyRefused => {
+                let (body, id) = r.body();
+                let tampered = tamper(&body);
+                let outcome = match r.sign(secret, &body, now, &id) {
+                    Err(e) => error(e),
+                    Ok(headers) => {
+                        r.expect_refusal(
+                            "a delivery whose body was changed after signing",
+                            &headers,
+                            tampered,
+                        )
+                        .await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            WebhookCase::StaleTimestampRefused => {
+                let (body, id) = r.body();
+                let stale = now - probe.tolerance as i64 - 120;
+                let outcome = match r.sign(secret, &body, stale, &id) {
+                    Err(e) => error(e),
+                    Ok(headers) => {
+                        let what = format!(
+                            "a delivery signed {} s ago (tolerance {} s)",
+                            probe.tolerance + 120,
+                            probe.tolerance
+                        );
+                        r.expect_refusal(&what, &headers, body).await
+                    }
+                };
+                CaseResult::of(outcome)
+            }
+            WebhookCase::ReplayRefused => replay(&mut r, secret).await,
+        };
+        out.push((case, result));
+    }
+    out
+}
 
-    // The positive control.
+/// The positive control: a correctly signed delivery must be accepted. Its outcome, and
+/// why every refusal would be vacuous when it was not.
+async fn control(r: &mut Run<'_>, secret: &str) -> (Outcome, Option<String>) {
     let (body, id) = r.body();
-    let control = match r.sign(secret, &body, now, &id) {
+    let control = match r.sign(secret, &body, r.now, &id) {
         Err(e) => Err(e),
         Ok(headers) => r
             .deliver(&headers, body)
             .await
             .map(|(ex, leaks)| (ex.status, ex.status_line(), ex.request_line, leaks)),
     };
-    let (first, vacuous) = match control {
+    match control {
         Ok((status, _, _, leaks)) if (200..300).contains(&status) && leaks.is_empty() => {
             (Outcome::Pass, None)
         }
@@ -158,89 +251,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &WebhookProbe) -> Vec<CaseResu
             error(format!("the signed delivery could not be made: {e}")),
             Some("the signed delivery could not be made, so a refusal proves nothing".to_string()),
         ),
-    };
-    let mut out = vec![CaseResult::of(first)];
-    if let Some(why) = vacuous {
-        out.extend(
-            cases[1..]
-                .iter()
-                .map(|_| CaseResult::of(error(format!("vacuous: {why}")))),
-        );
-        return out;
     }
-    for case in &cases[1..] {
-        let result = match *case {
-            "unsigned_refused" => {
-                let (body, id) = r.body();
-                let outcome = match r.sign(secret, &body, now, &id) {
-                    Err(e) => error(e),
-                    Ok(mut headers) => {
-                        let drop: Vec<String> = r
-                            .scheme
-                            .signature_headers()
-                            .iter()
-                            .map(|h| h.to_ascii_lowercase())
-                            .collect();
-                        headers.retain(|(k, _)| !drop.contains(&k.to_ascii_lowercase()));
-                        r.expect_refusal("an unsigned delivery", &headers, body)
-                            .await
-                    }
-                };
-                CaseResult::of(outcome)
-            }
-            "wrong_secret_refused" => {
-                let (body, id) = r.body();
-                // Still well-formed for schemes that decode the secret.
-                let wrong = format!(
-                    "whsec_{}",
-                    base64_of(&format!("authspec-wrong-secret-{now}"))
-                );
-                let outcome = match r.sign(&wrong, &body, now, &id) {
-                    Err(e) => error(e),
-                    Ok(headers) => {
-                        r.expect_refusal("a delivery signed with another secret", &headers, body)
-                            .await
-                    }
-                };
-                CaseResult::of(outcome)
-            }
-            "tampered_body_refused" => {
-                let (body, id) = r.body();
-                let tampered = tamper(&body);
-                let outcome = match r.sign(secret, &body, now, &id) {
-                    Err(e) => error(e),
-                    Ok(headers) => {
-                        r.expect_refusal(
-                            "a delivery whose body was changed after signing",
-                            &headers,
-                            tampered,
-                        )
-                        .await
-                    }
-                };
-                CaseResult::of(outcome)
-            }
-            "stale_timestamp_refused" => {
-                let (body, id) = r.body();
-                let stale = now - probe.tolerance as i64 - 120;
-                let outcome = match r.sign(secret, &body, stale, &id) {
-                    Err(e) => error(e),
-                    Ok(headers) => {
-                        let what = format!(
-                            "a delivery signed {} s ago (tolerance {} s)",
-                            probe.tolerance + 120,
-                            probe.tolerance
-                        );
-                        r.expect_refusal(&what, &headers, body).await
-                    }
-                };
-                CaseResult::of(outcome)
-            }
-            _ => replay(&mut r, secret).await,
-        };
-        out.push(result);
-    }
-    out
 }
 
 /// The identical delivery twice: the first must be accepted, the second refused. Where

@@ -1,7 +1,7 @@
-//! Probe `oauth`: does the authorization server enforce what OAuth 2.0 security best
-//! current practice (RFC 9700) asks? One case per check; a check that needs a grant or an
-//! endpoint the server (or the suite) does not offer is skipped with the reason. Against
-//! a correct server every check that runs passes: a false alarm is a bug.
+//! Runs probe `oauth` (cases: `model::OAuthCase`) against the authorization server, one
+//! selected case after another. A case that needs a grant or an endpoint the server (or
+//! the suite) does not offer is skipped with the reason. Against a correct server every
+//! case that runs passes: a false alarm is a bug.
 
 mod client;
 mod code;
@@ -12,7 +12,7 @@ mod revocation;
 use super::CaseResult;
 use crate::engine::context::Context;
 use crate::engine::oauth::Endpoints;
-use crate::model::{AuthServer, Credential, Grant, OAuth2Role, OAuthProbe, RoleId};
+use crate::model::{AuthServer, Credential, Grant, OAuth2Role, OAuthCase, OAuthProbe, RoleId};
 use crate::results::{Finding, Outcome};
 
 /// What every check works with.
@@ -61,11 +61,20 @@ pub fn refused(status: u16) -> bool {
     (400..500).contains(&status)
 }
 
-pub async fn run(ctx: &Context, si: usize, probe: &OAuthProbe) -> Vec<CaseResult> {
+/// The selected cases, each on its own (no case depends on another's outcome).
+pub async fn run(
+    ctx: &Context,
+    si: usize,
+    probe: &OAuthProbe,
+    cases: &[OAuthCase],
+) -> Vec<(OAuthCase, CaseResult)> {
+    if cases.is_empty() {
+        return Vec::new();
+    }
     let server = &ctx.suites[si].suite.auth_servers[probe.server];
     let endpoints = match ctx.endpoints(si, probe.server).await {
         Ok(e) => e,
-        Err(e) => return probe.checks.iter().map(|_| error(e.clone())).collect(),
+        Err(e) => return cases.iter().map(|c| (*c, error(e.clone()))).collect(),
     };
     let c = Ctx {
         ctx,
@@ -75,23 +84,22 @@ pub async fn run(ctx: &Context, si: usize, probe: &OAuthProbe) -> Vec<CaseResult
         endpoints,
     };
     let mut out = Vec::new();
-    for check in &probe.checks {
-        let r = match check.as_str() {
-            "client_auth_required" => client::auth_required(&c).await,
-            "wrong_client_secret_refused" => client::wrong_secret_refused(&c).await,
-            "scope_not_over_issued" => issued::scope_not_over_issued(&c).await,
-            "token_lifetime" => issued::token_lifetime(&c).await,
-            "refresh_rotation" => refresh::rotation(&c).await,
-            "refresh_scope_not_widened" => refresh::scope_not_widened(&c).await,
-            "pkce_required" => code::pkce_required(&c).await,
-            "pkce_wrong_verifier_refused" => code::wrong_verifier_refused(&c).await,
-            "pkce_plain_refused" => code::plain_refused(&c).await,
-            "code_reuse_refused" => code::reuse_refused(&c).await,
-            "redirect_uri_exact" => code::redirect_uri_exact(&c).await,
-            "revoked_token_refused" => revocation::revoked_token_refused(&c).await,
-            other => error(format!("unknown check {other}")),
+    for &case in cases {
+        let r = match case {
+            OAuthCase::ClientAuthRequired => client::auth_required(&c).await,
+            OAuthCase::WrongClientSecretRefused => client::wrong_secret_refused(&c).await,
+            OAuthCase::ScopeNotOverIssued => issued::scope_not_over_issued(&c).await,
+            OAuthCase::TokenLifetime => issued::token_lifetime(&c).await,
+            OAuthCase::RefreshRotation => refresh::rotation(&c).await,
+            OAuthCase::RefreshScopeNotWidened => refresh::scope_not_widened(&c).await,
+            OAuthCase::PkceRequired => code::pkce_required(&c).await,
+            OAuthCase::PkceWrongVerifierRefused => code::wrong_verifier_refused(&c).await,
+            OAuthCase::PkcePlainRefused => code::plain_refused(&c).await,
+            OAuthCase::CodeReuseRefused => code::reuse_refused(&c).await,
+            OAuthCase::RedirectUriExact => code::redirect_uri_exact(&c).await,
+            OAuthCase::RevokedTokenRefused => revocation::revoked_token_refused(&c).await,
         };
-        out.push(r);
+        out.push((case, r));
     }
     out
 }

@@ -1,9 +1,7 @@
-//! Probe `tls`: does each endpoint meet the TLS policy? Per URL: a trusted chain, the
-//! right name, validity and horizon, key strength, no legacy protocol, a modern one, and
-//! HSTS; and a plain-HTTP URL that refuses or redirects to https. CWE-295 (improper
-//! certificate validation), CWE-326 (inadequate encryption strength), CWE-319 (cleartext
-//! transmission); OWASP API8:2023 (security misconfiguration).
-//! An unreachable URL makes its cases errors: nothing was measured.
+//! Runs probe `tls` (cases: `model::TlsCase`): per URL with a selected check, one policy
+//! handshake whose certificate the certificate checks judge, then the selected protocol
+//! and HSTS checks; the plain-HTTP check apart. An unreachable URL makes its cases errors:
+//! nothing was measured.
 
 mod cert;
 mod handshake;
@@ -16,19 +14,43 @@ use rustls::version::{TLS12, TLS13};
 
 use super::CaseResult;
 use crate::engine::context::Context;
-use crate::model::{TLS_CHECKS, TlsProbe, TlsVersion};
+use crate::model::{TlsCase, TlsCheck, TlsProbe, TlsVersion};
 use crate::results::{Finding, Outcome};
 use handshake::{Failed, handshake};
 
-pub async fn run(ctx: &Context, si: usize, probe: &TlsProbe) -> Vec<CaseResult> {
+/// The selected cases, URL by URL; a URL is contacted only when one of its checks is
+/// selected, and then always with the handshake that tells whether it is reachable.
+pub async fn run(
+    ctx: &Context,
+    si: usize,
+    probe: &TlsProbe,
+    cases: &[TlsCase],
+) -> Vec<(TlsCase, CaseResult)> {
     // The system roots are read once per probe, not once per URL.
     let anchors = cert::anchors(&ctx.suites[si].suite.tls);
     let mut out = Vec::new();
-    for url in &probe.urls {
-        out.extend(endpoint(ctx, si, probe, url, &anchors).await);
+    for (ui, url) in probe.urls.iter().enumerate() {
+        let checks: Vec<TlsCheck> = cases
+            .iter()
+            .filter_map(|c| match c {
+                TlsCase::Url { url, check } if *url == ui => Some(*check),
+                _ => None,
+            })
+            .collect();
+        if checks.is_empty() {
+            continue;
+        }
+        let results = endpoint(ctx, si, probe, url, &anchors, &checks).await;
+        out.extend(
+            results
+                .into_iter()
+                .map(|(check, r)| (TlsCase::Url { url: ui, check }, r)),
+        );
     }
-    if let Some(url) = &probe.plain_http {
-        out.push(plain::check(ctx, url).await);
+    if let Some(url) = &probe.plain_http
+        && cases.contains(&TlsCase::PlainHttp)
+    {
+        out.push((TlsCase::PlainHttp, plain::check(ctx, url).await));
     }
     out
 }
@@ -58,8 +80,9 @@ async fn endpoint(
     probe: &TlsProbe,
     url: &str,
     anchors: &rustls::RootCertStore,
-) -> Vec<CaseResult> {
-    let all_errors = |why: String| TLS_CHECKS.iter().map(|_| error(why.clone())).collect();
+    checks: &[TlsCheck],
+) -> Vec<(TlsCheck, CaseResult)> {
+    let all_errors = |why: String| checks.iter().map(|c| (*c, error(why.clone()))).collect();
     let Some((host, port)) = reqwest::Url::parse(url)
         .ok()
         .and_then(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)))
@@ -74,120 +97,123 @@ async fn endpoint(
         Ok(h) if h.chain.is_empty() => Err("the server sent no certificate".to_string()),
         Ok(h) => cert::Facts::of(&h.chain[0]).map(|f| (h, f)),
     };
-    let mut out = match &shown {
-        Err(e) => (0..6).map(|_| error(e.clone())).collect(),
-        Ok((h, facts)) => certificate_cases(ctx, si, probe, &host, h, facts, anchors),
-    };
-    out.push(legacy_refused(probe, &host, port, timeout).await);
-    let mut modern = modern_offered(probe, &host, port, timeout).await;
-    if let Ok((h, _)) = &shown
-        && let Some(v) = h.version
-    {
-        modern.info.push(format!("negotiated {v:?} by default"));
+    let mut out = Vec::new();
+    for &check in checks {
+        let result = match check {
+            TlsCheck::LegacyProtocolsRefused => legacy_refused(probe, &host, port, timeout).await,
+            TlsCheck::ModernProtocolOffered => {
+                let mut modern = modern_offered(probe, &host, port, timeout).await;
+                if let Ok((h, _)) = &shown
+                    && let Some(v) = h.version
+                {
+                    modern.info.push(format!("negotiated {v:?} by default"));
+                }
+                modern
+            }
+            TlsCheck::Hsts => hsts(ctx, si, probe, url).await,
+            // Judged from the certificate of the first handshake.
+            certificate => match &shown {
+                Err(e) => error(e.clone()),
+                Ok(seen) => certificate_case(ctx, si, probe, &host, seen, anchors, certificate),
+            },
+        };
+        out.push((check, result));
     }
-    out.push(modern);
-    out.push(hsts(ctx, si, probe, url).await);
     out
 }
 
-/// certificate_trusted, hostname_matches, not_expired, not_yet_valid, expiry_horizon,
-/// key_strength: in `TLS_CHECKS` order.
-fn certificate_cases(
+/// A check judged from the certificate the first handshake saw: certificate_trusted,
+/// hostname_matches, not_expired, not_yet_valid, expiry_horizon, key_strength.
+fn certificate_case(
     ctx: &Context,
     si: usize,
     probe: &TlsProbe,
     host: &str,
-    h: &handshake::Handshake,
-    facts: &cert::Facts,
+    (h, facts): &(handshake::Handshake, cert::Facts),
     anchors: &rustls::RootCertStore,
-) -> Vec<CaseResult> {
+    check: TlsCheck,
+) -> CaseResult {
     let seen = facts.summary();
-    let tls = &ctx.suites[si].suite.tls;
-    let trusted = match cert::chain_trusted(&h.chain, facts, anchors.clone()) {
-        Ok(()) => pass(),
-        Err(e) => fail(
-            format!("the certificate chain does not build to a trust anchor: {e}"),
-            format!(
-                "{seen}\nthe server sent {} certificate(s); anchors: the system roots{}\n\
-                 An incomplete chain (a missing intermediate) fails here too.",
-                h.chain.len(),
-                tls.ca_file
-                    .as_ref()
-                    .map(|c| format!(" and {}", c.path.display()))
-                    .unwrap_or_default()
-            ),
-        ),
-    };
-    let names = match cert::names_host(&h.chain[0], host) {
-        Ok(()) => pass(),
-        Err(_) => fail(
-            format!(
-                "the certificate is not valid for `{host}`: it names {}",
-                if facts.names.is_empty() {
-                    "no subject alternative name".to_string()
-                } else {
-                    facts.names.join(", ")
-                }
-            ),
-            seen.clone(),
-        ),
-    };
     let now = now();
-    let not_expired = if now > facts.not_after {
-        fail(
+    match check {
+        TlsCheck::CertificateTrusted => {
+            let tls = &ctx.suites[si].suite.tls;
+            match cert::chain_trusted(&h.chain, facts, anchors.clone()) {
+                Ok(()) => pass(),
+                Err(e) => fail(
+                    format!("the certificate chain does not build to a trust anchor: {e}"),
+                    format!(
+                        "{seen}\nthe server sent {} certificate(s); anchors: the system roots{}\n\
+                         An incomplete chain (a missing intermediate) fails here too.",
+                        h.chain.len(),
+                        tls.ca_file
+                            .as_ref()
+                            .map(|c| format!(" and {}", c.path.display()))
+                            .unwrap_or_default()
+                    ),
+                ),
+            }
+        }
+        TlsCheck::HostnameMatches => match cert::names_host(&h.chain[0], host) {
+            Ok(()) => pass(),
+            Err(_) => fail(
+                format!(
+                    "the certificate is not valid for `{host}`: it names {}",
+                    if facts.names.is_empty() {
+                        "no subject alternative name".to_string()
+                    } else {
+                        facts.names.join(", ")
+                    }
+                ),
+                seen,
+            ),
+        },
+        TlsCheck::NotExpired if now > facts.not_after => fail(
             format!("the certificate expired on {}", cert::date(facts.not_after)),
-            seen.clone(),
-        )
-    } else {
-        pass()
-    };
-    let not_yet_valid = if now < facts.not_before {
-        fail(
+            seen,
+        ),
+        TlsCheck::NotYetValid if now < facts.not_before => fail(
             format!(
                 "the certificate is not valid before {}",
                 cert::date(facts.not_before)
             ),
-            seen.clone(),
-        )
-    } else {
-        pass()
-    };
-    let days_left = (facts.not_after - now) / 86_400;
-    let horizon = if days_left < i64::from(probe.min_days_to_expiry) {
-        fail(
-            format!(
-                "the certificate expires on {} ({days_left} days left), policy: at least {} days",
-                cert::date(facts.not_after),
-                probe.min_days_to_expiry
-            ),
-            seen.clone(),
-        )
-    } else {
-        pass()
-    };
-    let (kind, bits) = facts.key;
-    let weak = match kind {
-        "RSA" => (bits < probe.min_rsa_bits as usize)
-            .then(|| format!("at least {} bits", probe.min_rsa_bits)),
-        "EC" => (bits < 256).then(|| "at least 256 bits".to_string()),
-        "EdDSA" => None,
-        _ => Some("RSA or elliptic-curve keys".to_string()),
-    };
-    let strength = match weak {
-        None => pass(),
-        Some(policy) => fail(
-            format!("the certificate's key is {kind} {bits} bits, policy: {policy}"),
             seen,
         ),
-    };
-    vec![
-        trusted,
-        names,
-        not_expired,
-        not_yet_valid,
-        horizon,
-        strength,
-    ]
+        TlsCheck::ExpiryHorizon => {
+            let days_left = (facts.not_after - now) / 86_400;
+            if days_left < i64::from(probe.min_days_to_expiry) {
+                fail(
+                    format!(
+                        "the certificate expires on {} ({days_left} days left), policy: at least {} days",
+                        cert::date(facts.not_after),
+                        probe.min_days_to_expiry
+                    ),
+                    seen,
+                )
+            } else {
+                pass()
+            }
+        }
+        TlsCheck::KeyStrength => {
+            let (kind, bits) = facts.key;
+            let weak = match kind {
+                "RSA" => (bits < probe.min_rsa_bits as usize)
+                    .then(|| format!("at least {} bits", probe.min_rsa_bits)),
+                "EC" => (bits < 256).then(|| "at least 256 bits".to_string()),
+                "EdDSA" => None,
+                _ => Some("RSA or elliptic-curve keys".to_string()),
+            };
+            match weak {
+                None => pass(),
+                Some(policy) => fail(
+                    format!("the certificate's key is {kind} {bits} bits, policy: {policy}"),
+                    seen,
+                ),
+            }
+        }
+        // Not expired, valid already; the handshake checks are not judged here.
+        _ => pass(),
+    }
 }
 
 /// TLS 1.0 and 1.1 (and 1.2 when the policy requires 1.3) must be refused.

@@ -1,0 +1,20 @@
+//! Probes: one suite entry that expands into several checks, one per case, run as one
+//! unit because later cases depend on earlier ones (a positive control). Each probe's file
+//! holds its model and its typed case list: what each case proves, its rule id, CWE and
+//! OWASP item.
+
+mod case;
+mod headers;
+mod oauth;
+mod rate_limit;
+mod tls;
+mod tokens;
+mod webhooks;
+
+pub use case::{Probe, ProbeCase, RuleId};
+pub use headers::{HeadersCase, HeadersProbe};
+pub use oauth::{OAUTH_CHECKS, OAuthCase, OAuthProbe};
+pub use rate_limit::{RateLimitCase, RateLimitProbe};
+pub use tls::{TlsCase, TlsCheck, TlsProbe, TlsVersion, host_port};
+pub use tokens::{TokensCase, TokensProbe};
+pub use webhooks::{WebhookCase, WebhookProbe, WebhookScheme};

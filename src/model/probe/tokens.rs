@@ -1,0 +1,136 @@
+//! Probe `tokens`: the role's genuine token is accepted on the request (the positive
+//! control, run first, no case of its own); every doctored token must be refused with a
+//! policy status. The cases are the token mutations of the catalogue in `mutation/`, as a
+//! suite lists them, then `fuzz` (random header and claim edits) when asked for. OWASP
+//! API2:2023 (broken authentication).
+
+use super::ProbeCase;
+use super::case::RuleId;
+use crate::model::{Request, RoleId, Secret};
+
+/// Doctored tokens must be refused where the genuine one is accepted.
+#[derive(Clone, Debug)]
+pub struct TokensProbe {
+    pub role: RoleId,
+    /// A request the role is allowed to make: the positive control, run first.
+    pub request: Request,
+    /// Mutation names, in order.
+    pub mutations: Vec<String>,
+    /// How long `expired` may wait for the genuine token to expire.
+    pub max_wait: std::time::Duration,
+    /// The issuer's signing key (test environments): an HS256 secret or a PEM private
+    /// key. Enables mutations that are validly signed so only claim checks refuse them.
+    pub signing_key: Option<Secret>,
+    /// Property-based mode: this many random edits of header and claims.
+    pub fuzz: Option<u32>,
+    /// Clock skew a verifier may allow past `exp` (`expired` by waiting).
+    pub leeway: std::time::Duration,
+}
+
+/// Every mutation of the catalogue (its files say what each proves), by name in report
+/// order, with the CWE ids an accepted doctored token is an instance of. The catalogue's
+/// names are kept equal to these by a test.
+const MUTATIONS: [(&str, &[u16]); 17] = [
+    ("alg_none", &[347]),
+    ("signature_stripped", &[347]),
+    ("signature_corrupted", &[347]),
+    ("claims_tampered", &[345]),
+    ("wrong_key", &[347]),
+    ("key_confusion", &[327, 347]),
+    ("kid_injection", &[22, 89, 347]),
+    ("jku_injection", &[345, 918]),
+    ("x5u_injection", &[345, 918]),
+    ("embedded_jwk", &[347]),
+    ("expired", &[613]),
+    ("not_yet_valid", &[613]),
+    ("wrong_issuer", &[346]),
+    ("wrong_audience", &[287]),
+    ("missing_exp", &[613]),
+    ("truncated", &[287]),
+    ("random", &[287]),
+];
+
+/// One case of `tokens`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokensCase {
+    /// A mutation of the catalogue, by its name.
+    Mutation(&'static str),
+    /// Random edits of header and claims with the signature kept, stripped or cut.
+    Fuzz,
+}
+
+impl TokensCase {
+    /// The mutation of this name, as a suite may list it.
+    pub fn mutation(name: &str) -> Option<Self> {
+        MUTATIONS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, _)| TokensCase::Mutation(n))
+    }
+
+    /// Every mutation case, in report order, then `fuzz`.
+    pub fn all() -> impl Iterator<Item = TokensCase> {
+        MUTATIONS
+            .iter()
+            .map(|(n, _)| TokensCase::Mutation(n))
+            .chain([TokensCase::Fuzz])
+    }
+
+    /// The case as check names show it: the mutation's name, or `fuzz`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokensCase::Mutation(name) => name,
+            TokensCase::Fuzz => "fuzz",
+        }
+    }
+
+    pub fn rule(self) -> RuleId {
+        RuleId {
+            probe: "tokens",
+            case: self.name(),
+        }
+    }
+
+    pub fn cwe(self) -> &'static [u16] {
+        match self {
+            TokensCase::Mutation(name) => MUTATIONS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(&[], |(_, cwe)| cwe),
+            // An accepted edit is a token whose signature no longer matches.
+            TokensCase::Fuzz => &[347],
+        }
+    }
+
+    pub fn owasp(self) -> &'static str {
+        "API2:2023"
+    }
+}
+
+impl TokensProbe {
+    /// The listed mutations in the suite's order (the loader refused unknown names), then
+    /// `fuzz` when asked for.
+    pub fn cases(&self) -> Vec<ProbeCase> {
+        self.mutations
+            .iter()
+            .filter_map(|m| TokensCase::mutation(m))
+            .chain(self.fuzz.map(|_| TokensCase::Fuzz))
+            .map(ProbeCase::Tokens)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MUTATIONS, TokensCase};
+
+    #[test]
+    fn every_mutation_of_the_catalogue_is_a_case_in_its_order() {
+        let names: Vec<&str> = MUTATIONS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, crate::mutation::names());
+        for (name, cwe) in MUTATIONS {
+            assert!(!cwe.is_empty(), "{name}");
+        }
+        assert_eq!(TokensCase::all().last(), Some(TokensCase::Fuzz));
+    }
+}

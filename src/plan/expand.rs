@@ -1,0 +1,345 @@
+//! Expansion: every suite into its checks. An access matrix gives one check per cell, a
+//! probe one per case (the probe says which cases it has), a log rule one per rule, a
+//! scenario one. Ids are stable across runs: `file#access[2].deny.reader`,
+//! `file#probes[1].3` (the case's position in the probe's case list).
+
+use crate::model::{Location, Probe, ProbeCase, RoleId, Suite, TlsCase, Verdict, host_port};
+
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// Stable across runs: `file#access[2].deny.reader`.
+    pub id: String,
+    /// Readable: `DELETE /orders/1 as reader: deny`.
+    pub name: String,
+    pub suite: usize,
+    pub kind: CheckKind,
+    /// The suite's tags and the entry's own, without `@`.
+    pub tags: Vec<String>,
+    /// Judged after the role proofs: deny cells, and scenarios with a deny step.
+    pub deferred: bool,
+    /// Not selected, but run (and not reported) because a selected deny depends on it as
+    /// its positive control.
+    pub support: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum CheckKind {
+    Access {
+        entry: usize,
+        role: RoleId,
+        verdict: Verdict,
+        location: Location,
+    },
+    Scenario {
+        index: usize,
+    },
+    /// A service log rule, checked after every request of the run.
+    Log {
+        index: usize,
+        rule: LogCheck,
+    },
+    /// One case of a probe; the selected cases of a probe run together.
+    Probe {
+        probe: usize,
+        case: ProbeCase,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogCheck {
+    NoSecrets,
+    Records,
+}
+
+/// Every check of every suite, in suite order.
+pub fn expand(suites: &[Suite]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (si, suite) in suites.iter().enumerate() {
+        access(&mut checks, si, suite);
+        probes(&mut checks, si, suite);
+        logs(&mut checks, si, suite);
+        scenarios(&mut checks, si, suite);
+    }
+    checks
+}
+
+fn tags_with(suite: &Suite, own: &[String]) -> Vec<String> {
+    suite.tags.iter().chain(own).cloned().collect()
+}
+
+fn access(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
+    for (ei, entry) in suite.access.iter().enumerate() {
+        let cells = entry
+            .allow
+            .iter()
+            .map(|c| (Verdict::Allow, c))
+            .chain(entry.deny.iter().map(|c| (Verdict::Deny, c)));
+        for (verdict, (role, location)) in cells {
+            let role_name = &suite.role(*role).name;
+            checks.push(Check {
+                id: format!(
+                    "{}#access[{ei}].{}.{role_name}",
+                    suite.file,
+                    verdict.as_str()
+                ),
+                name: format!(
+                    "{} as {role_name}: {}",
+                    entry.request.line(),
+                    verdict.as_str()
+                ),
+                suite: si,
+                kind: CheckKind::Access {
+                    entry: ei,
+                    role: *role,
+                    verdict,
+                    location: location.clone(),
+                },
+                tags: tags_with(suite, &entry.tags),
+                deferred: verdict == Verdict::Deny,
+                support: false,
+            });
+        }
+    }
+}
+
+fn probes(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
+    for (pi, probe) in suite.probes.iter().enumerate() {
+        let own = suite.probe_tags.get(pi).map_or(&[][..], Vec::as_slice);
+        for (n, case) in cases(probe).into_iter().enumerate() {
+            checks.push(Check {
+                id: format!("{}#probes[{pi}].{n}", suite.file),
+                name: case_name(suite, probe, case),
+                suite: si,
+                kind: CheckKind::Probe { probe: pi, case },
+                tags: tags_with(suite, own),
+                deferred: false,
+                support: false,
+            });
+        }
+    }
+}
+
+/// The probe's cases, in report order.
+fn cases(probe: &Probe) -> Vec<ProbeCase> {
+    match probe {
+        Probe::RateLimit(p) => p.cases(),
+        Probe::Webhooks(p) => p.cases(crate::webhook::scheme(p.scheme, &p.header).has_timestamp()),
+        Probe::Headers(p) => p.cases(),
+        Probe::Tokens(p) => p.cases(),
+        Probe::OAuth(p) => p.cases(),
+        Probe::Tls(p) => p.cases(),
+    }
+}
+
+/// `webhooks POST /hooks (stripe): unsigned_refused`: what the probe checks, then the case.
+fn case_name(suite: &Suite, probe: &Probe, case: ProbeCase) -> String {
+    let role = |id: RoleId| &suite.role(id).name;
+    let what = match (probe, case) {
+        // One case: the probe's name is the check's.
+        (Probe::RateLimit(p), _) => {
+            return format!("rate_limit {} as {}", p.request.line(), role(p.role));
+        }
+        (Probe::Webhooks(p), _) => format!("webhooks {} ({})", p.request.line(), p.scheme.name()),
+        (Probe::Headers(p), ProbeCase::Headers { request, .. }) => match p.requests.get(request) {
+            Some(r) => format!("headers {} as {}", r.line(), role(p.role)),
+            None => "headers".to_string(),
+        },
+        (Probe::Headers(_), _) => "headers".to_string(),
+        (Probe::Tokens(p), _) => format!("tokens {} as {}", p.request.line(), role(p.role)),
+        (Probe::OAuth(p), _) => format!("oauth {}", suite.auth_servers[p.server].name),
+        (Probe::Tls(p), ProbeCase::Tls(TlsCase::Url { url, .. })) => {
+            format!(
+                "tls {}",
+                p.urls.get(url).map_or(String::new(), |u| host_port(u))
+            )
+        }
+        (Probe::Tls(p), _) => format!(
+            "tls {}",
+            p.plain_http.as_deref().map_or(String::new(), host_port)
+        ),
+    };
+    format!("{what}: {}", case.name())
+}
+
+fn logs(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
+    for (li, log) in suite.logs.iter().enumerate() {
+        let mut rules = Vec::new();
+        if log.no_secrets {
+            rules.push((LogCheck::NoSecrets, "no secrets".to_string()));
+        }
+        if !log.must_record.is_empty() {
+            let texts: Vec<String> = log.must_record.iter().map(|t| format!("{t:?}")).collect();
+            rules.push((LogCheck::Records, format!("records {}", texts.join(", "))));
+        }
+        for (rule, what) in rules {
+            checks.push(Check {
+                id: format!(
+                    "{}#logs[{li}].{}",
+                    suite.file,
+                    if rule == LogCheck::NoSecrets {
+                        "no_secrets"
+                    } else {
+                        "records"
+                    }
+                ),
+                name: format!("log {}: {what}", log.shown),
+                suite: si,
+                kind: CheckKind::Log { index: li, rule },
+                tags: suite.tags.clone(),
+                deferred: false,
+                support: false,
+            });
+        }
+    }
+}
+
+fn scenarios(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
+    for (i, scenario) in suite.scenarios.iter().enumerate() {
+        checks.push(Check {
+            id: format!("{}#scenarios[{i}]", suite.file),
+            name: scenario.name.clone(),
+            suite: si,
+            kind: CheckKind::Scenario { index: i },
+            tags: tags_with(suite, &scenario.tags),
+            deferred: scenario.has_deny(),
+            support: false,
+        });
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::load::{LoadContext, LoadOptions, load_paths};
+    use crate::model::{HeadersCase, TlsCheck, TokensCase, WebhookCase};
+    use crate::redact::Redactor;
+
+    pub const SUITE: &str = "suite: s
+target:
+  base_url: https://api.test
+roles:
+  user:
+    bearer: ${env:T}
+probes:
+  - webhooks: { request: POST /hooks, scheme: github, secret: ${env:S}, payload: { id: e } }
+  - webhooks: { request: POST /hooks, scheme: stripe, secret: ${env:S}, payload: { id: e } }
+  - headers: { as: user, requests: [GET /a, GET /b] }
+  - tls: { urls: [https://a.test, https://b.test:8443], plain_http: http://a.test }
+  - tokens: { as: user, request: GET /a, mutations: [alg_none, expired], fuzz: 10 }
+  - rate_limit: { as: user, request: GET /a }
+";
+
+    pub fn suites() -> Vec<Suite> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, SUITE).unwrap();
+        let env: Vec<(String, String)> = vec![
+            ("T".into(), "t-for-the-plan-test".into()),
+            ("S".into(), "s-for-the-plan-test".into()),
+        ];
+        let ctx = LoadContext::new(Arc::new(env), Vec::new());
+        let options = LoadOptions {
+            ctx: &ctx,
+            redactor: &Redactor::new(),
+            config: None,
+        };
+        load_paths(&[path], &options).unwrap()
+    }
+
+    fn probe_check<'a>(checks: &'a [Check], id: &str) -> (&'a str, ProbeCase) {
+        let c = checks
+            .iter()
+            .find(|c| c.id.ends_with(id))
+            .unwrap_or_else(|| panic!("no check {id}"));
+        let CheckKind::Probe { case, .. } = c.kind else {
+            panic!("{id} is no probe check")
+        };
+        (c.name.as_str(), case)
+    }
+
+    #[test]
+    fn probe_checks_keep_their_ids_and_names() {
+        let checks = expand(&suites());
+        let expected = [
+            (
+                "#probes[0].0",
+                "webhooks POST /hooks (github): valid_signature_accepted",
+                ProbeCase::Webhooks(WebhookCase::ValidSignatureAccepted),
+            ),
+            // github signs no timestamp: no stale case, replay is fifth.
+            (
+                "#probes[0].4",
+                "webhooks POST /hooks (github): replay_refused",
+                ProbeCase::Webhooks(WebhookCase::ReplayRefused),
+            ),
+            (
+                "#probes[1].4",
+                "webhooks POST /hooks (stripe): stale_timestamp_refused",
+                ProbeCase::Webhooks(WebhookCase::StaleTimestampRefused),
+            ),
+            (
+                "#probes[1].5",
+                "webhooks POST /hooks (stripe): replay_refused",
+                ProbeCase::Webhooks(WebhookCase::ReplayRefused),
+            ),
+            (
+                "#probes[2].5",
+                "headers GET /b as user: framing",
+                ProbeCase::Headers {
+                    request: 1,
+                    case: HeadersCase::Framing,
+                },
+            ),
+            (
+                "#probes[3].17",
+                "tls b.test:8443: hsts",
+                ProbeCase::Tls(TlsCase::Url {
+                    url: 1,
+                    check: TlsCheck::Hsts,
+                }),
+            ),
+            (
+                "#probes[3].18",
+                "tls a.test:80: plain_http_refused_or_redirected",
+                ProbeCase::Tls(TlsCase::PlainHttp),
+            ),
+            (
+                "#probes[4].1",
+                "tokens GET /a as user: expired",
+                ProbeCase::Tokens(TokensCase::Mutation("expired")),
+            ),
+            (
+                "#probes[4].2",
+                "tokens GET /a as user: fuzz",
+                ProbeCase::Tokens(TokensCase::Fuzz),
+            ),
+            (
+                "#probes[5].0",
+                "rate_limit GET /a as user",
+                ProbeCase::RateLimit(crate::model::RateLimitCase::Limited),
+            ),
+        ];
+        for (id, name, case) in expected {
+            assert_eq!(probe_check(&checks, id), (name, case), "{id}");
+        }
+        let count = |pi: usize| {
+            checks
+                .iter()
+                .filter(|c| matches!(c.kind, CheckKind::Probe { probe, .. } if probe == pi))
+                .count()
+        };
+        assert_eq!((0..6).map(count).collect::<Vec<_>>(), [5, 6, 8, 19, 3, 1]);
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let checks = expand(&suites());
+        let mut ids: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+}

@@ -1,0 +1,91 @@
+//! Selection: keeps the checks a `--filter` and `--tags` select, plus the allow cells that
+//! prove the roles of selected denies (run as unreported support checks).
+
+use super::expand::{Check, CheckKind, expand};
+use super::tags::TagExpr;
+use crate::model::{RoleId, Suite, Verdict};
+
+/// What the user asked to run.
+#[derive(Default)]
+pub struct Selection<'a> {
+    /// Checks whose name contains this text.
+    pub filter: Option<&'a str>,
+    /// Checks whose tags satisfy this expression.
+    pub tags: Option<&'a TagExpr>,
+}
+
+impl Selection<'_> {
+    fn keeps(&self, check: &Check) -> bool {
+        self.filter.is_none_or(|f| check.name.contains(f))
+            && self.tags.is_none_or(|t| t.matches(&check.tags))
+    }
+}
+
+/// Every selected check of every suite, in suite order.
+pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
+    let (mut selected, rest): (Vec<Check>, Vec<Check>) =
+        expand(suites).into_iter().partition(|c| selection.keeps(c));
+    // A deny only counts for a proven role: keep the allow cells that would prove the
+    // roles of selected denies, as unreported support checks.
+    let needs: Vec<(usize, RoleId)> = selected
+        .iter()
+        .filter(|c| c.deferred)
+        .flat_map(|c| deny_roles(&suites[c.suite], c))
+        .collect();
+    selected.extend(rest.into_iter().filter_map(|mut c| match c.kind {
+        CheckKind::Access {
+            role,
+            verdict: Verdict::Allow,
+            ..
+        } if needs.contains(&(c.suite, role)) => {
+            c.support = true;
+            Some(c)
+        }
+        _ => None,
+    }));
+    selected
+}
+
+fn deny_roles(suite: &Suite, c: &Check) -> Vec<(usize, RoleId)> {
+    match &c.kind {
+        CheckKind::Access {
+            role,
+            verdict: Verdict::Deny,
+            ..
+        } => vec![(c.suite, *role)],
+        CheckKind::Scenario { index } => suite.scenarios[*index]
+            .steps
+            .iter()
+            .filter(|s| s.expect.access == Some(Verdict::Deny))
+            .map(|s| (c.suite, s.role))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ProbeCase, WebhookCase};
+
+    #[test]
+    fn a_filter_selects_probe_cases_by_name_keeping_their_ids() {
+        let suites = super::super::expand::tests::suites();
+        let selection = Selection {
+            filter: Some("replay_refused"),
+            tags: None,
+        };
+        let checks = plan(&suites, &selection);
+        let got: Vec<(&str, ProbeCase)> = checks
+            .iter()
+            .map(|c| match c.kind {
+                CheckKind::Probe { case, .. } => (c.id.as_str(), case),
+                _ => panic!("{} is no probe check", c.id),
+            })
+            .collect();
+        let replay = ProbeCase::Webhooks(WebhookCase::ReplayRefused);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].0.ends_with("#probes[0].4") && got[0].1 == replay);
+        assert!(got[1].0.ends_with("#probes[1].5") && got[1].1 == replay);
+    }
+}
