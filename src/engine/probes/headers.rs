@@ -57,7 +57,8 @@ pub async fn run(ctx: &Context, si: usize, probe: &HeadersProbe) -> Vec<CaseResu
                     Some(leak) => {
                         let verdict = match &first.outcome {
                             Outcome::Pass => "nosniff is set".to_string(),
-                            Outcome::Fail(f) | Outcome::Error(f) => f.message.clone(),
+                            Outcome::Fail(f) => f.message.clone(),
+                            Outcome::Error(e) => e.message.clone(),
                             Outcome::Skipped(r) => r.clone(),
                         };
                         out.push(CaseResult::of(Outcome::Fail(Finding::new(
