@@ -38,7 +38,7 @@ fn every_text_field_survives_hostile_content() {
     let results = vec![
         result("pass", Outcome::Pass),
         result("fail", Outcome::Fail(finding())),
-        result("error", Outcome::Error(finding())),
+        result("error", Outcome::Error(finding().into())),
         result("skip", Outcome::Skipped(format!("reason {HOSTILE}"))),
     ];
     let dir = tempfile::tempdir().unwrap();

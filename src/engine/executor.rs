@@ -126,7 +126,7 @@ pub async fn run(
                 for role in proven {
                     proofs.insert((checks[i].suite, role), Proof::Proven);
                 }
-                emit(i, r);
+                emit(i, *r);
             }
             Done::Many(results) => results.into_iter().for_each(|(i, r)| emit(i, r)),
             Done::Proof(s, role, p) => {
@@ -144,7 +144,7 @@ pub async fn run(
         .buffer_unordered(jobs);
     while let Some(done) = stream.next().await {
         if let Done::Check(i, r, _) = done {
-            emit(i, r);
+            emit(i, *r);
         }
     }
     drop(stream);
@@ -184,7 +184,7 @@ enum Job {
 
 enum Done {
     /// The result, and the roles the check proved (its passing allows).
-    Check(usize, CheckResult, Vec<RoleId>),
+    Check(usize, Box<CheckResult>, Vec<RoleId>),
     Many(Vec<(usize, CheckResult)>),
     Proof(usize, RoleId, Proof),
 }
@@ -280,7 +280,7 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         info,
         ..result(check, suite, outcome, started.elapsed())
     };
-    Done::Check(i, result, proven)
+    Done::Check(i, Box::new(result), proven)
 }
 
 /// The result of `check`, with the warnings every check of its suite carries.

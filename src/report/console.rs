@@ -59,7 +59,8 @@ impl Console {
             String::new()
         };
         let why = match &r.outcome {
-            Outcome::Fail(f) | Outcome::Error(f) => format!("\n        {}", f.message),
+            Outcome::Fail(f) => format!("\n        {}", f.message),
+            Outcome::Error(e) => format!("\n        {}", e.message),
             Outcome::Skipped(reason) => format!(" ({reason})"),
             Outcome::Pass if r.info.is_empty() => String::new(),
             Outcome::Pass => format!("\n        {}", r.info.join("; ")),
@@ -82,7 +83,7 @@ impl Console {
             say!("\n{}", self.paint("Failures and errors:", "1"));
         }
         for r in bad {
-            let (Outcome::Fail(f) | Outcome::Error(f)) = &r.outcome else {
+            let (Some(message), Some(detail)) = (r.outcome.message(), r.outcome.detail()) else {
                 continue;
             };
             say!(
@@ -90,9 +91,9 @@ impl Console {
                 self.label(&r.outcome),
                 r.suite,
                 r.name,
-                f.message
+                message
             );
-            for line in f.detail.lines() {
+            for line in detail.lines() {
                 say!("    {line}");
             }
         }

@@ -84,13 +84,13 @@ fn testcase(r: &CheckResult) -> TestCase {
         Outcome::Fail(f) => {
             let mut b =
                 TestCaseBuilder::failure(&name, time, "authspec.finding", &xml_text(&f.message));
-            b.set_trace(&cdata_text(&f.detail));
+            b.set_trace(&cdata_text(&f.detail()));
             b
         }
-        Outcome::Error(f) => {
+        Outcome::Error(e) => {
             let mut b =
-                TestCaseBuilder::error(&name, time, "authspec.error", &xml_text(&f.message));
-            b.set_trace(&cdata_text(&f.detail));
+                TestCaseBuilder::error(&name, time, "authspec.error", &xml_text(&e.message));
+            b.set_trace(&cdata_text(&e.detail()));
             b
         }
         Outcome::Skipped(reason) => {

@@ -94,7 +94,8 @@ fn with_leaks(
     let verdict = match &result.outcome {
         Outcome::Pass if case == HeadersCase::Nosniff => "nosniff is set".to_string(),
         Outcome::Pass => format!("{} passes", case.name()),
-        Outcome::Fail(f) | Outcome::Error(f) => f.message.clone(),
+        Outcome::Fail(f) => f.message.clone(),
+        Outcome::Error(e) => e.message.clone(),
         Outcome::Skipped(r) => r.clone(),
     };
     CaseResult {

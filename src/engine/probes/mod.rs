@@ -36,7 +36,13 @@ impl CaseResult {
         };
         let lines: String = leaks.iter().map(|l| format!("\n  - {l}")).collect();
         match &mut self.outcome {
-            Outcome::Fail(f) => f.detail.push_str(&format!("\n{whose} leaks:{lines}")),
+            Outcome::Fail(f) => {
+                // After the detail as it was, on a line of its own (as `push_str("\n…")`).
+                if f.evidence.notes.is_empty() {
+                    f.evidence.notes.push(String::new());
+                }
+                f.evidence.notes.push(format!("{whose} leaks:{lines}"));
+            }
             Outcome::Error(_) => {}
             _ => {
                 self.outcome = Outcome::Fail(Finding::new(

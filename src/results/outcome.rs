@@ -1,10 +1,11 @@
-//! Results: what the engine says about each check. Reporters only format these; every
-//! string in them has passed through redaction before it leaves the engine.
+//! The result of one check — its outcome, duration, warnings and measurements — and
+//! the counts of a run with the exit code they mean.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::redact::Redactor;
+use super::error::CheckError;
+use super::finding::Finding;
 
 #[derive(Clone, Debug)]
 pub struct CheckResult {
@@ -28,28 +29,29 @@ pub enum Outcome {
     /// A security expectation does not hold: a finding.
     Fail(Finding),
     /// The check could not prove anything (transport failure, vacuous deny): never a pass.
-    Error(Finding),
+    Error(CheckError),
     Skipped(String),
 }
 
-/// A one-line message and a multi-line detail: what was expected, what came back, and
-/// which request it was.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    pub message: String,
-    pub detail: String,
-}
-
-impl Finding {
-    pub fn new(message: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            detail: detail.into(),
+impl Outcome {
+    /// The one line under the check's name, for a failure or an error.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Outcome::Fail(f) => Some(&f.message),
+            Outcome::Error(e) => Some(&e.message),
+            Outcome::Pass | Outcome::Skipped(_) => None,
         }
     }
-}
 
-impl Outcome {
+    /// The detail block, for a failure or an error.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Outcome::Fail(f) => Some(f.detail()),
+            Outcome::Error(e) => Some(e.detail()),
+            Outcome::Pass | Outcome::Skipped(_) => None,
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Pass => "PASS",
@@ -57,26 +59,6 @@ impl Outcome {
             Outcome::Error(_) => "ERROR",
             Outcome::Skipped(_) => "SKIP",
         }
-    }
-}
-
-impl CheckResult {
-    /// Removes every registered secret from every text of the result.
-    pub fn redacted(mut self, redactor: &Redactor) -> Self {
-        self.name = redactor.redact(&self.name);
-        let f = |x: &mut Finding| {
-            x.message = redactor.redact(&x.message);
-            x.detail = redactor.redact(&x.detail);
-        };
-        for w in self.warnings.iter_mut().chain(self.info.iter_mut()) {
-            *w = redactor.redact(w);
-        }
-        match &mut self.outcome {
-            Outcome::Fail(x) | Outcome::Error(x) => f(x),
-            Outcome::Skipped(reason) => *reason = redactor.redact(reason),
-            Outcome::Pass => {}
-        }
-        self
     }
 }
 
@@ -119,28 +101,6 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redaction_reaches_message_and_detail() {
-        let r = Redactor::new();
-        r.add("reader.bearer", "fake-tok-42");
-        let result = CheckResult {
-            id: "x".into(),
-            suite: "s".into(),
-            file: "f".into(),
-            name: "n".into(),
-            outcome: Outcome::Fail(Finding::new("saw fake-tok-42", "body: fake-tok-42")),
-            duration: Duration::ZERO,
-            warnings: Vec::new(),
-            info: Vec::new(),
-        }
-        .redacted(&r);
-        let Outcome::Fail(f) = result.outcome else {
-            panic!("not a failure")
-        };
-        assert!(!f.message.contains("fake-tok-42") && !f.detail.contains("fake-tok-42"));
-        assert!(f.detail.contains("«redacted:reader.bearer»"));
-    }
 
     #[test]
     fn errors_and_failures_make_exit_code_1() {

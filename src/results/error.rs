@@ -1,0 +1,140 @@
+//! A check that could not be judged, and why: a harness failure (connection refused, DNS,
+//! TLS, timeout, an auth server's error, a SUT that exited…), a deny that proves
+//! nothing, a suite that could not start. Never a pass, never a finding.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::evidence::Evidence;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckError {
+    pub kind: ErrorKind,
+    /// The one line a reader sees first.
+    pub message: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The harness could not make a request or read what it needed.
+    Harness(HarnessError),
+    /// A refusal by a role whose credentials were never shown to work.
+    VacuousDeny,
+    /// A probe or an upstream check saw nothing it could judge (no refusal observed).
+    Vacuous,
+    /// The suite's SUT or stub upstreams did not start.
+    SuiteUnavailable,
+    /// A planning bug (a case without a result): reported, never a panic.
+    Internal,
+    /// Built through the transitional `Finding::new`, not yet classified.
+    Unclassified,
+}
+
+/// Why the harness failed. The Display text is what the report prints.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HarnessError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The auth server refused to issue a token (`invalid_client (401 …): …`).
+    #[error("{text}")]
+    AuthServer {
+        /// The OAuth `error` code, when the answer had one.
+        error: Option<String>,
+        error_description: Option<String>,
+        text: String,
+    },
+    /// The request the suite describes cannot be built (an unknown `${var}`, a bad
+    /// method).
+    #[error("{reason}")]
+    Request { reason: String },
+    /// The SUT process exited: how, and what it printed last.
+    #[error("{report}")]
+    SutExited { report: String },
+    /// A file the harness must read or write (a log, a CA).
+    #[error("{what}: {reason}")]
+    Io {
+        what: String,
+        kind: std::io::ErrorKind,
+        reason: String,
+    },
+    /// A stub upstream or the SUT could not be set up.
+    #[error("{reason}")]
+    Setup { reason: String },
+}
+
+/// A request that failed on the wire, classified by walking the error's causes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.text())]
+pub struct TransportError {
+    pub kind: TransportKind,
+    /// `GET http://host/x`, when the request was built.
+    pub request: Option<String>,
+    /// The failure came while reading the body, after the status.
+    pub reading_body: bool,
+    /// The error and its causes on one line, most specific last.
+    pub chain: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportKind {
+    ConnectRefused,
+    Dns,
+    /// The rustls / webpki reason (`invalid peer certificate: UnknownIssuer`).
+    Tls {
+        reason: String,
+    },
+    Timeout {
+        after: Duration,
+    },
+    /// The request could not be built (a bad URL or header).
+    Build,
+    /// Anything else reqwest reports; `chain` says what.
+    Other,
+}
+
+impl TransportError {
+    fn text(&self) -> String {
+        let body = if self.reading_body {
+            "reading the body: "
+        } else {
+            ""
+        };
+        match &self.request {
+            Some(r) => format!("{r}: {body}{}", self.chain),
+            None => format!("{body}{}", self.chain),
+        }
+    }
+}
+
+impl CheckError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>, evidence: Evidence) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    pub fn unclassified(message: impl Into<String>, evidence: Evidence) -> Self {
+        Self::new(ErrorKind::Unclassified, message, evidence)
+    }
+
+    /// The detail block reporters print under the message.
+    pub fn detail(&self) -> String {
+        self.evidence.text()
+    }
+}
+
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Transitional: code still on `Result<_, String>` (probes) keeps compiling with `?`.
+impl From<HarnessError> for String {
+    fn from(e: HarnessError) -> Self {
+        e.to_string()
+    }
+}
