@@ -26,7 +26,7 @@ pub use log::LogRule;
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
 pub use probe::{
     HeadersCase, HeadersProbe, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
-    RateLimitCase, RateLimitProbe, RuleId, TlsCase, TlsCheck, TlsProbe, TlsVersion, TokensCase,
+    RateLimitCase, RateLimitProbe, TlsCase, TlsCheck, TlsProbe, TlsVersion, TokensCase,
     TokensProbe, WebhookCase, WebhookProbe, WebhookScheme, host_port,
 };
 pub use request::{Body, Request};

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::CaseResult;
+use super::{CaseResult, vacuous};
 use crate::engine::context::Context;
 use crate::engine::expect::one_of;
 use crate::engine::template::Vars;
@@ -64,14 +64,15 @@ pub async fn run(
     let control_leaks = match ctx.send(si, probe.role, &probe.request, &Vars::new()).await {
         Ok(ex) if (200..300).contains(&ex.status) => ctx.leaks(si, &ex),
         Ok(ex) => {
-            return error_all(
-                cases,
-                format!(
-                    "vacuous: the genuine token was not accepted on {} ({}), so refusals prove nothing",
-                    probe.request.line(),
-                    ex.status_line()
-                ),
+            let why = format!(
+                "vacuous: the genuine token was not accepted on {} ({}), so refusals prove nothing",
+                probe.request.line(),
+                ex.status_line()
             );
+            return cases
+                .iter()
+                .map(|c| (*c, CaseResult::of(vacuous(why.clone()))))
+                .collect();
         }
         Err(e) => {
             return error_all(

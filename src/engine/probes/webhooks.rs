@@ -6,7 +6,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{CaseResult, refused};
+use super::{CaseResult, failure, refused, seen, vacuous};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
 use crate::model::{WebhookCase, WebhookProbe};
@@ -87,14 +87,7 @@ impl Run<'_> {
 }
 
 fn fail(message: String, ex: &Exchange) -> Outcome {
-    Outcome::Fail(Finding::new(
-        message,
-        format!(
-            "request:  {}\nexpected: refused (4xx)\ngot:      {}",
-            ex.request_line,
-            ex.status_line()
-        ),
-    ))
+    failure(message, seen(ex, "refused (4xx)"))
 }
 
 fn error(message: String) -> Outcome {
@@ -126,7 +119,7 @@ pub async fn run(
     if cases.is_empty() {
         return out;
     }
-    let (first, vacuous) = control(&mut r, secret).await;
+    let (first, unproven) = control(&mut r, secret).await;
     if cases.contains(&WebhookCase::ValidSignatureAccepted) {
         out.push((WebhookCase::ValidSignatureAccepted, CaseResult::of(first)));
     }
@@ -134,8 +127,8 @@ pub async fn run(
         .iter()
         .copied()
         .filter(|c| *c != WebhookCase::ValidSignatureAccepted);
-    if let Some(why) = vacuous {
-        out.extend(others.map(|c| (c, CaseResult::of(error(format!("vacuous: {why}"))))));
+    if let Some(why) = unproven {
+        out.extend(others.map(|c| (c, CaseResult::of(vacuous(format!("vacuous: {why}"))))));
         return out;
     }
     for case in others {
@@ -267,7 +260,7 @@ async fn replay(r: &mut Run<'_>, secret: &str) -> CaseResult {
             return CaseResult::of(error(format!("the first delivery could not be made: {e}")));
         }
         Ok((ex, _)) if !(200..300).contains(&ex.status) => {
-            return CaseResult::of(error(format!(
+            return CaseResult::of(vacuous(format!(
                 "vacuous: the first (valid) delivery was not accepted ({}), so the replay proves nothing",
                 ex.status_line()
             )));

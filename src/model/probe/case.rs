@@ -47,7 +47,9 @@ impl ProbeCase {
         }
     }
 
-    pub fn rule(self) -> RuleId {
+    /// The stable rule id, `probe.case` (`headers.nosniff`): what a finding is filed
+    /// under in every report, and what a waiver names. Never renamed once released.
+    pub fn rule(self) -> &'static str {
         match self {
             ProbeCase::RateLimit(c) => c.rule(),
             ProbeCase::Webhooks(c) => c.rule(),
@@ -70,7 +72,7 @@ impl ProbeCase {
         }
     }
 
-    /// The OWASP API Security Top 10 (2023) item, `API8:2023`.
+    /// The OWASP API Security Top 10 (2023) item, `API8:2023 Security Misconfiguration`.
     pub fn owasp(self) -> &'static str {
         match self {
             ProbeCase::RateLimit(c) => c.owasp(),
@@ -83,22 +85,15 @@ impl ProbeCase {
     }
 }
 
-/// A stable rule id, `probe.case` (`headers.nosniff`): what a finding is filed under in
-/// every report, and what a waiver names. Never renamed once released.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RuleId {
-    pub probe: &'static str,
-    pub case: &'static str,
-}
+/// The OWASP API Security Top 10 (2023) items probe cases cite, as reports name them.
+pub const API2: &str = "API2:2023 Broken Authentication";
+pub const API4: &str = "API4:2023 Unrestricted Resource Consumption";
+pub const API5: &str = "API5:2023 Broken Function Level Authorization";
+pub const API8: &str = "API8:2023 Security Misconfiguration";
+pub const API10: &str = "API10:2023 Unsafe Consumption of APIs";
 
-impl std::fmt::Display for RuleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.probe, self.case)
-    }
-}
-
-/// Declares a probe's case enum, one line per case: its name (as check names show it and
-/// rule ids end), its CWE ids and its OWASP item. The enum gets `ALL` (report order, which
+/// Declares a probe's case enum, one line per case: its name (as check names show it; the
+/// rule id is `probe.name`), its CWE ids and its OWASP item. The enum gets `ALL` (report order, which
 /// is also the order check ids number the cases in), `name`, `named`, `rule`, `cwe` and
 /// `owasp`, so a case is declared once and nothing else lists the cases.
 macro_rules! probe_cases {
@@ -107,7 +102,7 @@ macro_rules! probe_cases {
         $vis:vis enum $name:ident in $probe:literal {
             $(
                 $(#[$case_meta:meta])*
-                $case:ident = $text:literal, cwe [$($cwe:literal),*], owasp $owasp:literal;
+                $case:ident = $text:literal, cwe [$($cwe:literal),*], owasp $owasp:ident;
             )+
         }
     ) => {
@@ -133,10 +128,10 @@ macro_rules! probe_cases {
                 Self::ALL.iter().copied().find(|c| c.name() == name)
             }
 
-            pub const fn rule(self) -> $crate::model::RuleId {
-                $crate::model::RuleId {
-                    probe: $probe,
-                    case: self.name(),
+            /// `probe.name`: the stable rule id.
+            pub const fn rule(self) -> &'static str {
+                match self {
+                    $($name::$case => concat!($probe, ".", $text),)+
                 }
             }
 
@@ -148,7 +143,7 @@ macro_rules! probe_cases {
 
             pub const fn owasp(self) -> &'static str {
                 match self {
-                    $($name::$case => $owasp,)+
+                    $($name::$case => super::case::$owasp,)+
                 }
             }
         }
@@ -197,22 +192,20 @@ mod tests {
     #[test]
     fn rule_ids_are_unique_and_name_their_probe_and_case() {
         let all = every_case();
-        let mut rules: Vec<String> = all.iter().map(|c| c.rule().to_string()).collect();
+        let mut rules: Vec<&str> = all.iter().map(|c| c.rule()).collect();
         for case in &all {
-            let rule = case.rule();
-            assert_eq!(rule.probe, probe_of(*case), "{case:?}");
-            assert_eq!(rule.case, case.name(), "{case:?}");
             assert_eq!(
-                rule.to_string(),
-                format!("{}.{}", probe_of(*case), case.name())
+                case.rule(),
+                format!("{}.{}", probe_of(*case), case.name()),
+                "{case:?}"
             );
         }
         rules.sort();
         let n = rules.len();
         rules.dedup();
         assert_eq!(rules.len(), n, "duplicate rule ids");
-        assert!(rules.contains(&"rate_limit.429".to_string()));
-        assert!(rules.contains(&"tls.plain_http_refused_or_redirected".to_string()));
+        assert!(rules.contains(&"rate_limit.429"));
+        assert!(rules.contains(&"tls.plain_http_refused_or_redirected"));
     }
 
     #[test]
@@ -241,7 +234,7 @@ mod tests {
             let control = case == ProbeCase::Webhooks(WebhookCase::ValidSignatureAccepted);
             assert_eq!(case.cwe().is_empty(), control, "{case:?}");
             assert!(
-                case.owasp().starts_with("API") && case.owasp().ends_with(":2023"),
+                [API2, API4, API5, API8, API10].contains(&case.owasp()),
                 "{case:?}"
             );
         }

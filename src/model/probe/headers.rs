@@ -18,14 +18,14 @@ probe_cases! {
     /// What each response must say about itself.
     pub enum HeadersCase in "headers" {
         /// `X-Content-Type-Options: nosniff`: browsers must not guess content types.
-        Nosniff = "nosniff", cwe [430], owasp "API8:2023";
+        Nosniff = "nosniff", cwe [430], owasp API8;
         /// `X-Frame-Options: DENY|SAMEORIGIN` or CSP `frame-ancestors`: no clickjacking.
-        Framing = "framing", cwe [1021], owasp "API8:2023";
+        Framing = "framing", cwe [1021], owasp API8;
         /// A response carrying a token says `Cache-Control: no-store` (RFC 6749 §5.1).
-        NoStoreWithTokens = "no_store_with_tokens", cwe [525], owasp "API8:2023";
+        NoStoreWithTokens = "no_store_with_tokens", cwe [525], owasp API8;
         /// An arbitrary origin is not reflected together with
         /// `Access-Control-Allow-Credentials: true`.
-        Cors = "cors", cwe [942], owasp "API8:2023";
+        Cors = "cors", cwe [942], owasp API8;
     }
 }
 

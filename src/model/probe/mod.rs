@@ -11,7 +11,7 @@ mod tls;
 mod tokens;
 mod webhooks;
 
-pub use case::{Probe, ProbeCase, RuleId};
+pub use case::{Probe, ProbeCase};
 pub use headers::{HeadersCase, HeadersProbe};
 pub use oauth::{OAUTH_CHECKS, OAuthCase, OAuthProbe};
 pub use rate_limit::{RateLimitCase, RateLimitProbe};

@@ -26,27 +26,27 @@ probe_cases! {
     /// One check of the authorization server each.
     pub enum OAuthCase in "oauth" {
         /// No token for a confidential client without its credentials (RFC 6749 §2.3).
-        ClientAuthRequired = "client_auth_required", cwe [287], owasp "API2:2023";
-        WrongClientSecretRefused = "wrong_client_secret_refused", cwe [287], owasp "API2:2023";
+        ClientAuthRequired = "client_auth_required", cwe [287], owasp API2;
+        WrongClientSecretRefused = "wrong_client_secret_refused", cwe [287], owasp API2;
         /// Issued scopes are no wider than the ones asked for.
-        ScopeNotOverIssued = "scope_not_over_issued", cwe [269], owasp "API5:2023";
+        ScopeNotOverIssued = "scope_not_over_issued", cwe [269], owasp API5;
         /// Access tokens live no longer than `max_token_lifetime`.
-        TokenLifetime = "token_lifetime", cwe [613], owasp "API2:2023";
+        TokenLifetime = "token_lifetime", cwe [613], owasp API2;
         /// A used refresh token cannot be replayed (RFC 9700 §4.14.2).
-        RefreshRotation = "refresh_rotation", cwe [613], owasp "API2:2023";
+        RefreshRotation = "refresh_rotation", cwe [613], owasp API2;
         /// A refresh cannot widen the scope (RFC 6749 §6).
-        RefreshScopeNotWidened = "refresh_scope_not_widened", cwe [613], owasp "API2:2023";
+        RefreshScopeNotWidened = "refresh_scope_not_widened", cwe [613], owasp API2;
         /// A code without a PKCE verifier is refused (RFC 7636).
-        PkceRequired = "pkce_required", cwe [287], owasp "API2:2023";
-        PkceWrongVerifierRefused = "pkce_wrong_verifier_refused", cwe [287], owasp "API2:2023";
+        PkceRequired = "pkce_required", cwe [287], owasp API2;
+        PkceWrongVerifierRefused = "pkce_wrong_verifier_refused", cwe [287], owasp API2;
         /// `code_challenge_method=plain` is refused (RFC 9700 §2.1.1).
-        PkcePlainRefused = "pkce_plain_refused", cwe [287], owasp "API2:2023";
+        PkcePlainRefused = "pkce_plain_refused", cwe [287], owasp API2;
         /// A code works once (RFC 6749 §4.1.2).
-        CodeReuseRefused = "code_reuse_refused", cwe [287], owasp "API2:2023";
+        CodeReuseRefused = "code_reuse_refused", cwe [287], owasp API2;
         /// Only the exact registered redirect URI receives codes (RFC 9700 §4.1).
-        RedirectUriExact = "redirect_uri_exact", cwe [601], owasp "API2:2023";
+        RedirectUriExact = "redirect_uri_exact", cwe [601], owasp API2;
         /// A revoked token is refused (RFC 7009).
-        RevokedTokenRefused = "revoked_token_refused", cwe [613], owasp "API2:2023";
+        RevokedTokenRefused = "revoked_token_refused", cwe [613], owasp API2;
     }
 }
 

@@ -23,7 +23,7 @@ probe_cases! {
     /// The probe's one case; its check is named after the probe alone.
     pub enum RateLimitCase in "rate_limit" {
         /// A 429 by `expect_within`, with a valid `Retry-After` when required.
-        Limited = "429", cwe [770], owasp "API4:2023";
+        Limited = "429", cwe [770], owasp API4;
     }
 }
 

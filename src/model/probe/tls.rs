@@ -5,7 +5,7 @@
 //! CWE-319 (cleartext transmission); OWASP API8:2023 (security misconfiguration).
 
 use super::ProbeCase;
-use super::case::{RuleId, probe_cases};
+use super::case::{API8, probe_cases};
 
 /// Probe `tls`: does each URL meet the policy?
 #[derive(Clone, Debug)]
@@ -73,21 +73,21 @@ probe_cases! {
     /// The checks of each URL. The first six are judged from one handshake's certificate.
     pub enum TlsCheck in "tls" {
         /// The chain the server sends builds to a trust anchor.
-        CertificateTrusted = "certificate_trusted", cwe [295], owasp "API8:2023";
+        CertificateTrusted = "certificate_trusted", cwe [295], owasp API8;
         /// The leaf is valid for the URL's host.
-        HostnameMatches = "hostname_matches", cwe [297], owasp "API8:2023";
-        NotExpired = "not_expired", cwe [298], owasp "API8:2023";
-        NotYetValid = "not_yet_valid", cwe [298], owasp "API8:2023";
+        HostnameMatches = "hostname_matches", cwe [297], owasp API8;
+        NotExpired = "not_expired", cwe [298], owasp API8;
+        NotYetValid = "not_yet_valid", cwe [298], owasp API8;
         /// At least `min_days_to_expiry` days left.
-        ExpiryHorizon = "expiry_horizon", cwe [298], owasp "API8:2023";
+        ExpiryHorizon = "expiry_horizon", cwe [298], owasp API8;
         /// RSA of `min_rsa_bits`, EC of 256 bits, or EdDSA.
-        KeyStrength = "key_strength", cwe [326], owasp "API8:2023";
+        KeyStrength = "key_strength", cwe [326], owasp API8;
         /// TLS 1.0 and 1.1 (and 1.2 under a 1.3 policy) handshakes fail (RFC 8996).
-        LegacyProtocolsRefused = "legacy_protocols_refused", cwe [326], owasp "API8:2023";
+        LegacyProtocolsRefused = "legacy_protocols_refused", cwe [326], owasp API8;
         /// A handshake at `min_version` or newer completes.
-        ModernProtocolOffered = "modern_protocol_offered", cwe [326], owasp "API8:2023";
+        ModernProtocolOffered = "modern_protocol_offered", cwe [326], owasp API8;
         /// `Strict-Transport-Security` with `max-age` of at least `hsts_min_age` (RFC 6797).
-        Hsts = "hsts", cwe [319], owasp "API8:2023";
+        Hsts = "hsts", cwe [319], owasp API8;
     }
 }
 
@@ -108,10 +108,10 @@ impl TlsCase {
         }
     }
 
-    pub fn rule(self) -> RuleId {
-        RuleId {
-            probe: "tls",
-            case: self.name(),
+    pub fn rule(self) -> &'static str {
+        match self {
+            TlsCase::Url { check, .. } => check.rule(),
+            TlsCase::PlainHttp => "tls.plain_http_refused_or_redirected",
         }
     }
 
@@ -123,7 +123,7 @@ impl TlsCase {
     }
 
     pub fn owasp(self) -> &'static str {
-        "API8:2023"
+        API8
     }
 }
 

@@ -5,7 +5,7 @@
 //! API2:2023 (broken authentication).
 
 use super::ProbeCase;
-use super::case::RuleId;
+use super::case::API2;
 use crate::model::{Request, RoleId, Secret};
 
 /// Doctored tokens must be refused where the genuine one is accepted.
@@ -27,28 +27,46 @@ pub struct TokensProbe {
     pub leeway: std::time::Duration,
 }
 
-/// Every mutation of the catalogue (its files say what each proves), by name in report
-/// order, with the CWE ids an accepted doctored token is an instance of. The catalogue's
-/// names are kept equal to these by a test.
-const MUTATIONS: [(&str, &[u16]); 17] = [
-    ("alg_none", &[347]),
-    ("signature_stripped", &[347]),
-    ("signature_corrupted", &[347]),
-    ("claims_tampered", &[345]),
-    ("wrong_key", &[347]),
-    ("key_confusion", &[327, 347]),
-    ("kid_injection", &[22, 89, 347]),
-    ("jku_injection", &[345, 918]),
-    ("x5u_injection", &[345, 918]),
-    ("embedded_jwk", &[347]),
-    ("expired", &[613]),
-    ("not_yet_valid", &[613]),
-    ("wrong_issuer", &[346]),
-    ("wrong_audience", &[287]),
-    ("missing_exp", &[613]),
-    ("truncated", &[287]),
-    ("random", &[287]),
-];
+/// One mutation of the catalogue, as a case: its name, rule id and CWE ids.
+struct Mutation {
+    name: &'static str,
+    rule: &'static str,
+    cwe: &'static [u16],
+}
+
+/// Declares `MUTATIONS` with each mutation's rule id made from its name.
+macro_rules! mutations {
+    ($($name:ident: [$($cwe:literal),*],)+) => {
+        const MUTATIONS: &[Mutation] = &[$(Mutation {
+            name: stringify!($name),
+            rule: concat!("tokens.", stringify!($name)),
+            cwe: &[$($cwe),*],
+        },)+];
+    };
+}
+
+// Every mutation of the catalogue in `mutation/` (its files say what each proves), by
+// name in report order, with the CWE ids an accepted doctored token is an instance of.
+// The catalogue's names are kept equal to these by a test.
+mutations! {
+    alg_none: [347],
+    signature_stripped: [347],
+    signature_corrupted: [347],
+    claims_tampered: [345],
+    wrong_key: [347],
+    key_confusion: [327, 347],
+    kid_injection: [22, 89, 347],
+    jku_injection: [345, 918],
+    x5u_injection: [345, 918],
+    embedded_jwk: [347],
+    expired: [613],
+    not_yet_valid: [613],
+    wrong_issuer: [346],
+    wrong_audience: [287],
+    missing_exp: [613],
+    truncated: [287],
+    random: [287],
+}
 
 /// One case of `tokens`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,17 +80,18 @@ pub enum TokensCase {
 impl TokensCase {
     /// The mutation of this name, as a suite may list it.
     pub fn mutation(name: &str) -> Option<Self> {
-        MUTATIONS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(n, _)| TokensCase::Mutation(n))
+        Self::entry(name).map(|m| TokensCase::Mutation(m.name))
+    }
+
+    fn entry(name: &str) -> Option<&'static Mutation> {
+        MUTATIONS.iter().find(|m| m.name == name)
     }
 
     /// Every mutation case, in report order, then `fuzz`.
     pub fn all() -> impl Iterator<Item = TokensCase> {
         MUTATIONS
             .iter()
-            .map(|(n, _)| TokensCase::Mutation(n))
+            .map(|m| TokensCase::Mutation(m.name))
             .chain([TokensCase::Fuzz])
     }
 
@@ -84,26 +103,23 @@ impl TokensCase {
         }
     }
 
-    pub fn rule(self) -> RuleId {
-        RuleId {
-            probe: "tokens",
-            case: self.name(),
+    pub fn rule(self) -> &'static str {
+        match self {
+            TokensCase::Mutation(name) => Self::entry(name).map_or("tokens", |m| m.rule),
+            TokensCase::Fuzz => "tokens.fuzz",
         }
     }
 
     pub fn cwe(self) -> &'static [u16] {
         match self {
-            TokensCase::Mutation(name) => MUTATIONS
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map_or(&[], |(_, cwe)| cwe),
+            TokensCase::Mutation(name) => Self::entry(name).map_or(&[], |m| m.cwe),
             // An accepted edit is a token whose signature no longer matches.
             TokensCase::Fuzz => &[347],
         }
     }
 
     pub fn owasp(self) -> &'static str {
-        "API2:2023"
+        API2
     }
 }
 
@@ -126,10 +142,10 @@ mod tests {
 
     #[test]
     fn every_mutation_of_the_catalogue_is_a_case_in_its_order() {
-        let names: Vec<&str> = MUTATIONS.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = MUTATIONS.iter().map(|m| m.name).collect();
         assert_eq!(names, crate::mutation::names());
-        for (name, cwe) in MUTATIONS {
-            assert!(!cwe.is_empty(), "{name}");
+        for m in MUTATIONS {
+            assert!(!m.cwe.is_empty(), "{}", m.name);
         }
         assert_eq!(TokensCase::all().last(), Some(TokensCase::Fuzz));
     }

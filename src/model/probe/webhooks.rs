@@ -45,15 +45,15 @@ probe_cases! {
     /// Refused means a 4xx.
     pub enum WebhookCase in "webhooks" {
         /// The positive control: without it every refusal is vacuous.
-        ValidSignatureAccepted = "valid_signature_accepted", cwe [], owasp "API10:2023";
-        UnsignedRefused = "unsigned_refused", cwe [345], owasp "API10:2023";
-        WrongSecretRefused = "wrong_secret_refused", cwe [345], owasp "API10:2023";
+        ValidSignatureAccepted = "valid_signature_accepted", cwe [], owasp API10;
+        UnsignedRefused = "unsigned_refused", cwe [345], owasp API10;
+        WrongSecretRefused = "wrong_secret_refused", cwe [345], owasp API10;
         /// The body changed after signing.
-        TamperedBodyRefused = "tampered_body_refused", cwe [345], owasp "API10:2023";
+        TamperedBodyRefused = "tampered_body_refused", cwe [345], owasp API10;
         /// Signed longer ago than `tolerance`; only for schemes that sign a timestamp.
-        StaleTimestampRefused = "stale_timestamp_refused", cwe [294], owasp "API10:2023";
+        StaleTimestampRefused = "stale_timestamp_refused", cwe [294], owasp API10;
         /// The identical delivery twice; a warning where the scheme does not require it.
-        ReplayRefused = "replay_refused", cwe [294], owasp "API10:2023";
+        ReplayRefused = "replay_refused", cwe [294], owasp API10;
     }
 }
 

@@ -4,8 +4,10 @@
 
 use tokio::net::TcpStream;
 
-use super::{CaseResult, error, fail, pass};
+use super::{CaseResult, error, pass};
 use crate::engine::context::Context;
+use crate::engine::probes::failure;
+use crate::results::{Actual, Evidence, RequestInfo};
 
 pub async fn check(ctx: &Context, url: &str) -> CaseResult {
     let Some((host, port)) = reqwest::Url::parse(url)
@@ -50,10 +52,16 @@ pub async fn check(ctx: &Context, url: &str) -> CaseResult {
     } else {
         format!("the API answers over plain HTTP: got {got}")
     };
-    fail(
-        message,
-        format!(
-            "request:  GET {url}\nexpected: connection refused, or a redirect to https://\ngot:      {got}"
-        ),
-    )
+    // The URL as the suite wrote it, not as the client normalised it.
+    let evidence = Evidence {
+        request: Some(RequestInfo::new(&format!("GET {url}"), None)),
+        expected: Some("connection refused, or a redirect to https://".into()),
+        actual: Some(Actual {
+            status: got,
+            excerpt: None,
+            headers: Vec::new(),
+        }),
+        ..Evidence::default()
+    };
+    CaseResult::of(failure(message, evidence))
 }
