@@ -39,7 +39,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &TokensProbe) -> Vec<CaseResul
         Credential::Bearer(s) => s.expose().to_string(),
         Credential::OAuth2(_) => match ctx.access_token(si, probe.role).await {
             Ok(t) => t,
-            Err(e) => return error_all(n, e),
+            Err(e) => return error_all(n, e.into()),
         },
         _ => {
             return error_all(
