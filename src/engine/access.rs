@@ -5,25 +5,28 @@
 //! deny"). Fail closed: never count an unproven refusal as a pass.
 
 use super::context::Context;
-use super::expect::{detail, one_of};
+use super::expect::one_of;
 use super::http::Exchange;
 use super::template::Vars;
 use crate::model::{Location, Policy, Role, RoleId, Verdict};
-use crate::results::{Finding, Outcome};
+use crate::results::rule::{self, Rule};
+use crate::results::{
+    Actual, CheckError, ErrorKind, Evidence, Finding, LeakLine, Outcome, RequestInfo,
+};
 
 /// Whether a role's credentials were shown to work, and if not, why we think not.
 #[derive(Clone, Debug)]
 pub enum Proof {
     Proven,
-    /// Proven by a `proof:` request whose response leaks: these lines fail the denies
+    /// Proven by a `proof:` request whose response leaks: these leaks fail the denies
     /// that rely on it, since no test case of its own reports the proof.
-    ProvenLeaking(Vec<String>),
+    ProvenLeaking(Vec<LeakLine>),
     Unproven(String),
 }
 
 impl Proof {
     /// Leaks of the proof request, to report with a deny that relies on it.
-    pub fn leaks(&self) -> &[String] {
+    pub fn leaks(&self) -> &[LeakLine] {
         match self {
             Proof::ProvenLeaking(leaks) => leaks,
             _ => &[],
@@ -41,8 +44,8 @@ impl Proof {
 /// How one response measures against an allow or deny expectation.
 pub enum Judgement {
     Pass,
-    /// A finding: (one-line message, what was expected).
-    Fail(String, String),
+    /// A finding of `rule`: (one-line message, what was expected).
+    Fail(&'static Rule, String, String),
     /// The refusal proves nothing: (one-line message, why).
     Vacuous(String, String),
 }
@@ -59,10 +62,12 @@ pub fn judge(
     match verdict {
         Verdict::Allow if success => Judgement::Pass,
         Verdict::Allow => Judgement::Fail(
+            &rule::ACCESS_ALLOW,
             format!("allow expected (2xx), got {}", ex.status_line()),
             "allowed (2xx)".into(),
         ),
         Verdict::Deny if success => Judgement::Fail(
+            &rule::ACCESS_DENY,
             format!(
                 "deny expected ({}), got {}: the request was accepted",
                 one_of(denied),
@@ -71,6 +76,7 @@ pub fn judge(
             format!("refused ({})", one_of(denied)),
         ),
         Verdict::Deny if !denied.contains(&ex.status) => Judgement::Fail(
+            &rule::ACCESS_DENY,
             format!(
                 "deny expected ({}), got {}",
                 one_of(denied),
@@ -110,59 +116,58 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     {
         Ok(ex) => ex,
         Err(e) => {
-            return Outcome::Error(Finding::new(
-                format!("the request could not be made: {e}"),
-                format!(
-                    "request:  {} (as {})\n--> {}",
-                    entry.request.line(),
-                    role.name,
-                    cell.location
-                ),
-            ));
+            let evidence = Evidence {
+                request: Some(RequestInfo::new(&entry.request.line(), Some(&role.name))),
+                ..Evidence::at(cell.location)
+            };
+            let message = format!("the request could not be made: {e}");
+            return Outcome::Error(CheckError::new(ErrorKind::Harness(e), message, evidence));
         }
     };
-    let shown = ctx.redactor.redact(&ex.body);
-    let request = format!("{} (as {})", ex.request_line, role.name);
-    let mut leaks = ctx.leaks(cell.suite, &ex);
+    let mut leaks = ctx.leak_lines(cell.suite, &ex, &[]);
     if cell.verdict == Verdict::Deny {
         leaks.extend(proof.leaks().iter().cloned());
     }
-    let leak_lines: String = leaks.iter().map(|l| format!("\n  - {l}")).collect();
-    let detail = |expected: &str| {
-        let base = detail(
-            &request,
-            expected,
-            &ex.status_line(),
-            &ex.body_excerpt(&shown),
-            cell.location,
-        );
-        if leaks.is_empty() {
-            base
-        } else {
-            format!("{base}\nleaks:{leak_lines}")
-        }
+    let request = Some(RequestInfo::new(&ex.request_line, Some(&role.name)));
+    let evidence = |expected: String| Evidence {
+        request: request.clone(),
+        expected: Some(expected),
+        actual: Some(actual(ctx, &ex)),
+        leaks: leaks.clone(),
+        ..Evidence::at(cell.location)
     };
     match judge(cell.verdict, &ex, &suite.policy, role, proof) {
-        Judgement::Pass if leaks.is_empty() => Outcome::Pass,
-        Judgement::Pass => Outcome::Fail(Finding::new(
-            format!("the access rule held, but the response leaks {}", leaks[0]),
-            detail(&format!("{} and no leak", cell.verdict.as_str())),
-        )),
-        Judgement::Fail(message, expected) => {
-            Outcome::Fail(Finding::new(message, detail(&expected)))
+        Judgement::Pass => match leaks.first() {
+            None => Outcome::Pass,
+            Some(first) => Outcome::Fail(Finding::leak(
+                first,
+                format!("the access rule held, but the response leaks {first}"),
+                evidence(format!("{} and no leak", cell.verdict.as_str())),
+            )),
+        },
+        Judgement::Fail(rule, message, expected) => {
+            Outcome::Fail(Finding::of(rule, message, evidence(expected)))
         }
-        Judgement::Vacuous(message, why) => Outcome::Error(Finding::new(
+        Judgement::Vacuous(message, why) => Outcome::Error(CheckError::new(
+            ErrorKind::VacuousDeny,
             message,
-            format!(
-                "{why}\nrequest:  {request}\n--> {}{}",
-                cell.location,
-                if leaks.is_empty() {
-                    String::new()
-                } else {
-                    format!("\nleaks:{leak_lines}")
-                }
-            ),
+            Evidence {
+                notes: vec![why],
+                request,
+                leaks,
+                ..Evidence::at(cell.location)
+            },
         )),
+    }
+}
+
+/// The status line and the start of the redacted body.
+pub fn actual(ctx: &Context, ex: &Exchange) -> Actual {
+    let shown = ctx.redactor.redact(&ex.body);
+    Actual {
+        status: ex.status_line(),
+        excerpt: Some(ex.body_excerpt(&shown)),
+        headers: Vec::new(),
     }
 }
 
@@ -174,13 +179,16 @@ pub async fn prove(ctx: &Context, suite: usize, role: RoleId) -> Proof {
     };
     match ctx.send(suite, role, request, &Vars::new()).await {
         Ok(ex) if (200..300).contains(&ex.status) => {
-            let leaks = ctx.leaks(suite, &ex);
+            let leaks = ctx.leak_lines(suite, &ex, &[]);
             if leaks.is_empty() {
                 Proof::Proven
             } else {
-                let line = &ex.request_line;
-                let of = |l: &String| format!("{l} (in the response to {}'s proof {line})", r.name);
-                Proof::ProvenLeaking(leaks.iter().map(of).collect())
+                let whose = format!("{}'s proof {}", r.name, ex.request_line);
+                let of = |l: LeakLine| LeakLine {
+                    whose: Some(whose.clone()),
+                    ..l
+                };
+                Proof::ProvenLeaking(leaks.into_iter().map(of).collect())
             }
         }
         Ok(ex) => Proof::Unproven(format!(

@@ -8,6 +8,7 @@ use super::template::{Vars, render, render_json, render_path};
 use crate::leak::Detector;
 use crate::model::{Body, Request, RoleId, Suite};
 use crate::redact::Redactor;
+use crate::results::HarnessError;
 
 pub struct SuiteRun {
     pub suite: Suite,
@@ -20,7 +21,7 @@ pub struct SuiteRun {
     /// that one check's doing.
     exclusive: Option<tokio::sync::Mutex<()>>,
     /// Why this suite cannot run (its SUT or upstreams did not start).
-    pub unavailable: Option<String>,
+    pub unavailable: Option<HarnessError>,
 }
 
 impl SuiteRun {
@@ -76,10 +77,9 @@ impl Context {
         request: &Request,
         headers: &[(String, String)],
         body: String,
-    ) -> Result<Exchange, String> {
+    ) -> Result<Exchange, HarnessError> {
         let run = &self.suites[si];
-        let method =
-            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+        let method = method(&request.method)?;
         let mut builder = self
             .http_for(si)
             .request(method, &format!("{}{}", run.base_url, request.path));
@@ -99,7 +99,7 @@ impl Context {
         role: RoleId,
         request: &Request,
         extra: (&str, &str),
-    ) -> Result<Exchange, String> {
+    ) -> Result<Exchange, HarnessError> {
         let mut r = request.clone();
         r.headers.push((extra.0.to_string(), extra.1.to_string()));
         self.send(si, role, &r, &Vars::new()).await
@@ -112,7 +112,7 @@ impl Context {
         role: RoleId,
         request: &Request,
         vars: &Vars,
-    ) -> Result<Exchange, String> {
+    ) -> Result<Exchange, HarnessError> {
         let builder = self.builder(si, request, vars)?;
         let builder = self.authorize(builder, si, role).await?;
         self.http_for(si).send(builder).await
@@ -124,7 +124,7 @@ impl Context {
         si: usize,
         request: &Request,
         token: &str,
-    ) -> Result<Exchange, String> {
+    ) -> Result<Exchange, HarnessError> {
         let builder = self.builder(si, request, &Vars::new())?.bearer_auth(token);
         self.http_for(si).send(builder).await
     }
@@ -135,29 +135,34 @@ impl Context {
         si: usize,
         request: &Request,
         vars: &Vars,
-    ) -> Result<reqwest::RequestBuilder, String> {
+    ) -> Result<reqwest::RequestBuilder, HarnessError> {
         let run = &self.suites[si];
-        let path = render_path(&request.path, vars)?;
-        let method =
-            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+        let path = render_path(&request.path, vars).map_err(HarnessError::request)?;
+        let method = method(&request.method)?;
         let mut builder = self
             .http_for(si)
             .request(method, &format!("{}{path}", run.base_url));
         for (k, v) in &request.headers {
-            builder = builder.header(k.as_str(), render(v, vars)?);
+            builder = builder.header(k.as_str(), render(v, vars).map_err(HarnessError::request)?);
         }
         if !request.query.is_empty() {
             let query: Vec<(&str, String)> = request
                 .query
                 .iter()
-                .map(|(k, v)| Ok((k.as_str(), render(v, vars)?)))
-                .collect::<Result<_, String>>()?;
+                .map(|(k, v)| Ok((k.as_str(), render(v, vars).map_err(HarnessError::request)?)))
+                .collect::<Result<_, HarnessError>>()?;
             builder = builder.query(&query);
         }
         Ok(match &request.body {
-            Some(Body::Json(j)) => builder.json(&render_json(j, vars)?),
-            Some(Body::Text(t)) => builder.body(render(t, vars)?),
+            Some(Body::Json(j)) => {
+                builder.json(&render_json(j, vars).map_err(HarnessError::request)?)
+            }
+            Some(Body::Text(t)) => builder.body(render(t, vars).map_err(HarnessError::request)?),
             None => builder,
         })
     }
+}
+
+fn method(name: &str) -> Result<reqwest::Method, HarnessError> {
+    reqwest::Method::from_bytes(name.as_bytes()).map_err(|e| HarnessError::request(e.to_string()))
 }

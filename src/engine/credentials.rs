@@ -13,7 +13,7 @@ impl Context {
         builder: RequestBuilder,
         si: usize,
         role: RoleId,
-    ) -> Result<RequestBuilder, String> {
+    ) -> Result<RequestBuilder, crate::results::HarnessError> {
         let credential = &self.suites[si].suite.role(role).credential;
         if let Credential::OAuth2(_) = credential {
             return Ok(builder.bearer_auth(self.access_token(si, role).await?));

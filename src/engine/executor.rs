@@ -20,7 +20,7 @@ use crate::demo::{DemoCredentials, DemoEndpoints};
 use crate::model::{Probe, ProbeCase, RoleId, Suite, TlsSettings, Verdict};
 use crate::plan::{Check, CheckKind};
 use crate::redact::Redactor;
-use crate::results::{CheckResult, Outcome};
+use crate::results::{CheckError, CheckResult, ErrorKind, Evidence, HarnessError, Outcome};
 
 pub struct RunOptions {
     /// Checks in flight at once.
@@ -42,9 +42,11 @@ pub enum EngineError {
     #[error("cannot set up the HTTP client: {0}")]
     Client(#[from] reqwest::Error),
     #[error("cannot start the demo target: {0}")]
-    Demo(String),
+    Demo(#[source] std::io::Error),
+    #[error("cannot start the demo target: no demo credentials were set up")]
+    NoDemoCredentials,
     #[error("cannot prepare the stub upstreams: {0}")]
-    Upstream(String),
+    Upstream(#[source] HarnessError),
 }
 
 type Proofs = HashMap<(usize, RoleId), Proof>;
@@ -222,7 +224,7 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         Job::Check(i) => checks[*i].suite,
     };
     let _turn = ctx.suites[si].turn().await;
-    let unavailable = ctx.suites[si].unavailable.as_deref().map(unavailable);
+    let unavailable = ctx.suites[si].unavailable.as_ref().map(unavailable);
     let i = match job {
         Job::Proof(s, r) => {
             let proof = match unavailable {
@@ -303,16 +305,36 @@ fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration) ->
 }
 
 /// The error of every check of a suite whose SUT or upstreams did not start.
-fn unavailable(why: &str) -> Outcome {
-    let (first, rest) = why.split_once('\n').unwrap_or((why, ""));
-    Outcome::Error(crate::results::Finding::new(first, rest.to_string()))
+fn unavailable(why: &HarnessError) -> Outcome {
+    let text = why.to_string();
+    let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    let evidence = Evidence {
+        notes: [rest]
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
+        ..Evidence::default()
+    };
+    let kind = ErrorKind::SuiteUnavailable(why.clone());
+    Outcome::Error(CheckError::new(kind, first, evidence))
+}
+
+fn internal(message: &str) -> Outcome {
+    Outcome::Error(CheckError::new(
+        ErrorKind::Internal,
+        message,
+        Evidence::default(),
+    ))
 }
 
 /// Probe cases travel as `Job::Probe` and log rules run after everything; either alone
 /// here is a planning bug, reported as an error rather than a panic.
 fn unreachable_probe() -> (Outcome, Vec<RoleId>) {
-    let f = crate::results::Finding::new("internal error: a probe case ran alone", String::new());
-    (Outcome::Error(f), Vec::new())
+    (
+        internal("internal error: a probe case ran alone"),
+        Vec::new(),
+    )
 }
 
 async fn run_probe(
@@ -325,7 +347,7 @@ async fn run_probe(
     let started = Instant::now();
     let wanted: Vec<ProbeCase> = cases.iter().map(|(_, c)| *c).collect();
     let suite = &ctx.suites[si].suite;
-    let results = match ctx.suites[si].unavailable.as_deref().map(unavailable) {
+    let results = match ctx.suites[si].unavailable.as_ref().map(unavailable) {
         Some(outcome) => wanted
             .iter()
             .map(|c| (*c, probes::CaseResult::of(outcome.clone())))
@@ -348,11 +370,8 @@ async fn run_probe(
     // Never a silent pass: a planned case the probe did not answer is an error.
     for (i, _) in cases {
         if !out.iter().any(|(j, _)| j == i) {
-            let f = crate::results::Finding::new(
-                "internal error: the probe produced no result for this case",
-                String::new(),
-            );
-            out.push((*i, result(&checks[*i], suite, Outcome::Error(f), each)));
+            let outcome = internal("internal error: the probe produced no result for this case");
+            out.push((*i, result(&checks[*i], suite, outcome, each)));
         }
     }
     out

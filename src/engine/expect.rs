@@ -127,19 +127,6 @@ pub fn one_of(codes: &[u16]) -> String {
     }
 }
 
-/// The standard detail block of a failure: request, expectation, response, source.
-pub fn detail(
-    request: &str,
-    expected: &str,
-    got: &str,
-    body: &str,
-    location: &impl std::fmt::Display,
-) -> String {
-    format!(
-        "request:  {request}\nexpected: {expected}\ngot:      {got}\nbody:     {body}\n--> {location}"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::redirect::Policy;
 
 use crate::model::TlsSettings;
+use crate::results::{HarnessError, TransportError, TransportKind};
 
 /// Bodies beyond this are cut: a hostile server cannot exhaust memory.
 const MAX_BODY: usize = 1 << 20;
@@ -106,15 +107,17 @@ impl HttpClient {
         self.client.request(method, url)
     }
 
-    pub async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Exchange, String> {
-        let request = builder.build().map_err(|e| describe(&e, self.timeout))?;
+    pub async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Exchange, HarnessError> {
+        let request = builder
+            .build()
+            .map_err(|e| transport(&e, self.timeout, None, false))?;
         let request_line = format!("{} {}", request.method(), request.url());
         let url = request.url().clone();
         let mut response = self
             .client
             .execute(request)
             .await
-            .map_err(|e| format!("{request_line}: {}", describe(&e, self.timeout)))?;
+            .map_err(|e| transport(&e, self.timeout, Some(&request_line), false))?;
         let status = response.status();
         let headers = response
             .headers()
@@ -128,12 +131,11 @@ impl HttpClient {
             .collect();
         let mut body = Vec::new();
         let mut truncated = false;
-        while let Some(chunk) = response.chunk().await.map_err(|e| {
-            format!(
-                "{request_line}: reading the body: {}",
-                describe(&e, self.timeout)
-            )
-        })? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport(&e, self.timeout, Some(&request_line), true))?
+        {
             let room = MAX_BODY - body.len();
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);
             if chunk.len() > room {
@@ -151,6 +153,57 @@ impl HttpClient {
             truncated,
         })
     }
+}
+
+/// A reqwest error as a typed transport failure; the text reads as it always did.
+fn transport(
+    err: &reqwest::Error,
+    timeout: Duration,
+    request: Option<&str>,
+    reading_body: bool,
+) -> HarnessError {
+    HarnessError::Transport(TransportError {
+        kind: classify(err, timeout),
+        request: request.map(str::to_string),
+        reading_body,
+        chain: describe(err, timeout),
+    })
+}
+
+/// Walks the causes: a refused connection, a TLS failure (with the rustls reason), a DNS
+/// failure, a timeout, or something else.
+fn classify(err: &reqwest::Error, timeout: Duration) -> TransportKind {
+    if err.is_timeout() {
+        return TransportKind::Timeout { after: timeout };
+    }
+    if err.is_builder() {
+        return TransportKind::Build;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return TransportKind::Tls {
+                reason: tls.to_string(),
+            };
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return TransportKind::ConnectRefused;
+            }
+            // rustls reports through io::Error on the tokio-rustls path.
+            if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                return TransportKind::Tls {
+                    reason: tls.to_string(),
+                };
+            }
+        }
+        // hyper-util's resolver error is private; its text is stable ("dns error").
+        if s.to_string().starts_with("dns error") {
+            return TransportKind::Dns;
+        }
+        source = s.source();
+    }
+    TransportKind::Other
 }
 
 /// The error and its causes on one line, most specific last ("connection refused").

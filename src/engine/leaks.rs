@@ -1,11 +1,12 @@
 //! Scans every response a check receives with the suite's leak detectors and the secret
 //! canaries (every credential of the run, in any encoding), and turns what they find
-//! into failure lines with redacted evidence.
+//! into leak lines with redacted evidence.
 
 use super::context::Context;
 use super::excerpt;
 use super::http::Exchange;
 use crate::leak::{Leak, Response, detectors};
+use crate::results::{LeakLine, RuleId};
 
 pub const CANARY: &str = "secret_canary";
 
@@ -20,12 +21,13 @@ impl Context {
     /// One line per leak in `ex`, e.g. `Java stack trace (stack_trace, CWE-209,
     /// API8:2023 …): «at com.example…»`.
     pub fn leaks(&self, si: usize, ex: &Exchange) -> Vec<String> {
-        self.leaks_delivering(si, ex, &[])
+        let found = self.leak_lines(si, ex, &[]);
+        found.iter().map(LeakLine::to_string).collect()
     }
 
-    /// As `leaks`, for a response that deliberately delivers `delivered` (a key the API
-    /// issues): those values are not well-known-format findings.
-    pub fn leaks_delivering(&self, si: usize, ex: &Exchange, delivered: &[String]) -> Vec<String> {
+    /// Every leak in `ex`, as data. `delivered` are values the response deliberately
+    /// delivers (a key the API issues): those are not well-known-format findings.
+    pub fn leak_lines(&self, si: usize, ex: &Exchange, delivered: &[String]) -> Vec<LeakLine> {
         let settings = &self.suites[si].suite.leakage;
         if !settings.enabled {
             return Vec::new();
@@ -77,14 +79,15 @@ impl Context {
             .into_iter()
             .map(|l| {
                 let shown = self.redactor.redact(&l.evidence);
-                format!(
-                    "{} ({}, CWE-{}, OWASP {}): {}",
-                    l.what,
-                    l.detector,
-                    l.cwe,
-                    l.owasp,
-                    excerpt::around(&shown, 0, 100)
-                )
+                LeakLine {
+                    detector: l.detector,
+                    rule: RuleId::leak(l.detector),
+                    cwe: l.cwe,
+                    owasp: l.owasp,
+                    what: l.what,
+                    excerpt: excerpt::around(&shown, 0, 100),
+                    whose: None,
+                }
             })
             .collect()
     }

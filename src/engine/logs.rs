@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use super::context::Context;
 use crate::model::LogRule;
 use crate::plan::LogCheck;
-use crate::results::{Finding, Outcome};
+use crate::results::rule as rules;
+use crate::results::{CheckError, ErrorKind, Evidence, Finding, HarnessError, Outcome};
 
 /// Reading more than this of a log appended during one run would mean something else is
 /// wrong; the rest is not read.
@@ -26,18 +27,18 @@ pub fn offsets(rules: impl IntoIterator<Item = PathBuf>) -> HashMap<PathBuf, u64
         .collect()
 }
 
-fn appended(path: &Path, from: u64) -> Result<(String, bool), String> {
+fn appended(path: &Path, from: u64) -> Result<(String, bool), HarnessError> {
     let mut file = std::fs::File::open(path)
-        .map_err(|e| format!("cannot read the log {}: {e}", path.display()))?;
+        .map_err(|e| HarnessError::io(format!("cannot read the log {}", path.display()), &e))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     // A log that shrank was rotated: everything in it is new.
     let (start, rotated) = if len < from { (0, true) } else { (from, false) };
     file.seek(SeekFrom::Start(start))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| HarnessError::io("", &e))?;
     let mut bytes = Vec::new();
     file.take(MAX_APPENDED)
         .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| HarnessError::io("", &e))?;
     Ok((String::from_utf8_lossy(&bytes).into_owned(), rotated))
 }
 
@@ -51,10 +52,13 @@ pub fn check(
     let (text, rotated) = match appended(&rule.path, from) {
         Ok(t) => t,
         Err(e) => {
-            return (
-                Outcome::Error(Finding::new(e, format!("log: {}", rule.shown))),
-                Vec::new(),
-            );
+            let evidence = Evidence {
+                notes: vec![format!("log: {}", rule.shown)],
+                ..Evidence::default()
+            };
+            let message = e.to_string();
+            let e = CheckError::new(ErrorKind::Harness(e), message, evidence);
+            return (Outcome::Error(e), Vec::new());
         }
     };
     let info = vec![format!(
@@ -78,13 +82,17 @@ pub fn check(
                     .take(5)
                     .map(|l| format!("  {}", ctx.redactor.redact(l)))
                     .collect();
-                Outcome::Fail(Finding::new(
-                    format!(
-                        "the log holds credentials of this run: {} (CWE-532)",
-                        found.join(", ")
-                    ),
-                    format!("log: {}\nlines:\n{}", rule.shown, lines.join("\n")),
-                ))
+                let message = format!(
+                    "the log holds credentials of this run: {} (CWE-532)",
+                    found.join(", ")
+                );
+                let mut notes = vec![format!("log: {}", rule.shown), "lines:".to_string()];
+                notes.extend(lines);
+                let evidence = Evidence {
+                    notes,
+                    ..Evidence::default()
+                };
+                Outcome::Fail(Finding::of(&rules::LOG_NO_SECRETS, message, evidence))
             }
         }
         LogCheck::Records => {
@@ -97,13 +105,15 @@ pub fn check(
                 Outcome::Pass
             } else {
                 let shown: Vec<String> = missing.iter().map(|t| format!("{t:?}")).collect();
-                Outcome::Fail(Finding::new(
-                    format!("the log does not record {} (CWE-778)", shown.join(", ")),
-                    format!(
-                        "log: {}\nfailed authentications must be audited",
-                        rule.shown
-                    ),
-                ))
+                let message = format!("the log does not record {} (CWE-778)", shown.join(", "));
+                let evidence = Evidence {
+                    notes: vec![
+                        format!("log: {}", rule.shown),
+                        "failed authentications must be audited".to_string(),
+                    ],
+                    ..Evidence::default()
+                };
+                Outcome::Fail(Finding::of(&rules::LOG_RECORDS, message, evidence))
             }
         }
     };

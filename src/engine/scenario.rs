@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 
-use super::access::{Judgement, Proof, judge};
+use super::access::{Judgement, Proof, actual, judge};
 use super::context::Context;
 use super::expect::mismatches;
 use super::template::Vars;
 use super::upstreams::{Upstreams, verdict};
 use crate::model::{RoleId, Scenario, Step, Verdict};
-use crate::results::{Finding, Outcome};
+use crate::results::rule::{self, Rule};
+use crate::results::{CheckError, ErrorKind, Evidence, Finding, Outcome, Problem, RequestInfo};
 
 /// The outcome, the roles whose allow steps passed (they are proven from now on), and
 /// notes for the report (how the SUT refused an upstream's certificate).
@@ -36,13 +37,13 @@ pub async fn run(
     };
     match verdict::refusals(&scenario.upstream_tls, &seen, u) {
         Ok(notes) => (outcome, proven, notes),
-        Err(vacuous) => {
-            let detail = format!("--> {}", scenario.location);
-            (
-                Outcome::Error(Finding::new(vacuous, detail)),
-                proven,
-                Vec::new(),
-            )
+        Err(verdict::Untried(vacuous)) => {
+            let e = CheckError::new(
+                ErrorKind::Vacuous,
+                vacuous,
+                Evidence::at(&scenario.location),
+            );
+            (Outcome::Error(e), proven, Vec::new())
         }
     }
 }
@@ -78,27 +79,28 @@ async fn steps(
         let ex = match ctx.send(si, step.role, &step.request, &vars).await {
             Ok(ex) => ex,
             Err(e) => {
-                let finding = Finding::new(
-                    format!("{which}: the request could not be made: {e}"),
-                    match ctx.suites[si].sut_exited().await {
-                        Some(why) => format!("{why}\n--> {}", step.request.location),
-                        None => format!("--> {}", step.request.location),
-                    },
-                );
-                return (Outcome::Error(finding), proven);
+                let message = format!("{which}: the request could not be made: {e}");
+                let evidence = Evidence {
+                    notes: ctx.suites[si].sut_exited().await.into_iter().collect(),
+                    ..Evidence::at(&step.request.location)
+                };
+                let e = CheckError::new(ErrorKind::Harness(e), message, evidence);
+                return (Outcome::Error(e), proven);
             }
         };
         // Scan before registering what this very response issues: delivering a key is
         // not leaking it. Everything shown is redacted after registration.
         let issued = issued_key(step, &ex.body);
-        let leaks = ctx.leaks_delivering(si, &ex, issued.as_slice());
+        let leaks = ctx.leak_lines(si, &ex, issued.as_slice());
         if let (Some(key), Some(k)) = (&issued, &step.expect.key_quality) {
             ctx.redactor
                 .add(&format!("issued key {}", k.path_text), key);
         }
         let shown = ctx.redactor.redact(&ex.body);
-        let request = format!("{} (as {})", ex.request_line, role.name);
-        let mut problems = Vec::new();
+        let request = RequestInfo::new(&ex.request_line, Some(&role.name));
+        let mut problems: Vec<Problem> = Vec::new();
+        // The rule of the headline problem, when it is not a plain expectation.
+        let mut headline: Option<&'static Rule> = None;
         if let Some(verdict) = step.expect.access {
             let proof = if proven.contains(&step.role) {
                 Proof::Proven
@@ -111,17 +113,21 @@ async fn steps(
             match judge(verdict, &ex, &suite.policy, role, &proof) {
                 Judgement::Pass if verdict == Verdict::Allow => proven.push(step.role),
                 Judgement::Pass => {
-                    let leaks = proof.leaks().iter();
-                    problems.extend(leaks.map(|l| format!("leak: {l}")));
+                    problems.extend(proof.leaks().iter().cloned().map(Problem::Leak));
                 }
-                Judgement::Fail(message, _) => problems.push(message),
+                Judgement::Fail(rule, message, _) => {
+                    headline.get_or_insert(rule);
+                    problems.push(Problem::Text(message));
+                }
                 Judgement::Vacuous(message, why) => {
-                    let detail =
-                        format!("{why}\nrequest:  {request}\n--> {}", step.request.location);
-                    return (
-                        Outcome::Error(Finding::new(format!("{which}: {message}"), detail)),
-                        proven,
-                    );
+                    let evidence = Evidence {
+                        notes: vec![why],
+                        request: Some(request),
+                        ..Evidence::at(&step.request.location)
+                    };
+                    let message = format!("{which}: {message}");
+                    let e = CheckError::new(ErrorKind::VacuousDeny, message, evidence);
+                    return (Outcome::Error(e), proven);
                 }
             }
         }
@@ -129,37 +135,46 @@ async fn steps(
             let received = u.since(mark).await;
             seen.add(&received, u.handshakes().await);
             // Accepting a certificate it must refuse is the headline of a failure.
-            problems.splice(0..0, verdict::breaches(&scenario.upstream_tls, seen, u));
-            problems.extend(verdict::expectations(
-                &step.expect.upstream,
-                &received,
-                u,
-                &ctx.redactor,
-            ));
+            let breaches = verdict::breaches(&scenario.upstream_tls, seen, u);
+            if !breaches.is_empty() {
+                headline = Some(&rule::UPSTREAM_TLS_BREACH);
+            }
+            problems.splice(0..0, breaches.into_iter().map(Problem::Text));
+            let unmet = verdict::expectations(&step.expect.upstream, &received, u, &ctx.redactor);
+            if problems.is_empty() && !unmet.is_empty() {
+                headline = Some(&rule::UPSTREAM_EXPECTATION);
+            }
+            problems.extend(unmet.into_iter().map(Problem::Text));
         }
-        problems.extend(mismatches(&step.expect, &ex, &shown));
-        problems.extend(leaks.into_iter().map(|l| format!("leak: {l}")));
+        problems.extend(
+            mismatches(&step.expect, &ex, &shown)
+                .into_iter()
+                .map(Problem::Text),
+        );
+        problems.extend(leaks.into_iter().map(Problem::Leak));
         // Captured credentials are secrets before anything about this step is reported.
         let mut capture_problems = Vec::new();
         capture(step, &ex.body, &mut vars, &mut capture_problems);
         register_captured_secrets(ctx, step, &vars);
         if problems.is_empty() {
-            problems = capture_problems;
+            problems = capture_problems.into_iter().map(Problem::Text).collect();
         }
-        if !problems.is_empty() {
-            let message = format!("{which}: {}", problems[0]);
-            let detail = format!(
-                "request:  {request}\n{}\ngot:      {}\nbody:     {}\n--> {}",
-                problems
-                    .iter()
-                    .map(|p| format!("  - {p}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                ex.status_line(),
-                ex.body_excerpt(&shown),
-                step.request.location,
-            );
-            return (Outcome::Fail(Finding::new(message, detail)), proven);
+        if let Some(first) = problems.first() {
+            let message = format!("{which}: {first}");
+            let evidence = Evidence {
+                request: Some(request),
+                problems: problems.clone(),
+                actual: Some(actual(ctx, &ex)),
+                ..Evidence::at(&step.request.location)
+            };
+            let finding = match (headline, first) {
+                (Some(rule), _) => Finding::of(rule, message, evidence),
+                (None, Problem::Leak(leak)) => Finding::leak(leak, message, evidence),
+                (None, Problem::Text(_)) => {
+                    Finding::of(&rule::SCENARIO_EXPECTATION, message, evidence)
+                }
+            };
+            return (Outcome::Fail(finding), proven);
         }
     }
     (Outcome::Pass, proven)

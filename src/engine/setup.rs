@@ -14,6 +14,7 @@ use super::upstreams::sut::{SutProcess, free_port};
 use super::upstreams::{UpstreamCa, Upstreams};
 use crate::demo::{DemoCredentials, DemoEndpoints, DemoServer};
 use crate::model::{Probe, Suite, Target};
+use crate::results::HarnessError;
 use crate::tls::Ca;
 
 /// Where a suite's stub upstreams get their certificates.
@@ -77,7 +78,7 @@ async fn environment(
     template: &str,
     ca: Option<&UpstreamCa>,
     http: &HttpClient,
-) -> Result<(), String> {
+) -> Result<(), HarnessError> {
     let mut vars = Vars::new();
     if let Some(ca) = ca.filter(|_| !run.suite.upstreams.is_empty()) {
         let ups = Upstreams::start(&run.suite.upstreams, ca).await?;
@@ -85,11 +86,14 @@ async fn environment(
         run.upstreams = Some(ups);
     }
     if run.suite.sut.is_some() {
-        let port = free_port().map_err(|e| format!("no free port for the SUT: {e}"))?;
+        let port = free_port().map_err(|e| HarnessError::io("no free port for the SUT", &e))?;
         vars.insert("sut.port".into(), port.to_string());
         vars.insert("sut.url".into(), format!("http://127.0.0.1:{port}"));
     }
-    run.base_url = render(template, &vars)?.trim_end_matches('/').to_string();
+    run.base_url = render(template, &vars)
+        .map_err(HarnessError::request)?
+        .trim_end_matches('/')
+        .to_string();
     if let Some(sut) = &run.suite.sut {
         let process = SutProcess::start(sut, &vars, &run.base_url, http).await?;
         *run.sut.get_mut() = Some(process);
@@ -129,12 +133,10 @@ pub async fn start_demo(
     {
         return Ok(None);
     }
-    let creds = creds.ok_or_else(|| EngineError::Demo("no demo credentials were set up".into()))?;
+    let creds = creds.ok_or(EngineError::NoDemoCredentials)?;
     let started = match endpoints {
         Some(e) => DemoServer::start_with(creds, e).await,
         None => DemoServer::start(creds, None).await,
     };
-    started
-        .map(Some)
-        .map_err(|e| EngineError::Demo(e.to_string()))
+    started.map(Some).map_err(EngineError::Demo)
 }

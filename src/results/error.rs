@@ -23,8 +23,8 @@ pub enum ErrorKind {
     VacuousDeny,
     /// A probe or an upstream check saw nothing it could judge (no refusal observed).
     Vacuous,
-    /// The suite's SUT or stub upstreams did not start.
-    SuiteUnavailable,
+    /// The suite's SUT or stub upstreams did not start, and why.
+    SuiteUnavailable(HarnessError),
     /// A planning bug (a case without a result): reported, never a panic.
     Internal,
     /// Built through the transitional `Finding::new`, not yet classified.
@@ -44,6 +44,17 @@ pub enum HarnessError {
         error_description: Option<String>,
         text: String,
     },
+    /// Discovery, the login walk or the authorization redirect did not give what a
+    /// token request needs.
+    #[error("{reason}")]
+    OAuth { reason: String },
+    /// A role's token could not be obtained; `cause` says why.
+    #[error("role {role} could not obtain a token from {server}: {cause}")]
+    Token {
+        role: String,
+        server: String,
+        cause: Box<HarnessError>,
+    },
     /// The request the suite describes cannot be built (an unknown `${var}`, a bad
     /// method).
     #[error("{reason}")]
@@ -51,8 +62,11 @@ pub enum HarnessError {
     /// The SUT process exited: how, and what it printed last.
     #[error("{report}")]
     SutExited { report: String },
-    /// A file the harness must read or write (a log, a CA).
-    #[error("{what}: {reason}")]
+    /// The SUT started but never answered its readiness request.
+    #[error("{report}")]
+    SutNotReady { report: String },
+    /// A file the harness must read or write (a log, a CA); `what` may be empty.
+    #[error("{}", if what.is_empty() { reason.clone() } else { format!("{what}: {reason}") })]
     Io {
         what: String,
         kind: std::io::ErrorKind,
@@ -104,6 +118,39 @@ impl TransportError {
             Some(r) => format!("{r}: {body}{}", self.chain),
             None => format!("{body}{}", self.chain),
         }
+    }
+}
+
+impl HarnessError {
+    pub fn oauth(reason: impl Into<String>) -> Self {
+        Self::OAuth {
+            reason: reason.into(),
+        }
+    }
+
+    pub fn request(reason: impl Into<String>) -> Self {
+        Self::Request {
+            reason: reason.into(),
+        }
+    }
+
+    pub fn io(what: impl Into<String>, e: &std::io::Error) -> Self {
+        Self::Io {
+            what: what.into(),
+            kind: e.kind(),
+            reason: e.to_string(),
+        }
+    }
+
+    pub fn setup(reason: impl Into<String>) -> Self {
+        Self::Setup {
+            reason: reason.into(),
+        }
+    }
+
+    /// Transitional, for probes that still match on the text (`e.contains("timed out")`).
+    pub fn contains(&self, needle: &str) -> bool {
+        self.to_string().contains(needle)
     }
 }
 

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::error::CheckError;
-use super::evidence::Evidence;
+use super::evidence::{Evidence, LeakLine};
 use super::rule::{self, Rule};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +83,19 @@ impl Finding {
             cwe: rule.cwe,
             owasp: rule.owasp,
             severity: rule.severity,
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    /// A finding of the leak `first` (the headline of a response that leaks).
+    pub fn leak(first: &LeakLine, message: impl Into<String>, evidence: Evidence) -> Self {
+        Self {
+            kind: FindingKind::Leak,
+            rule: first.rule.clone(),
+            cwe: Some(first.cwe),
+            owasp: Some(first.owasp),
+            severity: Severity::Medium,
             message: message.into(),
             evidence,
         }

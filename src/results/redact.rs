@@ -33,7 +33,7 @@ fn error(e: &mut CheckError, redactor: &Redactor) {
     let r = |s: &mut String| *s = redactor.redact(s);
     r(&mut e.message);
     evidence(&mut e.evidence, redactor);
-    if let ErrorKind::Harness(h) = &mut e.kind {
+    if let ErrorKind::Harness(h) | ErrorKind::SuiteUnavailable(h) = &mut e.kind {
         match h {
             HarnessError::Transport(t) => {
                 r(&mut t.chain);
@@ -50,8 +50,21 @@ fn error(e: &mut CheckError, redactor: &Redactor) {
                     .chain(error_description.iter_mut())
                     .for_each(r);
             }
-            HarnessError::Request { reason } | HarnessError::Setup { reason } => r(reason),
-            HarnessError::SutExited { report } => r(report),
+            HarnessError::Request { reason }
+            | HarnessError::Setup { reason }
+            | HarnessError::OAuth { reason } => r(reason),
+            HarnessError::Token { cause, .. } => {
+                let mut inner = CheckError::new(
+                    ErrorKind::Harness((**cause).clone()),
+                    String::new(),
+                    Evidence::default(),
+                );
+                error(&mut inner, redactor);
+                if let ErrorKind::Harness(h) = inner.kind {
+                    **cause = h;
+                }
+            }
+            HarnessError::SutExited { report } | HarnessError::SutNotReady { report } => r(report),
             HarnessError::Io { what, reason, .. } => {
                 r(what);
                 r(reason);

@@ -13,6 +13,7 @@ use crate::engine::context::Context;
 use crate::engine::http::{Exchange, HttpClient};
 use crate::jose::b64;
 use crate::model::{AuthServer, OAuth2Role};
+use crate::results::HarnessError;
 
 const MAX_STEPS: usize = 20;
 
@@ -40,13 +41,16 @@ pub async fn code(
     redirect_uri: &str,
     login: &[(String, String)],
     pkce: Option<(&str, &str)>,
-) -> Result<String, String> {
-    let authorize = endpoints
-        .authorization_endpoint
-        .clone()
-        .ok_or_else(|| format!("auth server {} has no authorization endpoint", server.name))?;
+) -> Result<String, HarnessError> {
+    let authorize = endpoints.authorization_endpoint.clone().ok_or_else(|| {
+        HarnessError::oauth(format!(
+            "auth server {} has no authorization endpoint",
+            server.name
+        ))
+    })?;
     let state = random_state();
-    let mut url = Url::parse(&authorize).map_err(|e| format!("authorization endpoint: {e}"))?;
+    let mut url = Url::parse(&authorize)
+        .map_err(|e| HarnessError::oauth(format!("authorization endpoint: {e}")))?;
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("response_type", "code")
@@ -72,7 +76,10 @@ pub async fn code(
             q.append_pair("audience", a);
         }
     }
-    let browser = ctx.http.with_cookies().map_err(|e| e.to_string())?;
+    let browser = ctx
+        .http
+        .with_cookies()
+        .map_err(|e| HarnessError::oauth(e.to_string()))?;
     let mut ex = browser
         .send(browser.request(reqwest::Method::GET, url.as_str()))
         .await?;
@@ -84,7 +91,7 @@ pub async fn code(
             let next = ex
                 .url
                 .join(location)
-                .map_err(|e| format!("bad redirect {location:?}: {e}"))?;
+                .map_err(|e| HarnessError::oauth(format!("bad redirect {location:?}: {e}")))?;
             if next.as_str().starts_with(redirect_uri) {
                 return read_code(&next, &state);
             }
@@ -104,7 +111,7 @@ pub async fn code(
             Some(a) => ex
                 .url
                 .join(a)
-                .map_err(|e| format!("bad form action {a:?}: {e}"))?,
+                .map_err(|e| HarnessError::oauth(format!("bad form action {a:?}: {e}")))?,
             None => ex.url.clone(),
         };
         // Credentials go only where the authorization server lives, only into fields the
@@ -146,11 +153,11 @@ pub async fn code(
     ))
 }
 
-fn stuck(ex: &Exchange, why: &str) -> String {
-    format!("the login got stuck at {}: {why}", ex.url)
+fn stuck(ex: &Exchange, why: &str) -> HarnessError {
+    HarnessError::oauth(format!("the login got stuck at {}: {why}", ex.url))
 }
 
-fn read_code(redirect: &Url, state: &str) -> Result<String, String> {
+fn read_code(redirect: &Url, state: &str) -> Result<String, HarnessError> {
     let get = |k: &str| {
         redirect
             .query_pairs()
@@ -161,12 +168,19 @@ fn read_code(redirect: &Url, state: &str) -> Result<String, String> {
         let desc = get("error_description")
             .map(|d| format!(": {d}"))
             .unwrap_or_default();
-        return Err(format!("the authorization server refused: {error}{desc}"));
+        return Err(HarnessError::AuthServer {
+            text: format!("the authorization server refused: {error}{desc}"),
+            error_description: get("error_description"),
+            error: Some(error),
+        });
     }
     if get("state").as_deref() != Some(state) {
-        return Err("the redirect's state does not match the one sent (CSRF protection)".into());
+        return Err(HarnessError::oauth(
+            "the redirect's state does not match the one sent (CSRF protection)",
+        ));
     }
-    get("code").ok_or_else(|| "the redirect to the redirect_uri carries no code".into())
+    get("code")
+        .ok_or_else(|| HarnessError::oauth("the redirect to the redirect_uri carries no code"))
 }
 
 impl HttpClient {

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::engine::context::Context;
 use crate::model::AuthServer;
+use crate::results::HarnessError;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct Endpoints {
@@ -15,7 +16,7 @@ pub struct Endpoints {
     pub revocation_endpoint: Option<String>,
 }
 
-pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, String> {
+pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, HarnessError> {
     let mut found = match &server.issuer {
         None => Endpoints::default(),
         Some(issuer) => {
@@ -25,13 +26,16 @@ pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, 
                 .send(ctx.http.request(reqwest::Method::GET, &url))
                 .await?;
             if ex.status != 200 {
-                return Err(format!(
+                return Err(HarnessError::oauth(format!(
                     "OIDC discovery at {url} answered {}",
                     ex.status_line()
-                ));
+                )));
             }
-            serde_json::from_str::<Endpoints>(&ex.body)
-                .map_err(|e| format!("OIDC discovery at {url}: not a discovery document ({e})"))?
+            serde_json::from_str::<Endpoints>(&ex.body).map_err(|e| {
+                HarnessError::oauth(format!(
+                    "OIDC discovery at {url}: not a discovery document ({e})"
+                ))
+            })?
         }
     };
     if server.token_endpoint.is_some() {
@@ -55,10 +59,10 @@ pub async fn endpoints(ctx: &Context, server: &AuthServer) -> Result<Endpoints, 
         }
     }
     if found.token_endpoint.is_none() {
-        return Err(format!(
+        return Err(HarnessError::oauth(format!(
             "auth server {} has no token endpoint (none given, none discovered)",
             server.name
-        ));
+        )));
     }
     Ok(found)
 }

@@ -17,6 +17,7 @@ pub use discovery::Endpoints;
 
 use super::context::Context;
 use crate::model::{Credential, Grant, RoleId};
+use crate::results::HarnessError;
 
 /// Tokens are renewed this long before they expire (or a quarter of their lifetime, if
 /// shorter), so no request carries one that expires in flight.
@@ -45,7 +46,7 @@ impl Token {
 /// Per-run OAuth state: discovered endpoints per server, a token slot per role.
 #[derive(Default)]
 pub struct Tokens {
-    endpoints: HashMap<(usize, usize), OnceCell<Result<Endpoints, String>>>,
+    endpoints: HashMap<(usize, usize), OnceCell<Result<Endpoints, HarnessError>>>,
     slots: HashMap<(usize, RoleId), Mutex<Option<Token>>>,
     /// Token requests sent, per role: tests and reports count them.
     pub requests: std::sync::Mutex<HashMap<(usize, RoleId), usize>>,
@@ -70,9 +71,9 @@ impl Tokens {
 
 impl Context {
     /// The endpoints of auth server `server` of suite `si`, discovered once.
-    pub async fn endpoints(&self, si: usize, server: usize) -> Result<Endpoints, String> {
+    pub async fn endpoints(&self, si: usize, server: usize) -> Result<Endpoints, HarnessError> {
         let Some(cell) = self.tokens.endpoints.get(&(si, server)) else {
-            return Err("no such auth server".into());
+            return Err(HarnessError::oauth("no such auth server"));
         };
         cell.get_or_init(|| discovery::endpoints(self, &self.suites[si].suite.auth_servers[server]))
             .await
@@ -80,9 +81,9 @@ impl Context {
     }
 
     /// The role's current access token: cached, refreshed or obtained as needed.
-    pub async fn access_token(&self, si: usize, role: RoleId) -> Result<String, String> {
+    pub async fn access_token(&self, si: usize, role: RoleId) -> Result<String, HarnessError> {
         let Some(slot) = self.tokens.slots.get(&(si, role)) else {
-            return Err("this role does not use OAuth 2.0".into());
+            return Err(HarnessError::oauth("this role does not use OAuth 2.0"));
         };
         let mut slot = slot.lock().await;
         if let Some(t) = slot.as_ref().filter(|t| t.fresh()) {
@@ -96,14 +97,19 @@ impl Context {
     }
 
     /// A new token, not the cached one (for probes that must wait for one to expire).
-    pub async fn fresh_token(&self, si: usize, role: RoleId) -> Result<Token, String> {
+    pub async fn fresh_token(&self, si: usize, role: RoleId) -> Result<Token, HarnessError> {
         self.obtain(si, role, None).await
     }
 
     /// A token by the role's grant.
-    async fn grant(&self, si: usize, role: RoleId, endpoints: &Endpoints) -> Result<Token, String> {
+    async fn grant(
+        &self,
+        si: usize,
+        role: RoleId,
+        endpoints: &Endpoints,
+    ) -> Result<Token, HarnessError> {
         let Credential::OAuth2(o) = &self.suites[si].suite.role(role).credential else {
-            return Err("this role does not use OAuth 2.0".into());
+            return Err(HarnessError::oauth("this role does not use OAuth 2.0"));
         };
         let server = &self.suites[si].suite.auth_servers[o.server];
         match &o.grant {
@@ -144,10 +150,10 @@ impl Context {
         si: usize,
         role: RoleId,
         refresh: Option<&str>,
-    ) -> Result<Token, String> {
+    ) -> Result<Token, HarnessError> {
         let r = self.suites[si].suite.role(role);
         let Credential::OAuth2(o) = &r.credential else {
-            return Err("this role does not use OAuth 2.0".into());
+            return Err(HarnessError::oauth("this role does not use OAuth 2.0"));
         };
         if let Ok(mut n) = self.tokens.requests.lock() {
             *n.entry((si, role)).or_default() += 1;
@@ -170,11 +176,10 @@ impl Context {
             },
             None => self.grant(si, role, &endpoints).await,
         };
-        let token = result.map_err(|e| {
-            format!(
-                "role {} could not obtain a token from {}: {e}",
-                r.name, server.name
-            )
+        let token = result.map_err(|e| HarnessError::Token {
+            role: r.name.to_string(),
+            server: server.name.to_string(),
+            cause: Box::new(e),
         })?;
         self.redactor
             .add(&format!("{}.access_token", r.name), &token.access);

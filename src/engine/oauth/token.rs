@@ -11,6 +11,7 @@ use super::{Endpoints, Token};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
 use crate::model::{AuthServer, ClientAuth, OAuth2Role};
+use crate::results::HarnessError;
 
 #[derive(Deserialize)]
 struct Success {
@@ -89,7 +90,7 @@ pub async fn post(
     endpoints: &Endpoints,
     form: Vec<(&'static str, String)>,
     auth: Auth,
-) -> Result<Exchange, String> {
+) -> Result<Exchange, HarnessError> {
     let url = endpoints.token_endpoint.clone().unwrap_or_default();
     post_to(ctx, server, &url, form, auth).await
 }
@@ -102,7 +103,7 @@ pub async fn post_to(
     url: &str,
     mut form: Vec<(&'static str, String)>,
     auth: Auth,
-) -> Result<Exchange, String> {
+) -> Result<Exchange, HarnessError> {
     let secret = match auth {
         Auth::AsConfigured => server
             .client_secret
@@ -126,13 +127,15 @@ pub async fn post_to(
 }
 
 /// The token of a successful response, or the server's error.
-pub fn parse(ex: &Exchange, prior_refresh: Option<String>) -> Result<Token, String> {
+pub fn parse(ex: &Exchange, prior_refresh: Option<String>) -> Result<Token, HarnessError> {
     if (200..300).contains(&ex.status) {
-        let ok: Success = serde_json::from_str(&ex.body).map_err(|_| {
-            format!(
+        let ok: Success = serde_json::from_str(&ex.body).map_err(|_| HarnessError::AuthServer {
+            error: None,
+            error_description: None,
+            text: format!(
                 "the token endpoint answered {} without an access_token",
                 ex.status_line()
-            )
+            ),
         })?;
         return Ok(Token {
             expires_at: ok
@@ -144,7 +147,12 @@ pub fn parse(ex: &Exchange, prior_refresh: Option<String>) -> Result<Token, Stri
             scope: ok.scope,
         });
     }
-    Err(describe_error(ex))
+    let failure = serde_json::from_str::<Failure>(&ex.body).ok();
+    Err(HarnessError::AuthServer {
+        text: describe_error(ex),
+        error: failure.as_ref().map(|f| f.error.clone()),
+        error_description: failure.and_then(|f| f.error_description),
+    })
 }
 
 /// `invalid_client (401 Unauthorized): Client authentication failed`.
@@ -168,7 +176,7 @@ pub async fn request(
     endpoints: &Endpoints,
     role: &OAuth2Role,
     params: Params,
-) -> Result<Token, String> {
+) -> Result<Token, HarnessError> {
     let prior = match &params {
         Params::Refresh(rt) => Some(rt.clone()),
         _ => None,

@@ -51,7 +51,7 @@ pub async fn run(
         Credential::Bearer(s) => s.expose().to_string(),
         Credential::OAuth2(_) => match ctx.access_token(si, probe.role).await {
             Ok(t) => t,
-            Err(e) => return error_all(cases, e),
+            Err(e) => return error_all(cases, e.into()),
         },
         _ => {
             return error_all(

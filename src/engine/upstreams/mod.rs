@@ -16,6 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::template::Vars;
 use crate::model::{Body, Route, Upstream, UpstreamTls};
+use crate::results::HarnessError;
 use crate::tls::{Ca, Front, Handshake, Mode, Validity, server_config};
 
 /// The CA whose certificates valid upstreams present, and the file a SUT trusts.
@@ -27,14 +28,15 @@ pub struct UpstreamCa {
 
 impl UpstreamCa {
     /// A CA made for this run, in a temporary file.
-    pub fn fresh() -> Result<Self, String> {
-        let ca = Ca::new("authspec upstream CA").map_err(|e| e.to_string())?;
+    pub fn fresh() -> Result<Self, HarnessError> {
+        let ca = Ca::new("authspec upstream CA").map_err(|e| HarnessError::setup(e.to_string()))?;
         let mut file = tempfile::Builder::new()
             .prefix("authspec-upstream-ca-")
             .suffix(".pem")
             .tempfile()
-            .map_err(|e| e.to_string())?;
-        std::io::Write::write_all(&mut file, ca.pem().as_bytes()).map_err(|e| e.to_string())?;
+            .map_err(|e| HarnessError::setup(e.to_string()))?;
+        std::io::Write::write_all(&mut file, ca.pem().as_bytes())
+            .map_err(|e| HarnessError::setup(e.to_string()))?;
         let temp = file.into_temp_path();
         Ok(Self {
             ca,
@@ -73,7 +75,7 @@ struct Server {
 pub struct Mark(Vec<usize>);
 
 impl Upstreams {
-    pub async fn start(upstreams: &[Upstream], ca: &UpstreamCa) -> Result<Self, String> {
+    pub async fn start(upstreams: &[Upstream], ca: &UpstreamCa) -> Result<Self, HarnessError> {
         let mut servers = Vec::new();
         for up in upstreams {
             servers.push(start_one(up, &ca.ca).await?);
@@ -145,13 +147,20 @@ impl Upstreams {
     }
 }
 
-async fn start_one(up: &Upstream, ca: &Ca) -> Result<Server, String> {
+async fn start_one(up: &Upstream, ca: &Ca) -> Result<Server, HarnessError> {
     let addr = up
         .listen
         .unwrap_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0));
-    let listener = TcpListener::bind(addr)
-        .map_err(|e| format!("upstream `{}` cannot listen on {addr}: {e}", up.name))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let listener = TcpListener::bind(addr).map_err(|e| {
+        HarnessError::setup(format!(
+            "upstream `{}` cannot listen on {addr}: {e}",
+            up.name
+        ))
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| HarnessError::setup(e.to_string()))?
+        .port();
     let mock = MockServer::builder().start().await;
     for route in &up.routes {
         mount(&mock, route).await;
@@ -162,14 +171,15 @@ async fn start_one(up: &Upstream, ca: &Ca) -> Result<Server, String> {
         .with_priority(u8::MAX)
         .mount(&mock)
         .await;
-    let modes = modes(ca, addr.ip()).map_err(|e| format!("upstream `{}`: {e}", up.name))?;
+    let modes = modes(ca, addr.ip())
+        .map_err(|e| HarnessError::setup(format!("upstream `{}`: {e}", up.name)))?;
     let valid = modes
         .iter()
         .find(|(t, _)| *t == UpstreamTls::Valid)
         .map(|(_, m)| m.clone())
-        .ok_or("no valid certificate")?;
+        .ok_or_else(|| HarnessError::setup("no valid certificate"))?;
     let front = Front::start(listener, *mock.address(), valid)
-        .map_err(|e| format!("upstream `{}`: {e}", up.name))?;
+        .map_err(|e| HarnessError::setup(format!("upstream `{}`: {e}", up.name)))?;
     Ok(Server {
         name: up.name.clone(),
         mock,
@@ -214,14 +224,15 @@ async fn mount(mock: &MockServer, route: &Route) {
 }
 
 /// Every certificate an upstream can present: for `localhost` and its address.
-fn modes(ca: &Ca, ip: IpAddr) -> Result<Vec<(UpstreamTls, Mode)>, String> {
+fn modes(ca: &Ca, ip: IpAddr) -> Result<Vec<(UpstreamTls, Mode)>, HarnessError> {
     let ip = if ip.is_unspecified() {
         Ipv4Addr::LOCALHOST.to_string()
     } else {
         ip.to_string()
     };
     let hosts = ["localhost", ip.as_str()];
-    let other_ca = Ca::new("authspec untrusted CA").map_err(|e| e.to_string())?;
+    let other_ca =
+        Ca::new("authspec untrusted CA").map_err(|e| HarnessError::setup(e.to_string()))?;
     let mut out = Vec::new();
     for (_, tls) in UpstreamTls::ALL {
         let leaf = match tls {
@@ -236,8 +247,8 @@ fn modes(ca: &Ca, ip: IpAddr) -> Result<Vec<(UpstreamTls, Mode)>, String> {
             UpstreamTls::WrongHost => ca.issue(&["wrong-host.invalid"], Validity::Days(30)),
             UpstreamTls::UntrustedCa => other_ca.issue(&hosts, Validity::Days(30)),
         }
-        .map_err(|e| e.to_string())?;
-        let config = server_config(&leaf).map_err(|e| e.to_string())?;
+        .map_err(|e| HarnessError::setup(e.to_string()))?;
+        let config = server_config(&leaf).map_err(|e| HarnessError::setup(e.to_string()))?;
         out.push((tls, Mode::Tls(config)));
     }
     Ok(out)

@@ -16,6 +16,7 @@ use tokio::process::{Child, Command};
 use super::super::http::HttpClient;
 use super::super::template::{Vars, render};
 use crate::model::Sut;
+use crate::results::HarnessError;
 
 /// Output lines kept for error messages.
 const TAIL: usize = 20;
@@ -43,12 +44,12 @@ impl SutProcess {
         vars: &Vars,
         base_url: &str,
         http: &HttpClient,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, HarnessError> {
         let shown = sut.command.join(" ");
         let args: Vec<String> = sut
             .command
             .iter()
-            .map(|a| render(a, vars))
+            .map(|a| render(a, vars).map_err(HarnessError::request))
             .collect::<Result<_, _>>()?;
         let mut command = Command::new(&args[0]);
         command
@@ -60,12 +61,12 @@ impl SutProcess {
             .kill_on_drop(true)
             .process_group(0);
         for (k, v) in &sut.env {
-            command.env(k, render(v, vars)?);
+            command.env(k, render(v, vars).map_err(HarnessError::request)?);
         }
         let mut child = command.spawn().map_err(|e| {
-            format!(
-                "cannot start the SUT `{shown}` (in {}): {e}",
-                sut.dir.display()
+            HarnessError::io(
+                format!("cannot start the SUT `{shown}` (in {})", sut.dir.display()),
+                &e,
             )
         })?;
         let tail = Arc::new(Mutex::new(VecDeque::new()));
@@ -91,11 +92,13 @@ impl SutProcess {
             Err(why) => {
                 process.stop().await;
                 process.drain().await;
-                Err(format!(
-                    "the SUT `{shown}` did not get ready: {why}\n--> {}\n{}",
-                    sut.location,
-                    process.last_output()
-                ))
+                Err(HarnessError::SutNotReady {
+                    report: format!(
+                        "the SUT `{shown}` did not get ready: {why}\n--> {}\n{}",
+                        sut.location,
+                        process.last_output()
+                    ),
+                })
             }
         }
     }
@@ -105,18 +108,20 @@ impl SutProcess {
         sut: &Sut,
         base_url: &str,
         http: &HttpClient,
-    ) -> Result<(), String> {
+    ) -> Result<(), HarnessError> {
         let url = format!("{base_url}{}", sut.ready_path);
-        let method =
-            reqwest::Method::from_bytes(sut.ready_method.as_bytes()).map_err(|e| e.to_string())?;
+        let method = reqwest::Method::from_bytes(sut.ready_method.as_bytes())
+            .map_err(|e| HarnessError::setup(e.to_string()))?;
         let deadline = tokio::time::Instant::now() + sut.ready_timeout;
         let mut last = "no answer yet".to_string();
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!(
-                    "it exited ({status}) before `{} {}` answered",
-                    sut.ready_method, sut.ready_path
-                ));
+                return Err(HarnessError::SutExited {
+                    report: format!(
+                        "it exited ({status}) before `{} {}` answered",
+                        sut.ready_method, sut.ready_path
+                    ),
+                });
             }
             let attempt = http.send(http.request(method.clone(), &url));
             match tokio::time::timeout_at(deadline, attempt).await {
@@ -126,12 +131,12 @@ impl SutProcess {
                 Err(_) => {}
             }
             if tokio::time::Instant::now() >= deadline {
-                return Err(format!(
+                return Err(HarnessError::setup(format!(
                     "`{} {}` gave no 2xx within {}s ({last})",
                     sut.ready_method,
                     sut.ready_path,
                     sut.ready_timeout.as_secs()
-                ));
+                )));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -165,7 +165,7 @@ pub fn refusals(
     chosen: &[(usize, UpstreamTls)],
     seen: &Seen,
     ups: &Upstreams,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Untried> {
     let mut notes = Vec::new();
     for (i, tls) in chosen.iter().filter(|(_, t)| *t != UpstreamTls::Valid) {
         let name = ups.name(*i);
@@ -199,10 +199,14 @@ pub fn refusals(
         } else {
             "it never called it"
         };
-        return Err(format!(
+        return Err(Untried(format!(
             "upstream `{name}` presented {}, but the SUT never tried it ({why}): this scenario shows nothing about refusing it",
             tls.described()
-        ));
+        )));
     }
     Ok(notes)
 }
+
+/// A bad upstream the SUT never tried: the scenario proves nothing about refusing it.
+#[derive(Debug)]
+pub struct Untried(pub String);

@@ -51,6 +51,7 @@ async fn get_code(
         pkce,
     )
     .await
+    .map_err(String::from)
 }
 
 async fn exchange(
