@@ -9,6 +9,8 @@ mod version_banner;
 
 use regex::Regex;
 
+pub use secret_format::formats as credential_formats;
+
 use super::{Detector, Leak};
 
 /// Every built-in detector, in report order.

@@ -110,7 +110,7 @@ impl Lowerer<'_> {
         if let (Some(name), Some(body)) = (internal, &body) {
             let label = format!("upstreams.{name}.body");
             for canary in internal_canaries(body) {
-                self.redactor.add(&label, &canary);
+                self.redactor.add_confidential(&label, &canary);
             }
         }
         let mut headers = Vec::new();
