@@ -96,8 +96,14 @@ mod tests {
     fn finds_the_secret_inside_longer_base64_at_every_alignment() {
         for prefix in ["", "B", "Be", "Bearer ", "Authorization: Bearer "] {
             let whole = format!("{prefix}{TOKEN} and more");
-            assert!(found_in(TOKEN, &STANDARD_NO_PAD.encode(&whole)), "{prefix:?}");
-            assert!(found_in(TOKEN, &URL_SAFE_NO_PAD.encode(&whole)), "{prefix:?}");
+            assert!(
+                found_in(TOKEN, &STANDARD_NO_PAD.encode(&whole)),
+                "{prefix:?}"
+            );
+            assert!(
+                found_in(TOKEN, &URL_SAFE_NO_PAD.encode(&whole)),
+                "{prefix:?}"
+            );
             let padded = base64::engine::general_purpose::STANDARD.encode(&whole);
             assert!(found_in(TOKEN, &padded), "padded, prefix {prefix:?}");
         }
@@ -114,7 +120,10 @@ mod tests {
     fn finds_hex_and_form_encoded_spaces() {
         let hex: String = TOKEN.bytes().map(|b| format!("{b:02x}")).collect();
         assert!(found_in(TOKEN, &format!("dump: {hex}")));
-        assert!(found_in("fake token with spaces", "q=fake+token+with+spaces"));
+        assert!(found_in(
+            "fake token with spaces",
+            "q=fake+token+with+spaces"
+        ));
     }
 
     #[test]

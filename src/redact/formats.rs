@@ -23,10 +23,16 @@ static PEM_BLOCK: LazyLock<Option<Regex>> = LazyLock::new(|| {
 pub fn find(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut out = Vec::new();
     if let Some(re) = PEM_BLOCK.as_ref() {
-        out.extend(re.find_iter(text).map(|m| (m.start(), m.end(), "private key")));
+        out.extend(
+            re.find_iter(text)
+                .map(|m| (m.start(), m.end(), "private key")),
+        );
     }
     for (kind, re) in credential_formats() {
-        out.extend(re.find_iter(text).map(|m| (m.start(), m.end(), short(kind))));
+        out.extend(
+            re.find_iter(text)
+                .map(|m| (m.start(), m.end(), short(kind))),
+        );
     }
     out
 }
@@ -61,7 +67,11 @@ mod tests {
         assert_eq!(found[0].2, "jwt");
         let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----";
         let found = find(&format!("key: {pem} end"));
-        assert!(found.iter().any(|(s, e, k)| *k == "private key" && *e - *s == pem.len()));
+        assert!(
+            found
+                .iter()
+                .any(|(s, e, k)| *k == "private key" && *e - *s == pem.len())
+        );
         assert!(find("plain words, no credential here").is_empty());
     }
 }

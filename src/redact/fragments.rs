@@ -2,9 +2,11 @@
 //! error line mid-token, a body cut at the read limit, an excerpt of text that was cut
 //! before it reached us. Any run of [`FRAGMENT`] or more bytes of a secret is masked
 //! wherever it stands; at a cut (the start or end of a text, or an `…` that marks one) a
-//! prefix or suffix of [`AT_CUT`] or more bytes is masked too. A window of letters only
-//! is left out: in a random secret it is rare and its neighbours cover it, while in a
-//! made-up one (`fake-customer-…`) it is a word that also names a role or an upstream.
+//! prefix or suffix of [`AT_CUT`] or more bytes is masked too (a line break counts as a
+//! cut: servers cut lines). In a made-up secret (`fake-customer-…`, `my-password-1`) a
+//! window of lower-case letters only is a word that also names a role or an upstream,
+//! and is left out; in a random secret such windows are rare and their neighbours cover
+//! them.
 
 use std::collections::HashSet;
 
@@ -36,8 +38,9 @@ impl Fragments {
         if secret.len() >= AT_CUT {
             self.secrets.push((fold(secret), index));
         }
+        let made_up = made_up(secret);
         for w in secret.windows(FRAGMENT) {
-            if !w.iter().all(u8::is_ascii_alphabetic) {
+            if !(made_up && w.iter().all(u8::is_ascii_lowercase)) {
                 self.windows.insert(key(w));
             }
         }
@@ -63,9 +66,11 @@ impl Fragments {
     /// Prefixes and suffixes of secrets at the cuts of `text`: (range, secret index).
     pub fn at_cuts(&self, text: &str) -> Vec<(usize, usize, usize)> {
         let mut cuts: Vec<(usize, bool)> = vec![(0, true), (text.len(), false)];
-        for (i, _) in text.match_indices(CUT_MARK) {
-            cuts.push((i, false));
-            cuts.push((i + CUT_MARK.len(), true));
+        for mark in [CUT_MARK, "\n"] {
+            for (i, _) in text.match_indices(mark) {
+                cuts.push((i, false));
+                cuts.push((i + mark.len(), true));
+            }
         }
         let bytes = text.as_bytes();
         let mut out = Vec::new();
@@ -91,6 +96,14 @@ impl Fragments {
         }
         out
     }
+}
+
+/// Whether `secret` holds a word (five or more lower-case letters between separators):
+/// written by a person, not drawn at random.
+fn made_up(secret: &[u8]) -> bool {
+    secret
+        .split(|b| !b.is_ascii_alphanumeric())
+        .any(|w| w.len() >= 5 && w.iter().all(u8::is_ascii_lowercase))
 }
 
 /// The longest `n` such that `text` starts with the last `n` bytes of `secret`.
@@ -122,6 +135,17 @@ mod tests {
         assert_eq!(runs.len(), 1);
         assert_eq!(&text[runs[0].0..runs[0].1], b"fake-012345678");
         assert!(f.runs(b"nothing of it here, fake-01 only").is_empty());
+    }
+
+    #[test]
+    fn words_of_made_up_secrets_are_no_fragments() {
+        let mut f = Fragments::default();
+        f.add(b"fake-customer-0123456789", 0);
+        assert!(f.runs(b"POST /checkout as customer").is_empty());
+        assert!(!f.runs(b"fake-customer-01").is_empty());
+        let mut f = Fragments::default();
+        f.add(b"Xk3customerq9Z", 0);
+        assert!(!f.runs(b"as customer").is_empty());
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::sync::{Arc, RwLock};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::encodings::{Form, patterns};
+use super::formats;
 use super::fragments::Fragments;
 use super::view::{View, normalised};
-use super::formats;
 
 #[derive(Clone)]
 struct Entry {
@@ -375,7 +375,10 @@ mod tests {
         ] {
             assert_eq!(r.occurrences(text), vec![label.to_string()], "{text}");
             let shown = r.redact(text);
-            assert!(!shown.to_lowercase().contains("secretvalue"), "{text} -> {shown}");
+            assert!(
+                !shown.to_lowercase().contains("secretvalue"),
+                "{text} -> {shown}"
+            );
         }
     }
 
@@ -384,7 +387,10 @@ mod tests {
         let r = Redactor::new();
         r.add("t", "fake-0123456789abcdef-token");
         let shown = r.redact("ORA-01017: logon denied for fake-0123456789ab");
-        assert_eq!(shown, "ORA-01017: logon denied for «redacted:part of a secret»");
+        assert_eq!(
+            shown,
+            "ORA-01017: logon denied for «redacted:part of a secret»"
+        );
         assert_eq!(r.redact("…-token and on"), "…«redacted:t/part» and on");
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlLXZhbHVl";
         assert_eq!(r.redact(&format!("x {jwt} y")), "x «jwt, 60 chars» y");

@@ -1,6 +1,7 @@
 //! Normalised views of a text, for matching secrets that a server or a formatter wrote in
 //! another form: percent-encoding (`%7E`, also lower-case and with `/` left raw), JSON and
-//! Rust/Python escapes (`\u00e9`, `\u{ad}`, `\x41`, `\/`), invisible characters a secret
+//! Rust/Python escapes (`\u00e9`, `\u{ad}`, `\x41`, `\/`), HTML character references
+//! (`&#x2F;`, `&amp;`), invisible characters a secret
 //! may carry or a display may insert (soft hyphen, zero-width space), and — in the
 //! compact view — every ASCII space and line break, so Base64 wrapped at 76 columns or a
 //! value folded over two header lines reads as one run.
@@ -53,7 +54,7 @@ impl View {
 /// space. Returns `None` when the view would equal the text itself.
 pub fn normalised(text: &str, compact: bool) -> Option<View> {
     let interesting = text.bytes().any(|b| {
-        b == b'%' || b == b'\\' || b >= 0x80 || (compact && b.is_ascii_whitespace())
+        b == b'%' || b == b'\\' || b == b'&' || b >= 0x80 || (compact && b.is_ascii_whitespace())
     });
     if !interesting {
         return None;
@@ -70,9 +71,12 @@ pub fn normalised(text: &str, compact: bool) -> Option<View> {
             i += 3;
             continue;
         }
-        if b == b'\\'
-            && let Some((decoded, used)) = unescape(bytes, i)
-        {
+        let escape = match b {
+            b'\\' => unescape(bytes, i),
+            b'&' => entity(bytes, i),
+            _ => None,
+        };
+        if let Some((decoded, used)) = escape {
             let mut buf = [0u8; 4];
             let out: &[u8] = match decoded {
                 Decoded::Char(c) => c.encode_utf8(&mut buf).as_bytes(),
@@ -219,6 +223,29 @@ fn unescape(b: &[u8], i: usize) -> Option<(Decoded, usize)> {
     }
 }
 
+/// An HTML character reference at `i`: `&#47;`, `&#x2F;`, `&amp;` and the other four XML
+/// names.
+fn entity(b: &[u8], i: usize) -> Option<(Decoded, usize)> {
+    let close = (i + 2..b.len().min(i + 12)).find(|j| b[*j] == b';')?;
+    let name = std::str::from_utf8(&b[i + 1..close]).ok()?;
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((Decoded::Char(c), close + 1 - i))
+}
+
 fn hex_pair(b: &[u8], i: usize) -> Option<u8> {
     let h = |x: u8| (x as char).to_digit(16);
     Some((h(*b.get(i)?)? * 16 + h(*b.get(i + 1)?)?) as u8)
@@ -259,6 +286,7 @@ mod tests {
         assert_eq!(view("a%7Eb%2fc", false), "a~b/c");
         assert_eq!(view(r#"\u00e9\/x\u{ad}y\x41"#, false), "é/xyA");
         assert_eq!(view(r"\ud83d\ude00", false), "😀");
+        assert_eq!(view("a&#x2F;b&#47;c&amp;d&bogus;", false), "a/b/c&d&bogus;");
     }
 
     #[test]
