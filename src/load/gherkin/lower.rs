@@ -7,7 +7,7 @@ use super::expand::Concrete;
 use super::matcher::{self, Arg};
 use super::steps::{Op, StepDef, Takes};
 use super::{expect, probes, table};
-use crate::engine::template::variables;
+use crate::model::template::variables;
 use crate::load::suggest::unknown_role_help;
 use crate::load::yaml::Scope;
 use crate::load::{LoadContext, SourceFile, SuiteDiagnostic, request_line};

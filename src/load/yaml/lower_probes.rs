@@ -119,7 +119,7 @@ impl Lowerer<'_> {
     fn tokens_probe(&mut self, index: usize, t: &RawTokens, demo: bool) -> Option<TokensProbe> {
         let role = self.role_id(&t.as_role);
         let request = self.request_line_only(&t.request);
-        let known = crate::mutation::names();
+        let known = crate::model::MUTATIONS;
         let mutations: Vec<String> = match &t.mutations {
             None => known.iter().map(|s| s.to_string()).collect(),
             Some(m) if m.value.0 == ["all"] => known.iter().map(|s| s.to_string()).collect(),

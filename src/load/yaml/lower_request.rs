@@ -6,7 +6,7 @@ use serde_json_path::JsonPath;
 use super::super::request_line;
 use super::lowerer::Lowerer;
 use super::raw::{RawExpect, RawRequestParts, S, SpannedMap};
-use crate::engine::template::variables;
+use crate::model::template::variables;
 use crate::model::{
     Body, Capture, Expectation, HeaderExpectation, JsonAssertion, KeyQuality, Request, Step,
     Verdict,

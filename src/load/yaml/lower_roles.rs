@@ -193,7 +193,7 @@ impl Lowerer<'_> {
     /// `leakage:`; unknown detector ids are errors with a suggestion.
     pub fn leakage(&mut self, raw: Option<&S<RawLeakage>>) -> Option<Leakage> {
         let raw = raw?;
-        let known = crate::engine::detector_ids();
+        let known = crate::model::DETECTOR_IDS;
         match &raw.value {
             RawLeakage::Switch(s) if s == "off" => Some(Leakage {
                 enabled: false,

@@ -8,7 +8,7 @@ use super::lower_probes::seconds;
 use super::lowerer::Lowerer;
 use super::raw::S;
 use super::raw_upstream::RawSut;
-use crate::engine::template::{Vars, render, variables};
+use crate::model::template::{Vars, render, variables};
 use crate::model::{Sut, credential_like};
 
 impl Lowerer<'_> {
