@@ -1,104 +1,18 @@
 //! Bad suites exit 2 with a pointer at file:line:column, the offending line, and a hint;
 //! nothing is sent. Table-driven: one row per kind of mistake.
 
+#[path = "bad_suites/cases.rs"]
+mod cases;
 mod common;
 
+use cases::{HEAD, cases};
 use common::*;
-
-struct Case {
-    name: &'static str,
-    yaml: &'static str,
-    /// `file:line:column` expected in stderr.
-    at: &'static str,
-    /// Substrings expected in stderr.
-    says: &'static [&'static str],
-}
-
-const HEAD: &str = "suite: s\ntarget:\n  base_url: http://127.0.0.1:9\nroles:\n  anonymous: {}\n  reader:\n    bearer: ${env:READER_TOKEN}\n  writer:\n    bearer: ${env:READER_TOKEN}\n";
-
-fn cases() -> Vec<Case> {
-    vec![
-        Case {
-            name: "yaml syntax error",
-            yaml: "suite: s\ntarget: demo\naccess: [\n  - request: GET /\n",
-            at: "bad.yaml:4:3",
-            says: &["error: bad.yaml:4:3", "only valid inside a block"],
-        },
-        Case {
-            name: "unknown role in access",
-            yaml: "access:\n  - request: GET /orders\n    allow: [reader, writr]\n",
-            at: "bad.yaml:12:21",
-            says: &[
-                "unknown role `writr`",
-                "did you mean `writer`?",
-                "allow: [reader, writr]",
-            ],
-        },
-        Case {
-            name: "unknown role in as",
-            yaml: "scenarios:\n  - name: x\n    as: raeder\n    request: GET /\n",
-            at: "bad.yaml:12:9",
-            says: &["unknown role `raeder`", "did you mean `reader`?"],
-        },
-        Case {
-            name: "unknown field",
-            yaml: "access:\n  - request: GET /orders\n    alow: [reader]\n",
-            at: "bad.yaml:12:5",
-            says: &["unknown field `alow`", "did you mean `allow`?"],
-        },
-        Case {
-            name: "missing environment variable",
-            yaml: "  ghost:\n    bearer: ${env:GHOST_TOKEN_UNSET}\naccess:\n  - request: GET /\n    deny: [ghost]\n",
-            at: "bad.yaml:11:13",
-            says: &[
-                "environment variable GHOST_TOKEN_UNSET is not set",
-                "roles.ghost.bearer",
-                "export GHOST_TOKEN_UNSET=",
-            ],
-        },
-        Case {
-            name: "duplicate key",
-            yaml: "access:\n  - request: GET /\n    allow: [reader]\n    allow: [writer]\n",
-            at: "bad.yaml:13:5",
-            says: &["duplicate"],
-        },
-        Case {
-            // Unquoted references parse inside flow collections, at their exact column.
-            name: "unknown reference kind in a flow mapping",
-            yaml: "  ghost: { bearer: ${envv:READER_TOKEN} }\naccess:\n  - request: GET /\n    deny: [ghost]\n",
-            at: "bad.yaml:10:20",
-            says: &["envv", "references are `${env:NAME}`"],
-        },
-        Case {
-            name: "bad request line",
-            yaml: "access:\n  - request: FETCH /orders\n    allow: [reader]\n",
-            at: "bad.yaml:11:14",
-            says: &["unknown HTTP method `FETCH`"],
-        },
-        Case {
-            name: "capture used before it is defined",
-            yaml: "scenarios:\n  - name: x\n    as: reader\n    request: GET /orders/{{id}}\n",
-            at: "bad.yaml:13:14",
-            says: &["`{{id}}` is not captured by an earlier step"],
-        },
-    ]
-}
 
 #[test]
 fn each_bad_suite_exits_2_with_a_pointer() {
     let dir = tempfile::tempdir().unwrap();
     for case in cases() {
-        let yaml = if case.yaml.starts_with("suite:") {
-            case.yaml.to_string()
-        } else if case.yaml.starts_with("  ") {
-            format!(
-                "{}{}",
-                HEAD.trim_end_matches('\n'),
-                format_args!("\n{}", case.yaml)
-            )
-        } else {
-            format!("{HEAD}{}", case.yaml)
-        };
+        let yaml = case.suite();
         write(dir.path(), "bad.yaml", &yaml);
         for command in ["run", "validate"] {
             let run = authspec(
