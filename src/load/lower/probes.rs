@@ -2,12 +2,13 @@
 //! plus the probe's own settings, checked here so a run never starts with a bad one.
 
 use super::context::Cx;
-use crate::load::raw::S;
-use crate::load::raw::{RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTokens, RawWebhooks};
+use crate::load::raw::{
+    OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTokens, RawWebhooks, S,
+};
 use crate::load::suggest::did_you_mean;
 use crate::model::{
-    HeadersProbe, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe,
-    WebhookScheme,
+    HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe,
+    WebhookProbe, WebhookScheme,
 };
 
 /// `120`, `90s`, `2m`, `1h` as seconds.
@@ -64,29 +65,12 @@ fn oauth_probe(cx: &mut Cx<'_>, o: &RawOAuthProbe) -> Option<OAuthProbe> {
             .map(|name| cx.role_id(&S::new(name.clone(), r.at)))
             .collect(),
     };
-    let checks: Vec<String> = match &o.checks {
-        None => OAUTH_CHECKS.iter().map(|c| c.to_string()).collect(),
-        Some(c) if c.value.0 == ["all"] => OAUTH_CHECKS.iter().map(|c| c.to_string()).collect(),
-        Some(c) => {
-            for name in c
-                .value
-                .0
-                .iter()
-                .filter(|n| !OAUTH_CHECKS.contains(&n.as_str()))
-            {
-                let help = match did_you_mean(name, OAUTH_CHECKS) {
-                    Some(best) => format!(
-                        "did you mean `{best}`? Checks: all, {}",
-                        OAUTH_CHECKS.join(", ")
-                    ),
-                    None => format!("checks: all, {}", OAUTH_CHECKS.join(", ")),
-                };
-                cx.error(&c.at, format!("unknown oauth check `{name}`"))
-                    .help(help);
-            }
-            c.value.0.clone()
-        }
-    };
+    let checks = all_or_named(
+        cx,
+        o.checks.as_ref(),
+        &OAUTH_CHECKS,
+        ("oauth check", "checks"),
+    );
     let max_token_lifetime = match &o.max_token_lifetime {
         None => None,
         Some(v) => match seconds(&v.value) {
@@ -116,25 +100,12 @@ fn oauth_probe(cx: &mut Cx<'_>, o: &RawOAuthProbe) -> Option<OAuthProbe> {
 fn tokens_probe(cx: &mut Cx<'_>, index: usize, t: &RawTokens, demo: bool) -> Option<TokensProbe> {
     let role = cx.role_id(&t.as_role);
     let request = super::request::request_line_only(cx, &t.request);
-    let known = crate::model::MUTATIONS;
-    let mutations: Vec<String> = match &t.mutations {
-        None => known.iter().map(|s| s.to_string()).collect(),
-        Some(m) if m.value.0 == ["all"] => known.iter().map(|s| s.to_string()).collect(),
-        Some(m) => {
-            for name in m.value.0.iter().filter(|n| !known.contains(&n.as_str())) {
-                let help = match did_you_mean(name, known.iter().copied()) {
-                    Some(best) => format!(
-                        "did you mean `{best}`? Mutations: all, {}",
-                        known.join(", ")
-                    ),
-                    None => format!("mutations: all, {}", known.join(", ")),
-                };
-                cx.error(&m.at, format!("unknown mutation `{name}`"))
-                    .help(help);
-            }
-            m.value.0.clone()
-        }
-    };
+    let mutations = all_or_named(
+        cx,
+        t.mutations.as_ref(),
+        MUTATIONS,
+        ("mutation", "mutations"),
+    );
     let max_wait = match &t.max_wait {
         None => Some(std::time::Duration::from_secs(120)),
         Some(w) => match seconds(&w.value) {
@@ -169,6 +140,33 @@ fn tokens_probe(cx: &mut Cx<'_>, index: usize, t: &RawTokens, demo: bool) -> Opt
                 .unwrap_or(60),
         ),
     })
+}
+
+/// `all` (or nothing) for every name of `known`, or the names listed; an unknown name is
+/// an error with a suggestion. `noun` is what one name is, and what the list is called.
+fn all_or_named(
+    cx: &mut Cx<'_>,
+    listed: Option<&S<OneOrMany<String>>>,
+    known: &[&str],
+    (noun, plural): (&str, &str),
+) -> Vec<String> {
+    let Some(list) = listed.filter(|l| l.value.0 != ["all"]) else {
+        return known.iter().map(|s| s.to_string()).collect();
+    };
+    let names = known.join(", ");
+    for name in list.value.0.iter().filter(|n| !known.contains(&n.as_str())) {
+        let help = match did_you_mean(name, known.iter().copied()) {
+            Some(best) => {
+                let mut title = plural.to_string();
+                title[..1].make_ascii_uppercase();
+                format!("did you mean `{best}`? {title}: all, {names}")
+            }
+            None => format!("{plural}: all, {names}"),
+        };
+        cx.error(&list.at, format!("unknown {noun} `{name}`"))
+            .help(help);
+    }
+    list.value.0.clone()
 }
 
 fn rate_limit(cx: &mut Cx<'_>, r: &RawRateLimit) -> Option<RateLimitProbe> {

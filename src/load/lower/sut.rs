@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use super::context::Cx;
 use super::probes::seconds;
-use crate::load::raw::RawSut;
-use crate::load::raw::S;
+use crate::load::raw::{RawSut, S};
 use crate::model::{Sut, credential_like};
 
 pub fn sut(cx: &mut Cx<'_>, raw: &S<RawSut>) -> Option<Sut> {

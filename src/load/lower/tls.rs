@@ -5,8 +5,7 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
 use super::context::Cx;
-use crate::load::raw::RawTlsProbe;
-use crate::load::raw::{RawTarget, RawTls, S};
+use crate::load::raw::{RawTarget, RawTls, RawTlsProbe, S};
 use crate::model::{CaFile, TlsProbe, TlsSettings, TlsVersion};
 
 pub fn target_tls(cx: &mut Cx<'_>, raw: &S<RawTarget>) -> TlsSettings {

@@ -4,8 +4,7 @@
 use std::net::SocketAddr;
 
 use super::context::Cx;
-use crate::load::raw::{RawRoute, RawUpstream, RawUpstreamExpect};
-use crate::load::raw::{S, SpannedMap};
+use crate::load::raw::{RawRoute, RawUpstream, RawUpstreamExpect, S, SpannedMap};
 use crate::load::suggest::did_you_mean;
 use crate::model::{Body, Route, Upstream, UpstreamExpectation, UpstreamHeader, UpstreamTls};
 

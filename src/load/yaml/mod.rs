@@ -2,7 +2,7 @@
 //! positions and a diagnosis of every parse error.
 
 mod de;
-pub(crate) mod flow_refs;
+mod flow_refs;
 mod parse;
 mod serde_error;
 
