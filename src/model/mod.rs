@@ -1,5 +1,5 @@
-//! The model: plain data that every front end (YAML today, Gherkin later) produces and
-//! the planner and engine consume. No I/O happens here.
+//! The model: plain data that every front end (YAML, Gherkin) produces and the planner
+//! and engine consume, and the names loaders check suites against. No I/O happens here.
 
 mod access;
 mod expect;

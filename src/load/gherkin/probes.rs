@@ -150,7 +150,7 @@ pub fn lower(
     }
 }
 
-/// The table's values, converted to what the YAML entry holds.
+/// The table's values, converted to what the raw probe entry holds.
 struct Fields<'a> {
     rows: &'a [Row],
     source: &'a SourceFile,

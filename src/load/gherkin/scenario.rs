@@ -111,30 +111,7 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
         }
         apply(&mut st, step, def, &args);
     }
-    let at = |message: &str, help: &str| {
-        let mut d = SuiteDiagnostic::new(source, c.line as u64, c.col as u64, message);
-        d.help(help);
-        d
-    };
-    let mut problems = Vec::new();
-    if !st.probes.is_empty() && !st.steps.is_empty() {
-        problems.push(at(
-            "this scenario both sends requests and runs a probe",
-            "a probe's cases are its checks: give the probe step a scenario of its own",
-        ));
-    }
-    if st.steps.is_empty() && st.probes.is_empty() && st.cx.errors.len() == before {
-        problems.push(at(
-            "this scenario sends no request",
-            "add `When I send \"METHOD /path\"`, or a probe step",
-        ));
-    }
-    if !st.headers.is_empty() || !st.query.is_empty() {
-        problems.push(at(
-            "a request header or query step is not followed by `When I send`",
-            "request modifiers apply to the next request",
-        ));
-    }
+    let problems = leftovers(&st, c, st.cx.errors.len() == before);
     st.cx.errors.extend(problems);
     if st.cx.errors.len() > before {
         return None;
@@ -154,6 +131,36 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
         tags: c.tags.clone(),
         upstream_tls: Vec::new(),
     })
+}
+
+/// What is wrong with the scenario as a whole once its steps are applied; `clean` when
+/// no step reported a problem.
+fn leftovers(st: &State<'_, '_>, c: &Concrete, clean: bool) -> Vec<SuiteDiagnostic> {
+    let at = |message: &str, help: &str| {
+        let mut d = SuiteDiagnostic::new(st.cx.source, c.line as u64, c.col as u64, message);
+        d.help(help);
+        d
+    };
+    let mut problems = Vec::new();
+    if !st.probes.is_empty() && !st.steps.is_empty() {
+        problems.push(at(
+            "this scenario both sends requests and runs a probe",
+            "a probe's cases are its checks: give the probe step a scenario of its own",
+        ));
+    }
+    if st.steps.is_empty() && st.probes.is_empty() && clean {
+        problems.push(at(
+            "this scenario sends no request",
+            "add `When I send \"METHOD /path\"`, or a probe step",
+        ));
+    }
+    if !st.headers.is_empty() || !st.query.is_empty() {
+        problems.push(at(
+            "a request header or query step is not followed by `When I send`",
+            "request modifiers apply to the next request",
+        ));
+    }
+    problems
 }
 
 pub(super) fn text(args: &[Arg], i: usize) -> String {

@@ -11,5 +11,8 @@ pub use probes::{
     RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
 };
 pub use span::{OneOrMany, Pos, S, SpannedMap};
-pub use suite::*;
+pub use suite::{
+    RawAccess, RawAuthServer, RawConfig, RawExpect, RawLeakage, RawLog, RawOAuth2, RawPolicy,
+    RawRequestParts, RawRole, RawScenario, RawSuite, RawTarget, RawTargetMap, RawTls,
+};
 pub use upstream::{RawRoute, RawSut, RawUpstream, RawUpstreamExpect};
