@@ -118,3 +118,33 @@ impl<'de> Deserialize<'de> for RawTarget {
         d.deserialize_any(V)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every later diagnostic points where serde-saphyr says the value is written.
+    #[test]
+    fn keys_and_values_keep_their_line_and_column() {
+        let map: SpannedMap<S<String>> = serde_saphyr::from_str("k: v\nother:   w\n").unwrap();
+        let got: Vec<_> = map
+            .0
+            .iter()
+            .map(|(k, v)| (k.value.as_str(), k.at, v.value.as_str(), v.at))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("k", Pos::new(1, 1), "v", Pos::new(1, 4)),
+                ("other", Pos::new(2, 1), "w", Pos::new(2, 10)),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_value_or_a_list() {
+        let one: OneOrMany<u16> = serde_saphyr::from_str("201").unwrap();
+        let many: OneOrMany<u16> = serde_saphyr::from_str("[500, 503]").unwrap();
+        assert_eq!((one.0, many.0), (vec![201], vec![500, 503]));
+    }
+}
