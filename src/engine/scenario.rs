@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::access::{Judgement, Proof, judge};
 use super::context::Context;
 use super::expect::mismatches;
-use super::template::Vars;
 use super::upstreams::{Upstreams, verdict};
+use crate::model::template::Vars;
 use crate::model::{RoleId, Scenario, Step, Verdict};
 use crate::results::{Finding, Outcome};
 

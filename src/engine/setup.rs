@@ -9,10 +9,10 @@ use std::time::Duration;
 use super::context::{Context, SuiteRun};
 use super::executor::EngineError;
 use super::http::HttpClient;
-use super::template::{Vars, render};
 use super::upstreams::sut::{SutProcess, free_port};
 use super::upstreams::{UpstreamCa, Upstreams};
 use crate::demo::{DemoCredentials, DemoEndpoints, DemoServer};
+use crate::model::template::{Vars, render};
 use crate::model::{Probe, Suite, Target};
 use crate::tls::Ca;
 

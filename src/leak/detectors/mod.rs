@@ -102,4 +102,12 @@ mod tests {
             assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
         }
     }
+
+    /// The loader checks `leakage: { ignore: […] }` against the model's list.
+    #[test]
+    fn the_model_names_every_detector_and_the_canary() {
+        let mut ids: Vec<&str> = all().iter().map(|d| d.id()).collect();
+        ids.push("secret_canary");
+        assert_eq!(crate::model::DETECTOR_IDS, ids.as_slice());
+    }
 }
