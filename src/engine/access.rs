@@ -7,7 +7,7 @@
 use super::context::Context;
 use super::expect::one_of;
 use super::http::Exchange;
-use super::template::Vars;
+use crate::model::template::Vars;
 use crate::model::{Location, Policy, Role, RoleId, Verdict};
 use crate::results::rule::{self, Rule};
 use crate::results::{

@@ -14,10 +14,11 @@ mod oauth;
 mod probes;
 mod scenario;
 mod setup;
-pub mod template;
 mod tls_clients;
 mod upstreams;
 
 pub use executor::{EngineError, RunOptions, run};
 pub use leaks::detector_ids;
 pub use setup::CaChoice;
+// The probes still name `engine::template`; it lives in the model now.
+pub use crate::model::template;

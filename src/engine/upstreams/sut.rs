@@ -14,8 +14,8 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use super::super::http::HttpClient;
-use super::super::template::{Vars, render};
 use crate::model::Sut;
+use crate::model::template::{Vars, render};
 use crate::results::HarnessError;
 
 /// Output lines kept for error messages.
