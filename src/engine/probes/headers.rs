@@ -3,7 +3,7 @@
 //! response judged per case. `*` on a credentialed endpoint is a warning, not a failure:
 //! browsers send no bearer token cross-origin by themselves.
 
-use super::CaseResult;
+use super::{CaseResult, harness};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
 use crate::model::{Credential, HeadersCase, HeadersProbe};
@@ -49,10 +49,10 @@ pub async fn run(
                 for case in wanted {
                     out.push((
                         (ri, case),
-                        CaseResult::of(Outcome::Error(Finding::new(
+                        CaseResult::of(harness(
                             format!("the request could not be made: {e}"),
-                            String::new(),
-                        ))),
+                            e.clone(),
+                        )),
                     ));
                 }
             }

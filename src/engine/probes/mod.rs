@@ -12,8 +12,8 @@ use super::context::Context;
 use super::http::Exchange;
 use crate::model::{Probe, ProbeCase};
 use crate::results::{
-    Actual, CheckError, ErrorKind, Evidence, Finding, FindingKind, Outcome, RequestInfo, Rule,
-    Severity,
+    Actual, CheckError, ErrorKind, Evidence, Finding, FindingKind, HarnessError, Outcome,
+    RequestInfo, Rule, Severity,
 };
 
 /// One case's result: the outcome, warnings, and information worth reporting.
@@ -119,6 +119,15 @@ pub fn seen(ex: &Exchange, expected: &str) -> Evidence {
         }),
         ..Evidence::default()
     }
+}
+
+/// A case the harness could not judge: `message` says what it was doing, `cause` why.
+pub fn harness(message: impl Into<String>, cause: HarnessError) -> Outcome {
+    Outcome::Error(CheckError::new(
+        ErrorKind::Harness(cause),
+        message,
+        Evidence::default(),
+    ))
 }
 
 /// A case that could not be judged because its positive control failed: a refusal would

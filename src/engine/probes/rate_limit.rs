@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use super::CaseResult;
+use super::{CaseResult, harness};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
 use crate::engine::template::Vars;
 use crate::model::RateLimitProbe;
-use crate::results::{Finding, Outcome};
+use crate::results::{CheckError, ErrorKind, Evidence, Finding, HarnessError, Outcome};
 
 const MAX_DURATION: Duration = Duration::from_secs(60);
 /// Requests in flight at once: a real burst, not one request per round trip, yet few
@@ -22,26 +22,30 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
     let started = Instant::now();
     let vars = Vars::new();
     let send = || ctx.send(si, probe.role, &probe.request, &vars);
-    let failed = |n: u32, e: &dyn std::fmt::Display| {
-        CaseResult::of(Outcome::Error(Finding::new(
+    let failed = |n: u32, e: HarnessError| {
+        CaseResult::of(harness(
             format!("request {n} of the burst could not be made: {e}"),
-            String::new(),
-        )))
+            e,
+        ))
     };
     // Positive control: a refused first request would make every later 4xx meaningless.
     let first = match send().await {
         Ok(ex) => ex,
-        Err(e) => return failed(1, &e),
+        Err(e) => return failed(1, e),
     };
     let mut leaks = ctx.leaks(si, &first);
     if !(200..300).contains(&first.status) {
-        return CaseResult::of(Outcome::Error(Finding::new(
+        return CaseResult::of(Outcome::Error(CheckError::new(
+            ErrorKind::Vacuous,
             format!(
                 "the first request of the burst got {}, not a 2xx: a burst of refused \
                  requests says nothing about rate limiting",
                 first.status
             ),
-            format!("request: {}", first.request_line),
+            Evidence {
+                notes: vec![format!("request: {}", first.request_line)],
+                ..Evidence::default()
+            },
         )));
     }
     let mut sent = 1u32;
@@ -63,7 +67,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
         };
         let ex: Exchange = match answer {
             Ok(ex) => ex,
-            Err(e) => return failed(done + 1, &e),
+            Err(e) => return failed(done + 1, e),
         };
         done += 1;
         if ex.status != 429 {

@@ -9,14 +9,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::{CaseResult, vacuous};
+use super::{CaseResult, harness, vacuous};
 use crate::engine::context::Context;
 use crate::engine::expect::one_of;
 use crate::engine::template::Vars;
 use crate::jose::Jwt;
 use crate::model::{Credential, TokensCase, TokensProbe};
 use crate::mutation::{Attacker, Input, Plan, catalogue};
-use crate::results::{Finding, Outcome};
+use crate::results::{CheckError, ErrorKind, Evidence, Finding, HarnessError, Outcome};
 
 fn now() -> i64 {
     SystemTime::now()
@@ -25,13 +25,15 @@ fn now() -> i64 {
         .unwrap_or_default()
 }
 
-fn error_all(cases: &[TokensCase], message: String) -> Vec<(TokensCase, CaseResult)> {
+/// Every selected case could not be judged, for one reason.
+fn error_all(
+    cases: &[TokensCase],
+    message: String,
+    cause: HarnessError,
+) -> Vec<(TokensCase, CaseResult)> {
     cases
         .iter()
-        .map(|c| {
-            let error = Outcome::Error(Finding::new(message.clone(), String::new()));
-            (*c, CaseResult::of(error))
-        })
+        .map(|c| (*c, CaseResult::of(harness(message.clone(), cause.clone()))))
         .collect()
 }
 
@@ -51,13 +53,11 @@ pub async fn run(
         Credential::Bearer(s) => s.expose().to_string(),
         Credential::OAuth2(_) => match ctx.access_token(si, probe.role).await {
             Ok(t) => t,
-            Err(e) => return error_all(cases, e.into()),
+            Err(e) => return error_all(cases, e.to_string(), e),
         },
         _ => {
-            return error_all(
-                cases,
-                format!("role {} has no bearer token to mutate", role.name),
-            );
+            let why = format!("role {} has no bearer token to mutate", role.name);
+            return error_all(cases, why.clone(), HarnessError::request(why));
         }
     };
     // The positive control: without it, every refusal proves nothing.
@@ -78,13 +78,17 @@ pub async fn run(
             return error_all(
                 cases,
                 format!("the positive control could not be made: {e}"),
+                e,
             );
         }
     };
     let server = MockServer::start().await;
     let attacker = match Attacker::generate(&server.uri()) {
         Ok(a) => a,
-        Err(e) => return error_all(cases, format!("cannot prepare attacker keys: {e}")),
+        Err(e) => {
+            let why = format!("cannot prepare attacker keys: {e}");
+            return error_all(cases, why, HarnessError::setup(e));
+        }
     };
     Mock::given(method("GET"))
         .and(path("/jwks.json"))
@@ -127,9 +131,11 @@ pub async fn run(
         let Some(m) = catalogue.iter().find(|m| m.name() == name) else {
             out.push((
                 case,
-                CaseResult::of(Outcome::Error(Finding::new(
+                // The model's mutation list and the catalogue disagree: a bug, not a pass.
+                CaseResult::of(Outcome::Error(CheckError::new(
+                    ErrorKind::Internal,
                     format!("unknown mutation {name}"),
-                    String::new(),
+                    Evidence::default(),
                 ))),
             ));
             continue;
@@ -229,7 +235,7 @@ async fn refused(
     si: usize,
     probe: &TokensProbe,
     token: &str,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, HarnessError> {
     let ex = ctx.send_with_token(si, &probe.request, token).await?;
     let policy = &ctx.suites[si].suite.policy;
     // Scanned like every response; a leak is a finding even in a refusal.
@@ -298,7 +304,7 @@ async fn expired_by_waiting(
                     .or_else(|| t.expires_in.map(|s| now() + s as i64));
                 (t.access, exp)
             }
-            Err(e) => return CaseResult::of(Outcome::Error(Finding::new(e, String::new()))),
+            Err(e) => return CaseResult::of(harness(e.to_string(), e)),
         },
         _ => {
             let exp = Jwt::parse(cached).and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()));
@@ -327,10 +333,7 @@ async fn expired_by_waiting(
         }
         Ok(Some(got)) => got,
         Err(e) => {
-            return CaseResult::of(Outcome::Error(Finding::new(
-                format!("the replay could not be made: {e}"),
-                String::new(),
-            )));
+            return CaseResult::of(harness(format!("the replay could not be made: {e}"), e));
         }
     };
     // Many verifiers allow clock skew (60 s is common): only acceptance past it is a
@@ -364,10 +367,7 @@ async fn expired_by_waiting(
             )],
             &[],
         ),
-        Err(e) => CaseResult::of(Outcome::Error(Finding::new(
-            format!("the replay could not be made: {e}"),
-            String::new(),
-        ))),
+        Err(e) => CaseResult::of(harness(format!("the replay could not be made: {e}"), e)),
     };
     r.info.push(format!(
         "waited {} s for the token to expire and its leeway to pass",

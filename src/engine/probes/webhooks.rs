@@ -6,11 +6,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{CaseResult, failure, refused, seen, vacuous};
+use super::{CaseResult, failure, harness, refused, seen, vacuous};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
 use crate::model::{WebhookCase, WebhookProbe};
-use crate::results::{Finding, Outcome};
+use crate::results::{Finding, HarnessError, Outcome};
 use crate::webhook::{Delivery, Scheme, scheme};
 
 struct Run<'a> {
@@ -41,22 +41,25 @@ impl Run<'_> {
         body: &str,
         timestamp: i64,
         id: &str,
-    ) -> Result<Vec<(String, String)>, String> {
-        self.scheme.sign(
-            secret,
-            &Delivery {
-                body,
-                timestamp,
-                id,
-            },
-        )
+    ) -> Result<Vec<(String, String)>, HarnessError> {
+        self.scheme
+            .sign(
+                secret,
+                &Delivery {
+                    body,
+                    timestamp,
+                    id,
+                },
+            )
+            // The scheme could not sign with the suite's secret: nothing was sent.
+            .map_err(HarnessError::setup)
     }
 
     async fn deliver(
         &self,
         headers: &[(String, String)],
         body: String,
-    ) -> Result<(Exchange, Vec<String>), String> {
+    ) -> Result<(Exchange, Vec<String>), HarnessError> {
         let ex = self
             .ctx
             .send_raw(self.si, &self.probe.request, headers, body)
@@ -73,7 +76,7 @@ impl Run<'_> {
         body: String,
     ) -> Outcome {
         match self.deliver(headers, body).await {
-            Err(e) => error(format!("the delivery could not be made: {e}")),
+            Err(e) => harness(format!("the delivery could not be made: {e}"), e),
             Ok((ex, leaks)) if refused(ex.status) && leaks.is_empty() => Outcome::Pass,
             Ok((ex, leaks)) if refused(ex.status) => {
                 fail(format!("refused, but the response leaks {}", leaks[0]), &ex)
@@ -90,8 +93,9 @@ fn fail(message: String, ex: &Exchange) -> Outcome {
     failure(message, seen(ex, "refused (4xx)"))
 }
 
-fn error(message: String) -> Outcome {
-    Outcome::Error(Finding::new(message, String::new()))
+/// The harness failed: the cause's text is the message.
+fn error(cause: HarnessError) -> Outcome {
+    harness(cause.to_string(), cause)
 }
 
 /// The selected cases. The positive control runs whatever is selected: without it a
@@ -241,7 +245,7 @@ async fn control(r: &mut Run<'_>, secret: &str) -> (Outcome, Option<String>) {
             )),
         ),
         Err(e) => (
-            error(format!("the signed delivery could not be made: {e}")),
+            harness(format!("the signed delivery could not be made: {e}"), e),
             Some("the signed delivery could not be made, so a refusal proves nothing".to_string()),
         ),
     }
@@ -257,7 +261,10 @@ async fn replay(r: &mut Run<'_>, secret: &str) -> CaseResult {
     };
     let mut leaks = match r.deliver(&headers, body.clone()).await {
         Err(e) => {
-            return CaseResult::of(error(format!("the first delivery could not be made: {e}")));
+            return CaseResult::of(harness(
+                format!("the first delivery could not be made: {e}"),
+                e,
+            ));
         }
         Ok((ex, _)) if !(200..300).contains(&ex.status) => {
             return CaseResult::of(vacuous(format!(
@@ -274,9 +281,12 @@ async fn replay(r: &mut Run<'_>, secret: &str) -> CaseResult {
     replay_verdict(r, second).with_leaks("the deliveries", &leaks)
 }
 
-fn replay_verdict(r: &Run<'_>, second: Result<(Exchange, Vec<String>), String>) -> CaseResult {
+fn replay_verdict(
+    r: &Run<'_>,
+    second: Result<(Exchange, Vec<String>), HarnessError>,
+) -> CaseResult {
     match second {
-        Err(e) => CaseResult::of(error(format!("the replay could not be made: {e}"))),
+        Err(e) => CaseResult::of(harness(format!("the replay could not be made: {e}"), e)),
         Ok((ex, _)) if refused(ex.status) => CaseResult::of(Outcome::Pass),
         Ok((ex, _)) if r.scheme.requires_replay_protection() => CaseResult::of(fail(
             format!(

@@ -29,7 +29,7 @@ async fn refusal(c: &Ctx<'_>, auth: Auth, what: &str) -> CaseResult {
             format!("a request {what} was not refused with a 4xx"),
             format!("got {}", ex.status_line()),
         ),
-        Err(e) => super::error(format!("the token request could not be made: {e}")),
+        Err(e) => super::error_in(format!("the token request could not be made: {e}"), e),
     }
 }
 

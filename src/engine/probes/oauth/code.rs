@@ -3,10 +3,11 @@
 //! exact registered redirect URI receives codes (RFC 9700 §4.1). CWE-287, CWE-601;
 //! OWASP API2:2023.
 
-use super::{CaseResult, Ctx, error, fail, pass, refused, skip};
+use super::{CaseResult, Ctx, error, error_in, fail, pass, refused, server_refused, skip};
 use crate::engine::oauth::authorize::{code, pkce};
 use crate::engine::oauth::token::{Auth, Params, form, parse, post};
 use crate::model::{Grant, OAuth2Role};
+use crate::results::HarnessError;
 
 struct Flow {
     role: OAuth2Role,
@@ -40,7 +41,7 @@ async fn get_code(
     f: &Flow,
     pkce: Option<(&str, &str)>,
     redirect: &str,
-) -> Result<String, String> {
+) -> Result<String, HarnessError> {
     code(
         c.ctx,
         c.server,
@@ -51,7 +52,6 @@ async fn get_code(
         pkce,
     )
     .await
-    .map_err(String::from)
 }
 
 async fn exchange(
@@ -59,7 +59,7 @@ async fn exchange(
     f: &Flow,
     code: String,
     verifier: Option<String>,
-) -> Result<crate::engine::http::Exchange, String> {
+) -> Result<crate::engine::http::Exchange, HarnessError> {
     let params = Params::Code {
         code,
         redirect_uri: f.redirect_uri.clone(),
@@ -83,7 +83,10 @@ async fn exchange(
 }
 
 /// The outcome of exchanging a code that must not yield a token.
-fn expect_refusal(result: Result<crate::engine::http::Exchange, String>, what: &str) -> CaseResult {
+fn expect_refusal(
+    result: Result<crate::engine::http::Exchange, HarnessError>,
+    what: &str,
+) -> CaseResult {
     match result {
         Ok(ex) if refused(ex.status) => pass(),
         Ok(ex) if (200..300).contains(&ex.status) => fail(
@@ -139,7 +142,7 @@ pub async fn wrong_verifier_refused(c: &Ctx<'_>) -> CaseResult {
     let (_, challenge) = pkce();
     let (other_verifier, _) = pkce();
     match get_code(c, &f, Some((&challenge, "S256")), &f.redirect_uri).await {
-        Err(e) => error(format!("no code could be obtained: {e}")),
+        Err(e) => error_in(format!("no code could be obtained: {e}"), e),
         Ok(code) => expect_refusal(
             exchange(c, &f, code, Some(other_verifier)).await,
             "for a wrong code_verifier",
@@ -171,15 +174,15 @@ pub async fn reuse_refused(c: &Ctx<'_>) -> CaseResult {
     let (verifier, challenge) = pkce();
     let code = match get_code(c, &f, Some((&challenge, "S256")), &f.redirect_uri).await {
         Ok(code) => code,
-        Err(e) => return error(format!("no code could be obtained: {e}")),
+        Err(e) => return error_in(format!("no code could be obtained: {e}"), e),
     };
     match exchange(c, &f, code.clone(), Some(verifier.clone())).await {
         Ok(ex) if (200..300).contains(&ex.status) => {}
         Ok(ex) => {
-            return error(format!(
+            return error(server_refused(format!(
                 "the first exchange of the code was refused: {}",
                 ex.status_line()
-            ));
+            )));
         }
         Err(e) => return error(e),
     }

@@ -13,7 +13,7 @@ use super::CaseResult;
 use crate::engine::context::Context;
 use crate::engine::oauth::Endpoints;
 use crate::model::{AuthServer, Credential, Grant, OAuth2Role, OAuthCase, OAuthProbe, RoleId};
-use crate::results::{Finding, Outcome};
+use crate::results::{Finding, HarnessError, Outcome};
 
 /// What every check works with.
 pub struct Ctx<'a> {
@@ -52,8 +52,23 @@ pub fn fail(message: impl Into<String>, detail: impl Into<String>) -> CaseResult
     CaseResult::of(Outcome::Fail(Finding::new(message, detail)))
 }
 
-pub fn error(message: impl Into<String>) -> CaseResult {
-    CaseResult::of(Outcome::Error(Finding::new(message, String::new())))
+/// The case could not be judged; the cause's text is the message.
+pub fn error(cause: HarnessError) -> CaseResult {
+    CaseResult::of(super::harness(cause.to_string(), cause))
+}
+
+/// The authorization server did not do what the case needs first (`text` says what).
+pub fn server_refused(text: String) -> HarnessError {
+    HarnessError::AuthServer {
+        error: None,
+        error_description: None,
+        text,
+    }
+}
+
+/// The case could not be judged while doing what `message` says.
+pub fn error_in(message: String, cause: HarnessError) -> CaseResult {
+    CaseResult::of(super::harness(message, cause))
 }
 
 /// A 4xx: the server refused.

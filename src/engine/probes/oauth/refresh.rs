@@ -2,11 +2,14 @@
 //! RFC 9700 §4.14.2), and a refresh must not widen the scope (RFC 6749 §6). CWE-613;
 //! OWASP API2:2023.
 
-use super::{CaseResult, Ctx, error, fail, pass, refused, skip};
+use super::{CaseResult, Ctx, error, fail, pass, refused, server_refused, skip};
 use crate::engine::oauth::token::{Auth, Params, form, parse, post};
+use crate::results::HarnessError;
 
 /// A fresh refresh token of the first role that gets one.
-async fn refresh_token(c: &Ctx<'_>) -> Result<Option<(crate::model::OAuth2Role, String)>, String> {
+async fn refresh_token(
+    c: &Ctx<'_>,
+) -> Result<Option<(crate::model::OAuth2Role, String)>, HarnessError> {
     for &role in &c.probe.roles {
         let crate::model::Credential::OAuth2(o) = &c.ctx.suites[c.si].suite.role(role).credential
         else {
@@ -59,10 +62,10 @@ pub async fn rotation(c: &Ctx<'_>) -> CaseResult {
             }
         }
         Ok(ex) => {
-            return error(format!(
+            return error(server_refused(format!(
                 "the refresh token was not accepted the first time: {}",
                 ex.status_line()
-            ));
+            )));
         }
         Err(e) => return error(e),
     }

@@ -3,8 +3,9 @@
 //! only counts when it reported the token active before the revocation: some servers say
 //! `active: false` for every self-contained (JWT) token. CWE-613; OWASP API2:2023.
 
-use super::{CaseResult, Ctx, error, fail, pass, skip};
+use super::{CaseResult, Ctx, error, fail, pass, server_refused, skip};
 use crate::engine::oauth::token::{Auth, post_to};
+use crate::results::HarnessError;
 
 pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
     let Some(revoke) = c.endpoints.revocation_endpoint.clone() else {
@@ -36,7 +37,12 @@ pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
     ];
     match post_to(c.ctx, c.server, &revoke, form, Auth::AsConfigured).await {
         Ok(ex) if (200..300).contains(&ex.status) => {}
-        Ok(ex) => return error(format!("revocation was refused: {}", ex.status_line())),
+        Ok(ex) => {
+            return error(server_refused(format!(
+                "revocation was refused: {}",
+                ex.status_line()
+            )));
+        }
         Err(e) => return error(e),
     }
     if let Some(request) = &c.probe.request {
@@ -56,21 +62,26 @@ pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
         Some(url) => match active(c, &url, &token).await {
             Ok(Some(false)) => pass(),
             Ok(Some(true)) => fail("introspection reports a revoked token as active", ""),
-            Ok(None) => error("the introspection response has no `active` field"),
+            Ok(None) => error(server_refused(
+                "the introspection response has no `active` field".into(),
+            )),
             Err(e) => error(e),
         },
     }
 }
 
 /// `active` as introspection reports it.
-async fn active(c: &Ctx<'_>, url: &str, token: &str) -> Result<Option<bool>, String> {
+async fn active(c: &Ctx<'_>, url: &str, token: &str) -> Result<Option<bool>, HarnessError> {
     let form = vec![
         ("token", token.to_string()),
         ("token_type_hint", "access_token".to_string()),
     ];
     let ex = post_to(c.ctx, c.server, url, form, Auth::AsConfigured).await?;
     if !(200..300).contains(&ex.status) {
-        return Err(format!("introspection was refused: {}", ex.status_line()));
+        return Err(server_refused(format!(
+            "introspection was refused: {}",
+            ex.status_line()
+        )));
     }
     Ok(serde_json::from_str::<serde_json::Value>(&ex.body)
         .ok()

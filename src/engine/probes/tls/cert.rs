@@ -12,6 +12,24 @@ use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
 use crate::model::TlsSettings;
+use crate::results::HarnessError;
+
+/// Why a chain or a name does not verify, as the failure message says it.
+#[derive(Debug, thiserror::Error)]
+pub enum Untrusted {
+    #[error("the server sent no certificate")]
+    NoCertificate,
+    #[error("there is no trust anchor: no system roots and no `ca_file`")]
+    NoAnchor,
+    #[error("{0}")]
+    Rustls(#[from] rustls::Error),
+    #[error("{0}")]
+    Verifier(#[from] rustls::client::VerifierBuilderError),
+    #[error("{0}")]
+    Name(#[from] rustls::pki_types::InvalidDnsNameError),
+    #[error("{0}")]
+    Webpki(#[from] webpki::Error),
+}
 
 /// The leaf certificate's facts, as reports show them.
 pub struct Facts {
@@ -26,9 +44,11 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn of(der: &CertificateDer<'_>) -> Result<Self, String> {
+    /// The facts, or why the certificate could not be read (a TLS-level failure: nothing
+    /// about it can be judged).
+    pub fn of(der: &CertificateDer<'_>) -> Result<Self, HarnessError> {
         let (_, cert) = X509Certificate::from_der(der)
-            .map_err(|e| format!("the certificate cannot be parsed: {e}"))?;
+            .map_err(|e| super::tls_failure(format!("the certificate cannot be parsed: {e}")))?;
         let validity = cert.validity();
         let names = cert
             .subject_alternative_name()
@@ -115,35 +135,31 @@ pub fn chain_trusted(
     chain: &[CertificateDer<'static>],
     facts: &Facts,
     roots: RootCertStore,
-) -> Result<(), String> {
-    let (leaf, intermediates) = chain
-        .split_first()
-        .ok_or("the server sent no certificate")?;
+) -> Result<(), Untrusted> {
+    let (leaf, intermediates) = chain.split_first().ok_or(Untrusted::NoCertificate)?;
     if roots.is_empty() {
-        return Err("there is no trust anchor: no system roots and no `ca_file`".into());
+        return Err(Untrusted::NoAnchor);
     }
     let verifier =
         WebPkiServerVerifier::builder_with_provider(Arc::new(roots), super::handshake::provider())
-            .build()
-            .map_err(|e| e.to_string())?;
+            .build()?;
     let middle = facts.not_before + (facts.not_after - facts.not_before) / 2;
     let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(middle.max(0) as u64));
-    let any_name = ServerName::try_from("authspec.invalid").map_err(|e| e.to_string())?;
+    let any_name = ServerName::try_from("authspec.invalid")?;
     match verifier.verify_server_cert(leaf, intermediates, &any_name, &[], at) {
         Ok(_) => Ok(()),
         Err(rustls::Error::InvalidCertificate(
             rustls::CertificateError::NotValidForName
             | rustls::CertificateError::NotValidForNameContext { .. },
         )) => Ok(()),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `Ok` when the leaf is valid for `host` (DNS name or IP address, per RFC 6125 / 5280).
-pub fn names_host(leaf: &CertificateDer<'_>, host: &str) -> Result<(), String> {
+pub fn names_host(leaf: &CertificateDer<'_>, host: &str) -> Result<(), Untrusted> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    let name = ServerName::try_from(host).map_err(|e| e.to_string())?;
-    let cert = webpki::EndEntityCert::try_from(leaf).map_err(|e| e.to_string())?;
-    cert.verify_is_valid_for_subject_name(&name)
-        .map_err(|e| e.to_string())
+    let name = ServerName::try_from(host)?;
+    let cert = webpki::EndEntityCert::try_from(leaf)?;
+    Ok(cert.verify_is_valid_for_subject_name(&name)?)
 }

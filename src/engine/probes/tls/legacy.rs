@@ -9,6 +9,7 @@ use std::time::Duration;
 use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode, SslVersion};
 
 use crate::model::TlsVersion;
+use crate::results::HarnessError;
 
 /// `Ok(true)` when the server completes a handshake at exactly `version`.
 pub fn accepts(
@@ -16,26 +17,27 @@ pub fn accepts(
     port: u16,
     version: TlsVersion,
     timeout: Duration,
-) -> Result<bool, String> {
+) -> Result<bool, HarnessError> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
+    let at = |e: &dyn std::fmt::Display| super::unreachable(format!("{host}:{port}: {e}"));
     let addr = (host, port)
         .to_socket_addrs()
-        .map_err(|e| format!("{host}:{port}: {e}"))?
+        .map_err(|e| at(&e))?
         .next()
-        .ok_or_else(|| format!("{host}:{port}: no address"))?;
-    let tcp =
-        TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("{host}:{port}: {e}"))?;
+        .ok_or_else(|| at(&"no address"))?;
+    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| at(&e))?;
     tcp.set_read_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| super::unreachable(e.to_string()))?;
     tcp.set_write_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| super::unreachable(e.to_string()))?;
     let v = match version {
         TlsVersion::V1_0 => SslVersion::TLS1,
         TlsVersion::V1_1 => SslVersion::TLS1_1,
         TlsVersion::V1_2 => SslVersion::TLS1_2,
         TlsVersion::V1_3 => SslVersion::TLS1_3,
     };
-    let setup = |e: openssl::error::ErrorStack| format!("cannot set up OpenSSL: {e}");
+    let setup =
+        |e: openssl::error::ErrorStack| HarnessError::setup(format!("cannot set up OpenSSL: {e}"));
     let mut builder = SslConnector::builder(SslMethod::tls_client()).map_err(setup)?;
     builder.set_min_proto_version(Some(v)).map_err(setup)?;
     builder.set_max_proto_version(Some(v)).map_err(setup)?;

@@ -15,7 +15,7 @@ use rustls::version::{TLS12, TLS13};
 use super::CaseResult;
 use crate::engine::context::Context;
 use crate::model::{TlsCase, TlsCheck, TlsProbe, TlsVersion};
-use crate::results::{Finding, Outcome};
+use crate::results::{Finding, HarnessError, Outcome, TransportError, TransportKind};
 use handshake::{Failed, handshake};
 
 /// The selected cases, URL by URL; a URL is contacted only when one of its checks is
@@ -63,8 +63,33 @@ fn fail(message: String, detail: String) -> CaseResult {
     CaseResult::of(Outcome::Fail(Finding::new(message, detail)))
 }
 
-fn error(message: String) -> CaseResult {
-    CaseResult::of(Outcome::Error(Finding::new(message, String::new())))
+/// The case could not be judged: `message` says what failed, `cause` how.
+fn error(message: String, cause: HarnessError) -> CaseResult {
+    CaseResult::of(super::harness(message, cause))
+}
+
+/// No TCP connection to the endpoint.
+fn unreachable(chain: String) -> HarnessError {
+    transport(TransportKind::Other, chain)
+}
+
+/// A handshake that did not complete, or a certificate that could not be read.
+fn tls_failure(reason: String) -> HarnessError {
+    transport(
+        TransportKind::Tls {
+            reason: reason.clone(),
+        },
+        reason,
+    )
+}
+
+fn transport(kind: TransportKind, chain: String) -> HarnessError {
+    HarnessError::Transport(TransportError {
+        kind,
+        request: None,
+        reading_body: false,
+        chain,
+    })
 }
 
 fn now() -> i64 {
@@ -82,19 +107,29 @@ async fn endpoint(
     anchors: &rustls::RootCertStore,
     checks: &[TlsCheck],
 ) -> Vec<(TlsCheck, CaseResult)> {
-    let all_errors = |why: String| checks.iter().map(|c| (*c, error(why.clone()))).collect();
+    let all_errors = |why: String, cause: HarnessError| {
+        checks
+            .iter()
+            .map(|c| (*c, error(why.clone(), cause.clone())))
+            .collect()
+    };
     let Some((host, port)) = reqwest::Url::parse(url)
         .ok()
         .and_then(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)))
     else {
-        return all_errors(format!("`{url}` has no host"));
+        let why = format!("`{url}` has no host");
+        return all_errors(why.clone(), HarnessError::request(why));
     };
     let timeout = ctx.http.timeout();
     let first = handshake(&host, port, &[&TLS13, &TLS12], timeout).await;
     let shown = match first {
-        Err(Failed::Unreachable(e)) => return all_errors(format!("unreachable: {e}")),
-        Err(Failed::Refused(e)) => Err(format!("no TLS 1.2 or 1.3 handshake completed: {e}")),
-        Ok(h) if h.chain.is_empty() => Err("the server sent no certificate".to_string()),
+        Err(Failed::Unreachable(e)) => {
+            return all_errors(format!("unreachable: {e}"), unreachable(e));
+        }
+        Err(Failed::Refused(e)) => Err(tls_failure(format!(
+            "no TLS 1.2 or 1.3 handshake completed: {e}"
+        ))),
+        Ok(h) if h.chain.is_empty() => Err(tls_failure("the server sent no certificate".into())),
         Ok(h) => cert::Facts::of(&h.chain[0]).map(|f| (h, f)),
     };
     let mut out = Vec::new();
@@ -113,7 +148,7 @@ async fn endpoint(
             TlsCheck::Hsts => hsts(ctx, si, probe, url).await,
             // Judged from the certificate of the first handshake.
             certificate => match &shown {
-                Err(e) => error(e.clone()),
+                Err(e) => error(e.to_string(), e.clone()),
                 Ok(seen) => certificate_case(ctx, si, probe, &host, seen, anchors, certificate),
             },
         };
@@ -231,16 +266,12 @@ async fn legacy_refused(
             Ok(Ok(true)) => accepted.push(v.name()),
             Ok(Ok(false)) => {}
             Ok(Err(e)) => {
-                return error(format!(
-                    "the {} handshake could not be tried: {e}",
-                    v.name()
-                ));
+                let why = format!("the {} handshake could not be tried: {e}", v.name());
+                return error(why, e);
             }
             Err(e) => {
-                return error(format!(
-                    "the {} handshake could not be tried: {e}",
-                    v.name()
-                ));
+                let why = format!("the {} handshake could not be tried: {e}", v.name());
+                return error(why, HarnessError::setup(e.to_string()));
             }
         }
     }
@@ -278,7 +309,9 @@ async fn modern_offered(
     for (version, name) in candidates {
         match handshake(host, port, &[version], timeout).await {
             Ok(_) => return pass(),
-            Err(Failed::Unreachable(e)) => return error(format!("unreachable: {e}")),
+            Err(Failed::Unreachable(e)) => {
+                return error(format!("unreachable: {e}"), unreachable(e));
+            }
             Err(Failed::Refused(e)) => tried.push(format!("{name}: {e}")),
         }
     }
@@ -297,9 +330,12 @@ async fn hsts(ctx: &Context, si: usize, probe: &TlsProbe, url: &str) -> CaseResu
     let ex = match http.send(http.request(reqwest::Method::GET, url)).await {
         Ok(ex) => ex,
         Err(e) => {
-            return error(format!(
-                "the HSTS header could not be read (browsers ignore it over an untrusted connection anyway): {e}"
-            ));
+            return error(
+                format!(
+                    "the HSTS header could not be read (browsers ignore it over an untrusted connection anyway): {e}"
+                ),
+                e,
+            );
         }
     };
     let policy = probe.hsts_min_age;

@@ -4,28 +4,34 @@
 
 use tokio::net::TcpStream;
 
-use super::{CaseResult, error, pass};
+use super::{CaseResult, error, pass, transport, unreachable};
 use crate::engine::context::Context;
 use crate::engine::probes::failure;
-use crate::results::{Actual, Evidence, RequestInfo};
+use crate::results::{Actual, Evidence, HarnessError, RequestInfo, TransportError, TransportKind};
 
 pub async fn check(ctx: &Context, url: &str) -> CaseResult {
     let Some((host, port)) = reqwest::Url::parse(url)
         .ok()
         .and_then(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)))
     else {
-        return error(format!("`{url}` has no host"));
+        let why = format!("`{url}` has no host");
+        return error(why.clone(), HarnessError::request(why));
     };
     let timeout = ctx.http.timeout();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     match tokio::time::timeout(timeout, TcpStream::connect((bare, port))).await {
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => return pass(),
-        Ok(Err(e)) => return error(format!("unreachable: {host}:{port}: {e}")),
+        Ok(Err(e)) => {
+            let at = format!("{host}:{port}: {e}");
+            return error(format!("unreachable: {at}"), unreachable(at));
+        }
         Err(_) => {
-            return error(format!(
-                "unreachable: {host}:{port}: no connection within {} s",
+            let at = format!(
+                "{host}:{port}: no connection within {} s",
                 timeout.as_secs()
-            ));
+            );
+            let cause = transport(TransportKind::Timeout { after: timeout }, at.clone());
+            return error(format!("unreachable: {at}"), cause);
         }
         Ok(Ok(_)) => {}
     }
@@ -36,8 +42,8 @@ pub async fn check(ctx: &Context, url: &str) -> CaseResult {
     {
         Ok(ex) => ex,
         // Silence proves nothing either way: fail closed.
-        Err(e) if e.contains("timed out") => {
-            return error(format!("connected, but no HTTP answer came: {e}"));
+        Err(e) if silent(&e) => {
+            return error(format!("connected, but no HTTP answer came: {e}"), e);
         }
         // Accepted the connection, then closed or reset it without an HTTP answer.
         Err(_) => return pass(),
@@ -64,4 +70,16 @@ pub async fn check(ctx: &Context, url: &str) -> CaseResult {
         ..Evidence::default()
     };
     CaseResult::of(failure(message, evidence))
+}
+
+/// No answer in time. Also an OS-level timeout, which reqwest does not flag as one: a
+/// silent port must never pass.
+fn silent(e: &HarnessError) -> bool {
+    matches!(
+        e,
+        HarnessError::Transport(TransportError {
+            kind: TransportKind::Timeout { .. },
+            ..
+        })
+    ) || e.to_string().contains("timed out")
 }
