@@ -7,7 +7,6 @@ mod key_quality;
 mod leakage;
 mod location;
 mod log;
-mod mutation;
 mod oauth;
 mod probe;
 mod request;
@@ -25,10 +24,9 @@ pub use key_quality::{KeyQuality, entropy_bits};
 pub use leakage::{DETECTOR_IDS, Leakage};
 pub use location::Location;
 pub use log::LogRule;
-pub use mutation::MUTATIONS;
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
 pub use probe::{
-    HeadersCase, HeadersProbe, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
+    HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
     RateLimitCase, RateLimitProbe, TlsCase, TlsCheck, TlsProbe, TlsVersion, TokensCase,
     TokensProbe, WebhookCase, WebhookProbe, WebhookScheme, host_port,
 };

@@ -9,8 +9,8 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use super::{CaseResult, harness};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
-use crate::engine::template::Vars;
 use crate::model::RateLimitProbe;
+use crate::model::template::Vars;
 use crate::results::{CheckError, ErrorKind, Evidence, Finding, HarnessError, Outcome};
 
 const MAX_DURATION: Duration = Duration::from_secs(60);

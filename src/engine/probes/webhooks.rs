@@ -10,7 +10,7 @@ use super::{CaseResult, failure, harness, refused, seen, vacuous};
 use crate::engine::context::Context;
 use crate::engine::http::Exchange;
 use crate::model::{WebhookCase, WebhookProbe};
-use crate::results::{Finding, HarnessError, Outcome};
+use crate::results::{Evidence, Finding, HarnessError, Outcome, RequestInfo};
 use crate::webhook::{Delivery, Scheme, scheme};
 
 struct Run<'a> {
@@ -227,10 +227,13 @@ async fn control(r: &mut Run<'_>, secret: &str) -> (Outcome, Option<String>) {
             (Outcome::Pass, None)
         }
         Ok((status, _, request, leaks)) if (200..300).contains(&status) => (
-            Outcome::Fail(Finding::new(
+            failure(
                 format!("accepted, but the response leaks {}", leaks[0]),
-                format!("request:  {request}"),
-            )),
+                Evidence {
+                    request: Some(RequestInfo::new(&request, None)),
+                    ..Evidence::default()
+                },
+            ),
             None,
         ),
         Ok((_, line, request, _)) => (

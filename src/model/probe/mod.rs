@@ -16,5 +16,5 @@ pub use headers::{HeadersCase, HeadersProbe};
 pub use oauth::{OAUTH_CHECKS, OAuthCase, OAuthProbe};
 pub use rate_limit::{RateLimitCase, RateLimitProbe};
 pub use tls::{TlsCase, TlsCheck, TlsProbe, TlsVersion, host_port};
-pub use tokens::{TokensCase, TokensProbe};
+pub use tokens::{MUTATIONS, TokensCase, TokensProbe};
 pub use webhooks::{WebhookCase, WebhookProbe, WebhookScheme};

@@ -34,20 +34,25 @@ struct Mutation {
     cwe: &'static [u16],
 }
 
-/// Declares `MUTATIONS` with each mutation's rule id made from its name.
+/// Declares the mutation table and `MUTATIONS`, its names, from one list; each rule id is
+/// made from the name.
 macro_rules! mutations {
     ($($name:ident: [$($cwe:literal),*],)+) => {
-        const MUTATIONS: &[Mutation] = &[$(Mutation {
+        const TABLE: &[Mutation] = &[$(Mutation {
             name: stringify!($name),
             rule: concat!("tokens.", stringify!($name)),
             cwe: &[$($cwe),*],
         },)+];
+
+        /// The token mutation names a `tokens` probe may list, in report order: the
+        /// loader checks suites against them. The catalogue in `mutation/` implements
+        /// them, and its test keeps the two equal.
+        pub const MUTATIONS: &[&str] = &[$(stringify!($name)),+];
     };
 }
 
 // Every mutation of the catalogue in `mutation/` (its files say what each proves), by
 // name in report order, with the CWE ids an accepted doctored token is an instance of.
-// The catalogue's names are kept equal to these by a test.
 mutations! {
     alg_none: [347],
     signature_stripped: [347],
@@ -84,12 +89,12 @@ impl TokensCase {
     }
 
     fn entry(name: &str) -> Option<&'static Mutation> {
-        MUTATIONS.iter().find(|m| m.name == name)
+        TABLE.iter().find(|m| m.name == name)
     }
 
     /// Every mutation case, in report order, then `fuzz`.
     pub fn all() -> impl Iterator<Item = TokensCase> {
-        MUTATIONS
+        TABLE
             .iter()
             .map(|m| TokensCase::Mutation(m.name))
             .chain([TokensCase::Fuzz])
@@ -138,13 +143,13 @@ impl TokensProbe {
 
 #[cfg(test)]
 mod tests {
-    use super::{MUTATIONS, TokensCase};
+    use super::{MUTATIONS, TABLE, TokensCase};
 
     #[test]
-    fn every_mutation_of_the_catalogue_is_a_case_in_its_order() {
-        let names: Vec<&str> = MUTATIONS.iter().map(|m| m.name).collect();
-        assert_eq!(names, crate::mutation::names());
-        for m in MUTATIONS {
+    fn every_mutation_is_a_case_with_a_cwe_in_its_order() {
+        let names: Vec<&str> = TABLE.iter().map(|m| m.name).collect();
+        assert_eq!(names, MUTATIONS);
+        for m in TABLE {
             assert!(!m.cwe.is_empty(), "{}", m.name);
         }
         assert_eq!(TokensCase::all().last(), Some(TokensCase::Fuzz));
