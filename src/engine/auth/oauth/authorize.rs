@@ -9,8 +9,8 @@ use reqwest::Url;
 
 use super::Endpoints;
 use super::form::forms;
-use crate::engine::context::Context;
-use crate::engine::http::{Exchange, HttpClient};
+use crate::engine::request::context::Context;
+use crate::engine::request::http::{Exchange, HttpClient};
 use crate::jose::b64;
 use crate::model::{AuthServer, OAuth2Role};
 use crate::results::HarnessError;

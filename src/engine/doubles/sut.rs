@@ -13,8 +13,8 @@ use nix::unistd::Pid;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::super::http::HttpClient;
-use super::super::template::{Vars, render};
+use crate::engine::request::http::HttpClient;
+use crate::engine::template::{Vars, render};
 use crate::model::Sut;
 use crate::results::HarnessError;
 

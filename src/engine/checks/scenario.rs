@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use super::access::{Judgement, Proof, actual, judge};
-use super::context::Context;
-use super::expect::mismatches;
-use super::template::Vars;
-use super::upstreams::{Upstreams, verdict};
+use crate::engine::checks::access::{Judgement, Proof, actual, judge};
+use crate::engine::checks::expect::mismatches;
+use crate::engine::doubles::upstreams::{Upstreams, verdict};
+use crate::engine::request::context::Context;
+use crate::engine::template::Vars;
 use crate::model::{RoleId, Scenario, Step, Verdict};
 use crate::results::rule::{self, Rule};
 use crate::results::{CheckError, ErrorKind, Evidence, Finding, Outcome, Problem, RequestInfo};

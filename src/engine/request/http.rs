@@ -40,7 +40,7 @@ impl Exchange {
 
     /// The start of the (already redacted) body, noting when it was cut.
     pub fn body_excerpt(&self, shown: &str) -> String {
-        let mut out = super::excerpt::head(shown);
+        let mut out = crate::engine::request::excerpt::head(shown);
         if self.truncated {
             out.push_str(" [body cut at 1 MiB]");
         }
