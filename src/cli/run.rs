@@ -18,15 +18,20 @@ use crate::results::Summary;
 pub fn run(args: RunArgs) -> u8 {
     let redactor = Arc::new(Redactor::new());
     let demo = DemoCredentials::random();
-    let endpoints = match DemoEndpoints::bind() {
-        Ok(e) => e,
-        Err(e) => {
+    // `${demo:url}` and its kin resolve while loading, so the demo's ports are bound
+    // first, but only for a run that mentions them.
+    let endpoints = match super::load::mentions_demo(&args.suites).then(DemoEndpoints::bind) {
+        None => None,
+        Some(Ok(e)) => Some(e),
+        Some(Err(e)) => {
             eprintln!("error: cannot prepare the demo target: {e}");
             return exit_codes::CHECKS_FAILED;
         }
     };
     let mut references = demo.references();
-    references.extend(endpoints.references());
+    if let Some(e) = &endpoints {
+        references.extend(e.references());
+    }
     let ctx = LoadContext::process(references);
     let tags = match args.tags.as_deref().map(TagExpr::parse).transpose() {
         Ok(t) => t,
@@ -84,7 +89,7 @@ pub fn run(args: RunArgs) -> u8 {
         jobs: args.jobs.map(usize::from).unwrap_or(4 * cpus),
         timeout: Duration::from_secs(args.timeout),
         demo: Some(demo),
-        demo_endpoints: Some(endpoints),
+        demo_endpoints: endpoints,
         seed: args.seed,
         upstream_ca,
     };
