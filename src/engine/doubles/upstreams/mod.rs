@@ -3,4 +3,4 @@
 mod server;
 pub mod verdict;
 
-pub use server::{UpstreamCa, Upstreams};
+pub use server::{Mark, UpstreamCa, Upstreams};
