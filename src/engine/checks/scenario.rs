@@ -154,7 +154,16 @@ impl Walk<'_> {
         if list.is_empty() {
             *list = capture_problems.into_iter().map(Problem::Text).collect();
         }
-        failure(problems, &which, request, actual(ctx, &ex), step).map(Outcome::Fail)
+        // The headers the step's expectations name, as they came back.
+        let headers = step.expect.headers.iter().filter_map(|h| {
+            let value = ex.header(&h.name)?;
+            Some((h.name.to_ascii_lowercase(), value.to_string()))
+        });
+        let actual = Actual {
+            headers: headers.collect(),
+            ..actual(ctx, &ex)
+        };
+        failure(problems, &which, request, actual, step).map(Outcome::Fail)
     }
 
     /// `step 2 of 3 (GET /orders as reader)`, or `GET /orders as reader` alone.
