@@ -50,12 +50,8 @@ impl SuiteDiagnostic {
         }
     }
 
-    pub fn at(
-        source: &SourceFile,
-        loc: &serde_saphyr::Location,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::new(source, loc.line().max(1), loc.column().max(1), message)
+    pub fn at(source: &SourceFile, loc: &super::raw::Pos, message: impl Into<String>) -> Self {
+        Self::new(source, loc.line.max(1), loc.column.max(1), message)
     }
 
     pub fn label(&mut self, label: impl Into<String>) -> &mut Self {

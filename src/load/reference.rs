@@ -2,8 +2,6 @@
 //! and their resolution. Credential fields accept references only, so no secret is ever written
 //! into a suite.
 
-use super::yaml::flow_refs;
-
 use std::path::Path;
 use std::sync::Arc;
 
@@ -102,11 +100,16 @@ pub fn parse_whole(value: &str) -> Option<Result<Reference<'_>, ReferenceError>>
     Some(parse_inner(&inner[..end]))
 }
 
-/// `$` and the full-width brace `flow_refs` writes for `{` in flow collections.
+/// The full-width braces the YAML front end writes for a reference's `{` and `}` inside
+/// a flow collection, where plain braces would not parse; a reference may use them.
+pub const WIDE_OPEN: char = '\u{FF5B}';
+pub const WIDE_CLOSE: char = '\u{FF5D}';
+
+/// `$` and the full-width `{`.
 const FLOW_OPEN: &str = "$\u{FF5B}";
 
 /// Where the next `${` starts and where its name begins (the brace may be the full-width
-/// look-alike of `flow_refs`).
+/// look-alike).
 fn next_reference(text: &str) -> Option<(usize, usize)> {
     let plain = text.find("${").map(|i| (i, i + 2));
     let wide = text.find(FLOW_OPEN).map(|i| (i, i + FLOW_OPEN.len()));
@@ -119,7 +122,7 @@ fn next_reference(text: &str) -> Option<(usize, usize)> {
 /// Where the closing brace is, and its length in bytes.
 fn closing(after: &str) -> Option<(usize, usize)> {
     after
-        .find(['}', flow_refs::CLOSE])
+        .find(['}', WIDE_CLOSE])
         .map(|i| (i, after[i..].chars().next().map_or(1, char::len_utf8)))
 }
 

@@ -1,4 +1,17 @@
-//! Which leak detectors run on a suite's responses.
+//! Which leak detectors run on a suite's responses, and the detector ids a suite may
+//! name (the loader checks against them; the catalogue's test keeps them equal).
+
+/// Every detector id a suite may name in `leakage: { ignore: […] }`: the built-in
+/// detectors in report order, then the secret canary.
+pub const DETECTOR_IDS: &[&str] = &[
+    "stack_trace",
+    "database_error",
+    "file_path",
+    "internal_address",
+    "version_banner",
+    "secret_format",
+    "secret_canary",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Leakage {

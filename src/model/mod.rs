@@ -1,5 +1,5 @@
-//! The model: plain data that every front end (YAML today, Gherkin later) produces and
-//! the planner and engine consume. No I/O happens here.
+//! The model: plain data that every front end (YAML, Gherkin) produces and the planner
+//! and engine consume, and the names loaders check suites against. No I/O happens here.
 
 mod access;
 mod expect;
@@ -7,6 +7,7 @@ mod key_quality;
 mod leakage;
 mod location;
 mod log;
+mod mutation;
 mod oauth;
 mod probe;
 mod request;
@@ -14,15 +15,17 @@ mod role;
 mod scenario;
 mod secret;
 mod suite;
+pub mod template;
 mod tls;
 mod upstream;
 
 pub use access::{AccessEntry, Verdict};
 pub use expect::{Expectation, HeaderExpectation, JsonAssertion};
 pub use key_quality::{KeyQuality, entropy_bits};
-pub use leakage::Leakage;
+pub use leakage::{DETECTOR_IDS, Leakage};
 pub use location::Location;
 pub use log::LogRule;
+pub use mutation::MUTATIONS;
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
 pub use probe::{
     HeadersProbe, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe, WebhookProbe,

@@ -134,3 +134,12 @@ fn mint(
         Err(e) => Plan::Skip(format!("cannot sign: {e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The loader checks a `tokens` probe's `mutations:` against the model's list.
+    #[test]
+    fn the_model_names_every_mutation() {
+        assert_eq!(crate::model::MUTATIONS, super::names().as_slice());
+    }
+}

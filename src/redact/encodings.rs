@@ -1,41 +1,66 @@
-//! The encoded forms a secret can take in a response or a log: URL-encoded (also with `+`
-//! for spaces), JSON-escaped (also with `\/`), hex, and
-//! Base64 (standard and URL-safe) — also as part of a longer encoded string, such as the
-//! Base64 of `Bearer <token>`. For Base64 the secret can start at any of three byte
-//! alignments; for each, only the characters fully determined by the secret's bytes are
-//! kept (the "core"), which then appears in any encoding that contains the secret there.
+//! The forms a secret can take in a response or a log, as patterns searched in the
+//! normalised views (`view.rs`), which undo percent-encoding, JSON and Rust escapes,
+//! invisible characters and line wrapping; so these are only the forms a view cannot
+//! undo: the secret as written, without its invisible characters or white space, with
+//! `+` for spaces (forms), hex, and Base64 (standard and URL-safe), also as part of a
+//! longer encoded string such as the Base64 of `Bearer <token>`. For Base64 the secret
+//! can start at any of three byte alignments; for each, only the characters fully
+//! determined by the secret's bytes are kept (the "core"), which then appears in any
+//! encoding that contains the secret there.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
-/// Shorter variants would match by chance.
-const MIN_VARIANT: usize = 12;
+use super::view::invisible;
 
-/// (encoding name, encoded text) for every form of `secret` worth looking for, raw
-/// excluded.
-pub fn variants(secret: &str) -> Vec<(&'static str, String)> {
-    let mut out: Vec<(&'static str, String)> = Vec::new();
-    let mut push = |name: &'static str, v: String| {
-        if v.len() >= MIN_VARIANT && v != secret && !out.iter().any(|(_, x)| *x == v) {
-            out.push((name, v));
+/// Shorter encoded forms would match by chance.
+const MIN_ENCODED: usize = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// As written, or with invisible characters or white space left out, or `+` for
+    /// spaces: the view tells apart how it was written.
+    Plain,
+    Hex,
+    Base64,
+}
+
+impl Form {
+    pub fn suffix(self) -> Option<&'static str> {
+        match self {
+            Form::Plain => None,
+            Form::Hex => Some("hex"),
+            Form::Base64 => Some("base64"),
+        }
+    }
+}
+
+/// Every pattern worth looking for, the secret itself first.
+pub fn patterns(secret: &str) -> Vec<(Form, Vec<u8>)> {
+    let mut out: Vec<(Form, Vec<u8>)> = Vec::new();
+    let mut push = |form: Form, v: Vec<u8>| {
+        let long_enough = form == Form::Plain || v.len() >= MIN_ENCODED;
+        if long_enough && !v.is_empty() && !out.iter().any(|(_, x)| *x == v) {
+            out.push((form, v));
         }
     };
-    let url = percent_encode(secret);
-    push("url", url.to_ascii_lowercase_escapes());
-    push("url", url.replace("%20", "+"));
-    push("url", url);
-    if let Ok(quoted) = serde_json::to_string(secret) {
-        let json = quoted.trim_matches('"').to_string();
-        push("json", json.replace('/', "\\/"));
-        push("json", json);
+    push(Form::Plain, secret.as_bytes().to_vec());
+    let visible: String = secret.chars().filter(|c| !invisible(*c)).collect();
+    push(Form::Plain, visible.as_bytes().to_vec());
+    let compact: String = visible
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    push(Form::Plain, compact.into_bytes());
+    if secret.contains(' ') {
+        push(Form::Plain, secret.replace(' ', "+").into_bytes());
     }
     let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
-    push("hex", hex.to_ascii_uppercase());
-    push("hex", hex);
+    push(Form::Hex, hex.into_bytes());
     for align in 0..3 {
         for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
             if let Some(core) = base64_core(engine, secret.as_bytes(), align) {
-                push("base64", core);
+                push(Form::Base64, core.into_bytes());
             }
         }
     }
@@ -55,48 +80,16 @@ fn base64_core(
     encoded.get(start..end).map(str::to_string)
 }
 
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-trait LowerEscapes {
-    fn to_ascii_lowercase_escapes(&self) -> String;
-}
-
-impl LowerEscapes for String {
-    /// `%2F` → `%2f`: some encoders use lower-case hex digits.
-    fn to_ascii_lowercase_escapes(&self) -> String {
-        let mut out = String::with_capacity(self.len());
-        let mut chars = self.chars();
-        while let Some(c) = chars.next() {
-            out.push(c);
-            if c == '%' {
-                out.extend(chars.by_ref().take(2).map(|h| h.to_ascii_lowercase()));
-            }
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const TOKEN: &str = "fake-token/with+odd=chars-0123456789";
 
-    fn found_in(text: &str) -> bool {
-        variants(TOKEN)
+    fn found_in(secret: &str, text: &str) -> bool {
+        patterns(secret)
             .iter()
-            .any(|(_, v)| text.contains(v.as_str()))
+            .any(|(_, p)| text.as_bytes().windows(p.len()).any(|w| w == p.as_slice()))
     }
 
     #[test]
@@ -104,40 +97,41 @@ mod tests {
         for prefix in ["", "B", "Be", "Bearer ", "Authorization: Bearer "] {
             let whole = format!("{prefix}{TOKEN} and more");
             assert!(
-                found_in(&STANDARD_NO_PAD.encode(&whole)),
-                "standard, prefix {prefix:?}"
+                found_in(TOKEN, &STANDARD_NO_PAD.encode(&whole)),
+                "{prefix:?}"
             );
             assert!(
-                found_in(&URL_SAFE_NO_PAD.encode(&whole)),
-                "url-safe, prefix {prefix:?}"
+                found_in(TOKEN, &URL_SAFE_NO_PAD.encode(&whole)),
+                "{prefix:?}"
             );
             let padded = base64::engine::general_purpose::STANDARD.encode(&whole);
-            assert!(found_in(&padded), "padded, prefix {prefix:?}");
+            assert!(found_in(TOKEN, &padded), "padded, prefix {prefix:?}");
         }
     }
 
     #[test]
-    fn finds_url_and_hex_forms() {
-        assert!(found_in("q=fake-token%2Fwith%2Bodd%3Dchars-0123456789&x=1"));
-        assert!(found_in("q=fake-token%2fwith%2bodd%3dchars-0123456789"));
-        let hex: String = TOKEN.bytes().map(|b| format!("{b:02X}")).collect();
-        assert!(found_in(&format!("dump: {hex}")));
+    fn short_tokens_are_found_in_the_base64_of_bearer() {
+        let short = "Zq8~s*2+x";
+        let b64 = base64::engine::general_purpose::STANDARD.encode(format!("Bearer {short}"));
+        assert!(found_in(short, &b64), "{b64}");
     }
 
     #[test]
-    fn finds_json_escaped_and_form_encoded_forms() {
-        let odd = "fake \"quoted\\ token/x";
-        let found = |text: &str| variants(odd).iter().any(|(_, v)| text.contains(v.as_str()));
-        assert!(found(&serde_json::json!({ "echo": odd }).to_string()));
-        assert!(found(r#"{"echo":"fake \"quoted\\ token\/x"}"#));
-        assert!(found("q=fake+%22quoted%5C+token%2Fx"));
+    fn finds_hex_and_form_encoded_spaces() {
+        let hex: String = TOKEN.bytes().map(|b| format!("{b:02x}")).collect();
+        assert!(found_in(TOKEN, &format!("dump: {hex}")));
+        assert!(found_in(
+            "fake token with spaces",
+            "q=fake+token+with+spaces"
+        ));
     }
 
     #[test]
     fn unrelated_base64_does_not_match() {
         assert!(!found_in(
+            TOKEN,
             &STANDARD_NO_PAD.encode("fake-token/with+odd=chars-0123456780 other")
         ));
-        assert!(!found_in("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc"));
+        assert!(!found_in(TOKEN, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc"));
     }
 }

@@ -7,7 +7,7 @@
 use crate::engine::checks::expect::one_of;
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
-use crate::engine::template::Vars;
+use crate::model::template::Vars;
 use crate::model::{Location, Policy, Role, RoleId, Verdict};
 use crate::results::rule::{self, Rule};
 use crate::results::{

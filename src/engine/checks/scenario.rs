@@ -9,7 +9,7 @@ use crate::engine::checks::expect::mismatches;
 use crate::engine::doubles::upstreams::{Mark, Upstreams, verdict};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
-use crate::engine::template::Vars;
+use crate::model::template::Vars;
 use crate::model::{RoleId, Scenario, Step, Verdict};
 use crate::results::rule::{self, Rule};
 use crate::results::{

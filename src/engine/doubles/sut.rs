@@ -14,8 +14,8 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::engine::request::http::HttpClient;
-use crate::engine::template::{Vars, render};
 use crate::model::Sut;
+use crate::model::template::{Vars, render};
 use crate::results::HarnessError;
 
 /// Output lines kept for error messages.

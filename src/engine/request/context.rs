@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use crate::engine::request::http::{Exchange, HttpClient};
-use crate::engine::template::{Vars, render, render_json, render_path};
 use crate::leak::Detector;
+use crate::model::template::{Vars, render, render_json, render_path};
 use crate::model::{Body, Request, RoleId, Suite};
 use crate::redact::Redactor;
 use crate::results::HarnessError;

@@ -16,7 +16,7 @@ use crate::engine::doubles::upstreams::{UpstreamCa, Upstreams};
 use crate::engine::request::context::{Context, SuiteRun};
 use crate::engine::request::http::HttpClient;
 use crate::engine::request::tls_clients::merged_ca_files;
-use crate::engine::template::{Vars, render};
+use crate::model::template::{Vars, render};
 use crate::model::{Probe, Suite, Target, TlsSettings};
 use crate::plan::Check;
 use crate::redact::Redactor;

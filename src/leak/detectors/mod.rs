@@ -9,6 +9,8 @@ mod version_banner;
 
 use regex::Regex;
 
+pub use secret_format::formats as credential_formats;
+
 use super::{Detector, Leak};
 
 /// Every built-in detector, in report order.
@@ -99,5 +101,13 @@ mod tests {
             assert!(!ids[i + 1..].contains(id), "duplicate id {id}");
             assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
         }
+    }
+
+    /// The loader checks `leakage: { ignore: […] }` against the model's list.
+    #[test]
+    fn the_model_names_every_detector_and_the_canary() {
+        let mut ids: Vec<&str> = all().iter().map(|d| d.id()).collect();
+        ids.push("secret_canary");
+        assert_eq!(crate::model::DETECTOR_IDS, ids.as_slice());
     }
 }

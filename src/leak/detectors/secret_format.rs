@@ -63,6 +63,12 @@ const JWT_KIND: &str = "JSON Web Token";
 
 static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| compile(SOURCES));
 
+/// The well-known credential formats as (kind, pattern): the redaction layer masks every
+/// match in any output, the run's own or not.
+pub fn formats() -> &'static [(&'static str, Regex)] {
+    &PATTERNS
+}
+
 /// Base64url that accepts padding or none and non-zero trailing bits, as JWT libraries do.
 const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,

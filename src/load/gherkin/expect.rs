@@ -2,8 +2,8 @@
 
 use serde_json_path::JsonPath;
 
-use super::lower::{State, text};
 use super::matcher::Arg;
+use super::scenario::{State, text};
 use super::steps::Op;
 use crate::model::{Capture, HeaderExpectation, JsonAssertion, KeyQuality, Verdict};
 

@@ -1,16 +1,18 @@
 //! Probe steps: a data table whose keys are exactly the YAML probe's keys becomes the raw
-//! YAML entry, every value keeping its cell's position, and the YAML lowering turns that
+//! probe entry, every value keeping its cell's position, and the one lowering turns that
 //! into the model. So a probe means the same in both syntaxes (defaults, references and
 //! their redaction, refusal of literal credentials) and fails validation the same way.
 //! Lists are comma-separated in one cell, as a YAML flow list without its brackets.
 
+use super::scenario::FeatureCx;
 use super::steps::Key;
 use super::table::{Cell, Row};
-use crate::load::suggest::did_you_mean;
-use crate::load::yaml::{
+use crate::load::lower;
+use crate::load::raw::{
     OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens,
-    RawWebhooks, Scope,
+    RawWebhooks, S,
 };
+use crate::load::suggest::did_you_mean;
 use crate::load::{SourceFile, SuiteDiagnostic};
 use crate::model::Probe;
 
@@ -125,7 +127,7 @@ const TLS: &[Key] = &[
 /// Lowers one probe step's table; `index` numbers the probes of the feature (for the
 /// labels secrets are redacted as). `step` is where the step is written.
 pub fn lower(
-    scope: &Scope<'_>,
+    feature: &FeatureCx<'_>,
     index: usize,
     kind: ProbeKind,
     rows: &[Row],
@@ -133,18 +135,22 @@ pub fn lower(
 ) -> Result<Probe, Vec<SuiteDiagnostic>> {
     let mut f = Fields {
         rows,
-        source: scope.source,
+        source: feature.source,
         errors: Vec::new(),
     };
     f.check_keys(kind, step);
     // Values are converted even after a key problem, so every problem is reported at once.
     match f.raw(kind) {
-        Some(raw) if f.errors.is_empty() => scope.probe(index, &raw),
+        Some(raw) if f.errors.is_empty() => {
+            let mut cx = feature.lowering();
+            let probe = lower::probe(&mut cx, index, &raw, feature.demo);
+            cx.finish(probe)
+        }
         _ => Err(f.errors),
     }
 }
 
-/// The table's values, converted to what the YAML entry holds.
+/// The table's values, converted to what the raw probe entry holds.
 struct Fields<'a> {
     rows: &'a [Row],
     source: &'a SourceFile,
@@ -238,7 +244,7 @@ impl Fields<'_> {
             ProbeKind::Tls => RawProbe::Tls(RawTlsProbe {
                 urls: self.cell("urls").map(Cell::spanned).map(|at| {
                     let items = OneOrMany(self.split("urls"));
-                    serde_saphyr::Spanned::new(items, at.referenced, at.defined)
+                    S::new(items, at.at)
                 }),
                 min_version: self.duration("min_version"),
                 min_days_to_expiry: self.number("min_days_to_expiry"),
@@ -256,16 +262,16 @@ impl Fields<'_> {
             .map(|r| &r.value)
     }
 
-    fn text(&self, key: &str) -> Option<serde_saphyr::Spanned<String>> {
+    fn text(&self, key: &str) -> Option<S<String>> {
         self.cell(key).map(Cell::spanned)
     }
 
-    fn number<T: std::str::FromStr>(&mut self, key: &str) -> Option<serde_saphyr::Spanned<T>> {
+    fn number<T: std::str::FromStr>(&mut self, key: &str) -> Option<S<T>> {
         let cell = self.cell(key)?.clone();
         match cell.text.trim().parse() {
             Ok(n) => {
                 let at = cell.spanned();
-                Some(serde_saphyr::Spanned::new(n, at.referenced, at.defined))
+                Some(S::new(n, at.at))
             }
             Err(_) => {
                 let message = format!("`{key}` is a whole number, not `{}`", cell.text);
@@ -276,7 +282,7 @@ impl Fields<'_> {
     }
 
     /// `120` is a number of seconds, `90s`/`2m`/`1h` a text: as YAML reads them.
-    fn duration(&self, key: &str) -> Option<serde_saphyr::Spanned<serde_json::Value>> {
+    fn duration(&self, key: &str) -> Option<S<serde_json::Value>> {
         let cell = self.cell(key)?;
         let text = cell.text.trim();
         let value = match text.parse::<u64>() {
@@ -284,11 +290,11 @@ impl Fields<'_> {
             Err(_) => serde_json::Value::from(text),
         };
         let at = cell.spanned();
-        Some(serde_saphyr::Spanned::new(value, at.referenced, at.defined))
+        Some(S::new(value, at.at))
     }
 
     /// The comma-separated items of a cell, each at its own column.
-    fn split(&mut self, key: &str) -> Vec<serde_saphyr::Spanned<String>> {
+    fn split(&mut self, key: &str) -> Vec<S<String>> {
         let Some(cell) = self.cell(key).cloned() else {
             return Vec::new();
         };
@@ -309,14 +315,10 @@ impl Fields<'_> {
         out
     }
 
-    fn list(&mut self, key: &str) -> Option<serde_saphyr::Spanned<OneOrMany<String>>> {
+    fn list(&mut self, key: &str) -> Option<S<OneOrMany<String>>> {
         let cell = self.cell(key)?.spanned();
         let items = self.split(key).into_iter().map(|s| s.value).collect();
-        Some(serde_saphyr::Spanned::new(
-            OneOrMany(items),
-            cell.referenced,
-            cell.defined,
-        ))
+        Some(S::new(OneOrMany(items), cell.at))
     }
 
     /// JSON, or a YAML flow mapping as the YAML probe writes it.

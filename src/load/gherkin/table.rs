@@ -2,6 +2,7 @@
 //! row. The `gherkin` crate gives the cells' text and where the table starts; each cell's
 //! own line and column are found in the source, so a problem points at the cell.
 
+use crate::load::raw::{Pos, S};
 use crate::load::{SourceFile, SuiteDiagnostic};
 
 /// One cell's text (Outline placeholders filled) and where it is written.
@@ -13,15 +14,14 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// The cell as a YAML value with its position, for the YAML lowering.
-    pub fn spanned(&self) -> serde_saphyr::Spanned<String> {
+    /// The cell as a raw value with its position, for the lowering.
+    pub fn spanned(&self) -> S<String> {
         self.spanned_at(self.text.clone(), 0)
     }
 
     /// `value`, found `offset` characters into this cell.
-    pub fn spanned_at(&self, value: String, offset: u64) -> serde_saphyr::Spanned<String> {
-        let at = yaml_location(self.line, self.col + offset);
-        serde_saphyr::Spanned::new(value, at, at)
+    pub fn spanned_at(&self, value: String, offset: u64) -> S<String> {
+        S::new(value, Pos::new(self.line, self.col + offset))
     }
 }
 
@@ -152,17 +152,6 @@ fn columns(line: &str) -> Vec<u64> {
         .collect()
 }
 
-/// The YAML lowering reports problems at `serde_saphyr::Location`s; its `Deserialize`
-/// impl is the public way to make one at a given line and column.
-fn yaml_location(line: u64, col: u64) -> serde_saphyr::Location {
-    use serde::Deserialize;
-    use serde::de::value::{Error, MapDeserializer};
-    let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-    let fields = [("line", clamp(line)), ("column", clamp(col))];
-    serde_saphyr::Location::deserialize(MapDeserializer::<_, Error>::new(fields.into_iter()))
-        .unwrap_or(serde_saphyr::Location::UNKNOWN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,11 +164,5 @@ mod tests {
         let got = positions(text, &table).unwrap();
         assert_eq!(got, vec![vec![(4, 9), (4, 17)], vec![(7, 9), (7, 17)]]);
         assert_eq!(table.rows[1][1], "5|0");
-    }
-
-    #[test]
-    fn a_yaml_location_keeps_line_and_column() {
-        let at = yaml_location(12, 7);
-        assert_eq!((at.line(), at.column()), (12, 7));
     }
 }

@@ -7,8 +7,7 @@
 
 use std::borrow::Cow;
 
-pub const OPEN: char = '\u{FF5B}';
-pub const CLOSE: char = '\u{FF5D}';
+use crate::load::reference::{WIDE_CLOSE as CLOSE, WIDE_OPEN as OPEN};
 
 pub fn protect(text: &str) -> Cow<'_, str> {
     let chars: Vec<char> = text.chars().collect();

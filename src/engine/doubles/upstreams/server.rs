@@ -10,7 +10,7 @@ use std::time::Duration;
 use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::engine::template::Vars;
+use crate::model::template::Vars;
 use crate::model::{Body, Route, Upstream, UpstreamTls};
 use crate::results::HarnessError;
 use crate::tls::{Ca, Front, Handshake, Mode, Validity, server_config};

@@ -1,5 +1,6 @@
-//! `{{name}}` templates: variables captured by earlier steps, substituted into paths,
-//! headers, query values and bodies.
+//! `{{name}}` templates: variables captured by earlier steps (and the run's own, such as
+//! `{{sut.url}}`), substituted into paths, headers, query values and bodies. The loader
+//! checks the names a suite uses; the engine fills them in.
 
 use std::collections::HashMap;
 

@@ -1,8 +1,9 @@
-//! Raw `probes:` entries: what the YAML says, with positions.
+//! Raw `probes:` entries (a YAML `probes:` item, or a Gherkin probe step's table): what
+//! the suite says, with positions.
 
 use serde::Deserialize;
 
-use super::raw::{OneOrMany, S};
+use super::span::{OneOrMany, S};
 
 /// One entry of `probes:`, named by its single key.
 #[derive(Deserialize)]

@@ -1,9 +1,9 @@
 //! Raw `upstreams:`, `sut:`, `upstream_tls:` and `expect.upstream` entries: what the
-//! YAML says, with positions.
+//! suite says, with positions.
 
 use serde::Deserialize;
 
-use super::raw::{OneOrMany, S, SpannedMap};
+use super::span::{OneOrMany, S, SpannedMap};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

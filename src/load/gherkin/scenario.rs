@@ -7,10 +7,11 @@ use super::expand::Concrete;
 use super::matcher::{self, Arg};
 use super::steps::{Op, StepDef, Takes};
 use super::{expect, probes, table};
-use crate::engine::template::variables;
+use crate::load::lower;
+use crate::load::raw::SpannedMap;
 use crate::load::suggest::unknown_role_help;
-use crate::load::yaml::Scope;
 use crate::load::{LoadContext, SourceFile, SuiteDiagnostic, request_line};
+use crate::model::template::variables;
 use crate::model::{Body, Credential, Expectation, Probe, Request, Role, RoleId, Scenario, Step};
 use crate::redact::Redactor;
 
@@ -29,15 +30,13 @@ pub struct FeatureCx<'a> {
 }
 
 impl FeatureCx<'_> {
-    fn scope(&self) -> Scope<'_> {
-        Scope {
-            source: self.source,
-            ctx: self.ctx,
-            redactor: self.redactor,
-            roles: self.roles.iter().map(|r| r.name.clone()).collect(),
-            servers: self.servers.clone(),
-            demo: self.demo,
-        }
+    /// A lowering context that knows the feature's roles and auth servers, for what a
+    /// step lowers as YAML would (a probe's table, request headers).
+    pub fn lowering(&self) -> lower::Cx<'_> {
+        let mut cx = lower::Cx::new(self.source, self.ctx, self.redactor);
+        cx.role_names = self.roles.iter().map(|r| r.name.clone()).collect();
+        cx.server_names = self.servers.clone();
+        cx
     }
 }
 
@@ -112,30 +111,7 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
         }
         apply(&mut st, step, def, &args);
     }
-    let at = |message: &str, help: &str| {
-        let mut d = SuiteDiagnostic::new(source, c.line as u64, c.col as u64, message);
-        d.help(help);
-        d
-    };
-    let mut problems = Vec::new();
-    if !st.probes.is_empty() && !st.steps.is_empty() {
-        problems.push(at(
-            "this scenario both sends requests and runs a probe",
-            "a probe's cases are its checks: give the probe step a scenario of its own",
-        ));
-    }
-    if st.steps.is_empty() && st.probes.is_empty() && st.cx.errors.len() == before {
-        problems.push(at(
-            "this scenario sends no request",
-            "add `When I send \"METHOD /path\"`, or a probe step",
-        ));
-    }
-    if !st.headers.is_empty() || !st.query.is_empty() {
-        problems.push(at(
-            "a request header or query step is not followed by `When I send`",
-            "request modifiers apply to the next request",
-        ));
-    }
+    let problems = leftovers(&st, c, st.cx.errors.len() == before);
     st.cx.errors.extend(problems);
     if st.cx.errors.len() > before {
         return None;
@@ -155,6 +131,36 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
         tags: c.tags.clone(),
         upstream_tls: Vec::new(),
     })
+}
+
+/// What is wrong with the scenario as a whole once its steps are applied; `clean` when
+/// no step reported a problem.
+fn leftovers(st: &State<'_, '_>, c: &Concrete, clean: bool) -> Vec<SuiteDiagnostic> {
+    let at = |message: &str, help: &str| {
+        let mut d = SuiteDiagnostic::new(st.cx.source, c.line as u64, c.col as u64, message);
+        d.help(help);
+        d
+    };
+    let mut problems = Vec::new();
+    if !st.probes.is_empty() && !st.steps.is_empty() {
+        problems.push(at(
+            "this scenario both sends requests and runs a probe",
+            "a probe's cases are its checks: give the probe step a scenario of its own",
+        ));
+    }
+    if st.steps.is_empty() && st.probes.is_empty() && clean {
+        problems.push(at(
+            "this scenario sends no request",
+            "add `When I send \"METHOD /path\"`, or a probe step",
+        ));
+    }
+    if !st.headers.is_empty() || !st.query.is_empty() {
+        problems.push(at(
+            "a request header or query step is not followed by `When I send`",
+            "request modifiers apply to the next request",
+        ));
+    }
+    problems
 }
 
 pub(super) fn text(args: &[Arg], i: usize) -> String {
@@ -241,7 +247,7 @@ fn apply(st: &mut State<'_, '_>, step: &gherkin::Step, def: &StepDef, args: &[Ar
                 return;
             };
             let index = st.cx.probes.len() + st.probes.len();
-            match probes::lower(&st.cx.scope(), index, kind, &rows, position(step)) {
+            match probes::lower(st.cx, index, kind, &rows, position(step)) {
                 Ok(p) => st.probes.push(p),
                 Err(errors) => st.cx.errors.extend(errors),
             }
@@ -274,8 +280,14 @@ fn anonymous(st: &mut State<'_, '_>, step: &gherkin::Step) {
 /// references resolved and redacted, literal credentials refused.
 fn modify(st: &mut State<'_, '_>, header: bool, entries: Vec<(table::Cell, String)>) {
     let entries = entries.into_iter().map(|(k, v)| (k.spanned(), v)).collect();
-    let (values, errors) = st.cx.scope().request_values(entries, header);
-    st.cx.errors.extend(errors);
+    let part = if header {
+        lower::Part::Header
+    } else {
+        lower::Part::Query
+    };
+    let mut cx = st.cx.lowering();
+    let values = lower::request_values(&mut cx, Some(&SpannedMap(entries)), part);
+    st.cx.errors.append(&mut cx.errors);
     if header {
         st.headers.extend(values);
     } else {

@@ -1,14 +1,11 @@
-//! Raw suite structs: exactly what the YAML says, with positions (`Spanned`) on every
-//! value a later error may point at. Unknown fields are rejected.
-
-use std::fmt;
-use std::marker::PhantomData;
+//! Raw suites and `authspec.yaml` configs: what the file says, before validation, with a
+//! position on every value a later error may point at. Unknown fields are rejected.
 
 use serde::Deserialize;
-use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
 
-pub type S<T> = Spanned<T>;
+use super::probes::RawProbe;
+use super::span::{OneOrMany, S, SpannedMap};
+use super::upstream::{RawSut, RawUpstream, RawUpstreamExpect};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,11 +26,11 @@ pub struct RawSuite {
     #[serde(default)]
     pub scenarios: Vec<RawScenario>,
     #[serde(default)]
-    pub probes: Vec<super::raw_probes::RawProbe>,
+    pub probes: Vec<RawProbe>,
     #[serde(default)]
     pub logs: Vec<RawLog>,
-    pub upstreams: Option<SpannedMap<super::raw_upstream::RawUpstream>>,
-    pub sut: Option<S<super::raw_upstream::RawSut>>,
+    pub upstreams: Option<SpannedMap<RawUpstream>>,
+    pub sut: Option<S<RawSut>>,
 }
 
 #[derive(Deserialize)]
@@ -234,124 +231,11 @@ pub struct RawExpect {
     /// Header name to expected value; `null` means the header must be absent.
     pub headers: Option<SpannedMap<Option<String>>>,
     pub json_key_quality: Option<RawKeyQuality>,
-    pub upstream: Option<SpannedMap<super::raw_upstream::RawUpstreamExpect>>,
+    pub upstream: Option<SpannedMap<RawUpstreamExpect>>,
 }
 
 /// `leakage: off` (or `on`), or `leakage: { ignore: [detector, …] }`.
 pub enum RawLeakage {
     Switch(String),
     Ignore(Vec<S<String>>),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLeakageMap {
-    ignore: Vec<S<String>>,
-}
-
-impl<'de> Deserialize<'de> for RawLeakage {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawLeakage;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("`off`, `on`, or a mapping with `ignore`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawLeakage::Switch(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(RawLeakage::Switch(if v { "on" } else { "off" }.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                RawLeakageMap::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|m| RawLeakage::Ignore(m.ignore))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A mapping that keeps its keys' positions and order.
-pub struct SpannedMap<V>(pub Vec<(S<String>, V)>);
-
-impl<V> Default for SpannedMap<V> {
-    fn default() -> Self {
-        Self(Vec::new())
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedMap<V> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = SpannedMap<V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry()? {
-                    out.push((k, v));
-                }
-                Ok(SpannedMap(out))
-            }
-        }
-        d.deserialize_map(MapVisitor(PhantomData))
-    }
-}
-
-/// One value or a list of them (`status: 201`, `status: [500, 503]`).
-pub struct OneOrMany<T>(pub Vec<T>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = OneOrMany<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a value or a list of values")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(v) = seq.next_element()? {
-                    out.push(v);
-                }
-                Ok(OneOrMany(out))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                T::deserialize(v.into_deserializer()).map(|t| OneOrMany(vec![t]))
-            }
-        }
-        d.deserialize_any(V(PhantomData))
-    }
-}
-
-impl<'de> Deserialize<'de> for RawTarget {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawTarget;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("`demo` or a mapping with `base_url`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawTarget::Named(v.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                RawTargetMap::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(RawTarget::Url)
-            }
-        }
-        d.deserialize_any(V)
-    }
 }

@@ -1,0 +1,22 @@
+//! The one lowering: raw structs (from either front end) into the model, one section a
+//! file, every problem of the file collected before giving up.
+
+mod checks;
+mod context;
+mod oauth;
+mod policy;
+mod probes;
+mod request;
+mod roles;
+mod secret;
+mod suite;
+mod sut;
+mod target;
+mod templates;
+mod tls;
+mod upstreams;
+
+pub use context::Cx;
+pub use probes::probe;
+pub use request::{Part, request_values};
+pub use suite::{config, suite};

@@ -1,0 +1,207 @@
+//! Lowers a raw suite (or an `authspec.yaml`) into the model: the target, roles and
+//! policy (its own, or inherited from the config), then its checks, collecting every
+//! problem of the file before giving up.
+
+use super::context::Cx;
+use crate::load::config::Config;
+use crate::load::raw::{Pos, RawConfig, RawSuite, RawTarget};
+use crate::load::reference::{Reference, parse_whole};
+use crate::load::{LoadContext, SourceFile, SuiteDiagnostic};
+use crate::model::{
+    AccessEntry, AuthServer, LogRule, Probe, Role, Scenario, Suite, Target, TlsSettings,
+};
+use crate::redact::Redactor;
+
+pub fn suite(
+    raw: RawSuite,
+    source: &SourceFile,
+    ctx: &LoadContext,
+    redactor: &Redactor,
+    config: Option<&Config>,
+) -> Result<Suite, Vec<SuiteDiagnostic>> {
+    let cx = &mut Cx::new(source, ctx, redactor);
+    let at = raw.suite.at;
+    // Known before the target: `{{sut.url}}` and `{{upstreams.NAME.url}}` may be in it.
+    cx.has_sut = raw.sut.is_some();
+    cx.upstream_names = raw
+        .upstreams
+        .iter()
+        .flat_map(|m| m.0.iter().map(|(k, _)| k.value.clone()))
+        .collect();
+    let upstreams = super::upstreams::upstreams(cx, raw.upstreams.as_ref());
+    let sut = raw.sut.as_ref().and_then(|s| super::sut::sut(cx, s));
+    let (target, tls) = target(cx, &raw, config);
+    // `${demo:…}` credentials belong to the demo, reached as `target: demo` or through
+    // one of its `${demo:…}` URLs.
+    let demo = target == Some(Target::Demo)
+        || matches!(&raw.target, Some(t) if matches!(&t.value,
+            RawTarget::Url(m) if matches!(parse_whole(&m.base_url.value),
+                Some(Ok(Reference::Demo(_))))));
+    let (auth_servers, roles) = servers_and_roles(cx, &raw, config, demo);
+    let policy = super::policy::policy(cx, raw.policy.as_ref(), &at)
+        .or_else(|| config.and_then(|c| c.policy.clone()))
+        .unwrap_or_default();
+    let leakage = super::policy::leakage(cx, raw.leakage.as_ref())
+        .or_else(|| config.and_then(|c| c.leakage.clone()))
+        .unwrap_or_default();
+    let access: Vec<AccessEntry> = raw
+        .access
+        .iter()
+        .filter_map(|a| super::checks::access(cx, a))
+        .collect();
+    let scenarios: Vec<Scenario> = raw
+        .scenarios
+        .iter()
+        .filter_map(|s| super::checks::scenario(cx, s))
+        .collect();
+    let probes = probes(cx, &raw, target.as_ref(), demo);
+    let logs: Vec<LogRule> = raw
+        .logs
+        .iter()
+        .filter_map(|l| super::checks::log(cx, l))
+        .collect();
+    if access.is_empty() && scenarios.is_empty() && probes.is_empty() && cx.errors.is_empty() {
+        cx.error(&at, "this suite has no checks")
+            .help("add an `access:` matrix, `scenarios:` or `probes:`");
+    }
+    match (cx.errors.is_empty(), target) {
+        (true, Some(target)) => Ok(Suite {
+            name: raw.suite.value.clone(),
+            file: source.name.clone(),
+            target,
+            tls,
+            roles,
+            auth_servers,
+            policy,
+            access,
+            scenarios,
+            probes,
+            probe_tags: Vec::new(),
+            logs,
+            tags: tags(&raw.tags),
+            leakage,
+            upstreams,
+            sut,
+        }),
+        _ => Err(std::mem::take(&mut cx.errors)),
+    }
+}
+
+/// The suite's own target and its TLS settings, or the config's.
+fn target(
+    cx: &mut Cx<'_>,
+    raw: &RawSuite,
+    config: Option<&Config>,
+) -> (Option<Target>, TlsSettings) {
+    match (&raw.target, config.and_then(|c| c.target.clone())) {
+        (Some(t), _) => {
+            let tls = super::tls::target_tls(cx, t);
+            (super::target::target(cx, t), tls)
+        }
+        (None, Some(inherited)) => {
+            let tls = config.map(|c| c.tls.clone()).unwrap_or_default();
+            (Some(inherited), tls)
+        }
+        (None, None) => {
+            cx.error(&raw.suite.at, "this suite has no `target:`").help(
+                "add `target: demo` or `target: { base_url: … }`, or put it in an authspec.yaml beside the suite",
+            );
+            (None, TlsSettings::default())
+        }
+    }
+}
+
+/// Auth servers and roles: the suite's own, or the config's (the names later entries
+/// refer to are set either way).
+fn servers_and_roles(
+    cx: &mut Cx<'_>,
+    raw: &RawSuite,
+    config: Option<&Config>,
+    demo: bool,
+) -> (Vec<AuthServer>, Vec<Role>) {
+    match (&raw.roles, config) {
+        (Some(r), _) => {
+            let servers = match (&raw.auth_servers, config) {
+                (None, Some(c)) => {
+                    cx.server_names = c.auth_servers.iter().map(|s| s.name.clone()).collect();
+                    c.auth_servers.clone()
+                }
+                (own, _) => super::oauth::auth_servers(cx, own.as_ref(), demo),
+            };
+            (servers, super::roles::roles(cx, r, demo))
+        }
+        (None, Some(c)) => {
+            cx.role_names = c.roles.iter().map(|r| r.name.clone()).collect();
+            cx.server_names = c.auth_servers.iter().map(|s| s.name.clone()).collect();
+            (c.auth_servers.clone(), c.roles.clone())
+        }
+        (None, None) => (
+            super::oauth::auth_servers(cx, raw.auth_servers.as_ref(), demo),
+            Vec::new(),
+        ),
+    }
+}
+
+fn probes(cx: &mut Cx<'_>, raw: &RawSuite, target: Option<&Target>, demo: bool) -> Vec<Probe> {
+    let mut probes: Vec<Probe> = raw
+        .probes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| super::probes::probe(cx, i, p, demo))
+        .collect();
+    // A tls probe without `urls:` checks the target.
+    for p in &mut probes {
+        if let (Probe::Tls(t), Some(target)) = (p, target)
+            && !t.default_to_target(target)
+        {
+            cx.error(
+                &raw.suite.at,
+                "the tls probe has no `urls:` and the target is not https://",
+            )
+            .help("list the https:// URLs to check under `tls: { urls: [...] }`");
+        }
+    }
+    probes
+}
+
+pub fn config(
+    raw: RawConfig,
+    source: &SourceFile,
+    ctx: &LoadContext,
+    redactor: &Redactor,
+) -> Result<Config, Vec<SuiteDiagnostic>> {
+    let cx = &mut Cx::new(source, ctx, redactor);
+    let target = raw
+        .target
+        .as_ref()
+        .and_then(|t| super::target::target(cx, t));
+    let tls = raw
+        .target
+        .as_ref()
+        .map(|t| super::tls::target_tls(cx, t))
+        .unwrap_or_default();
+    let auth_servers =
+        super::oauth::auth_servers(cx, raw.auth_servers.as_ref(), target == Some(Target::Demo));
+    let roles = super::roles::roles(cx, &raw.roles, target == Some(Target::Demo));
+    let policy = super::policy::policy(cx, raw.policy.as_ref(), &Pos::UNKNOWN);
+    let leakage = super::policy::leakage(cx, raw.leakage.as_ref());
+    if !cx.errors.is_empty() {
+        return Err(std::mem::take(&mut cx.errors));
+    }
+    Ok(Config {
+        file: source.name.clone(),
+        target,
+        tls,
+        roles,
+        auth_servers,
+        policy,
+        leakage,
+    })
+}
+
+/// Tags as written, `@` optional.
+pub(super) fn tags(raw: &[String]) -> Vec<String> {
+    raw.iter()
+        .map(|t| t.trim_start_matches('@').to_string())
+        .collect()
+}

@@ -1,0 +1,18 @@
+//! Raw suites, syntax-neutral: what a suite says before validation, with the position of
+//! every value an error may point at. The YAML front end deserializes them, the Gherkin
+//! front end builds them from step tables; `lower` turns them into the model.
+
+mod probes;
+mod span;
+mod suite;
+mod upstream;
+
+pub use probes::{
+    RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
+};
+pub use span::{OneOrMany, Pos, S, SpannedMap};
+pub use suite::{
+    RawAccess, RawAuthServer, RawConfig, RawExpect, RawLeakage, RawLog, RawOAuth2, RawPolicy,
+    RawRequestParts, RawRole, RawScenario, RawSuite, RawTarget, RawTargetMap, RawTls,
+};
+pub use upstream::{RawRoute, RawSut, RawUpstream, RawUpstreamExpect};

@@ -1,0 +1,399 @@
+//! The registry of secrets and the matcher compiled from it: one Aho-Corasick automaton
+//! over every form of every secret, run over the text and its normalised views, so a
+//! text is read a few times however many secrets the run holds.
+
+use std::sync::{Arc, RwLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::encodings::{Form, patterns};
+use super::formats;
+use super::fragments::Fragments;
+use super::view::{View, normalised};
+
+#[derive(Clone)]
+struct Entry {
+    value: String,
+    label: String,
+    /// Redacted, but no canary: values authspec forged itself (a doctored token echoed in
+    /// a refusal is not a leak of a credential).
+    quiet: bool,
+    /// Confidential text rather than a credential (what an internal upstream answers):
+    /// masked whole in any form, but its words are no secret on their own.
+    whole_only: bool,
+}
+
+/// Shared by the loader (which registers resolved secrets) and the engine (which
+/// redacts every result before it leaves, and registers tokens as it obtains them).
+#[derive(Default)]
+pub struct Redactor {
+    entries: RwLock<Vec<Entry>>,
+    /// Built on first use after a change of `entries`.
+    compiled: RwLock<Option<Arc<Compiled>>>,
+}
+
+struct Compiled {
+    /// The entries it was built from (indices below point here).
+    entries: Vec<Entry>,
+    automaton: Option<AhoCorasick>,
+    /// For each pattern of the automaton: (entry index, form).
+    patterns: Vec<(usize, Form)>,
+    fragments: Fragments,
+}
+
+/// One secret found in a text: the original byte range, the entry and how it was
+/// written there (`None`: as is; `url`, `json`, `hex`, `base64`).
+struct Hit {
+    start: usize,
+    end: usize,
+    entry: usize,
+    form: Option<&'static str>,
+}
+
+impl Redactor {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers `value`; from now on it prints as `«redacted:label»`, and its encoded
+    /// forms as `«redacted:label/base64»` (url, json, hex).
+    pub fn add(&self, label: &str, value: &str) {
+        self.insert(label, value, false, false);
+    }
+
+    /// Registers a value authspec made (a doctored token): redacted like a secret, but
+    /// finding it in a response is no leak.
+    pub fn add_quiet(&self, label: &str, value: &str) {
+        self.insert(label, value, true, false);
+    }
+
+    /// Registers confidential text that is not a credential (an internal upstream's
+    /// answer): masked and a canary as a whole, in any form, but a part of it (a JSON
+    /// key, a word) is not masked on its own.
+    pub fn add_confidential(&self, label: &str, value: &str) {
+        self.insert(label, value, false, true);
+    }
+
+    fn insert(&self, label: &str, value: &str, quiet: bool, whole_only: bool) {
+        if value.is_empty() {
+            return;
+        }
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entries.iter_mut().find(|e| e.value == value) {
+            e.quiet &= quiet;
+            e.whole_only &= whole_only;
+            *self.compiled.write().unwrap_or_else(|e| e.into_inner()) = None;
+            return;
+        }
+        entries.push(Entry {
+            value: value.to_string(),
+            label: label.to_string(),
+            quiet,
+            whole_only,
+        });
+        // Longest first: a secret that contains another is replaced whole.
+        entries.sort_by_key(|e| std::cmp::Reverse(e.value.len()));
+        *self.compiled.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn compiled(&self) -> Arc<Compiled> {
+        if let Some(c) = self
+            .compiled
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            return c.clone();
+        }
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let mut list: Vec<Vec<u8>> = Vec::new();
+        let mut meta = Vec::new();
+        let mut fragments = Fragments::default();
+        for (i, e) in entries.iter().enumerate() {
+            for (form, p) in patterns(&e.value) {
+                list.push(p);
+                meta.push((i, form));
+            }
+            if !e.whole_only {
+                fragments.add(e.value.as_bytes(), i);
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&list)
+            .ok();
+        let compiled = Arc::new(Compiled {
+            entries: entries.clone(),
+            automaton,
+            patterns: meta,
+            fragments,
+        });
+        *self.compiled.write().unwrap_or_else(|e| e.into_inner()) = Some(compiled.clone());
+        compiled
+    }
+
+    /// Every whole secret in `text`, in any form, with its original range.
+    fn hits(c: &Compiled, text: &str) -> Vec<Hit> {
+        let entries = &c.entries;
+        let Some(ac) = &c.automaton else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut scan = |bytes: &[u8], view: Option<&View>| {
+            for m in ac.find_iter(bytes) {
+                let (entry, form) = c.patterns[m.pattern().as_usize()];
+                let (start, end) = match view {
+                    Some(v) => v.original(m.start(), m.end(), text),
+                    None => (m.start(), m.end()),
+                };
+                let written = &text[start..end];
+                let form = form.suffix().or(if written.contains('%') {
+                    Some("url")
+                } else if written.contains('\\') {
+                    Some("json")
+                } else if written.contains('+') {
+                    plus_form(written, entries.get(entry))
+                } else {
+                    None
+                });
+                out.push(Hit {
+                    start,
+                    end,
+                    entry,
+                    form,
+                });
+            }
+        };
+        scan(text.as_bytes(), None);
+        for compact in [false, true] {
+            if let Some(v) = normalised(text, compact) {
+                scan(&v.bytes, Some(&v));
+            }
+        }
+        out
+    }
+
+    /// The labels of every registered secret (in any form) that occurs in `text`, in
+    /// the order they occur.
+    pub fn occurrences(&self, text: &str) -> Vec<String> {
+        let c = self.compiled();
+        let entries = &c.entries;
+        let mut hits = Self::hits(&c, text);
+        hits.sort_by_key(|h| h.start);
+        let mut found: Vec<String> = Vec::new();
+        for h in hits {
+            let Some(e) = entries.get(h.entry) else {
+                continue;
+            };
+            if e.quiet {
+                continue;
+            }
+            let label = label(e, h.form);
+            if !found.contains(&label) {
+                found.push(label);
+            }
+        }
+        found
+    }
+
+    /// The raw secret values, for detectors that must skip them.
+    pub fn raw_values(&self) -> Vec<String> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries.iter().map(|e| e.value.clone()).collect()
+    }
+
+    /// `text` with every secret of the run, every part of one, and every credential in
+    /// a well-known format replaced by a marker.
+    pub fn redact(&self, text: &str) -> String {
+        let c = self.compiled();
+        let entries = &c.entries;
+        // (start, end, priority, marker): a whole secret names its label; a part of one
+        // says so; a well-known format says its kind and length.
+        let mut spans: Vec<(usize, usize, u8, String)> = Vec::new();
+        for h in Self::hits(&c, text) {
+            if let Some(e) = entries.get(h.entry) {
+                spans.push((h.start, h.end, 3, marker(&label(e, h.form))));
+            }
+        }
+        for (s, e) in c.fragments.runs(text.as_bytes()) {
+            let (s, e) = char_range(text, s, e);
+            spans.push((s, e, 2, marker("part of a secret")));
+        }
+        if let Some(v) = normalised(text, true) {
+            for (s, e) in c.fragments.runs(&v.bytes) {
+                let (s, e) = v.original(s, e, text);
+                spans.push((s, e, 2, marker("part of a secret")));
+            }
+        }
+        for (s, e, i) in c.fragments.at_cuts(text) {
+            if let Some(entry) = entries.get(i) {
+                spans.push((s, e, 2, marker(&format!("{}/part", entry.label))));
+            }
+        }
+        for (s, e, kind) in formats::find(text) {
+            let len = text[s..e].chars().count();
+            spans.push((s, e, 1, formats::marker(kind, len)));
+        }
+        replace(text, spans)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// `+` stands for a space in a form-encoded secret, and is itself in many secrets.
+fn plus_form(written: &str, entry: Option<&Entry>) -> Option<&'static str> {
+    match entry {
+        Some(e) if e.value.contains(' ') && !written.contains(' ') => Some("url"),
+        _ => None,
+    }
+}
+
+fn label(e: &Entry, form: Option<&str>) -> String {
+    match form {
+        Some(f) => format!("{}/{f}", e.label),
+        None => e.label.clone(),
+    }
+}
+
+fn char_range(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// Replaces each group of overlapping spans by the marker of its strongest span.
+fn replace(text: &str, mut spans: Vec<(usize, usize, u8, String)>) -> String {
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut i = 0;
+    while i < spans.len() {
+        let (start, mut end, mut priority, mut shown) = spans[i].clone();
+        let mut j = i + 1;
+        while j < spans.len() && spans[j].0 < end {
+            end = end.max(spans[j].1);
+            if spans[j].2 > priority {
+                priority = spans[j].2;
+                shown = spans[j].3.clone();
+            }
+            j += 1;
+        }
+        if start >= at {
+            out.push_str(&text[at..start]);
+            out.push_str(&shown);
+            at = end;
+        }
+        i = j;
+    }
+    out.push_str(&text[at.min(text.len())..]);
+    out
+}
+
+pub fn marker(label: &str) -> String {
+    format!("«redacted:{label}»")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_every_occurrence_longest_first() {
+        let r = Redactor::new();
+        r.add("short", "fake-abc");
+        r.add("long", "fake-abc-def");
+        let out = r.redact("a fake-abc-def b fake-abc c fake-abc-def");
+        assert_eq!(
+            out,
+            "a «redacted:long» b «redacted:short» c «redacted:long»"
+        );
+    }
+
+    #[test]
+    fn ignores_empty_and_duplicate_values() {
+        let r = Redactor::new();
+        r.add("a", "");
+        r.add("a", "fake-x1");
+        r.add("b", "fake-x1");
+        assert_eq!(r.raw_values(), vec!["fake-x1".to_string()]);
+        assert_eq!(r.redact("fake-x1"), "«redacted:a»");
+    }
+
+    #[test]
+    fn quiet_values_are_redacted_but_no_canary() {
+        let r = Redactor::new();
+        r.add_quiet("reader.mutated_token", "fake-forged-token-123456");
+        assert_eq!(
+            r.redact("echo fake-forged-token-123456"),
+            "echo «redacted:reader.mutated_token»"
+        );
+        assert!(r.occurrences("echo fake-forged-token-123456").is_empty());
+    }
+
+    #[test]
+    fn redacts_and_finds_encoded_forms() {
+        use base64::Engine;
+        let r = Redactor::new();
+        r.add("reader.bearer", "fake-reader-token-1234567890");
+        let header =
+            base64::engine::general_purpose::STANDARD.encode("Bearer fake-reader-token-1234567890");
+        let text = format!("auth={header}");
+        assert_eq!(
+            r.occurrences(&text),
+            vec!["reader.bearer/base64".to_string()]
+        );
+        let shown = r.redact(&text);
+        assert!(shown.contains("«redacted:reader.bearer/base64»"), "{shown}");
+        assert!(!shown.contains(&header[8..30]), "{shown}");
+    }
+
+    #[test]
+    fn finds_secrets_through_encodings_a_view_undoes() {
+        let r = Redactor::new();
+        r.add("k", "Zq8~secretValue*2025/é");
+        for (text, label) in [
+            ("api_key=Zq8%7EsecretValue%2A2025/%C3%A9", "k/url"),
+            ("api_key=Zq8%7esecretValue*2025%2f%c3%a9", "k/url"),
+            (r#"{"k":"Zq8~secretValue*2025\/\u00e9"}"#, "k/json"),
+            ("got \"Zq8~secretValue*2025/\\u{e9}\"", "k/json"),
+            ("HOST zq8~secretvalue*2025/é", "k"),
+            ("Zq8~secret\r\n Value*2025/é", "k"),
+        ] {
+            assert_eq!(r.occurrences(text), vec![label.to_string()], "{text}");
+            let shown = r.redact(text);
+            assert!(
+                !shown.to_lowercase().contains("secretvalue"),
+                "{text} -> {shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn masks_parts_left_at_cuts_and_well_known_formats() {
+        let r = Redactor::new();
+        r.add("t", "fake-0123456789abcdef-token");
+        let shown = r.redact("ORA-01017: logon denied for fake-0123456789ab");
+        assert_eq!(
+            shown,
+            "ORA-01017: logon denied for «redacted:part of a secret»"
+        );
+        assert_eq!(r.redact("…-token and on"), "…«redacted:t/part» and on");
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlLXZhbHVl";
+        assert_eq!(r.redact(&format!("x {jwt} y")), "x «jwt, 60 chars» y");
+        assert!(r.occurrences("fake-0123456789ab").is_empty());
+    }
+}
