@@ -1,18 +1,19 @@
-//! Turns the suite arguments into loaded suites, or prints why not (exit 2).
+//! Turns the suite arguments into loaded suites, or prints why not (exit 2); and tells,
+//! before loading, whether any of them refers to the demo target's endpoints.
 #![allow(clippy::print_stderr)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::args::SuiteArgs;
 use super::diagnostics::print_load_error;
-use crate::load::{LoadContext, LoadOptions, load_paths};
+use crate::load::{CONFIG_NAMES, LoadContext, LoadOptions, collect_suite_files, load_paths};
 use crate::model::Suite;
 use crate::redact::Redactor;
 
 const DEFAULT_PATHS: [&str; 2] = ["scenarios", "features"];
 
-pub fn suites(args: &SuiteArgs, ctx: &LoadContext, redactor: &Redactor) -> Option<Vec<Suite>> {
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+fn paths(args: &SuiteArgs) -> Vec<PathBuf> {
+    if args.paths.is_empty() {
         DEFAULT_PATHS
             .iter()
             .map(PathBuf::from)
@@ -20,7 +21,11 @@ pub fn suites(args: &SuiteArgs, ctx: &LoadContext, redactor: &Redactor) -> Optio
             .collect()
     } else {
         args.paths.clone()
-    };
+    }
+}
+
+pub fn suites(args: &SuiteArgs, ctx: &LoadContext, redactor: &Redactor) -> Option<Vec<Suite>> {
+    let paths = paths(args);
     if paths.is_empty() {
         eprintln!("error: no suites given, and there is no scenarios/ or features/ directory here");
         return None;
@@ -36,5 +41,79 @@ pub fn suites(args: &SuiteArgs, ctx: &LoadContext, redactor: &Redactor) -> Optio
             print_load_error(&e);
             None
         }
+    }
+}
+
+/// Whether a suite of `args`, or a config one of them uses, writes a `${demo:…}`
+/// reference. Those resolve at load time, so the demo's ports must be bound before
+/// loading; every other run leaves them alone. When in doubt (a file that cannot be
+/// read), the answer is yes: binding needlessly costs little, not binding fails a suite.
+pub fn mentions_demo(args: &SuiteArgs) -> bool {
+    let Ok(files) = collect_suite_files(&paths(args)) else {
+        return true;
+    };
+    let mut texts: Vec<PathBuf> = args.config.iter().cloned().collect();
+    for f in &files {
+        texts.push(f.clone());
+        let dir = f.parent().unwrap_or(Path::new("."));
+        for d in dir.ancestors() {
+            texts.extend(
+                CONFIG_NAMES
+                    .iter()
+                    .map(|n| d.join(n))
+                    .filter(|p| p.is_file()),
+            );
+        }
+    }
+    texts.sort();
+    texts.dedup();
+    texts.iter().any(|p| match std::fs::read_to_string(p) {
+        Ok(text) => has_demo_reference(&text),
+        Err(_) => true,
+    })
+}
+
+/// `${demo:url}`, `${ demo : https_url }`: the loader trims kind and argument.
+fn has_demo_reference(text: &str) -> bool {
+    text.match_indices("${").any(|(i, _)| {
+        let rest = text[i + 2..].trim_start();
+        rest.strip_prefix("demo")
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_demo_references_as_the_loader_reads_them() {
+        assert!(has_demo_reference("base_url: ${demo:url}"));
+        assert!(has_demo_reference("x: ${ demo : https_url }"));
+        assert!(!has_demo_reference(
+            "base_url: https://api.example.com ${env:TOKEN}"
+        ));
+        assert!(!has_demo_reference("# the demo: not a reference"));
+    }
+
+    #[test]
+    fn a_suite_without_demo_references_does_not_need_the_demo_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.yaml");
+        std::fs::write(&plain, "target: { base_url: http://127.0.0.1:9 }\n").unwrap();
+        let args = |p: &Path| SuiteArgs {
+            paths: vec![p.to_path_buf()],
+            config: None,
+        };
+        assert!(!mentions_demo(&args(&plain)));
+        let demo = dir.path().join("demo.yaml");
+        std::fs::write(&demo, "roles: { r: { bearer: ${demo:reader_token} } }\n").unwrap();
+        assert!(mentions_demo(&args(dir.path())));
+        std::fs::write(
+            dir.path().join("authspec.yaml"),
+            "target: { base_url: ${demo:url} }\n",
+        )
+        .unwrap();
+        assert!(mentions_demo(&args(&plain)));
     }
 }

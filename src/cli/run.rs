@@ -18,16 +18,10 @@ use crate::results::Summary;
 pub fn run(args: RunArgs) -> u8 {
     let redactor = Arc::new(Redactor::new());
     let demo = DemoCredentials::random();
-    let endpoints = match DemoEndpoints::bind() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("error: cannot prepare the demo target: {e}");
-            return exit_codes::CHECKS_FAILED;
-        }
+    let (ctx, endpoints) = match load_context(&args, &demo) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let mut references = demo.references();
-    references.extend(endpoints.references());
-    let ctx = LoadContext::process(references);
     let tags = match args.tags.as_deref().map(TagExpr::parse).transpose() {
         Ok(t) => t,
         Err(e) => {
@@ -45,14 +39,7 @@ pub fn run(args: RunArgs) -> u8 {
     let checks = plan(&suites, &selection);
     let reported = checks.iter().filter(|c| !c.support).count();
     if reported == 0 {
-        let asked: Vec<String> = [("--filter", &args.filter), ("--tags", &args.tags)]
-            .iter()
-            .filter_map(|(flag, v)| v.as_ref().map(|v| format!("{flag} {v:?}")))
-            .collect();
-        eprintln!(
-            "error: no check matches {}; nothing was run",
-            asked.join(" and ")
-        );
+        nothing_selected(&args);
         return exit_codes::INVALID_INPUT;
     }
     // Check the report path first (a bad one is a command-line error, found before any
@@ -67,15 +54,8 @@ pub fn run(args: RunArgs) -> u8 {
             return exit_codes::INVALID_INPUT;
         }
     };
-    let upstream_ca = match &args.upstream_ca {
-        None => engine::CaChoice::Fresh,
-        Some(dir) => match super::upstream_ca::load(dir) {
-            Ok((ca, file)) => engine::CaChoice::Stored(Box::new(ca), file),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit_codes::INVALID_INPUT;
-            }
-        },
+    let Some(upstream_ca) = upstream_ca(&args) else {
+        return exit_codes::INVALID_INPUT;
     };
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -84,7 +64,7 @@ pub fn run(args: RunArgs) -> u8 {
         jobs: args.jobs.map(usize::from).unwrap_or(4 * cpus),
         timeout: Duration::from_secs(args.timeout),
         demo: Some(demo),
-        demo_endpoints: Some(endpoints),
+        demo_endpoints: endpoints,
         seed: args.seed,
         upstream_ca,
     };
@@ -126,6 +106,54 @@ pub fn run(args: RunArgs) -> u8 {
         return exit_codes::CHECKS_FAILED;
     }
     Summary::of(&results).exit_code()
+}
+
+/// The references suites may use: the demo's credentials, and its endpoints when a
+/// suite mentions them (`${demo:url}` and its kin resolve while loading, so the ports
+/// are bound first, but only for a run that needs them).
+fn load_context(
+    args: &RunArgs,
+    demo: &DemoCredentials,
+) -> Result<(LoadContext, Option<DemoEndpoints>), u8> {
+    let endpoints = match super::load::mentions_demo(&args.suites).then(DemoEndpoints::bind) {
+        None => None,
+        Some(Ok(e)) => Some(e),
+        Some(Err(e)) => {
+            eprintln!("error: cannot prepare the demo target: {e}");
+            return Err(exit_codes::CHECKS_FAILED);
+        }
+    };
+    let mut references = demo.references();
+    if let Some(e) = &endpoints {
+        references.extend(e.references());
+    }
+    Ok((LoadContext::process(references), endpoints))
+}
+
+/// `--filter` and `--tags` left nothing to run: say which.
+fn nothing_selected(args: &RunArgs) {
+    let asked: Vec<String> = [("--filter", &args.filter), ("--tags", &args.tags)]
+        .iter()
+        .filter_map(|(flag, v)| v.as_ref().map(|v| format!("{flag} {v:?}")))
+        .collect();
+    eprintln!(
+        "error: no check matches {}; nothing was run",
+        asked.join(" and ")
+    );
+}
+
+/// Where stub upstreams get their certificates; `None` after printing why not.
+fn upstream_ca(args: &RunArgs) -> Option<engine::CaChoice> {
+    match &args.upstream_ca {
+        None => Some(engine::CaChoice::Fresh),
+        Some(dir) => match super::upstream_ca::load(dir) {
+            Ok((ca, file)) => Some(engine::CaChoice::Stored(Box::new(ca), file)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                None
+            }
+        },
+    }
 }
 
 /// Ctrl-C, SIGTERM (a CI cancel, `timeout`, `docker stop`) or SIGHUP: stop the run. A SUT

@@ -11,8 +11,10 @@ use crate::redact::Redactor;
 pub fn validate(args: ValidateArgs) -> u8 {
     let mut references = DemoCredentials::random().references();
     // Bound only so `${demo:https_url}` and `${demo:ca_file}` resolve; nothing listens.
-    let endpoints = DemoEndpoints::bind();
-    if let Ok(e) = &endpoints {
+    let endpoints = super::load::mentions_demo(&args.suites)
+        .then(DemoEndpoints::bind)
+        .and_then(Result::ok);
+    if let Some(e) = &endpoints {
         references.extend(e.references());
     }
     let ctx = LoadContext::process(references);

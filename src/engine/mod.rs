@@ -1,24 +1,15 @@
 //! Engine: runs planned checks concurrently over one connection pool, applies the
 //! positive-control rule to deny checks, and emits redacted results.
 
-mod access;
-mod context;
-mod credentials;
-mod excerpt;
-mod executor;
-mod expect;
-mod http;
-mod leaks;
-mod logs;
-mod oauth;
+mod auth;
+mod checks;
+mod doubles;
+mod error;
 mod probes;
-mod scenario;
-mod setup;
-mod tls_clients;
-mod upstreams;
+mod request;
+mod run;
 
-pub use executor::{EngineError, RunOptions, run};
-pub use leaks::detector_ids;
-pub use setup::CaChoice;
-// The probes still name `engine::template`; it lives in the model now.
-pub use crate::model::template;
+pub use checks::detector_ids;
+pub use error::EngineError;
+pub use run::setup::CaChoice;
+pub use run::{RunOptions, run};

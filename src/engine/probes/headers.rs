@@ -4,8 +4,8 @@
 //! browsers send no bearer token cross-origin by themselves.
 
 use super::{CaseResult, harness};
-use crate::engine::context::Context;
-use crate::engine::http::Exchange;
+use crate::engine::request::context::Context;
+use crate::engine::request::http::Exchange;
 use crate::model::{Credential, HeadersCase, HeadersProbe};
 use crate::results::{Finding, Outcome};
 

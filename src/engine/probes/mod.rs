@@ -8,8 +8,8 @@ mod tls;
 mod tokens;
 mod webhooks;
 
-use super::context::Context;
-use super::http::Exchange;
+use super::request::context::Context;
+use super::request::http::Exchange;
 use crate::model::{Probe, ProbeCase};
 use crate::results::{
     Actual, CheckError, ErrorKind, Evidence, Finding, FindingKind, HarnessError, Outcome,

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::{CaseResult, harness};
-use crate::engine::context::Context;
-use crate::engine::http::Exchange;
+use crate::engine::request::context::Context;
+use crate::engine::request::http::Exchange;
 use crate::model::RateLimitProbe;
 use crate::model::template::Vars;
 use crate::results::{CheckError, ErrorKind, Evidence, Finding, HarnessError, Outcome};

@@ -10,8 +10,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::{CaseResult, harness, vacuous};
-use crate::engine::context::Context;
-use crate::engine::expect::one_of;
+use crate::engine::checks::expect::one_of;
+use crate::engine::request::context::Context;
 use crate::jose::Jwt;
 use crate::model::template::Vars;
 use crate::model::{Credential, TokensCase, TokensProbe};

@@ -7,8 +7,8 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{CaseResult, failure, harness, refused, seen, vacuous};
-use crate::engine::context::Context;
-use crate::engine::http::Exchange;
+use crate::engine::request::context::Context;
+use crate::engine::request::http::Exchange;
 use crate::model::{WebhookCase, WebhookProbe};
 use crate::results::{Evidence, Finding, HarnessError, Outcome, RequestInfo};
 use crate::webhook::{Delivery, Scheme, scheme};

@@ -2,7 +2,7 @@
 //! token for a confidential client (RFC 6749 §2.3, §3.2.1). CWE-287; OWASP API2:2023.
 
 use super::{CaseResult, Ctx, fail, pass, refused, skip};
-use crate::engine::oauth::token::{Auth, Params, form, post};
+use crate::engine::auth::oauth::token::{Auth, Params, form, post};
 
 async fn refusal(c: &Ctx<'_>, auth: Auth, what: &str) -> CaseResult {
     let Some((_, role)) = c.role(false) else {

@@ -4,8 +4,8 @@
 //! OWASP API2:2023.
 
 use super::{CaseResult, Ctx, error, error_in, fail, pass, refused, server_refused, skip};
-use crate::engine::oauth::authorize::{code, pkce};
-use crate::engine::oauth::token::{Auth, Params, form, parse, post};
+use crate::engine::auth::oauth::authorize::{code, pkce};
+use crate::engine::auth::oauth::token::{Auth, Params, form, parse, post};
 use crate::model::{Grant, OAuth2Role};
 use crate::results::HarnessError;
 
@@ -59,7 +59,7 @@ async fn exchange(
     f: &Flow,
     code: String,
     verifier: Option<String>,
-) -> Result<crate::engine::http::Exchange, HarnessError> {
+) -> Result<crate::engine::request::http::Exchange, HarnessError> {
     let params = Params::Code {
         code,
         redirect_uri: f.redirect_uri.clone(),
@@ -84,7 +84,7 @@ async fn exchange(
 
 /// The outcome of exchanging a code that must not yield a token.
 fn expect_refusal(
-    result: Result<crate::engine::http::Exchange, HarnessError>,
+    result: Result<crate::engine::request::http::Exchange, HarnessError>,
     what: &str,
 ) -> CaseResult {
     match result {

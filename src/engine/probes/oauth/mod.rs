@@ -10,8 +10,8 @@ mod refresh;
 mod revocation;
 
 use super::CaseResult;
-use crate::engine::context::Context;
-use crate::engine::oauth::Endpoints;
+use crate::engine::auth::oauth::Endpoints;
+use crate::engine::request::context::Context;
 use crate::model::{AuthServer, Credential, Grant, OAuth2Role, OAuthCase, OAuthProbe, RoleId};
 use crate::results::{Finding, HarnessError, Outcome};
 

@@ -3,7 +3,7 @@
 //! OWASP API2:2023.
 
 use super::{CaseResult, Ctx, error, fail, pass, refused, server_refused, skip};
-use crate::engine::oauth::token::{Auth, Params, form, parse, post};
+use crate::engine::auth::oauth::token::{Auth, Params, form, parse, post};
 use crate::results::HarnessError;
 
 /// A fresh refresh token of the first role that gets one.

@@ -4,7 +4,7 @@
 //! `active: false` for every self-contained (JWT) token. CWE-613; OWASP API2:2023.
 
 use super::{CaseResult, Ctx, error, fail, pass, server_refused, skip};
-use crate::engine::oauth::token::{Auth, post_to};
+use crate::engine::auth::oauth::token::{Auth, post_to};
 use crate::results::HarnessError;
 
 pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {

@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rustls::version::{TLS12, TLS13};
 
 use super::CaseResult;
-use crate::engine::context::Context;
+use crate::engine::request::context::Context;
 use crate::model::{TlsCase, TlsCheck, TlsProbe, TlsVersion};
 use crate::results::{Finding, HarnessError, Outcome, TransportError, TransportKind};
 use handshake::{Failed, handshake};

@@ -5,8 +5,8 @@
 use tokio::net::TcpStream;
 
 use super::{CaseResult, error, pass, transport, unreachable};
-use crate::engine::context::Context;
 use crate::engine::probes::failure;
+use crate::engine::request::context::Context;
 use crate::results::{Actual, Evidence, HarnessError, RequestInfo, TransportError, TransportKind};
 
 pub async fn check(ctx: &Context, url: &str) -> CaseResult {

@@ -40,7 +40,7 @@ impl Exchange {
 
     /// The start of the (already redacted) body, noting when it was cut.
     pub fn body_excerpt(&self, shown: &str) -> String {
-        let mut out = super::excerpt::head(shown);
+        let mut out = crate::engine::request::excerpt::head(shown);
         if self.truncated {
             out.push_str(" [body cut at 1 MiB]");
         }
@@ -190,11 +190,18 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> TransportKind {
             if io.kind() == std::io::ErrorKind::ConnectionRefused {
                 return TransportKind::ConnectRefused;
             }
-            // rustls reports through io::Error on the tokio-rustls path.
-            if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
-                return TransportKind::Tls {
-                    reason: tls.to_string(),
-                };
+            // hyper-rustls wraps tokio-rustls' io::Error, which wraps the rustls::Error;
+            // io::Error's `source()` skips the error it wraps, so look inside.
+            let mut inner = io.get_ref();
+            while let Some(e) = inner {
+                if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+                    return TransportKind::Tls {
+                        reason: tls.to_string(),
+                    };
+                }
+                inner = e
+                    .downcast_ref::<std::io::Error>()
+                    .and_then(|io| io.get_ref());
             }
         }
         // hyper-util's resolver error is private; its text is stable ("dns error").
@@ -221,4 +228,72 @@ fn describe(err: &reqwest::Error, timeout: Duration) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    fn client(timeout: Duration) -> HttpClient {
+        let tls = TlsSettings {
+            ca_file: None,
+            verify: true,
+        };
+        HttpClient::new(timeout, 1, &tls).unwrap()
+    }
+
+    async fn kind_of(url: &str, timeout: Duration) -> (TransportKind, String) {
+        let http = client(timeout);
+        match http.send(http.request(reqwest::Method::GET, url)).await {
+            Err(HarnessError::Transport(t)) => (t.kind.clone(), t.to_string()),
+            other => panic!("not a transport error: {other:?}"),
+        }
+    }
+
+    /// A listener on 127.0.0.1 that answers every connection with `reply` (or nothing)
+    /// and keeps it open.
+    fn server(reply: Option<&'static [u8]>) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut open = Vec::new();
+            for mut stream in listener.incoming().flatten() {
+                if let Some(r) = reply {
+                    let _ = stream.write_all(r);
+                }
+                open.push(stream);
+            }
+        });
+        port
+    }
+
+    #[tokio::test]
+    async fn refused_tls_and_timeout_are_told_apart() {
+        let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let url = format!("http://127.0.0.1:{port}/");
+        let (kind, text) = kind_of(&url, Duration::from_secs(5)).await;
+        assert_eq!(kind, TransportKind::ConnectRefused, "{text}");
+        assert!(text.starts_with(&format!("GET {url}: ")), "{text}");
+
+        let plain = server(Some(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"));
+        let url = format!("https://127.0.0.1:{plain}/");
+        let (kind, text) = kind_of(&url, Duration::from_secs(5)).await;
+        assert!(
+            matches!(kind, TransportKind::Tls { .. }),
+            "{kind:?}: {text}"
+        );
+
+        let silent = server(None);
+        let url = format!("http://127.0.0.1:{silent}/");
+        let (kind, text) = kind_of(&url, Duration::from_millis(300)).await;
+        assert!(
+            matches!(kind, TransportKind::Timeout { .. }),
+            "{kind:?}: {text}"
+        );
+        assert!(text.ends_with("(timed out)"), "{text}");
+    }
 }

@@ -13,7 +13,7 @@ use nix::unistd::Pid;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::super::http::HttpClient;
+use crate::engine::request::http::HttpClient;
 use crate::model::Sut;
 use crate::model::template::{Vars, render};
 use crate::results::HarnessError;

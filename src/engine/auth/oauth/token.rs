@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::{Endpoints, Token};
-use crate::engine::context::Context;
-use crate::engine::http::Exchange;
+use crate::engine::request::context::Context;
+use crate::engine::request::http::Exchange;
 use crate::model::{AuthServer, ClientAuth, OAuth2Role};
 use crate::results::HarnessError;
 

@@ -4,9 +4,9 @@
 //! refusal may just mean the credential is broken, and the check is an error ("vacuous
 //! deny"). Fail closed: never count an unproven refusal as a pass.
 
-use super::context::Context;
-use super::expect::one_of;
-use super::http::Exchange;
+use crate::engine::checks::expect::one_of;
+use crate::engine::request::context::Context;
+use crate::engine::request::http::Exchange;
 use crate::model::template::Vars;
 use crate::model::{Location, Policy, Role, RoleId, Verdict};
 use crate::results::rule::{self, Rule};

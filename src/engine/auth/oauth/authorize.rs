@@ -9,8 +9,8 @@ use reqwest::Url;
 
 use super::Endpoints;
 use super::form::forms;
-use crate::engine::context::Context;
-use crate::engine::http::{Exchange, HttpClient};
+use crate::engine::request::context::Context;
+use crate::engine::request::http::{Exchange, HttpClient};
 use crate::jose::b64;
 use crate::model::{AuthServer, OAuth2Role};
 use crate::results::HarnessError;
@@ -42,40 +42,8 @@ pub async fn code(
     login: &[(String, String)],
     pkce: Option<(&str, &str)>,
 ) -> Result<String, HarnessError> {
-    let authorize = endpoints.authorization_endpoint.clone().ok_or_else(|| {
-        HarnessError::oauth(format!(
-            "auth server {} has no authorization endpoint",
-            server.name
-        ))
-    })?;
     let state = random_state();
-    let mut url = Url::parse(&authorize)
-        .map_err(|e| HarnessError::oauth(format!("authorization endpoint: {e}")))?;
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("response_type", "code")
-            .append_pair("client_id", &server.client_id)
-            .append_pair("redirect_uri", redirect_uri)
-            .append_pair("state", &state);
-        if let Some((challenge, method)) = pkce {
-            q.append_pair("code_challenge", challenge)
-                .append_pair("code_challenge_method", method);
-        }
-        if !role.scopes.is_empty() {
-            q.append_pair("scope", &role.scopes.join(" "));
-        }
-        // OIDC Core §11: without consent a provider drops `offline_access`, and with it
-        // the refresh token.
-        if role.scopes.iter().any(|s| s == "offline_access") {
-            q.append_pair("prompt", "consent");
-        }
-        if let Some(r) = &role.resource {
-            q.append_pair("resource", r);
-        }
-        if let Some(a) = &role.audience {
-            q.append_pair("audience", a);
-        }
-    }
+    let url = authorization_url(server, endpoints, role, redirect_uri, &state, pkce)?;
     let browser = ctx
         .http
         .with_cookies()
@@ -103,54 +71,109 @@ pub async fn code(
         if !(200..300).contains(&ex.status) {
             return Err(stuck(&ex, &format!("status {}", ex.status_line())));
         }
-        let found = forms(&ex.body);
-        let Some(form) = found.iter().find(|f| f.has_password).or(found.first()) else {
-            return Err(stuck(&ex, "a page with no form and no redirect"));
-        };
-        let action = match &form.action {
-            Some(a) => ex
-                .url
-                .join(a)
-                .map_err(|e| HarnessError::oauth(format!("bad form action {a:?}: {e}")))?,
-            None => ex.url.clone(),
-        };
-        // Credentials go only where the authorization server lives, only into fields the
-        // form has, and never into a URL.
-        let same_origin = action.origin() == url.origin();
-        let mut fields = form.fields.clone();
-        for (name, value) in login {
-            if let Some(f) = fields.iter_mut().find(|(k, _)| k == name) {
-                if !same_origin {
-                    let other = action.origin().ascii_serialization();
-                    return Err(stuck(
-                        &ex,
-                        &format!("the login form posts to another origin ({other})"),
-                    ));
-                }
-                if form.method != "POST" {
-                    return Err(stuck(
-                        &ex,
-                        "the login form would send credentials in the URL (method GET)",
-                    ));
-                }
-                f.1 = value.clone();
-            }
-        }
-        let request = if form.method == "POST" {
-            browser
-                .request(reqwest::Method::POST, action.as_str())
-                .form(&fields)
-        } else {
-            browser
-                .request(reqwest::Method::GET, action.as_str())
-                .query(&fields)
-        };
+        let request = submit(&browser, &ex, &url, login)?;
         ex = browser.send(request).await?;
     }
     Err(stuck(
         &ex,
         &format!("no redirect to the redirect_uri after {MAX_STEPS} steps"),
     ))
+}
+
+/// The authorization request: response type, client, redirect, state, PKCE, scopes.
+fn authorization_url(
+    server: &AuthServer,
+    endpoints: &Endpoints,
+    role: &OAuth2Role,
+    redirect_uri: &str,
+    state: &str,
+    pkce: Option<(&str, &str)>,
+) -> Result<Url, HarnessError> {
+    let authorize = endpoints.authorization_endpoint.clone().ok_or_else(|| {
+        HarnessError::oauth(format!(
+            "auth server {} has no authorization endpoint",
+            server.name
+        ))
+    })?;
+    let mut url = Url::parse(&authorize)
+        .map_err(|e| HarnessError::oauth(format!("authorization endpoint: {e}")))?;
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("response_type", "code")
+            .append_pair("client_id", &server.client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("state", state);
+        if let Some((challenge, method)) = pkce {
+            q.append_pair("code_challenge", challenge)
+                .append_pair("code_challenge_method", method);
+        }
+        if !role.scopes.is_empty() {
+            q.append_pair("scope", &role.scopes.join(" "));
+        }
+        // OIDC Core §11: without consent a provider drops `offline_access`, and with it
+        // the refresh token.
+        if role.scopes.iter().any(|s| s == "offline_access") {
+            q.append_pair("prompt", "consent");
+        }
+        if let Some(r) = &role.resource {
+            q.append_pair("resource", r);
+        }
+        if let Some(a) = &role.audience {
+            q.append_pair("audience", a);
+        }
+    }
+    Ok(url)
+}
+
+/// The page's login (or consent) form, filled with the role's login fields.
+fn submit(
+    browser: &HttpClient,
+    ex: &Exchange,
+    url: &Url,
+    login: &[(String, String)],
+) -> Result<reqwest::RequestBuilder, HarnessError> {
+    let found = forms(&ex.body);
+    let Some(form) = found.iter().find(|f| f.has_password).or(found.first()) else {
+        return Err(stuck(ex, "a page with no form and no redirect"));
+    };
+    let action = match &form.action {
+        Some(a) => ex
+            .url
+            .join(a)
+            .map_err(|e| HarnessError::oauth(format!("bad form action {a:?}: {e}")))?,
+        None => ex.url.clone(),
+    };
+    // Credentials go only where the authorization server lives, only into fields the
+    // form has, and never into a URL.
+    let same_origin = action.origin() == url.origin();
+    let mut fields = form.fields.clone();
+    for (name, value) in login {
+        if let Some(f) = fields.iter_mut().find(|(k, _)| k == name) {
+            if !same_origin {
+                let other = action.origin().ascii_serialization();
+                return Err(stuck(
+                    ex,
+                    &format!("the login form posts to another origin ({other})"),
+                ));
+            }
+            if form.method != "POST" {
+                return Err(stuck(
+                    ex,
+                    "the login form would send credentials in the URL (method GET)",
+                ));
+            }
+            f.1 = value.clone();
+        }
+    }
+    Ok(if form.method == "POST" {
+        browser
+            .request(reqwest::Method::POST, action.as_str())
+            .form(&fields)
+    } else {
+        browser
+            .request(reqwest::Method::GET, action.as_str())
+            .query(&fields)
+    })
 }
 
 fn stuck(ex: &Exchange, why: &str) -> HarnessError {

@@ -1,8 +1,8 @@
 //! Evaluates a step's expectations against an exchange; each mismatch is one line that
 //! says what was expected and what came back.
 
-use super::excerpt;
-use super::http::Exchange;
+use crate::engine::request::excerpt;
+use crate::engine::request::http::Exchange;
 use crate::model::{Expectation, KeyQuality, entropy_bits};
 
 /// `shown` is the redacted body, used for every excerpt.

@@ -2,9 +2,9 @@
 //! canaries (every credential of the run, in any encoding), and turns what they find
 //! into leak lines with redacted evidence.
 
-use super::context::Context;
-use super::excerpt;
-use super::http::Exchange;
+use crate::engine::request::context::Context;
+use crate::engine::request::excerpt;
+use crate::engine::request::http::Exchange;
 use crate::leak::{Leak, Response, detectors};
 use crate::results::{LeakLine, RuleId};
 

@@ -1,10 +1,6 @@
 //! Stub upstreams at run time: one wiremock server per upstream (recording on) behind a
 //! TLS front whose certificate each scenario chooses, and what each upstream received
-//! since a mark. The SUT started against them lives in `sut`; judging what they
-//! received, in `verdict`.
-
-pub mod sut;
-pub mod verdict;
+//! since a mark.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;

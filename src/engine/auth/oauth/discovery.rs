@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::engine::context::Context;
+use crate::engine::request::context::Context;
 use crate::model::AuthServer;
 use crate::results::HarnessError;
 

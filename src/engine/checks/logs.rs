@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::context::Context;
+use crate::engine::request::context::Context;
 use crate::model::LogRule;
 use crate::plan::LogCheck;
 use crate::results::rule as rules;

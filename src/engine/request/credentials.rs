@@ -2,7 +2,7 @@
 
 use reqwest::RequestBuilder;
 
-use super::context::Context;
+use crate::engine::request::context::Context;
 use crate::model::{Credential, KeyPlacement, RoleId};
 
 impl Context {

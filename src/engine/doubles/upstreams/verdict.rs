@@ -4,7 +4,7 @@
 
 use wiremock::Request;
 
-use super::Upstreams;
+use super::server::Upstreams;
 use crate::model::{UpstreamExpectation, UpstreamHeader, UpstreamTls, credential_like};
 use crate::redact::Redactor;
 use crate::tls::Handshake;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::http::{Exchange, HttpClient};
+use crate::engine::request::http::{Exchange, HttpClient};
 use crate::leak::Detector;
 use crate::model::template::{Vars, render, render_json, render_path};
 use crate::model::{Body, Request, RoleId, Suite};
@@ -15,8 +15,8 @@ pub struct SuiteRun {
     pub base_url: String,
     /// A client of the suite's own when its `target.tls` differs from the default.
     pub http: Option<HttpClient>,
-    pub upstreams: Option<super::upstreams::Upstreams>,
-    pub sut: tokio::sync::Mutex<Option<super::upstreams::sut::SutProcess>>,
+    pub upstreams: Option<crate::engine::doubles::upstreams::Upstreams>,
+    pub sut: tokio::sync::Mutex<Option<crate::engine::doubles::sut::SutProcess>>,
     /// Held by each check of a suite with upstreams: what an upstream received must be
     /// that one check's doing.
     exclusive: Option<tokio::sync::Mutex<()>>,
@@ -58,7 +58,7 @@ pub struct Context {
     pub suites: Vec<SuiteRun>,
     pub redactor: Arc<Redactor>,
     pub detectors: Vec<Box<dyn Detector>>,
-    pub tokens: super::oauth::Tokens,
+    pub tokens: crate::engine::auth::oauth::Tokens,
     /// Seeds property-based probes; reported so `--seed` replays a run.
     pub seed: u64,
 }

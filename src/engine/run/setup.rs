@@ -4,16 +4,22 @@
 //! become errors carrying the reason, and the other suites run.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::context::{Context, SuiteRun};
-use super::executor::EngineError;
-use super::http::HttpClient;
-use super::upstreams::sut::{SutProcess, free_port};
-use super::upstreams::{UpstreamCa, Upstreams};
+use super::schedule::RunOptions;
 use crate::demo::{DemoCredentials, DemoEndpoints, DemoServer};
+use crate::engine::EngineError;
+use crate::engine::auth::oauth::Tokens;
+use crate::engine::doubles::sut::{SutProcess, free_port};
+use crate::engine::doubles::upstreams::{UpstreamCa, Upstreams};
+use crate::engine::request::context::{Context, SuiteRun};
+use crate::engine::request::http::HttpClient;
+use crate::engine::request::tls_clients::merged_ca_files;
 use crate::model::template::{Vars, render};
-use crate::model::{Probe, Suite, Target};
+use crate::model::{Probe, Suite, Target, TlsSettings};
+use crate::plan::Check;
+use crate::redact::Redactor;
 use crate::results::HarnessError;
 use crate::tls::Ca;
 
@@ -34,6 +40,62 @@ pub struct SuiteSetup<'a> {
     pub http: &'a HttpClient,
     /// Whether each suite has a planned check: no SUT starts for a filtered-out suite.
     pub used: Vec<bool>,
+}
+
+/// What must live as long as the run: the demo target, the upstream CA's file.
+pub struct Held {
+    _demo: Option<DemoServer>,
+    _upstream_ca: Option<UpstreamCa>,
+}
+
+/// The context every check runs in, and what it needs kept alive.
+pub async fn prepare(
+    suites: Vec<Suite>,
+    checks: &[Check],
+    options: RunOptions,
+    redactor: Arc<Redactor>,
+) -> Result<(Context, Held), EngineError> {
+    let jobs = options.jobs.max(1);
+    let demo = start_demo(&suites, options.demo, options.demo_endpoints).await?;
+    // Auth servers and probes' helpers use the default client: verified, trusting the
+    // system roots and every suite's `ca_file`. A suite with `verify: false` gets a
+    // client of its own for its requests.
+    let default_tls = TlsSettings {
+        ca_file: merged_ca_files(suites.iter().map(|s| &s.tls)),
+        verify: true,
+    };
+    let http = HttpClient::new(options.timeout, jobs, &default_tls)?;
+    let tokens = Tokens::for_suites(suites.iter());
+    let setup = SuiteSetup {
+        demo: demo.as_ref(),
+        timeout: options.timeout,
+        jobs,
+        ca: options.upstream_ca,
+        http: &http,
+        used: (0..suites.len())
+            .map(|si| checks.iter().any(|c| c.suite == si))
+            .collect(),
+    };
+    let (suites, upstream_ca) = suite_runs(suites, setup).await?;
+    let ctx = Context {
+        http,
+        suites,
+        redactor,
+        detectors: crate::leak::detectors::all(),
+        tokens,
+        seed: options.seed.unwrap_or_else(random_seed),
+    };
+    let held = Held {
+        _demo: demo,
+        _upstream_ca: upstream_ca,
+    };
+    Ok((ctx, held))
+}
+
+fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    u64::from_le_bytes(bytes)
 }
 
 /// Each suite ready to run, and the upstream CA when one was needed.

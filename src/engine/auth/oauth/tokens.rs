@@ -3,19 +3,14 @@
 //! registered for redaction the moment it arrives. A failed token request is an error
 //! naming the server's `error` and `error_description`, for every check of that role.
 
-pub mod authorize;
-mod discovery;
-mod form;
-pub mod token;
-
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Mutex, OnceCell};
 
-pub use discovery::Endpoints;
-
-use super::context::Context;
+use super::discovery::{self, Endpoints};
+use super::{authorize, token};
+use crate::engine::request::context::Context;
 use crate::model::{Credential, Grant, RoleId};
 use crate::results::HarnessError;
 

@@ -1,0 +1,3 @@
+//! Obtaining credentials from auth servers.
+
+pub mod oauth;

@@ -1,0 +1,340 @@
+//! Scenarios: steps run in order, each as its role, with captures feeding later steps.
+//! The first step that does not meet its expectations fails the scenario. A step may
+//! carry access semantics (allow/deny), judged exactly as an access-matrix cell.
+
+use std::collections::HashMap;
+
+use crate::engine::checks::access::{Judgement, Proof, actual, judge};
+use crate::engine::checks::expect::mismatches;
+use crate::engine::doubles::upstreams::{Mark, Upstreams, verdict};
+use crate::engine::request::context::Context;
+use crate::engine::request::http::Exchange;
+use crate::model::template::Vars;
+use crate::model::{RoleId, Scenario, Step, Verdict};
+use crate::results::rule::{self, Rule};
+use crate::results::{
+    Actual, CheckError, ErrorKind, Evidence, Finding, Outcome, Problem, RequestInfo,
+};
+
+/// The outcome, the roles whose allow steps passed (they are proven from now on), and
+/// notes for the report (how the SUT refused an upstream's certificate).
+pub async fn run(
+    ctx: &Context,
+    si: usize,
+    scenario: &Scenario,
+    proofs: &HashMap<(usize, RoleId), Proof>,
+) -> (Outcome, Vec<RoleId>, Vec<String>) {
+    let ups = ctx.suites[si].upstreams.as_ref();
+    let mut seen = verdict::Seen::default();
+    if let Some(u) = ups {
+        u.present(&scenario.upstream_tls);
+        u.handshakes().await;
+    }
+    let (outcome, proven) = steps(ctx, si, scenario, proofs, ups, &mut seen).await;
+    if let Some(u) = ups {
+        // Other checks of the suite meet valid upstreams.
+        u.present(&[]);
+    }
+    let (Some(u), Outcome::Pass) = (ups, &outcome) else {
+        return (outcome, proven, Vec::new());
+    };
+    match verdict::refusals(&scenario.upstream_tls, &seen, u) {
+        Ok(notes) => (outcome, proven, notes),
+        Err(verdict::Untried(vacuous)) => {
+            let e = CheckError::new(
+                ErrorKind::Vacuous,
+                vacuous,
+                Evidence::at(&scenario.location),
+            );
+            (Outcome::Error(e), proven, Vec::new())
+        }
+    }
+}
+
+async fn steps(
+    ctx: &Context,
+    si: usize,
+    scenario: &Scenario,
+    proofs: &HashMap<(usize, RoleId), Proof>,
+    ups: Option<&Upstreams>,
+    seen: &mut verdict::Seen,
+) -> (Outcome, Vec<RoleId>) {
+    let mut walk = Walk {
+        ctx,
+        si,
+        scenario,
+        proofs,
+        ups,
+        seen,
+        vars: Vars::new(),
+        proven: Vec::new(),
+    };
+    for (i, step) in scenario.steps.iter().enumerate() {
+        if let Some(outcome) = walk.step(i, step).await {
+            return (outcome, walk.proven);
+        }
+    }
+    (Outcome::Pass, walk.proven)
+}
+
+/// A scenario's state between steps: captured variables, roles proven by its allow
+/// steps, what the upstreams have seen.
+struct Walk<'a> {
+    ctx: &'a Context,
+    si: usize,
+    scenario: &'a Scenario,
+    proofs: &'a HashMap<(usize, RoleId), Proof>,
+    ups: Option<&'a Upstreams>,
+    seen: &'a mut verdict::Seen,
+    vars: Vars,
+    proven: Vec<RoleId>,
+}
+
+/// What one step found wrong, and the rule of its headline when that is not a plain
+/// expectation.
+#[derive(Default)]
+struct Problems {
+    list: Vec<Problem>,
+    headline: Option<&'static Rule>,
+}
+
+impl Walk<'_> {
+    /// The scenario's outcome when this step ends it.
+    async fn step(&mut self, i: usize, step: &Step) -> Option<Outcome> {
+        let ctx = self.ctx;
+        let mark = match self.ups {
+            Some(u) => Some(u.mark().await),
+            None => None,
+        };
+        let role = ctx.suites[self.si].suite.role(step.role);
+        let which = self.which(i, step, &role.name);
+        let ex = match ctx
+            .send(self.si, step.role, &step.request, &self.vars)
+            .await
+        {
+            Ok(ex) => ex,
+            Err(e) => {
+                let message = format!("{which}: the request could not be made: {e}");
+                let evidence = Evidence {
+                    notes: ctx.suites[self.si].sut_exited().await.into_iter().collect(),
+                    ..Evidence::at(&step.request.location)
+                };
+                let e = CheckError::new(ErrorKind::Harness(e), message, evidence);
+                return Some(Outcome::Error(e));
+            }
+        };
+        // Scan before registering what this very response issues: delivering a key is
+        // not leaking it. Everything shown is redacted after registration.
+        let issued = issued_key(step, &ex.body);
+        let leaks = ctx.leak_lines(self.si, &ex, issued.as_slice());
+        if let (Some(key), Some(k)) = (&issued, &step.expect.key_quality) {
+            ctx.redactor
+                .add(&format!("issued key {}", k.path_text), key);
+        }
+        let shown = ctx.redactor.redact(&ex.body);
+        let request = RequestInfo::new(&ex.request_line, Some(&role.name));
+        let mut problems = Problems::default();
+        if let Some(vacuous) = self.access(step, &ex, &which, &request, &mut problems) {
+            return Some(vacuous);
+        }
+        if let (Some(u), Some(mark)) = (self.ups, &mark) {
+            self.upstreams(u, mark, step, &mut problems).await;
+        }
+        let list = &mut problems.list;
+        list.extend(
+            mismatches(&step.expect, &ex, &shown)
+                .into_iter()
+                .map(Problem::Text),
+        );
+        list.extend(leaks.into_iter().map(Problem::Leak));
+        // Captured credentials are secrets before anything about this step is reported.
+        let mut capture_problems = Vec::new();
+        capture(step, &ex.body, &mut self.vars, &mut capture_problems);
+        register_captured_secrets(ctx, step, &self.vars);
+        if list.is_empty() {
+            *list = capture_problems.into_iter().map(Problem::Text).collect();
+        }
+        // The headers the step's expectations name, as they came back.
+        let headers = step.expect.headers.iter().filter_map(|h| {
+            let value = ex.header(&h.name)?;
+            Some((h.name.to_ascii_lowercase(), value.to_string()))
+        });
+        let actual = Actual {
+            headers: headers.collect(),
+            ..actual(ctx, &ex)
+        };
+        failure(problems, &which, request, actual, step).map(Outcome::Fail)
+    }
+
+    /// `step 2 of 3 (GET /orders as reader)`, or `GET /orders as reader` alone.
+    fn which(&self, i: usize, step: &Step, role: &str) -> String {
+        let total = self.scenario.steps.len();
+        if total > 1 {
+            format!(
+                "step {} of {total} ({} as {role})",
+                i + 1,
+                step.request.line()
+            )
+        } else {
+            format!("{} as {role}", step.request.line())
+        }
+    }
+
+    /// The step's `allow`/`deny`, judged as an access cell; a vacuous deny ends the
+    /// scenario as the error returned.
+    fn access(
+        &mut self,
+        step: &Step,
+        ex: &Exchange,
+        which: &str,
+        request: &RequestInfo,
+        problems: &mut Problems,
+    ) -> Option<Outcome> {
+        let verdict = step.expect.access?;
+        let suite = &self.ctx.suites[self.si].suite;
+        let role = suite.role(step.role);
+        let proof = if self.proven.contains(&step.role) {
+            Proof::Proven
+        } else {
+            self.proofs
+                .get(&(self.si, step.role))
+                .cloned()
+                .unwrap_or_else(|| Proof::missing(role))
+        };
+        match judge(verdict, ex, &suite.policy, role, &proof) {
+            Judgement::Pass if verdict == Verdict::Allow => self.proven.push(step.role),
+            Judgement::Pass => {
+                let leaks = proof.leaks().iter().cloned();
+                problems.list.extend(leaks.map(Problem::Leak));
+            }
+            Judgement::Fail(rule, message, _) => {
+                problems.headline.get_or_insert(rule);
+                problems.list.push(Problem::Text(message));
+            }
+            Judgement::Vacuous(message, why) => {
+                let evidence = Evidence {
+                    notes: vec![why],
+                    request: Some(request.clone()),
+                    ..Evidence::at(&step.request.location)
+                };
+                let message = format!("{which}: {message}");
+                let e = CheckError::new(ErrorKind::VacuousDeny, message, evidence);
+                return Some(Outcome::Error(e));
+            }
+        }
+        None
+    }
+
+    /// What the upstreams received during this step.
+    async fn upstreams(
+        &mut self,
+        u: &Upstreams,
+        mark: &Mark,
+        step: &Step,
+        problems: &mut Problems,
+    ) {
+        let received = u.since(mark).await;
+        self.seen.add(&received, u.handshakes().await);
+        // Accepting a certificate it must refuse is the headline of a failure.
+        let breaches = verdict::breaches(&self.scenario.upstream_tls, self.seen, u);
+        if !breaches.is_empty() {
+            problems.headline = Some(&rule::UPSTREAM_TLS_BREACH);
+        }
+        let list = &mut problems.list;
+        list.splice(0..0, breaches.into_iter().map(Problem::Text));
+        let redactor = &self.ctx.redactor;
+        let unmet = verdict::expectations(&step.expect.upstream, &received, u, redactor);
+        if list.is_empty() && !unmet.is_empty() {
+            problems.headline = Some(&rule::UPSTREAM_EXPECTATION);
+        }
+        list.extend(unmet.into_iter().map(Problem::Text));
+    }
+}
+
+/// The step's finding, when anything was wrong: the first problem is its headline.
+fn failure(
+    problems: Problems,
+    which: &str,
+    request: RequestInfo,
+    actual: Actual,
+    step: &Step,
+) -> Option<Finding> {
+    let first = problems.list.first()?;
+    let message = format!("{which}: {first}");
+    let rule = problems.headline;
+    let leak = match first {
+        Problem::Leak(l) => Some(l.clone()),
+        Problem::Text(_) => None,
+    };
+    let evidence = Evidence {
+        request: Some(request),
+        problems: problems.list,
+        actual: Some(actual),
+        ..Evidence::at(&step.request.location)
+    };
+    Some(match (rule, leak) {
+        (Some(rule), _) => Finding::of(rule, message, evidence),
+        (None, Some(leak)) => Finding::leak(&leak, message, evidence),
+        (None, None) => Finding::of(&rule::SCENARIO_EXPECTATION, message, evidence),
+    })
+}
+
+/// The key the API issues (`json_key_quality`): a secret from the moment it arrives.
+fn issued_key(step: &Step, body: &str) -> Option<String> {
+    let k = step.expect.key_quality.as_ref()?;
+    let doc = serde_json::from_str::<serde_json::Value>(body).ok()?;
+    match k.path.query(&doc).exactly_one() {
+        Ok(serde_json::Value::String(key)) => Some(key.clone()),
+        _ => None,
+    }
+}
+
+/// A value captured under a credential-like name (`access_token`, `$.api_key`, …) is a
+/// secret of the run from then on: redacted everywhere, and a canary in later responses.
+fn register_captured_secrets(ctx: &Context, step: &Step, vars: &Vars) {
+    const HINTS: [&str; 7] = [
+        "token",
+        "secret",
+        "key",
+        "password",
+        "session",
+        "cookie",
+        "credential",
+    ];
+    for c in &step.captures {
+        let text = format!("{} {}", c.name, c.path_text).to_ascii_lowercase();
+        if HINTS.iter().any(|h| text.contains(h))
+            && let Some(value) = vars.get(&c.name)
+        {
+            ctx.redactor.add(&format!("captured.{}", c.name), value);
+        }
+    }
+}
+
+fn capture(step: &Step, body: &str, vars: &mut Vars, problems: &mut Vec<String>) {
+    if step.captures.is_empty() {
+        return;
+    }
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(body) else {
+        problems.push("capture: the body is not JSON".into());
+        return;
+    };
+    for c in &step.captures {
+        match c.path.query(&doc).exactly_one() {
+            Ok(serde_json::Value::String(s)) => {
+                vars.insert(c.name.clone(), s.clone());
+            }
+            Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                vars.insert(c.name.clone(), v.to_string());
+            }
+            Ok(v) => problems.push(format!(
+                "capture {}: {} is {v}, not a scalar",
+                c.name, c.path_text
+            )),
+            Err(_) => problems.push(format!(
+                "capture {}: no single value at {}",
+                c.name, c.path_text
+            )),
+        }
+    }
+}

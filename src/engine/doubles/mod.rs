@@ -1,0 +1,4 @@
+//! Test doubles the run starts around the target: stub upstreams and the SUT process.
+
+pub mod sut;
+pub mod upstreams;

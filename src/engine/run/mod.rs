@@ -1,0 +1,9 @@
+//! Running a plan: preparing each suite, scheduling checks in phases, proving roles, and
+//! assembling results.
+
+mod assemble;
+mod proofs;
+mod schedule;
+pub mod setup;
+
+pub use schedule::{RunOptions, run};

@@ -1,0 +1,295 @@
+//! Schedules a plan. Phase one runs allow cells, scenarios without deny steps, probes
+//! and role proofs concurrently; phase two runs the deferred checks (deny cells,
+//! scenarios with deny steps), now that it is known which roles are proven; then rate
+//! limits, one at a time; then log rules, after every request. Results are redacted
+//! here, handed to the caller as they finish, and returned in plan order.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+
+use super::assemble::{result, run_probe, unavailable, unreachable_probe};
+use super::proofs::{Proofs, proof_of, roles_needing_proof};
+use super::setup::{self, CaChoice};
+use crate::demo::{DemoCredentials, DemoEndpoints};
+use crate::engine::EngineError;
+use crate::engine::checks::access::{self, Cell, Proof};
+use crate::engine::checks::{logs, scenario};
+use crate::engine::request::context::Context;
+use crate::model::{Probe, ProbeCase, RoleId, Suite, Verdict};
+use crate::plan::{Check, CheckKind};
+use crate::redact::Redactor;
+use crate::results::{CheckResult, Outcome};
+
+pub struct RunOptions {
+    /// Checks in flight at once.
+    pub jobs: usize,
+    /// Per request.
+    pub timeout: Duration,
+    /// Credentials for the built-in demo target, if a suite uses it.
+    pub demo: Option<DemoCredentials>,
+    /// Where the demo listens (plain and HTTPS), bound before loading.
+    pub demo_endpoints: Option<DemoEndpoints>,
+    /// For property-based probes; random when not given.
+    pub seed: Option<u64>,
+    /// Where stub upstreams get their certificates.
+    pub upstream_ca: CaChoice,
+}
+
+/// Runs `checks`; `on_result` sees each (redacted) result as it finishes.
+pub async fn run(
+    suites: Vec<Suite>,
+    checks: &[Check],
+    options: RunOptions,
+    redactor: Arc<Redactor>,
+    mut on_result: impl FnMut(&CheckResult),
+) -> Result<Vec<CheckResult>, EngineError> {
+    let jobs = options.jobs.max(1);
+    let (ctx, held) = setup::prepare(suites, checks, options, redactor).await?;
+    let ctx = &ctx;
+    let mut out = Emitter {
+        checks,
+        redactor: &ctx.redactor,
+        on_result: &mut on_result,
+        results: vec![None; checks.len()],
+    };
+    let log_offsets = logs::offsets(
+        ctx.suites
+            .iter()
+            .flat_map(|s| s.suite.logs.iter().map(|l| l.path.clone())),
+    );
+    let (probe_jobs, rate_limits) = probe_jobs(ctx, checks);
+    let proofs = phase_one(ctx, checks, jobs, probe_jobs, &mut out).await;
+    phase_two(ctx, checks, jobs, &proofs, &mut out).await;
+    // Last and one at a time: a burst must not starve other checks, nor they it.
+    for job in rate_limits {
+        if let Done::Many(results) = run_job(ctx, checks, job, &proofs).await {
+            results.into_iter().for_each(|(i, r)| out.emit(i, r));
+        }
+    }
+    log_rules(ctx, checks, &log_offsets, &mut out);
+    setup::shutdown(ctx).await;
+    drop(held);
+    Ok(out.results.into_iter().flatten().collect())
+}
+
+/// Redacts each result, shows it, and keeps it in plan order; support checks (proofs
+/// planned as checks) are not reported.
+struct Emitter<'a> {
+    checks: &'a [Check],
+    redactor: &'a Redactor,
+    on_result: &'a mut dyn FnMut(&CheckResult),
+    results: Vec<Option<CheckResult>>,
+}
+
+impl Emitter<'_> {
+    fn emit(&mut self, i: usize, r: CheckResult) {
+        if self.checks[i].support {
+            return;
+        }
+        let r = r.redacted(self.redactor);
+        (self.on_result)(&r);
+        self.results[i] = Some(r);
+    }
+}
+
+/// Everything that does not wait for a proof; returns what was proven.
+async fn phase_one(
+    ctx: &Context,
+    checks: &[Check],
+    jobs: usize,
+    probe_jobs: Vec<Job>,
+    out: &mut Emitter<'_>,
+) -> Proofs {
+    let mut proofs = Proofs::new();
+    let nothing_proven = Proofs::new();
+    let first = (0..checks.len())
+        .filter(|i| {
+            !checks[*i].deferred
+                && !matches!(
+                    checks[*i].kind,
+                    CheckKind::Probe { .. } | CheckKind::Log { .. }
+                )
+        })
+        .map(Job::Check);
+    let proof_jobs = roles_needing_proof(ctx, checks)
+        .into_iter()
+        .map(|(s, r)| Job::Proof(s, r));
+    let mut stream = futures::stream::iter(first.chain(probe_jobs).chain(proof_jobs))
+        .map(|job| run_job(ctx, checks, job, &nothing_proven))
+        .buffer_unordered(jobs);
+    while let Some(done) = stream.next().await {
+        match done {
+            Done::Check(i, r, proven) => {
+                for role in proven {
+                    proofs.insert((checks[i].suite, role), Proof::Proven);
+                }
+                out.emit(i, *r);
+            }
+            Done::Many(results) => results.into_iter().for_each(|(i, r)| out.emit(i, r)),
+            Done::Proof(s, role, p) => {
+                proofs.entry((s, role)).or_insert(p);
+            }
+        }
+    }
+    proofs
+}
+
+/// The deferred checks, judged with what phase one proved.
+async fn phase_two(
+    ctx: &Context,
+    checks: &[Check],
+    jobs: usize,
+    proofs: &Proofs,
+    out: &mut Emitter<'_>,
+) {
+    let second = (0..checks.len())
+        .filter(|i| checks[*i].deferred)
+        .map(Job::Check);
+    let mut stream = futures::stream::iter(second)
+        .map(|job| run_job(ctx, checks, job, proofs))
+        .buffer_unordered(jobs);
+    while let Some(done) = stream.next().await {
+        if let Done::Check(i, r, _) = done {
+            out.emit(i, *r);
+        }
+    }
+}
+
+/// After every request: what the service wrote about this run.
+fn log_rules(
+    ctx: &Context,
+    checks: &[Check],
+    offsets: &std::collections::HashMap<std::path::PathBuf, u64>,
+    out: &mut Emitter<'_>,
+) {
+    for (i, check) in checks.iter().enumerate() {
+        if let CheckKind::Log { index, rule } = check.kind {
+            let started = Instant::now();
+            let suite = &ctx.suites[check.suite].suite;
+            let (outcome, info) = logs::check(ctx, &suite.logs[index], rule, offsets);
+            let r = CheckResult {
+                info,
+                ..result(check, suite, outcome, started.elapsed())
+            };
+            out.emit(i, r);
+        }
+    }
+}
+
+enum Job {
+    Check(usize),
+    /// All selected cases of one probe: (suite, probe, [(check index, case)]).
+    Probe(usize, usize, Vec<(usize, ProbeCase)>),
+    Proof(usize, RoleId),
+}
+
+enum Done {
+    /// The result, and the roles the check proved (its passing allows).
+    Check(usize, Box<CheckResult>, Vec<RoleId>),
+    Many(Vec<(usize, CheckResult)>),
+    Proof(usize, RoleId, Proof),
+}
+
+/// (suite, probe, [(check index, case)]).
+type ProbeGroup = (usize, usize, Vec<(usize, ProbeCase)>);
+
+/// One job per probe; rate-limit probes apart, to run last.
+fn probe_jobs(ctx: &Context, checks: &[Check]) -> (Vec<Job>, Vec<Job>) {
+    let mut groups: Vec<ProbeGroup> = Vec::new();
+    for (i, c) in checks.iter().enumerate() {
+        if let CheckKind::Probe { probe, case } = c.kind {
+            match groups
+                .iter_mut()
+                .find(|(s, p, _)| *s == c.suite && *p == probe)
+            {
+                Some(g) => g.2.push((i, case)),
+                None => groups.push((c.suite, probe, vec![(i, case)])),
+            }
+        }
+    }
+    let (rate, other): (Vec<_>, Vec<_>) = groups
+        .into_iter()
+        .partition(|(s, p, _)| matches!(ctx.suites[*s].suite.probes[*p], Probe::RateLimit(_)));
+    let job = |(s, p, cases)| Job::Probe(s, p, cases);
+    (
+        other.into_iter().map(job).collect(),
+        rate.into_iter().map(job).collect(),
+    )
+}
+
+async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> Done {
+    let si = match &job {
+        Job::Proof(s, _) | Job::Probe(s, _, _) => *s,
+        Job::Check(i) => checks[*i].suite,
+    };
+    let _turn = ctx.suites[si].turn().await;
+    let unavailable = ctx.suites[si].unavailable.as_ref().map(unavailable);
+    let i = match job {
+        Job::Proof(s, r) => {
+            let proof = match unavailable {
+                Some(_) => Proof::Unproven("its suite could not start".into()),
+                None => access::prove(ctx, s, r).await,
+            };
+            return Done::Proof(s, r, proof);
+        }
+        Job::Probe(si, pi, cases) => {
+            return Done::Many(run_probe(ctx, checks, si, pi, &cases).await);
+        }
+        Job::Check(i) => i,
+    };
+    run_check(ctx, checks, i, unavailable, proofs).await
+}
+
+/// One access cell or scenario (or, for a suite that did not start, its error).
+async fn run_check(
+    ctx: &Context,
+    checks: &[Check],
+    i: usize,
+    unavailable: Option<Outcome>,
+    proofs: &Proofs,
+) -> Done {
+    let check = &checks[i];
+    let started = Instant::now();
+    let suite = &ctx.suites[check.suite].suite;
+    let mut info = Vec::new();
+    let (outcome, proven) = match (&check.kind, unavailable) {
+        (_, Some(outcome)) => (outcome, Vec::new()),
+        (
+            CheckKind::Access {
+                entry,
+                role,
+                verdict,
+                location,
+            },
+            None,
+        ) => {
+            let cell = Cell {
+                suite: check.suite,
+                entry: *entry,
+                role: *role,
+                verdict: *verdict,
+                location,
+            };
+            let proof = proof_of(ctx, proofs, check.suite, *role);
+            let outcome = access::run(ctx, &cell, &proof).await;
+            let proven = match (verdict, &outcome) {
+                (Verdict::Allow, Outcome::Pass) => vec![*role],
+                _ => Vec::new(),
+            };
+            (outcome, proven)
+        }
+        (CheckKind::Scenario { index }, None) => {
+            let ran = scenario::run(ctx, check.suite, &suite.scenarios[*index], proofs).await;
+            info = ran.2;
+            (ran.0, ran.1)
+        }
+        (CheckKind::Probe { .. } | CheckKind::Log { .. }, None) => unreachable_probe(),
+    };
+    let result = CheckResult {
+        info,
+        ..result(check, suite, outcome, started.elapsed())
+    };
+    Done::Check(i, Box::new(result), proven)
+}
