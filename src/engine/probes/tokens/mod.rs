@@ -4,7 +4,9 @@
 //! reason. Header-injection mutations point at a JWKS and a certificate served here on
 //! 127.0.0.1, and the report says whether the API fetched them.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod expired;
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -18,7 +20,7 @@ use crate::model::{Credential, TokensCase, TokensProbe};
 use crate::mutation::{Attacker, Input, Plan, catalogue};
 use crate::results::{CheckError, ErrorKind, Evidence, Finding, HarnessError, Outcome};
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -178,7 +180,7 @@ pub async fn run(
                 }
                 r
             }
-            Plan::WaitForExpiry => expired_by_waiting(ctx, si, probe, &token).await,
+            Plan::WaitForExpiry => expired::by_waiting(ctx, si, probe, &token).await,
         };
         out.push((case, result));
     }
@@ -230,7 +232,7 @@ async fn fuzz(
 }
 
 /// `Ok(None)` when the doctored token is refused; otherwise the status that came back.
-async fn refused(
+pub(super) async fn refused(
     ctx: &Context,
     si: usize,
     probe: &TokensProbe,
@@ -248,7 +250,7 @@ async fn refused(
     Ok((!policy.deny_status.contains(&ex.status)).then(|| ex.status_line()))
 }
 
-fn outcome(
+pub(super) fn outcome(
     probe: &TokensProbe,
     suite: &crate::model::Suite,
     name: &str,
@@ -286,94 +288,6 @@ fn outcome(
         return CaseResult::of(Outcome::Fail(Finding::new(message, detail(problems))));
     }
     CaseResult::of(Outcome::Pass)
-}
-
-/// Waits for a fresh genuine token to expire (bounded by `max_wait`), then replays it.
-async fn expired_by_waiting(
-    ctx: &Context,
-    si: usize,
-    probe: &TokensProbe,
-    cached: &str,
-) -> CaseResult {
-    let suite = &ctx.suites[si].suite;
-    let (token, expires_at) = match &suite.role(probe.role).credential {
-        Credential::OAuth2(_) => match ctx.fresh_token(si, probe.role).await {
-            Ok(t) => {
-                let exp = Jwt::parse(&t.access)
-                    .and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()))
-                    .or_else(|| t.expires_in.map(|s| now() + s as i64));
-                (t.access, exp)
-            }
-            Err(e) => return CaseResult::of(harness(e.to_string(), e)),
-        },
-        _ => {
-            let exp = Jwt::parse(cached).and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()));
-            (cached.to_string(), exp)
-        }
-    };
-    let Some(exp) = expires_at else {
-        return CaseResult::of(Outcome::Skipped(
-            "the token's expiry is unknown (no `exp`, no `expires_in`)".into(),
-        ));
-    };
-    let wait = (exp - now() + 2).max(0) as u64;
-    if wait > probe.max_wait.as_secs() {
-        return CaseResult::of(Outcome::Skipped(format!(
-            "the token is valid for another {wait} s, longer than max_wait ({} s)",
-            probe.max_wait.as_secs()
-        )));
-    }
-    tokio::time::sleep(Duration::from_secs(wait)).await;
-    let first = match refused(ctx, si, probe, &token).await {
-        Ok(None) => {
-            let mut r = CaseResult::of(Outcome::Pass);
-            r.info
-                .push(format!("waited {wait} s for the token to expire"));
-            return r;
-        }
-        Ok(Some(got)) => got,
-        Err(e) => {
-            return CaseResult::of(harness(format!("the replay could not be made: {e}"), e));
-        }
-    };
-    // Many verifiers allow clock skew (60 s is common): only acceptance past it is a
-    // finding. Within max_wait, wait past the leeway and replay again.
-    let leeway = probe.leeway.as_secs() as i64;
-    let until = exp + leeway + 2;
-    let more = (until - now()).max(0) as u64;
-    if wait + more > probe.max_wait.as_secs() {
-        let mut r = CaseResult::of(Outcome::Pass);
-        r.warnings.push(format!(
-            "the expired token was accepted {} s after `exp` ({first}); within a {leeway} s leeway, and max_wait ({} s) is too short to test past it",
-            now() - exp,
-            probe.max_wait.as_secs()
-        ));
-        return r;
-    }
-    tokio::time::sleep(Duration::from_secs(more)).await;
-    let mut r = match refused(ctx, si, probe, &token).await {
-        Ok(None) => {
-            let mut r = CaseResult::of(Outcome::Pass);
-            r.warnings.push(format!("the expired token was still accepted just after `exp` ({first}), but not past a {leeway} s leeway"));
-            r
-        }
-        Ok(Some(got)) => outcome(
-            probe,
-            suite,
-            "expired",
-            &[format!(
-                "expired {} s ago, past a {leeway} s leeway → {got}",
-                now() - exp
-            )],
-            &[],
-        ),
-        Err(e) => CaseResult::of(harness(format!("the replay could not be made: {e}"), e)),
-    };
-    r.info.push(format!(
-        "waited {} s for the token to expire and its leeway to pass",
-        wait + more
-    ));
-    r
 }
 
 /// The issuer's JWKS keys, for `key_confusion`; empty when unknown.

@@ -1,0 +1,95 @@
+//! `expired` without a signing key: a fresh genuine token is replayed once it has
+//! expired, and again past the verifier's leeway when it was still accepted; only
+//! acceptance past the leeway is a finding. Bounded by `max_wait`, skipped beyond it.
+
+use std::time::Duration;
+
+use super::{now, outcome, refused};
+use crate::engine::probes::{CaseResult, harness};
+use crate::engine::request::context::Context;
+use crate::jose::Jwt;
+use crate::model::{Credential, TokensProbe};
+use crate::results::Outcome;
+
+/// Waits for a fresh genuine token to expire (bounded by `max_wait`), then replays it.
+pub async fn by_waiting(ctx: &Context, si: usize, probe: &TokensProbe, cached: &str) -> CaseResult {
+    let suite = &ctx.suites[si].suite;
+    let (token, expires_at) = match &suite.role(probe.role).credential {
+        Credential::OAuth2(_) => match ctx.fresh_token(si, probe.role).await {
+            Ok(t) => {
+                let exp = Jwt::parse(&t.access)
+                    .and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()))
+                    .or_else(|| t.expires_in.map(|s| now() + s as i64));
+                (t.access, exp)
+            }
+            Err(e) => return CaseResult::of(harness(e.to_string(), e)),
+        },
+        _ => {
+            let exp = Jwt::parse(cached).and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()));
+            (cached.to_string(), exp)
+        }
+    };
+    let Some(exp) = expires_at else {
+        return CaseResult::of(Outcome::Skipped(
+            "the token's expiry is unknown (no `exp`, no `expires_in`)".into(),
+        ));
+    };
+    let wait = (exp - now() + 2).max(0) as u64;
+    if wait > probe.max_wait.as_secs() {
+        return CaseResult::of(Outcome::Skipped(format!(
+            "the token is valid for another {wait} s, longer than max_wait ({} s)",
+            probe.max_wait.as_secs()
+        )));
+    }
+    tokio::time::sleep(Duration::from_secs(wait)).await;
+    let first = match refused(ctx, si, probe, &token).await {
+        Ok(None) => {
+            let mut r = CaseResult::of(Outcome::Pass);
+            r.info
+                .push(format!("waited {wait} s for the token to expire"));
+            return r;
+        }
+        Ok(Some(got)) => got,
+        Err(e) => {
+            return CaseResult::of(harness(format!("the replay could not be made: {e}"), e));
+        }
+    };
+    // Many verifiers allow clock skew (60 s is common): only acceptance past it is a
+    // finding. Within max_wait, wait past the leeway and replay again.
+    let leeway = probe.leeway.as_secs() as i64;
+    let until = exp + leeway + 2;
+    let more = (until - now()).max(0) as u64;
+    if wait + more > probe.max_wait.as_secs() {
+        let mut r = CaseResult::of(Outcome::Pass);
+        r.warnings.push(format!(
+            "the expired token was accepted {} s after `exp` ({first}); within a {leeway} s leeway, and max_wait ({} s) is too short to test past it",
+            now() - exp,
+            probe.max_wait.as_secs()
+        ));
+        return r;
+    }
+    tokio::time::sleep(Duration::from_secs(more)).await;
+    let mut r = match refused(ctx, si, probe, &token).await {
+        Ok(None) => {
+            let mut r = CaseResult::of(Outcome::Pass);
+            r.warnings.push(format!("the expired token was still accepted just after `exp` ({first}), but not past a {leeway} s leeway"));
+            r
+        }
+        Ok(Some(got)) => outcome(
+            probe,
+            suite,
+            "expired",
+            &[format!(
+                "expired {} s ago, past a {leeway} s leeway → {got}",
+                now() - exp
+            )],
+            &[],
+        ),
+        Err(e) => CaseResult::of(harness(format!("the replay could not be made: {e}"), e)),
+    };
+    r.info.push(format!(
+        "waited {} s for the token to expire and its leeway to pass",
+        wait + more
+    ));
+    r
+}
