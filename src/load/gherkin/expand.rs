@@ -38,87 +38,112 @@ pub fn scenarios(feature: &Feature) -> Vec<Concrete> {
 
 fn expand_one(s: &Scenario, background: &[Step], inherited: &[String], out: &mut Vec<Concrete>) {
     let tags: Vec<String> = inherited.iter().chain(&s.tags).cloned().collect();
-    let name = s.name.trim().to_string();
-    let base = |name: String, tags: Vec<String>, steps: Vec<Step>| Concrete {
-        name,
+    let base = Concrete {
+        name: s.name.trim().to_string(),
         tags,
         line: s.position.line,
         col: s.position.col,
         background: background.len(),
-        steps,
+        steps: Vec::new(),
         problem: None,
     };
     let is_outline = s.keyword.contains("Outline") || s.keyword.contains("Template");
     if s.examples.is_empty() {
-        let mut c = base(
-            name,
-            tags,
-            background.iter().chain(&s.steps).cloned().collect(),
-        );
-        if is_outline {
-            c.problem = Some((
-                s.position.line,
-                s.position.col,
+        let problem = is_outline.then(|| {
+            let at = &s.position;
+            (
+                at.line,
+                at.col,
                 "this Scenario Outline has no Examples".into(),
-            ));
-        }
-        out.push(c);
+            )
+        });
+        let steps = background.iter().chain(&s.steps).cloned().collect();
+        out.push(Concrete {
+            steps,
+            problem,
+            ..base
+        });
         return;
     }
     for examples in &s.examples {
-        let rows = examples
-            .table
-            .as_ref()
-            .map(|t| t.rows.as_slice())
-            .unwrap_or_default();
-        let Some((header, body)) = rows.split_first() else {
-            let mut c = base(name.clone(), tags.clone(), Vec::new());
-            c.problem = Some((
+        outline_rows(s, examples, background, &base, out);
+    }
+}
+
+/// One concrete scenario per row of `examples`, or its problem.
+fn outline_rows(
+    s: &Scenario,
+    examples: &gherkin::Examples,
+    background: &[Step],
+    base: &Concrete,
+    out: &mut Vec<Concrete>,
+) {
+    let rows = examples
+        .table
+        .as_ref()
+        .map(|t| t.rows.as_slice())
+        .unwrap_or_default();
+    let Some((header, body)) = rows.split_first() else {
+        out.push(Concrete {
+            name: base.name.clone(),
+            tags: base.tags.clone(),
+            steps: Vec::new(),
+            problem: Some((
                 examples.position.line,
                 examples.position.col,
                 "these Examples have no table".into(),
-            ));
-            out.push(c);
-            continue;
+            )),
+            ..*base
+        });
+        return;
+    };
+    let tags: Vec<String> = base.tags.iter().chain(&examples.tags).cloned().collect();
+    for row in body {
+        let fill = |text: &str| {
+            header.iter().zip(row).fold(text.to_string(), |t, (k, v)| {
+                t.replace(&format!("<{k}>"), v)
+            })
         };
-        let ex_tags: Vec<String> = tags.iter().chain(&examples.tags).cloned().collect();
-        for row in body {
-            let fill = |text: &str| {
-                header.iter().zip(row).fold(text.to_string(), |t, (k, v)| {
-                    t.replace(&format!("<{k}>"), v)
-                })
-            };
-            let steps = background
+        let steps = background
+            .iter()
+            .cloned()
+            .chain(s.steps.iter().map(|st| filled(st, &fill)))
+            .collect();
+        let filled_name = fill(&base.name);
+        let name = if filled_name != base.name {
+            filled_name
+        } else {
+            let cells: Vec<String> = header
                 .iter()
-                .cloned()
-                .chain(s.steps.iter().map(|st| Step {
-                    value: fill(&st.value),
-                    docstring: st.docstring.as_deref().map(fill),
-                    table: st.table.as_ref().map(|t| {
-                        gherkin::Table {
-                            rows: t
-                                .rows
-                                .iter()
-                                .map(|r| r.iter().map(|c| fill(c)).collect())
-                                .collect(),
-                            ..t.clone()
-                        }
-                    }),
-                    ..st.clone()
-                }))
+                .zip(row)
+                .map(|(k, v)| format!("{k}: {v}"))
                 .collect();
-            let filled = fill(&name);
-            let row_name = if filled != name {
-                filled
-            } else {
-                let cells: Vec<String> = header
-                    .iter()
-                    .zip(row)
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect();
-                format!("{name} ({})", cells.join(", "))
-            };
-            out.push(base(row_name, ex_tags.clone(), steps));
-        }
+            format!("{} ({})", base.name, cells.join(", "))
+        };
+        out.push(Concrete {
+            name,
+            tags: tags.clone(),
+            steps,
+            problem: None,
+            ..*base
+        });
+    }
+}
+
+/// `step` with its Examples row's values in its text, doc string and table cells. The
+/// table keeps its span: cells stay where the source writes them.
+fn filled(step: &Step, fill: &impl Fn(&str) -> String) -> Step {
+    Step {
+        value: fill(&step.value),
+        docstring: step.docstring.as_deref().map(fill),
+        table: step.table.as_ref().map(|t| gherkin::Table {
+            rows: t
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| fill(c)).collect())
+                .collect(),
+            ..t.clone()
+        }),
+        ..step.clone()
     }
 }
