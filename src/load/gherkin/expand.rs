@@ -2,24 +2,29 @@
 //! tags inherited, and every Examples row of a Scenario Outline its own scenario with
 //! `<placeholders>` substituted (in step text, doc strings and table cells).
 
+use std::borrow::Cow;
+
 use gherkin::{Feature, Scenario, Step};
 
-/// One scenario to lower: its name, tags, position, steps (backgrounds first).
-pub struct Concrete {
+/// One scenario to lower: its name, tags, position, steps (backgrounds first). Steps
+/// the feature writes once (a Background's, a plain scenario's) are borrowed, not copied
+/// into every scenario; an Outline's are its own, with the row's values filled in.
+pub struct Concrete<'f> {
     pub name: String,
     pub tags: Vec<String>,
     pub line: usize,
     pub col: usize,
-    pub steps: Vec<Step>,
+    pub steps: Vec<Cow<'f, Step>>,
     /// How many of `steps` come from backgrounds.
     pub background: usize,
     /// An outline without examples or a malformed examples row: (line, col, message).
     pub problem: Option<(usize, usize, String)>,
 }
 
-pub fn scenarios(feature: &Feature) -> Vec<Concrete> {
-    let background =
-        |b: &Option<gherkin::Background>| b.as_ref().map(|b| b.steps.clone()).unwrap_or_default();
+pub fn scenarios(feature: &Feature) -> Vec<Concrete<'_>> {
+    fn background(b: &Option<gherkin::Background>) -> Vec<&Step> {
+        b.iter().flat_map(|b| &b.steps).collect()
+    }
     let mut out = Vec::new();
     let feature_bg = background(&feature.background);
     for s in &feature.scenarios {
@@ -36,7 +41,12 @@ pub fn scenarios(feature: &Feature) -> Vec<Concrete> {
     out
 }
 
-fn expand_one(s: &Scenario, background: &[Step], inherited: &[String], out: &mut Vec<Concrete>) {
+fn expand_one<'f>(
+    s: &'f Scenario,
+    background: &[&'f Step],
+    inherited: &[String],
+    out: &mut Vec<Concrete<'f>>,
+) {
     let tags: Vec<String> = inherited.iter().chain(&s.tags).cloned().collect();
     let base = Concrete {
         name: s.name.trim().to_string(),
@@ -57,7 +67,13 @@ fn expand_one(s: &Scenario, background: &[Step], inherited: &[String], out: &mut
                 "this Scenario Outline has no Examples".into(),
             )
         });
-        let steps = background.iter().chain(&s.steps).cloned().collect();
+        let own = s.steps.iter();
+        let steps = background
+            .iter()
+            .copied()
+            .chain(own)
+            .map(Cow::Borrowed)
+            .collect();
         out.push(Concrete {
             steps,
             problem,
@@ -71,12 +87,12 @@ fn expand_one(s: &Scenario, background: &[Step], inherited: &[String], out: &mut
 }
 
 /// One concrete scenario per row of `examples`, or its problem.
-fn outline_rows(
-    s: &Scenario,
+fn outline_rows<'f>(
+    s: &'f Scenario,
     examples: &gherkin::Examples,
-    background: &[Step],
-    base: &Concrete,
-    out: &mut Vec<Concrete>,
+    background: &[&'f Step],
+    base: &Concrete<'f>,
+    out: &mut Vec<Concrete<'f>>,
 ) {
     let rows = examples
         .table
@@ -106,8 +122,8 @@ fn outline_rows(
         };
         let steps = background
             .iter()
-            .cloned()
-            .chain(s.steps.iter().map(|st| filled(st, &fill)))
+            .map(|st| Cow::Borrowed(*st))
+            .chain(s.steps.iter().map(|st| Cow::Owned(filled(st, &fill))))
             .collect();
         let filled_name = fill(&base.name);
         let name = if filled_name != base.name {

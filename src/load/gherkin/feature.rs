@@ -31,6 +31,7 @@ pub fn load(
         probes: Vec::new(),
         probe_tags: Vec::new(),
         errors: Vec::new(),
+        tables: Default::default(),
     };
     let scenarios = expand::scenarios(&feature)
         .into_iter()
@@ -103,13 +104,8 @@ fn applying_config<'c>(
 
 /// A Background is part of every scenario and Examples row: each problem is reported once.
 fn once_each(mut errors: Vec<SuiteDiagnostic>) -> Vec<SuiteDiagnostic> {
-    let mut seen = Vec::new();
-    errors.retain(|d| {
-        let key = (d.location.line, d.location.column, d.message.clone());
-        let new = !seen.contains(&key);
-        seen.push(key);
-        new
-    });
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|d| seen.insert((d.location.line, d.location.column, d.message.clone())));
     errors
 }
 

@@ -26,6 +26,8 @@ pub struct FeatureCx<'a> {
     pub probes: Vec<Probe>,
     pub probe_tags: Vec<Vec<String>>,
     pub errors: Vec<SuiteDiagnostic>,
+    /// Where the cells of the feature's tables are, found once per table.
+    pub tables: table::TablePositions,
 }
 
 impl FeatureCx<'_> {
@@ -81,7 +83,7 @@ pub(super) fn position(step: &gherkin::Step) -> Pos {
     Pos::new(step.position.line as u64, step.position.col as u64)
 }
 
-pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
+pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete<'_>) -> Option<Scenario> {
     let source = cx.source;
     if let Some((line, col, message)) = &c.problem {
         let d = SuiteDiagnostic::new(source, *line as u64, *col as u64, message.clone());
@@ -144,7 +146,7 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete) -> Option<Scenario> {
     lowered.filter(|_| st.cx.errors.len() == before)
 }
 
-fn raw_scenario(c: &Concrete, steps: Vec<RawStep>) -> RawScenario {
+fn raw_scenario(c: &Concrete<'_>, steps: Vec<RawStep>) -> RawScenario {
     RawScenario {
         name: S::new(c.name.clone(), Pos::new(c.line as u64, c.col as u64)),
         tags: c.tags.clone(),
@@ -163,7 +165,7 @@ fn raw_scenario(c: &Concrete, steps: Vec<RawStep>) -> RawScenario {
 
 /// What is wrong with the scenario as a whole once its steps are applied; `clean` when
 /// no step reported a problem.
-fn leftovers(st: &State<'_, '_>, c: &Concrete, clean: bool) -> Vec<SuiteDiagnostic> {
+fn leftovers(st: &State<'_, '_>, c: &Concrete<'_>, clean: bool) -> Vec<SuiteDiagnostic> {
     let at = |message: &str, help: &str| {
         let mut d = SuiteDiagnostic::new(st.cx.source, c.line as u64, c.col as u64, message);
         d.help(help);
@@ -248,7 +250,8 @@ fn apply(st: &mut State<'_, '_>, step: &gherkin::Step, def: &StepDef, args: &[Ar
         }
         Op::RequestHeaders | Op::QueryParams => {
             let Some(t) = &step.table else { return };
-            if let Some(rows) = table::pairs(st.cx.source, t, &mut st.cx.errors) {
+            if let Some(rows) = table::pairs(st.cx.source, t, &mut st.cx.tables, &mut st.cx.errors)
+            {
                 let entries = rows
                     .into_iter()
                     .map(|r| (r.key.spanned(), r.value.text))
@@ -259,7 +262,8 @@ fn apply(st: &mut State<'_, '_>, step: &gherkin::Step, def: &StepDef, args: &[Ar
         Op::Send | Op::SendJson | Op::SendBody => request::send(st, step, def.op, &text(args, 0)),
         Op::Probe(kind) => {
             let Some(t) = &step.table else { return };
-            let Some(rows) = table::pairs(st.cx.source, t, &mut st.cx.errors) else {
+            let Some(rows) = table::pairs(st.cx.source, t, &mut st.cx.tables, &mut st.cx.errors)
+            else {
                 return;
             };
             let index = st.cx.probes.len() + st.probes.len();
