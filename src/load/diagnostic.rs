@@ -59,6 +59,13 @@ impl SuiteDiagnostic {
         self
     }
 
+    /// Masks `range` of the file in what this diagnostic shows: a value that only this
+    /// problem tells is a credential (one under a misspelt key).
+    pub fn mask(&mut self, source: &SourceFile, range: std::ops::Range<usize>) -> &mut Self {
+        self.src = source.named_source_masking(range);
+        self
+    }
+
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
         self

@@ -60,6 +60,12 @@ impl SourceFile {
         self.named(shown.clone())
     }
 
+    /// [`Self::named_source`] with `range` masked too.
+    pub fn named_source_masking(&self, range: std::ops::Range<usize>) -> NamedSource<Arc<str>> {
+        let shown = self.named_source();
+        self.named(super::mask::star(shown.inner(), [range]).into())
+    }
+
     fn named(&self, shown: Arc<str>) -> NamedSource<Arc<str>> {
         let language = if self.name.ends_with(".feature") {
             "gherkin"
@@ -115,7 +121,8 @@ impl SourceFile {
         line.strip_suffix('\r').unwrap_or(line)
     }
 
-    fn offset(&self, line: u64, column: u64) -> usize {
+    /// The byte offset of 1-based (line, column), columns counted in characters.
+    pub fn offset(&self, line: u64, column: u64) -> usize {
         let Some(start) = self.line_start(line) else {
             return self.text.len();
         };
