@@ -60,10 +60,10 @@ impl SourceFile {
         self.named(shown.clone())
     }
 
-    /// [`Self::named_source`] with `range` masked too.
-    pub fn named_source_masking(&self, range: std::ops::Range<usize>) -> NamedSource<Arc<str>> {
+    /// [`Self::named_source`] with `ranges` masked too.
+    pub fn named_source_masking(&self, ranges: &[std::ops::Range<usize>]) -> NamedSource<Arc<str>> {
         let shown = self.named_source();
-        self.named(super::mask::star(shown.inner(), [range]).into())
+        self.named(super::mask::star(shown.inner(), ranges.iter().cloned()).into())
     }
 
     fn named(&self, shown: Arc<str>) -> NamedSource<Arc<str>> {

@@ -58,7 +58,9 @@ pub fn load(
         ));
     }
     if !errors.is_empty() {
-        return Err(once_each(errors));
+        let mut errors = once_each(errors);
+        SuiteDiagnostic::share_masks(source, &mut errors);
+        return Err(errors);
     }
     Ok(Suite {
         name: feature.name.trim().to_string(),
