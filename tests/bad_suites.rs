@@ -36,6 +36,14 @@ fn each_bad_suite_exits_2_with_a_pointer() {
                     run.stderr
                 );
             }
+            for s in case.hides {
+                assert!(
+                    !run.all_output().contains(s),
+                    "{}: {s:?} is shown in\n{}",
+                    case.name,
+                    run.all_output()
+                );
+            }
             assert!(
                 run.stdout.is_empty(),
                 "{}: nothing runs, nothing is reported",
@@ -174,4 +182,51 @@ fn request_headers_refuse_literal_credentials_and_invalid_names() {
         );
         assert!(!run.stderr.contains("fake-literal-abc"), "{}", run.stderr);
     }
+}
+
+/// A reference inside `target.base_url` fills one part of the URL: a value that would
+/// make part of the secret the fragment, the user info, the path or the query is refused,
+/// naming the reference and the field, never showing the value.
+#[test]
+fn a_secret_that_changes_the_base_urls_structure_is_refused_and_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "url.yaml",
+        "suite: s\ntarget:\n  base_url: https://${env:API_HOST}.example.test/v1\nroles:\n  anonymous: {}\naccess:\n  - request: GET /orders\n    deny: [anonymous]\n",
+    );
+    let secret = fake_secret("host");
+    for c in ["#", "@", "/", "?", "\\", " ", "\t"] {
+        let value = format!("{}{c}{}", &secret[..20], &secret[20..]);
+        let run = authspec(
+            &["validate", "url.yaml"],
+            &[("API_HOST", &value)],
+            dir.path(),
+        );
+        assert_eq!(run.code, 2, "{c:?}: {}", run.all_output());
+        for says in [
+            "url.yaml:3:13",
+            "the value of `${env:API_HOST}` in `target.base_url` would change the URL's structure",
+        ] {
+            assert!(
+                run.stderr.contains(says),
+                "{c:?}: {says} in\n{}",
+                run.stderr
+            );
+        }
+        for piece in [&secret[..12], &secret[20..32], &secret[secret.len() - 12..]] {
+            assert!(
+                !run.all_output().contains(piece),
+                "{c:?}: the value was shown:\n{}",
+                run.all_output()
+            );
+        }
+    }
+    // A value that fills one host label is fine.
+    let run = authspec(
+        &["validate", "url.yaml"],
+        &[("API_HOST", "tenant-1")],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.all_output());
 }

@@ -35,6 +35,8 @@ pub struct SuiteDiagnostic {
     #[help]
     pub help: Option<String>,
     pub location: Location,
+    /// Ranges of the file masked beyond what the file's own masking covers.
+    masked: Vec<std::ops::Range<usize>>,
 }
 
 impl SuiteDiagnostic {
@@ -46,6 +48,7 @@ impl SuiteDiagnostic {
             span: source.span(line, column),
             help: None,
             location: source.location(line, column),
+            masked: Vec::new(),
             message,
         }
     }
@@ -57,6 +60,27 @@ impl SuiteDiagnostic {
     pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
         self.label = label.into();
         self
+    }
+
+    /// Masks `range` of the file in what this diagnostic shows: a value that only this
+    /// problem tells is a credential (one under a misspelt key).
+    pub fn mask(&mut self, source: &SourceFile, range: std::ops::Range<usize>) -> &mut Self {
+        self.masked.push(range);
+        self.src = source.named_source_masking(&self.masked);
+        self
+    }
+
+    /// What one diagnostic of a file masks, every diagnostic of that file masks: another
+    /// problem's snippet may show the same line.
+    pub fn share_masks(source: &SourceFile, errors: &mut [SuiteDiagnostic]) {
+        let all: Vec<_> = errors.iter().flat_map(|d| d.masked.clone()).collect();
+        if all.is_empty() {
+            return;
+        }
+        for d in errors {
+            d.masked.clone_from(&all);
+            d.src = source.named_source_masking(&all);
+        }
     }
 
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {

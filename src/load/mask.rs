@@ -2,7 +2,9 @@
 //! mistake a diagnostic may be reporting) must not reach a terminal or a CI log, so every
 //! diagnostic renders a copy of the text in which the values of credential-looking keys
 //! that are not `${…}` references are replaced by `*`, byte for byte (offsets stay valid).
-//! This is textual on purpose: it also covers files that do not parse.
+//! This is textual on purpose: it also covers files that do not parse. Credentials in
+//! well-known formats (the `secret_format` detector's: JWTs, AWS, Stripe, GitHub, Slack
+//! keys, PEM private keys) are masked wherever they are written, under any key or none.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -30,6 +32,72 @@ static ROW: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// A PEM private key from its armour line to its end, where the detector matches the
+/// armour line only.
+#[allow(clippy::expect_used)] // a constant pattern: it compiles or no test passes
+static PEM_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\z)")
+        .expect("valid pattern")
+});
+
+/// Where `text` holds a credential in a well-known format.
+fn well_known(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = PEM_BLOCK.find_iter(text).map(|m| m.range()).collect();
+    for (_, re) in crate::leak::detectors::credential_formats() {
+        out.extend(re.find_iter(text).map(|m| m.range()));
+    }
+    out
+}
+
+/// `text` with its credentials in well-known formats masked (a message that quotes a
+/// value of the file).
+pub fn mask_well_known(text: &str) -> String {
+    star(text, well_known(text))
+}
+
+/// `text` with `ranges` masked, byte for byte.
+pub fn star(text: &str, ranges: impl IntoIterator<Item = Range<usize>>) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for r in ranges {
+        for b in bytes.get_mut(r).into_iter().flatten() {
+            // Replace whole UTF-8 sequences: every byte of the value becomes `*`.
+            *b = b'*';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(text.len()))
+}
+
+/// The value written after the key that starts at byte `key`: `beare: "ghp_…"` gives
+/// the range of `ghp_…`. `None` for a block, a flow collection or nothing.
+pub fn value_after_key(text: &str, key: usize) -> Option<Range<usize>> {
+    let line = &text.get(key..)?[..text[key..].find('\n').unwrap_or(text.len() - key)];
+    let colon = line.find(':')?;
+    let blanks = line[colon + 1..].len() - line[colon + 1..].trim_start_matches([' ', '\t']).len();
+    value_extent(text, key + colon + 1 + blanks)
+}
+
+/// Whether a value written under an unknown key is a credential: the key is one of the
+/// credential keys misspelt (`suggested`), or the value looks like a key or a token.
+pub fn looks_like_credential(suggested: Option<&str>, value: &str) -> bool {
+    if is_reference(value) {
+        return false;
+    }
+    let credential_key = suggested.is_some_and(|k| {
+        let probe = format!("{k}: x");
+        KEY.is_match(&probe)
+    });
+    let classes = [
+        value.chars().any(|c| c.is_ascii_lowercase()),
+        value.chars().any(|c| c.is_ascii_uppercase()),
+        value.chars().any(|c| c.is_ascii_digit()),
+    ];
+    let token_like = value.chars().count() >= 16
+        && !value.chars().any(char::is_whitespace)
+        && classes.iter().filter(|c| **c).count() >= 2
+        && classes[2];
+    credential_key || token_like || !well_known(value).is_empty()
+}
+
 pub fn mask_credentials(text: &str) -> String {
     let mut ranges: Vec<Range<usize>> = KEY
         .find_iter(text)
@@ -47,15 +115,8 @@ pub fn mask_credentials(text: &str) -> String {
             .map(|m| trimmed(text, m.range()))
             .filter(|r| !r.is_empty() && !is_reference(&text[r.clone()])),
     );
-    ranges.sort_by_key(|r| r.start);
-    let mut bytes = text.as_bytes().to_vec();
-    for r in ranges {
-        for b in &mut bytes[r] {
-            // Replace whole UTF-8 sequences: every byte of the value becomes `*`.
-            *b = b'*';
-        }
-    }
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+    ranges.extend(well_known(text));
+    star(text, ranges)
 }
 
 /// The byte range of the scalar starting at `start`: a quoted string up to its closing
@@ -106,7 +167,57 @@ fn is_reference(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::mask_credentials;
+    use super::*;
+
+    #[test]
+    fn well_known_formats_are_masked_under_any_key() {
+        let token = format!("ghp_{}", "FAKE".repeat(9));
+        let text = format!("  beare: \"{token}\"\n  note: see {token} here\n");
+        let got = mask_credentials(&text);
+        assert_eq!(got.len(), text.len());
+        assert!(!got.contains("ghp_"), "{got}");
+        assert!(
+            got.contains("beare: \"*") && got.contains("note: see *"),
+            "{got}"
+        );
+        let pem = "key: |\n  -----BEGIN PRIVATE KEY-----\n  MIIEvQIBADANBg\n  -----END PRIVATE KEY-----\nnext: 1\n";
+        let got = mask_credentials(pem);
+        assert!(
+            !got.contains("MIIEvQ") && got.ends_with("next: 1\n"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn the_value_after_a_misspelt_key_and_whether_it_is_a_credential() {
+        let text =
+            "a:\n    beare: \"sk_abc\"\n  x: { header: X-Key, vaule: k3Jd9Qm2ZxV8pLw0RtY }\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let value = |key: &str| value_after_key(text, at(key)).map(|r| &text[r]);
+        assert_eq!(value("beare"), Some("sk_abc"));
+        assert_eq!(
+            value("vaule"),
+            Some("k3Jd9Qm2ZxV8pLw0RtY }"),
+            "over-masks a flow rest"
+        );
+        assert_eq!(value_after_key("alow: [reader]\n", 0), None);
+        let cases = [
+            (Some("bearer"), "sk_abc", true),
+            (Some("value"), "short", true),
+            (Some("allow"), "k3Jd9Qm2ZxV8pLw0RtY", true),
+            (None, &*format!("ghp_{}", "FAKE".repeat(9)), true),
+            (Some("request"), "GET /orders/1234567890", false),
+            (Some("allow"), "reader", false),
+            (Some("bearer"), "${env:TOKEN}", false),
+        ];
+        for (suggested, v, want) in cases {
+            assert_eq!(
+                looks_like_credential(suggested, v),
+                want,
+                "{suggested:?} {v}"
+            );
+        }
+    }
 
     #[test]
     fn masks_literals_and_keeps_references_and_offsets() {

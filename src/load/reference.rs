@@ -175,6 +175,15 @@ impl LoadContext {
 
     /// The resolved value of every reference inside `value` (those that resolve).
     pub fn resolved_references(&self, value: &str, base_dir: &Path) -> Vec<String> {
+        self.resolved_each(value, base_dir)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
+    }
+
+    /// Every reference inside `value` that resolves, as written (`${env:NAME}`, for a
+    /// message that must name it and not show its value), with its value.
+    pub fn resolved_each(&self, value: &str, base_dir: &Path) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let mut rest = value;
         while let Some((_, open)) = next_reference(rest) {
@@ -182,8 +191,9 @@ impl LoadContext {
             let Some((end, close)) = closing(after) else {
                 break;
             };
-            if let Ok(v) = parse_inner(&after[..end]).and_then(|r| self.resolve(&r, base_dir)) {
-                out.push(v);
+            let inner = &after[..end];
+            if let Ok(v) = parse_inner(inner).and_then(|r| self.resolve(&r, base_dir)) {
+                out.push((format!("${{{inner}}}"), v));
             }
             rest = &after[end + close..];
         }

@@ -9,6 +9,8 @@ pub struct Case {
     pub at: &'static str,
     /// Substrings expected in stderr.
     pub says: &'static [&'static str],
+    /// Substrings that must not be in stderr or stdout (a literal credential).
+    pub hides: &'static [&'static str],
 }
 
 pub const HEAD: &str = "suite: s\ntarget:\n  base_url: http://127.0.0.1:9\nroles:\n  anonymous: {}\n  reader:\n    bearer: ${env:READER_TOKEN}\n  writer:\n    bearer: ${env:READER_TOKEN}\n";
@@ -20,6 +22,7 @@ pub fn cases() -> Vec<Case> {
             yaml: "suite: s\ntarget: demo\naccess: [\n  - request: GET /\n",
             at: "bad.yaml:4:3",
             says: &["error: bad.yaml:4:3", "only valid inside a block"],
+            hides: &[],
         },
         Case {
             name: "unknown role in access",
@@ -30,18 +33,21 @@ pub fn cases() -> Vec<Case> {
                 "did you mean `writer`?",
                 "allow: [reader, writr]",
             ],
+            hides: &[],
         },
         Case {
             name: "unknown role in as",
             yaml: "scenarios:\n  - name: x\n    as: raeder\n    request: GET /\n",
             at: "bad.yaml:12:9",
             says: &["unknown role `raeder`", "did you mean `reader`?"],
+            hides: &[],
         },
         Case {
             name: "unknown field",
             yaml: "access:\n  - request: GET /orders\n    alow: [reader]\n",
             at: "bad.yaml:12:5",
             says: &["unknown field `alow`", "did you mean `allow`?"],
+            hides: &[],
         },
         Case {
             name: "missing environment variable",
@@ -52,12 +58,14 @@ pub fn cases() -> Vec<Case> {
                 "roles.ghost.bearer",
                 "export GHOST_TOKEN_UNSET=",
             ],
+            hides: &[],
         },
         Case {
             name: "duplicate key",
             yaml: "access:\n  - request: GET /\n    allow: [reader]\n    allow: [writer]\n",
             at: "bad.yaml:13:5",
             says: &["duplicate"],
+            hides: &[],
         },
         Case {
             // Unquoted references parse inside flow collections, at their exact column.
@@ -65,18 +73,37 @@ pub fn cases() -> Vec<Case> {
             yaml: "  ghost: { bearer: ${envv:READER_TOKEN} }\naccess:\n  - request: GET /\n    deny: [ghost]\n",
             at: "bad.yaml:10:20",
             says: &["envv", "references are `${env:NAME}`"],
+            hides: &[],
         },
         Case {
             name: "bad request line",
             yaml: "access:\n  - request: FETCH /orders\n    allow: [reader]\n",
             at: "bad.yaml:11:14",
             says: &["unknown HTTP method `FETCH`"],
+            hides: &[],
         },
         Case {
             name: "capture used before it is defined",
             yaml: "scenarios:\n  - name: x\n    as: reader\n    request: GET /orders/{{id}}\n",
             at: "bad.yaml:13:14",
             says: &["`{{id}}` is not captured by an earlier step"],
+            hides: &[],
+        },
+        Case {
+            // Masked although `beare` is no credential key: a GitHub token's format is known.
+            name: "credential in a well-known format under a misspelt key",
+            yaml: "  ghost:\n    beare: \"ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE\"\naccess:\n  - request: GET /\n    deny: [ghost]\n",
+            at: "bad.yaml:11:5",
+            says: &["unknown field `beare`", "did you mean `bearer`?"],
+            hides: &["ghp_", "FAKEFAKE"],
+        },
+        Case {
+            // Masked because the key it misspells holds credentials.
+            name: "credential under a misspelt key",
+            yaml: "  ghost:\n    api_key: { header: X-Key, vaule: \"k3Jd9-Qm2ZxV8pLw0RtY\" }\naccess:\n  - request: GET /\n    deny: [ghost]\n",
+            at: "bad.yaml:11:31",
+            says: &["unknown field `vaule`", "did you mean `value`?"],
+            hides: &["k3Jd9", "pLw0RtY"],
         },
     ]
 }

@@ -131,6 +131,12 @@ fn bad_tables_are_errors_at_the_offending_cell() {
             vec!["literal credential in `probes[0].webhooks.secret`"],
         ),
         (
+            // Right under the step: the snippet of "needs `secret`" shows that row too.
+            format!("Feature: f\n  Scenario: s\n    Then the webhooks probe passes with:\n      | secrt   | {literal} |\n      | request | POST /hooks |\n      | scheme  | stripe      |\n      | payload | {{ id: 1 }}   |\n"),
+            "f.feature:4:9",
+            vec!["unknown key `secrt` of `webhooks`", "did you mean `secret`?"],
+        ),
+        (
             format!("Feature: f\n  Scenario: s\n    Given I am \"user\"\n    And the request headers are:\n      | Authorization | Bearer {literal} |\n    When I send \"GET /a\"\n"),
             "f.feature:5:9",
             vec!["literal credential in header `Authorization`"],

@@ -1,117 +1,84 @@
-//! `Then` steps: expectations on the latest response, and captures for later steps.
-
-use serde_json_path::JsonPath;
+//! `Then` steps: each fills a field of the latest raw step's expectation (or its
+//! captures), where the step is written; the one lowering checks them as it checks a
+//! YAML step's `expect:` and `capture:` (JSONPaths, status codes, variable names).
 
 use super::matcher::Arg;
-use super::scenario::{State, text};
+use super::scenario::{State, position, text};
 use super::steps::Op;
-use crate::model::{Capture, HeaderExpectation, JsonAssertion, KeyQuality, Verdict};
+use crate::load::raw::{OneOrMany, Pos, RawExpect, RawKeyQuality, RawStep, S, SpannedMap};
 
 pub(super) fn apply(st: &mut State<'_, '_>, step: &gherkin::Step, op: Op, args: &[Arg]) {
-    if st.steps.is_empty() {
+    let Some(last) = st.steps.last_mut() else {
         return st.error(
             step,
             "no request yet",
             "a `Then` step checks the latest response: add `When I send \"METHOD /path\"` before it",
         );
-    }
-    let json_path = |st: &mut State<'_, '_>, p: &str| match JsonPath::parse(p) {
-        Ok(path) => Some(path),
-        Err(e) => {
-            st.error(
-                step,
-                format!("invalid JSONPath `{p}`: {e}"),
-                "JSONPath starts at `$`, e.g. `$.id`",
-            );
-            None
-        }
     };
+    let at = position(step);
+    if op == Op::KeyQuality
+        && last
+            .expect
+            .as_ref()
+            .is_some_and(|e| e.json_key_quality.is_some())
+    {
+        return st.error(
+            step,
+            "the latest request already has a key quality step",
+            "a response carries one issued key: check it once",
+        );
+    }
+    fill(last, op, args, at);
+}
+
+/// Sets what `op` says on the step's expectation or captures, every value at `at`.
+fn fill(last: &mut RawStep, op: Op, args: &[Arg], at: Pos) {
+    let spanned = |i: usize| S::new(text(args, i), at);
     let int = |i: usize| match args.get(i) {
-        Some(Arg::Int(n)) => Some(*n),
-        _ => None,
+        Some(Arg::Int(n)) => *n,
+        _ => 0,
     };
-    let mut capture = None;
-    let mut assertion = None;
-    let mut key = None;
-    match op {
-        Op::Remember => {
-            let (p, name) = (text(args, 0), text(args, 1));
-            if let Some(path) = json_path(st, &p) {
-                capture = Some(Capture {
-                    name,
-                    path_text: p,
-                    path,
-                });
-            }
-        }
-        Op::JsonIs => {
-            let p = text(args, 0);
-            if let Some(path) = json_path(st, &p) {
-                assertion = Some(JsonAssertion {
-                    expected: json_value(&text(args, 1)),
-                    path_text: p,
-                    path,
-                });
-            }
-        }
-        Op::KeyQuality => {
-            let p = text(args, 0);
-            let has_one = st
-                .steps
-                .last()
-                .is_some_and(|s| s.expect.key_quality.is_some());
-            if has_one {
-                return st.error(
-                    step,
-                    "the latest request already has a key quality step",
-                    "a response carries one issued key: check it once",
-                );
-            }
-            if let (Some(path), Some(len), Some(bits)) = (json_path(st, &p), int(1), int(2)) {
-                key = Some(KeyQuality {
-                    path_text: p,
-                    path,
-                    min_length: usize::from(len),
-                    min_entropy_bits: f64::from(bits),
-                });
-            }
-        }
-        _ => {}
-    }
-    let Some(last) = st.steps.last_mut() else {
+    if op == Op::Remember {
+        let capture = last.capture.get_or_insert_with(SpannedMap::default);
+        capture.0.push((spanned(1), text(args, 0)));
         return;
-    };
-    let e = &mut last.expect;
+    }
+    let e = last.expect.get_or_insert_with(RawExpect::default);
     match op {
-        Op::AccessAllowed => e.access = Some(Verdict::Allow),
-        Op::AccessDenied => e.access = Some(Verdict::Deny),
-        Op::Status => e.status = int(0).map(|n| vec![n]),
+        Op::AccessAllowed => e.access = Some(S::new("allow".into(), at)),
+        Op::AccessDenied => e.access = Some(S::new("deny".into(), at)),
+        Op::Status => e.status = Some(S::new(OneOrMany(vec![int(0)]), at)),
         Op::StatusOneOf => {
-            e.status = match args.first() {
-                Some(Arg::Ints(n)) => Some(n.clone()),
-                _ => None,
+            if let Some(Arg::Ints(codes)) = args.first() {
+                e.status = Some(S::new(OneOrMany(codes.clone()), at));
             }
         }
-        Op::BodyContains => e.body_contains.push(text(args, 0)),
-        Op::BodyNotContains => e.body_not_contains.push(text(args, 0)),
-        Op::HeaderIs => e.headers.push(HeaderExpectation {
-            name: text(args, 0),
-            value: Some(text(args, 1)),
-        }),
-        Op::HeaderAbsent => e.headers.push(HeaderExpectation {
-            name: text(args, 0),
-            value: None,
-        }),
-        Op::JsonIs => e.json.extend(assertion),
-        Op::KeyQuality => e.key_quality = key,
-        Op::Remember => {
-            if let Some(c) = capture {
-                st.captured.push(c.name.clone());
-                last.captures.push(c);
-            }
+        Op::BodyContains => push(&mut e.body_contains, text(args, 0)),
+        Op::BodyNotContains => push(&mut e.body_not_contains, text(args, 0)),
+        Op::HeaderIs => push_entry(&mut e.headers, spanned(0), Some(text(args, 1))),
+        Op::HeaderAbsent => push_entry(&mut e.headers, spanned(0), None),
+        Op::JsonIs => push_entry(&mut e.json, spanned(0), json_value(&text(args, 1))),
+        Op::KeyQuality => {
+            e.json_key_quality = Some(RawKeyQuality {
+                path: spanned(0),
+                min_length: Some(usize::from(int(1))),
+                min_entropy_bits: Some(f64::from(int(2))),
+            });
         }
         _ => {}
     }
+}
+
+fn push(list: &mut Option<OneOrMany<String>>, item: String) {
+    list.get_or_insert_with(|| OneOrMany(Vec::new()))
+        .0
+        .push(item);
+}
+
+fn push_entry<V>(map: &mut Option<SpannedMap<V>>, key: S<String>, value: V) {
+    map.get_or_insert_with(SpannedMap::default)
+        .0
+        .push((key, value));
 }
 
 /// `"42"`, `"true"`, `"null"` compare as JSON values; anything else as a string.

@@ -4,6 +4,8 @@
 
 use super::{expand, scenario};
 use crate::load::config::Config;
+use crate::load::lower;
+use crate::load::raw::Pos;
 use crate::load::{LoadContext, SourceFile, SuiteDiagnostic};
 use crate::model::{Policy, Suite, Target};
 use crate::redact::Redactor;
@@ -29,34 +31,26 @@ pub fn load(
         probes: Vec::new(),
         probe_tags: Vec::new(),
         errors: Vec::new(),
+        tables: Default::default(),
     };
     let scenarios = expand::scenarios(&feature)
         .into_iter()
         .filter_map(|s| scenario::scenario(&mut cx, &s))
         .collect::<Vec<_>>();
+    let start = Pos::new(feature.position.line as u64, 1);
+    let mut probes = std::mem::take(&mut cx.probes);
+    cx.lower(|l| lower::tls_probes_default_to_target(l, &mut probes, &target, &start));
     let scenario::FeatureCx {
         roles,
-        mut probes,
         probe_tags,
         mut errors,
         ..
     } = cx;
     let at = |message: &str, help: &str| {
-        let mut d = SuiteDiagnostic::new(source, feature.position.line as u64, 1, message);
+        let mut d = SuiteDiagnostic::at(source, &start, message);
         d.help(help);
         d
     };
-    // A tls probe without `urls` checks the target.
-    for p in &mut probes {
-        if let crate::model::Probe::Tls(t) = p
-            && !t.default_to_target(&target)
-        {
-            errors.push(at(
-                "a tls probe has no `urls` and the target is not https://",
-                "add a row `| urls | https://… |` to its table",
-            ));
-        }
-    }
     if scenarios.is_empty() && probes.is_empty() && errors.is_empty() {
         errors.push(at(
             "this feature has no scenarios",
@@ -64,7 +58,9 @@ pub fn load(
         ));
     }
     if !errors.is_empty() {
-        return Err(once_each(errors));
+        let mut errors = once_each(errors);
+        SuiteDiagnostic::share_masks(source, &mut errors);
+        return Err(errors);
     }
     Ok(Suite {
         name: feature.name.trim().to_string(),
@@ -110,13 +106,8 @@ fn applying_config<'c>(
 
 /// A Background is part of every scenario and Examples row: each problem is reported once.
 fn once_each(mut errors: Vec<SuiteDiagnostic>) -> Vec<SuiteDiagnostic> {
-    let mut seen = Vec::new();
-    errors.retain(|d| {
-        let key = (d.location.line, d.location.column, d.message.clone());
-        let new = !seen.contains(&key);
-        seen.push(key);
-        new
-    });
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|d| seen.insert((d.location.line, d.location.column, d.message.clone())));
     errors
 }
 

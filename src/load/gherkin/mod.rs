@@ -1,6 +1,7 @@
 //! The Gherkin front end: parses `.feature` files with the cucumber project's parser and
-//! compiles them into the same model the YAML front end gives. Probe tables and request
-//! headers become raw structs and go through the one lowering, so they mean the same
+//! builds the same raw structs the YAML front end deserializes: scenarios, steps and
+//! expectations from the steps, probes from their tables, every value at its step's or
+//! cell's position. The one lowering turns them into the model, so they mean the same
 //! and fail the same way in both syntaxes.
 
 mod expand;
@@ -8,6 +9,7 @@ mod expect;
 mod feature;
 mod matcher;
 mod probes;
+mod request;
 mod scenario;
 pub mod steps;
 mod table;

@@ -164,6 +164,17 @@ impl Fields<'_> {
         self.errors.push(d);
     }
 
+    /// Masks the value of the row just reported when it is a credential: under a
+    /// misspelt key, the general masking does not know it is one.
+    fn mask_if_credential(&mut self, row: &Row, best: Option<&str>) {
+        if crate::load::mask::looks_like_credential(best, &row.value.text)
+            && let Some(d) = self.errors.last_mut()
+        {
+            let span = self.source.span(row.value.line, row.value.col);
+            d.mask(self.source, span.offset()..span.offset() + span.len());
+        }
+    }
+
     /// Unknown keys (with a "did you mean"), missing required keys, empty values.
     fn check_keys(&mut self, kind: ProbeKind, step: (u64, u64)) {
         let keys = kind.keys();
@@ -177,6 +188,7 @@ impl Fields<'_> {
                     None => format!("keys: {}", names.join(", ")),
                 };
                 self.error(&row.key, format!("unknown key `{name}` of `{what}`"), help);
+                self.mask_if_credential(row, did_you_mean(name, names.iter().copied()));
                 continue;
             };
             if row.value.text.trim().is_empty() {

@@ -1,6 +1,12 @@
 //! A step's data table: two columns, a name (or key) and its value per row, no header
 //! row. The `gherkin` crate gives the cells' text and where the table starts; each cell's
-//! own line and column are found in the source, so a problem points at the cell.
+//! own line and column are found in the source, so a problem points at the cell. That
+//! is done once per table written in the file: a Background's table is part of every
+//! scenario after it, an Outline's of every Examples row, and the file is not read again
+//! for each of them.
+
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::load::raw::{Pos, S};
 use crate::load::{SourceFile, SuiteDiagnostic};
@@ -30,11 +36,39 @@ pub struct Row {
     pub value: Cell,
 }
 
+/// (line, column) of every cell of a table, row by row.
+type Grid = Rc<[Vec<(u64, u64)>]>;
+
+/// The cell positions of the feature's tables, by where each table starts in the file:
+/// Outline placeholders change a table's text, never where its cells are written.
+#[derive(Default)]
+pub struct TablePositions {
+    by_start: HashMap<usize, Option<Grid>>,
+    #[cfg(test)]
+    computed: usize,
+}
+
+impl TablePositions {
+    fn of(&mut self, source: &SourceFile, table: &gherkin::Table) -> Option<Grid> {
+        self.by_start
+            .entry(table.span.start)
+            .or_insert_with(|| {
+                #[cfg(test)]
+                {
+                    self.computed += 1;
+                }
+                positions(source, table).map(Rc::from)
+            })
+            .clone()
+    }
+}
+
 /// The rows of `table`, reporting what is wrong with them: a header row (left out), an
 /// empty name, a name given twice. `None` when it is not two columns.
 pub fn pairs(
     source: &SourceFile,
     table: &gherkin::Table,
+    known: &mut TablePositions,
     errors: &mut Vec<SuiteDiagnostic>,
 ) -> Option<Vec<Row>> {
     let (line, col) = (table.position.line as u64, table.position.col as u64);
@@ -52,7 +86,7 @@ pub fn pairs(
         errors.push(d);
         return None;
     }
-    let positions = positions(&source.text, table);
+    let positions = known.of(source, table);
     let cell = |r: usize, c: usize| {
         let (line, col) = positions
             .as_ref()
@@ -109,10 +143,10 @@ pub fn pairs(
 
 /// (line, column) of every cell, from the table's text in the source; `None` when the
 /// text does not line up with the parsed rows.
-fn positions(text: &str, table: &gherkin::Table) -> Option<Vec<Vec<(u64, u64)>>> {
-    let before = text.get(..table.span.start)?;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let first = before.matches('\n').count() as u64 + 1;
+fn positions(source: &SourceFile, table: &gherkin::Table) -> Option<Vec<Vec<(u64, u64)>>> {
+    let text = &*source.text;
+    let first = source.line_of(table.span.start);
+    let line_start = source.line_start(first)?;
     let body = text.get(line_start..table.span.end.min(text.len()))?;
     let mut out = Vec::new();
     for (line_no, line) in (first..).zip(body.split('\n')) {
@@ -154,15 +188,40 @@ fn columns(line: &str) -> Vec<u64> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+
+    const TEXT: &str = "Feature: f\n  Scenario: s\n    Then x:\n      | as    | reader |\n      # a comment\n\n      | burst | 5\\|0   |\n";
+
+    fn table() -> (SourceFile, gherkin::Table) {
+        let feature = gherkin::Feature::parse(TEXT, gherkin::GherkinEnv::default()).unwrap();
+        let table = feature.scenarios[0].steps[0].table.clone().unwrap();
+        (SourceFile::from_text(Path::new("f.feature"), TEXT), table)
+    }
 
     #[test]
     fn cells_know_their_line_and_column() {
-        let text = "Feature: f\n  Scenario: s\n    Then x:\n      | as    | reader |\n      # a comment\n\n      | burst | 5\\|0   |\n";
-        let feature = gherkin::Feature::parse(text, gherkin::GherkinEnv::default()).unwrap();
-        let table = feature.scenarios[0].steps[0].table.clone().unwrap();
-        let got = positions(text, &table).unwrap();
+        let (source, table) = table();
+        let got = positions(&source, &table).unwrap();
         assert_eq!(got, vec![vec![(4, 9), (4, 17)], vec![(7, 9), (7, 17)]]);
         assert_eq!(table.rows[1][1], "5|0");
+    }
+
+    /// What a Background's table costs: its cells are found in the file once, however
+    /// many scenarios (or Examples rows, with other values filled in) repeat it.
+    #[test]
+    fn each_tables_positions_are_computed_once() {
+        let (source, table) = table();
+        let mut filled = table.clone();
+        filled.rows[0][1] = "writer".into();
+        let mut known = TablePositions::default();
+        let mut errors = Vec::new();
+        for t in [&table, &filled, &table] {
+            let rows = pairs(&source, t, &mut known, &mut errors).unwrap();
+            assert_eq!((rows[1].value.line, rows[1].value.col), (7, 17));
+        }
+        assert!(errors.is_empty());
+        assert_eq!(known.computed, 1);
     }
 }

@@ -79,7 +79,8 @@ pub(super) fn access(cx: &mut Cx<'_>, raw: &RawAccess) -> Option<AccessEntry> {
     })
 }
 
-pub(super) fn scenario(cx: &mut Cx<'_>, raw: &RawScenario) -> Option<Scenario> {
+/// A scenario of a YAML suite, or a Gherkin scenario built into the same raw shape.
+pub fn scenario(cx: &mut Cx<'_>, raw: &RawScenario) -> Option<Scenario> {
     let loc = &raw.name.at;
     let single = raw.as_role.is_some()
         || raw.request.is_some()

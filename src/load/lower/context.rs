@@ -2,6 +2,7 @@
 //! against, and the names (roles, auth servers, upstreams) other entries may refer to.
 //! Each section's lowering is a set of free functions over it.
 
+use super::wording::FrontEnd;
 use crate::load::raw::{Pos, S};
 use crate::load::reference::ReferenceError;
 use crate::load::suggest::unknown_role_help;
@@ -19,6 +20,8 @@ pub struct Cx<'a> {
     pub upstream_names: Vec<String>,
     /// Whether the suite has `sut:` (so `{{sut.url}}` means something).
     pub has_sut: bool,
+    /// Which syntax the raw suite was written in, for the messages worded per syntax.
+    pub front: FrontEnd,
 }
 
 impl<'a> Cx<'a> {
@@ -32,6 +35,7 @@ impl<'a> Cx<'a> {
             server_names: Vec::new(),
             upstream_names: Vec::new(),
             has_sut: false,
+            front: FrontEnd::Yaml,
         }
     }
 
@@ -52,8 +56,9 @@ impl<'a> Cx<'a> {
             return Some(RoleId(i));
         }
         let help = unknown_role_help(&name.value, &self.role_names);
+        let label = self.front.unknown_role_label();
         self.error(&name.at, format!("unknown role `{}`", name.value))
-            .label("not defined under `roles:`")
+            .label(label)
             .help(help);
         None
     }

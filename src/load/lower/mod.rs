@@ -15,8 +15,11 @@ mod target;
 mod templates;
 mod tls;
 mod upstreams;
+mod wording;
 
+pub use checks::scenario;
 pub use context::Cx;
 pub use probes::probe;
-pub use request::{Part, request_values};
 pub use suite::{config, suite};
+pub use tls::tls_probes_default_to_target;
+pub use wording::FrontEnd;

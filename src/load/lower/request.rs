@@ -134,17 +134,8 @@ fn check_templates(cx: &mut Cx<'_>, request: &Request, loc: &Pos, captured: &[St
         }
         for var in variables(text) {
             if !captured.iter().any(|c| c == var) {
-                let help = if captured.is_empty() {
-                    "variables come from `capture:` in an earlier step of the same scenario"
-                        .to_string()
-                } else {
-                    format!("variables captured so far: {}", captured.join(", "))
-                };
-                cx.error(
-                    loc,
-                    format!("`{{{{{var}}}}}` is not captured by an earlier step"),
-                )
-                .help(help);
+                let (message, help) = cx.front.uncaptured(var, captured);
+                cx.error(loc, message).help(help);
             }
         }
     }

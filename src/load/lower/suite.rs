@@ -149,17 +149,8 @@ fn probes(cx: &mut Cx<'_>, raw: &RawSuite, target: Option<&Target>, demo: bool) 
         .enumerate()
         .filter_map(|(i, p)| super::probes::probe(cx, i, p, demo))
         .collect();
-    // A tls probe without `urls:` checks the target.
-    for p in &mut probes {
-        if let (Probe::Tls(t), Some(target)) = (p, target)
-            && !t.default_to_target(target)
-        {
-            cx.error(
-                &raw.suite.at,
-                "the tls probe has no `urls:` and the target is not https://",
-            )
-            .help("list the https:// URLs to check under `tls: { urls: [...] }`");
-        }
+    if let Some(target) = target {
+        super::tls::tls_probes_default_to_target(cx, &mut probes, target, &raw.suite.at);
     }
     probes
 }

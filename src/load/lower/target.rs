@@ -1,5 +1,6 @@
 //! Lowers `target:`: the demo, or a base URL (references resolved; a reference inside
-//! the URL is a secret; run templates such as `{{sut.url}}` allowed).
+//! the URL is a secret, and must fill one part of it; run templates such as
+//! `{{sut.url}}` allowed).
 
 use super::context::Cx;
 use crate::load::raw::{RawTarget, S};
@@ -26,10 +27,8 @@ pub fn target(cx: &mut Cx<'_>, raw: &S<RawTarget>) -> Option<Target> {
             };
             // A reference that is the whole URL names where the API is; one inside
             // a URL (a path token, a query key) is a secret.
-            if parse_whole(&url.value).is_none() {
-                for piece in cx.ctx.resolved_references(&url.value, &cx.source.dir) {
-                    cx.redactor.add("target.base_url", &piece);
-                }
+            if parse_whole(&url.value).is_none() && !secrets_fill_one_part(cx, url) {
+                return None;
             }
             // `{{sut.url}}` and friends are known once the run starts.
             if resolved.contains("{{")
@@ -50,4 +49,41 @@ pub fn target(cx: &mut Cx<'_>, raw: &S<RawTarget>) -> Option<Target> {
             }
         }
     }
+}
+
+/// Registers the secrets written inside the URL, and refuses one whose value would
+/// change the URL's structure: with `#`, `@`, `/`, `?`, `\` or a blank, part of the secret
+/// would become the fragment, the user info, the path or the query, and be shown as
+/// such (a report prints a URL's parts as it parses them). A reference that starts the
+/// URL (`${env:API_URL}/hooks/${env:HOOK}`) says where the API is, so it may hold the
+/// scheme's `//`, a path and user info, but no fragment, query or blank either. The error
+/// names the reference, never its value.
+fn secrets_fill_one_part(cx: &mut Cx<'_>, url: &S<String>) -> bool {
+    let mut fine = true;
+    let leading = url.value.trim_start().starts_with("${");
+    let refs = cx.ctx.resolved_each(&url.value, &cx.source.dir);
+    for (i, (reference, value)) in refs.into_iter().enumerate() {
+        cx.redactor.add("target.base_url", &value);
+        let prefix = i == 0 && leading;
+        let structural = |c: char| {
+            matches!(c, '#' | '?' | '\\')
+                || c.is_whitespace()
+                || (!prefix && matches!(c, '@' | '/'))
+        };
+        if value.contains(structural) {
+            let message = format!(
+                "the value of `{reference}` in `target.base_url` would change the URL's structure"
+            );
+            let help = if prefix {
+                "a reference that starts a URL may hold its scheme, host and path, without `#`, `?`, `\\` or blanks: \
+                 percent-encode them, or make the reference the whole `base_url`"
+            } else {
+                "a reference inside a URL fills one part of it, without `#`, `@`, `/`, `?`, `\\` or blanks: \
+                 percent-encode its value, or make the reference the whole `base_url`"
+            };
+            cx.error(&url.at, message).help(help);
+            fine = false;
+        }
+    }
+    fine
 }

@@ -5,8 +5,26 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
 use super::context::Cx;
-use crate::load::raw::{RawTarget, RawTls, RawTlsProbe, S};
-use crate::model::{CaFile, TlsProbe, TlsSettings, TlsVersion};
+use crate::load::raw::{Pos, RawTarget, RawTls, RawTlsProbe, S};
+use crate::model::{CaFile, Probe, Target, TlsProbe, TlsSettings, TlsVersion};
+
+/// A tls probe without `urls` checks the target, which must then be https://; `at` is
+/// where the suite (or feature) starts, since the probe may be anywhere in it.
+pub fn tls_probes_default_to_target(
+    cx: &mut Cx<'_>,
+    probes: &mut [Probe],
+    target: &Target,
+    at: &Pos,
+) {
+    for p in probes {
+        if let Probe::Tls(t) = p
+            && !t.default_to_target(target)
+        {
+            let (message, help) = cx.front.tls_without_urls();
+            cx.error(at, message).help(help);
+        }
+    }
+}
 
 pub fn target_tls(cx: &mut Cx<'_>, raw: &S<RawTarget>) -> TlsSettings {
     match &raw.value {

@@ -12,7 +12,8 @@ pub use probes::{
 };
 pub use span::{OneOrMany, Pos, S, SpannedMap};
 pub use suite::{
-    RawAccess, RawAuthServer, RawConfig, RawExpect, RawLeakage, RawLog, RawOAuth2, RawPolicy,
-    RawRequestParts, RawRole, RawScenario, RawSuite, RawTarget, RawTargetMap, RawTls,
+    RawAccess, RawAuthServer, RawConfig, RawExpect, RawKeyQuality, RawLeakage, RawLog, RawOAuth2,
+    RawPolicy, RawRequestParts, RawRole, RawScenario, RawStep, RawSuite, RawTarget, RawTargetMap,
+    RawTls,
 };
 pub use upstream::{RawRoute, RawSut, RawUpstream, RawUpstreamExpect};

@@ -219,7 +219,7 @@ pub struct RawStep {
 }
 request_parts!(RawStep);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     /// `allow` or `deny`: access-matrix semantics for this step.

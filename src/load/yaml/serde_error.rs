@@ -1,26 +1,29 @@
 //! Turns a YAML parse or shape error into a diagnostic at its position, with a "did you
-//! mean" for misspelt field names.
+//! mean" for misspelt field names. Neither the message (serde quotes values it refuses)
+//! nor the shown line gives away a credential, also one under a misspelt key.
 
 use super::super::suggest::did_you_mean;
-use super::super::{SourceFile, SuiteDiagnostic};
+use super::super::{SourceFile, SuiteDiagnostic, mask};
 
 pub fn diagnose(err: &serde_saphyr::Error, source: &SourceFile) -> SuiteDiagnostic {
     let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
     let rendered = err.without_snippet().render_with_options(options);
-    let message = strip_position(&rendered).to_string();
+    let message = mask::mask_well_known(strip_position(&rendered));
     let (line, column) = err
         .location()
         .map(|l| (l.line().max(1), l.column().max(1)))
         .unwrap_or((1, 1));
     let mut diag = SuiteDiagnostic::new(source, line, column, message.clone());
-    let text_line = source
-        .text
-        .lines()
-        .nth(line.saturating_sub(1) as usize)
-        .unwrap_or("");
-    if let Some(help) = unknown_field_suggestion(&message) {
-        diag.label("unknown field").help(help);
-    } else if message.contains("flow") && text_line.contains("${") {
+    if let Some(unknown) = UnknownField::parse(&message) {
+        diag.label("unknown field").help(unknown.help());
+        // A credential under a misspelt key is no literal the general masking knows of.
+        let key = source.offset(line, column);
+        if let Some(value) = mask::value_after_key(&source.text, key)
+            && mask::looks_like_credential(unknown.best, &source.text[value.clone()])
+        {
+            diag.mask(source, value);
+        }
+    } else if message.contains("flow") && source.line_text(line).contains("${") {
         // `{` and `}` end a YAML flow mapping, so a reference inside one must be quoted.
         diag.help("inside `{ … }` or `[ … ]`, quote references: `password: \"${env:NAME}\"`");
     }
@@ -35,26 +38,40 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-/// From "unknown field `alow`, expected one of request, allow, deny": "did you mean `allow`?"
-fn unknown_field_suggestion(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, rest) = rest.split_once('`')?;
-    let expected = rest.split_once("expected")?.1;
-    let expected = expected
-        .trim_start()
-        .strip_prefix("one of")
-        .unwrap_or(expected);
-    let candidates: Vec<&str> = expected
-        .split([',', ' '])
-        .map(|s| s.trim().trim_matches('`'))
-        .filter(|s| !s.is_empty() && *s != "or")
-        .collect();
-    match did_you_mean(field, candidates.iter().copied()) {
-        Some(best) => Some(format!(
-            "did you mean `{best}`? Known fields: {}",
-            candidates.join(", ")
-        )),
-        None => Some(format!("known fields: {}", candidates.join(", "))),
+/// serde's "unknown field `alow`, expected one of request, allow, deny".
+struct UnknownField<'m> {
+    candidates: Vec<&'m str>,
+    /// The known field closest to the misspelt one.
+    best: Option<&'m str>,
+}
+
+impl<'m> UnknownField<'m> {
+    fn parse(message: &'m str) -> Option<Self> {
+        let rest = message.strip_prefix("unknown field `")?;
+        let (field, rest) = rest.split_once('`')?;
+        let expected = rest.split_once("expected")?.1;
+        let expected = expected
+            .trim_start()
+            .strip_prefix("one of")
+            .unwrap_or(expected);
+        let candidates: Vec<&str> = expected
+            .split([',', ' '])
+            .map(|s| s.trim().trim_matches('`'))
+            .filter(|s| !s.is_empty() && *s != "or")
+            .collect();
+        let best = did_you_mean(field, candidates.iter().copied());
+        Some(Self { candidates, best })
+    }
+
+    /// "did you mean `allow`? Known fields: …"
+    fn help(&self) -> String {
+        match self.best {
+            Some(best) => format!(
+                "did you mean `{best}`? Known fields: {}",
+                self.candidates.join(", ")
+            ),
+            None => format!("known fields: {}", self.candidates.join(", ")),
+        }
     }
 }
 
@@ -64,10 +81,10 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_field() {
-        let help =
-            unknown_field_suggestion("unknown field `alow`, expected one of request, allow, deny");
+        let unknown =
+            UnknownField::parse("unknown field `alow`, expected one of request, allow, deny");
         assert_eq!(
-            help.as_deref(),
+            unknown.map(|u| u.help()).as_deref(),
             Some("did you mean `allow`? Known fields: request, allow, deny")
         );
     }
