@@ -32,21 +32,12 @@ static ROW: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
-/// A PEM private key from its armour line to its end, where the detector matches the
-/// armour line only.
-#[allow(clippy::expect_used)] // a constant pattern: it compiles or no test passes
-static PEM_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\z)")
-        .expect("valid pattern")
-});
-
-/// Where `text` holds a credential in a well-known format.
+/// Where `text` holds a credential in a well-known format (the redaction layer's list).
 fn well_known(text: &str) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = PEM_BLOCK.find_iter(text).map(|m| m.range()).collect();
-    for (_, re) in crate::leak::detectors::credential_formats() {
-        out.extend(re.find_iter(text).map(|m| m.range()));
-    }
-    out
+    crate::redact::well_known_credentials(text)
+        .into_iter()
+        .map(|(s, e, _)| s..e)
+        .collect()
 }
 
 /// `text` with its credentials in well-known formats masked (a message that quotes a

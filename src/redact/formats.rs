@@ -19,7 +19,8 @@ static PEM_BLOCK: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-/// (start, end, short kind) of every credential in a well-known format in `text`.
+/// (start, end, short kind) of every credential in a well-known format in `text`; also
+/// what load masks in the source lines its diagnostics show.
 pub fn find(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut out = Vec::new();
     if let Some(re) = PEM_BLOCK.as_ref() {

@@ -12,4 +12,5 @@ mod fragments;
 mod redactor;
 mod view;
 
+pub use formats::find as well_known_credentials;
 pub use redactor::{Redactor, marker};
