@@ -181,3 +181,59 @@ scenarios:
         "the reference was resolved"
     );
 }
+
+/// A token the API hands out (not one of the run's) is never readable in a report: a
+/// login that answers with a live `accessToken`, shown in a failure's excerpt, prints as
+/// its kind and length. Its sound twin, a body without a token, shows its text as is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_the_api_hands_out_are_masked_in_every_output() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let b64 = |s: &str| URL_SAFE_NO_PAD.encode(s);
+    let jwt = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(r#"{"sub":"someone-else","exp":4102444800}"#),
+        b64(&fake_secret("sig"))
+    );
+    let server = MockServer::start().await;
+    let body = serde_json::json!({ "accessToken": jwt, "user": "someone-else" }).to_string();
+    Mock::given(wiremock::matchers::path("/login"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(body))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path("/plain"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(r#"{"user":"someone-else"}"#))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "s.yaml",
+        "suite: handed out\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  anonymous: {}\n\
+         access:\n  - request: POST /login\n    allow: [anonymous]\n  - request: GET /plain\n    allow: [anonymous]\n",
+    );
+    let report = dir.path().join("r.xml");
+    let run = authspec(
+        &["run", "s.yaml", "--junit", report.to_str().unwrap()],
+        &[("API_URL", &server.uri())],
+        dir.path(),
+    );
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    let junit = std::fs::read_to_string(&report).unwrap();
+    let out = run.all_output();
+    let signature = jwt.rsplit('.').next().unwrap();
+    for text in [&out, &junit] {
+        assert!(!text.contains(&jwt[..40]), "the token is readable:\n{text}");
+        assert!(
+            !text.contains(signature),
+            "its signature is readable:\n{text}"
+        );
+        assert!(
+            text.contains(&format!("«jwt, {} chars»", jwt.len())),
+            "no marker:\n{text}"
+        );
+        // The sound twin: a body without a credential is shown as it is.
+        assert!(text.contains(r#"{"user":"someone-else"}"#), "{text}");
+    }
+}

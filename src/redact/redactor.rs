@@ -383,6 +383,21 @@ mod tests {
     }
 
     #[test]
+    fn finds_secrets_with_invisible_characters_through_display_escapes() {
+        let r = Redactor::new();
+        r.add("k", "Zq8\u{ad}secret\u{200b}Value2025");
+        for text in [
+            "x-echo: Zq8\u{ad}secret\u{200b}Value2025",
+            r#"header x-echo: expected "n", got "Zq8\u{ad}secret\u{200b}Value2025""#,
+            "x-echo: Zq8secretValue2025",
+        ] {
+            let found = r.occurrences(text);
+            assert!(found == ["k"] || found == ["k/json"], "{text}: {found:?}");
+            assert!(!r.redact(text).contains("secret"), "{text}");
+        }
+    }
+
+    #[test]
     fn masks_parts_left_at_cuts_and_well_known_formats() {
         let r = Redactor::new();
         r.add("t", "fake-0123456789abcdef-token");
