@@ -146,6 +146,13 @@ async fn a_report_path_that_is_an_input_a_directory_a_link_or_a_fifo_is_refused(
         "target:\n  base_url: ${env:API_URL}\nroles:\n  user:\n    bearer: ${env:USER_TOKEN}\n";
     write(d, "suites/authspec.yaml", config);
     write(d, "shared.yaml", config);
+    // A config whose token is a `${file:…}` secret beside it.
+    write(
+        d,
+        "secret.yaml",
+        &config.replace("${env:USER_TOKEN}", "${file:token.txt}"),
+    );
+    write(d, "token.txt", &s.token);
     write(
         d,
         "suites/s.yaml",
@@ -166,6 +173,7 @@ async fn a_report_path_that_is_an_input_a_directory_a_link_or_a_fifo_is_refused(
             .success()
     );
     let inputs = [
+        "token.txt",
         "suites/s.yaml",
         "suites/f.feature",
         "suites/authspec.yaml",
@@ -179,6 +187,7 @@ async fn a_report_path_that_is_an_input_a_directory_a_link_or_a_fifo_is_refused(
         ("suites/s.yaml", None, "an input of this run"),
         ("./suites/../suites/f.feature", None, "an input of this run"),
         ("suites/authspec.yaml", None, "an input of this run"),
+        ("token.txt", Some("secret.yaml"), "an input of this run"),
         ("shared.yaml", Some("shared.yaml"), "an input of this run"),
         ("hard.xml", None, "the same file as suites/s.yaml"),
         ("out", None, "a directory"),

@@ -1,6 +1,8 @@
-//! The files a run reads as its input: suite files and features, `--config`, and every
-//! `authspec.yaml` / `authspec.yml` in a suite's directory or its parents. A report must
-//! never be written over one of them, and the demo is bound only if one mentions it.
+//! The files a run reads as its input: suite files and features, `--config`, every
+//! `authspec.yaml` / `authspec.yml` in a suite's directory or its parents, and the
+//! `${file:…}` secrets they name. A report must never be written over one of them (nor
+//! an earlier report be removed there), and the demo is bound only if a suite or config
+//! mentions it.
 
 use std::path::{Path, PathBuf};
 
@@ -57,4 +59,49 @@ pub fn files(args: &SuiteArgs) -> Option<Vec<PathBuf>> {
     out.sort();
     out.dedup();
     Some(out)
+}
+
+/// `files`, and every `${file:PATH}` a suite or config writes (relative to its own
+/// directory, as the loader resolves it): what a report path is checked against.
+pub fn all(args: &SuiteArgs) -> Vec<PathBuf> {
+    let mut out = files(args).unwrap_or_else(|| given(args));
+    let named: Vec<PathBuf> = out
+        .iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).ok()?;
+            Some(file_references(&text, f.parent().unwrap_or(Path::new(""))))
+        })
+        .flatten()
+        .collect();
+    out.extend(named);
+    out
+}
+
+/// The `${file:PATH}` references of `text`, joined to `dir`; spaced as the loader allows.
+fn file_references(text: &str, dir: &Path) -> Vec<PathBuf> {
+    text.match_indices("${")
+        .filter_map(|(i, _)| {
+            let inner = &text[i + 2..];
+            let inner = &inner[..inner.find('}')?];
+            let (kind, arg) = inner.split_once(':')?;
+            (kind.trim() == "file" && !arg.trim().is_empty()).then(|| dir.join(arg.trim()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_file_references_as_the_loader_reads_them() {
+        let found = file_references(
+            "a: ${file:key.pem}\nb: ${ file : ../t.txt }\nc: ${env:X} ${file:}",
+            Path::new("s"),
+        );
+        assert_eq!(
+            found,
+            vec![PathBuf::from("s/key.pem"), PathBuf::from("s/../t.txt")]
+        );
+    }
 }

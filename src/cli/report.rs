@@ -31,7 +31,7 @@ impl RunReport {
         let pending = match path {
             None => None,
             Some(path) => {
-                let inputs = inputs::files(suites).unwrap_or_else(|| inputs::given(suites));
+                let inputs = inputs::all(suites);
                 match PendingReport::create(path, &inputs) {
                     Ok(p) => Some(p),
                     Err(e) => {
