@@ -2,6 +2,7 @@
 //! exit 2, and, when it is an `authspec run` whose `--junit FILE` parsed, the report says
 //! why nothing ran.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,7 +39,15 @@ fn refused(e: &clap::Error) -> u8 {
     }
     let out = Out::new(Arc::new(Redactor::new()));
     let text = e.render().to_string();
-    out.line(text.trim_end());
+    // Colored as clap colors it, on a terminal without `NO_COLOR`; plain in the report.
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let shown = if color {
+        e.render().ansi().to_string()
+    } else {
+        text.clone()
+    };
+    out.line(shown.trim_end());
     let Some((junit, suites)) = salvaged_run_args() else {
         return exit_codes::INVALID_INPUT;
     };
