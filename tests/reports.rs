@@ -325,3 +325,28 @@ async fn a_secret_typed_into_filter_or_tags_is_redacted_everywhere() {
     }
     assert_eq!(received(&s.server).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upstream_ca_given_is_an_input_too() {
+    let s = setup(SUITE).await;
+    let d = s.dir.path();
+    let made = run_in(d, &["upstream-ca", "--out", "ca"], &s.env);
+    assert_eq!(made.code, 0, "{}", made.all_output());
+    let pem = std::fs::read_to_string(d.join("ca/ca.pem")).unwrap();
+    for file in ["ca/ca.pem", "ca/ca-key.pem"] {
+        let run = run_in(
+            d,
+            &["run", "s.yaml", "--upstream-ca", "ca", "--junit", file],
+            &s.env,
+        );
+        assert_eq!(run.code, 2, "{file}: {}", run.all_output());
+        assert!(
+            run.stderr.contains("an input of this run"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(std::fs::read_to_string(d.join("ca/ca.pem")).unwrap(), pem);
+    assert!(d.join("ca/ca-key.pem").exists());
+    assert_eq!(received(&s.server).await, 0, "nothing was sent");
+}

@@ -51,7 +51,7 @@ fn refused(e: &clap::Error) -> u8 {
     let Some((junit, suites)) = salvaged_run_args() else {
         return exit_codes::INVALID_INPUT;
     };
-    let Ok(report) = RunReport::open(Some(&junit), &suites, &out) else {
+    let Ok(report) = RunReport::open(Some(&junit), &suites, &[], &out) else {
         return exit_codes::INVALID_INPUT;
     };
     let first = text.lines().next().unwrap_or_default();

@@ -1,8 +1,8 @@
 //! The files a run reads as its input: suite files and features, `--config`, every
 //! `authspec.yaml` / `authspec.yml` in a suite's directory or its parents, and the
 //! `${file:…}` secrets they name. A report must never be written over one of them (nor
-//! an earlier report be removed there), and the demo is bound only if a suite or config
-//! mentions it.
+//! an earlier report be removed there; the `--upstream-ca` files are added by the run),
+//! and the demo is bound only if a suite or config mentions it.
 
 use std::path::{Path, PathBuf};
 

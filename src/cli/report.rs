@@ -2,7 +2,7 @@
 //! an earlier report removed), then written with the results, or with why the run
 //! stopped short as `<error>` cases, whatever the exit code.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::args::SuiteArgs;
 use super::diagnostics::INVALID_COMMAND_LINE;
@@ -27,11 +27,18 @@ pub struct RunReport {
 impl RunReport {
     /// Before anything else: a path that cannot take the report is a command-line error
     /// (printed; `Err` holds the exit code), and no report of an earlier run survives.
-    pub fn open(path: Option<&Path>, suites: &SuiteArgs, out: &Out) -> Result<Self, u8> {
+    /// `also` are inputs besides the suites' (the `--upstream-ca` files).
+    pub fn open(
+        path: Option<&Path>,
+        suites: &SuiteArgs,
+        also: &[PathBuf],
+        out: &Out,
+    ) -> Result<Self, u8> {
         let pending = match path {
             None => None,
             Some(path) => {
-                let inputs = inputs::all(suites);
+                let mut inputs = inputs::all(suites);
+                inputs.extend_from_slice(also);
                 match PendingReport::create(path, &inputs) {
                     Ok(p) => Some(p),
                     Err(e) => {

@@ -23,7 +23,12 @@ pub fn run(args: RunArgs) -> u8 {
     let out = Out::new(Arc::new(Redactor::new()));
     // First of all: a bad report path is refused, and a report an earlier run left is
     // removed, so whatever stops this run from here on leaves no stale report behind.
-    let report = match RunReport::open(args.junit.as_deref(), &args.suites, &out) {
+    let ca_files: Vec<_> = args
+        .upstream_ca
+        .iter()
+        .flat_map(|d| super::upstream_ca::files(d))
+        .collect();
+    let report = match RunReport::open(args.junit.as_deref(), &args.suites, &ca_files, &out) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -63,6 +63,11 @@ fn write(dir: &Path, days: u16) -> Result<PathBuf, String> {
     Ok(cert)
 }
 
+/// The files of a CA in `dir`: inputs of a run given `--upstream-ca DIR`.
+pub fn files(dir: &Path) -> [PathBuf; 2] {
+    [dir.join(CERT), dir.join(KEY)]
+}
+
 /// The CA in `dir`, and the certificate file a SUT trusts.
 pub fn load(dir: &Path) -> Result<(Ca, PathBuf), String> {
     let (cert, key) = (dir.join(CERT), dir.join(KEY));
