@@ -6,6 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use authspec::redact::Redactor;
 use authspec::report::junit;
 use authspec::results::{CheckResult, Finding, Outcome};
 use common::*;
@@ -43,17 +44,32 @@ fn every_text_field_survives_hostile_content() {
     ];
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hostile.xml");
-    junit::write(&results, std::fs::File::create(&path).unwrap()).unwrap();
+    let problems = vec![junit::RunProblem {
+        name: format!("suite {HOSTILE}"),
+        kind: "authspec.invalid_suite",
+        message: format!("message {HOSTILE}"),
+        detail: format!("detail {HOSTILE}"),
+    }];
+    let report = junit::Report {
+        results: &results,
+        problems: &problems,
+        redactor: &Redactor::new(),
+    };
+    junit::write(&report, std::fs::File::create(&path).unwrap()).unwrap();
     assert_valid_junit(&path);
-    assert_eq!(count(&path, "//testcase"), 4);
+    assert_eq!(count(&path, "//testcase"), 5);
     assert_eq!(
         count(&path, "//testcase[contains(@name, 'forged')]"),
-        4,
+        5,
         "only as text inside real names"
     );
     assert_eq!(count(&path, "//testcase[@name='forged']"), 0);
     assert_eq!(count(&path, "//failure"), 1);
-    assert_eq!(count(&path, "//error"), 1);
+    assert_eq!(count(&path, "//error"), 2);
+    assert_eq!(
+        count(&path, "//testsuite[@name='authspec']/testcase[error]"),
+        1
+    );
     assert_eq!(count(&path, "//skipped"), 1);
     assert_eq!(count(&path, "//testcase/system-out"), 4);
     // The text survives (minus forbidden characters), `]]>` included.

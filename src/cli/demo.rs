@@ -1,15 +1,23 @@
 //! `authspec demo`: serve the demo target in the foreground and print how to reach it.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+// The `export` lines print the demo's credentials on purpose: they are what this command
+// is for. Everything else goes through the redactor like any other output.
+#![allow(clippy::print_stdout)]
+
+use std::sync::Arc;
+
+use super::output::Out;
+use crate::redact::Redactor;
 
 use super::args::DemoArgs;
 use crate::demo::{DemoCredentials, DemoServer};
 use crate::exit_codes;
 
 pub fn demo(args: DemoArgs) -> u8 {
+    let out = Out::new(Arc::new(Redactor::new()));
     let listener = match std::net::TcpListener::bind(args.listen) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.listen);
+            out.error(format!("cannot listen on {}: {e}", args.listen));
             return exit_codes::INVALID_INPUT;
         }
     };
@@ -19,7 +27,7 @@ pub fn demo(args: DemoArgs) -> u8 {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            out.error(format!("cannot start the async runtime: {e}"));
             return exit_codes::CHECKS_FAILED;
         }
     };
@@ -28,7 +36,7 @@ pub fn demo(args: DemoArgs) -> u8 {
         let server = match DemoServer::start(creds.clone(), Some(listener)).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("error: cannot start the demo target: {e}");
+                out.error(format!("cannot start the demo target: {e}"));
                 return exit_codes::CHECKS_FAILED;
             }
         };

@@ -1,12 +1,25 @@
-//! Parses the command line and hands it to the subcommand.
+//! Parses the command line and hands it to the subcommand. A command line clap refuses is
+//! exit 2, and, when it is an `authspec run` whose `--junit FILE` parsed, the report says
+//! why nothing ran.
 
-use super::args::{Cli, Command};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::args::{Cli, Command, SuiteArgs};
+use super::output::Out;
+use super::report::{RunReport, command_line};
 use super::{demo, run, steps, upstream_ca, validate};
-use clap::Parser;
+use crate::exit_codes;
+use crate::redact::Redactor;
+use clap::{CommandFactory, Parser};
 
 /// Parses the process arguments, runs the subcommand, returns the exit code.
 pub fn main() -> u8 {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return refused(&e),
+    };
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::validate(a),
@@ -14,4 +27,64 @@ pub fn main() -> u8 {
         Command::Steps => steps::steps(),
         Command::UpstreamCa(a) => upstream_ca::upstream_ca(a),
     }
+}
+
+/// `--help` and `--version` as clap prints them; a real error redacted on stderr (no
+/// secret of a run is known yet, but a credential in a well-known format may have been
+/// typed), and into the report when there is one to write.
+fn refused(e: &clap::Error) -> u8 {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return exit_codes::SUCCESS;
+    }
+    let out = Out::new(Arc::new(Redactor::new()));
+    let text = e.render().to_string();
+    // Colored as clap colors it, on a terminal without `NO_COLOR`; plain in the report.
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let shown = if color {
+        e.render().ansi().to_string()
+    } else {
+        text.clone()
+    };
+    out.line(shown.trim_end());
+    let Some((junit, suites)) = salvaged_run_args() else {
+        return exit_codes::INVALID_INPUT;
+    };
+    let Ok(report) = RunReport::open(Some(&junit), &suites, &[], &out) else {
+        return exit_codes::INVALID_INPUT;
+    };
+    let first = text.lines().next().unwrap_or_default();
+    let mut problem = command_line("arguments", first.trim_start_matches("error: ").into());
+    problem.detail = text.trim_end().to_string();
+    report.invalid(&[problem])
+}
+
+/// `--junit`, the suite paths and `--config` of an `authspec run` command line that
+/// clap refused for another reason, read leniently: every other option takes any text
+/// (`--jobs 0` no longer fails), and clap skips what it cannot parse (`--bogus`).
+fn salvaged_run_args() -> Option<(PathBuf, SuiteArgs)> {
+    const KEPT: [&str; 3] = ["junit", "paths", "config"];
+    let lenient = Cli::command()
+        .ignore_errors(true)
+        .mut_subcommand("run", |run| {
+            run.mut_args(|a| {
+                if KEPT.contains(&a.get_id().as_str()) || !a.get_action().takes_values() {
+                    a
+                } else {
+                    a.value_parser(clap::builder::NonEmptyStringValueParser::new())
+                }
+            })
+        });
+    let matches = lenient.try_get_matches().ok()?;
+    let run = matches.subcommand_matches("run")?;
+    let junit = run.try_get_one::<PathBuf>("junit").ok()??.clone();
+    let paths = run
+        .try_get_many::<PathBuf>("paths")
+        .ok()
+        .flatten()
+        .map(|p| p.cloned().collect())
+        .unwrap_or_default();
+    let config = run.try_get_one::<PathBuf>("config").ok().flatten().cloned();
+    Some((junit, SuiteArgs { paths, config }))
 }

@@ -1,47 +1,40 @@
 //! Turns the suite arguments into loaded suites, or prints why not (exit 2); and tells,
 //! before loading, whether any of them refers to the demo target's endpoints.
-#![allow(clippy::print_stderr)]
-
-use std::path::{Path, PathBuf};
 
 use super::args::SuiteArgs;
-use super::diagnostics::print_load_error;
-use crate::load::{CONFIG_NAMES, LoadContext, LoadOptions, collect_suite_files, load_paths};
+use super::diagnostics::{load_problems, print_load_error};
+use super::inputs;
+use super::output::Out;
+use crate::load::{LoadContext, LoadOptions, load_paths};
 use crate::model::Suite;
-use crate::redact::Redactor;
+use crate::report::junit::RunProblem;
 
-const DEFAULT_PATHS: [&str; 2] = ["scenarios", "features"];
-
-fn paths(args: &SuiteArgs) -> Vec<PathBuf> {
-    if args.paths.is_empty() {
-        DEFAULT_PATHS
-            .iter()
-            .map(PathBuf::from)
-            .filter(|p| p.is_dir())
-            .collect()
-    } else {
-        args.paths.clone()
-    }
-}
-
-pub fn suites(args: &SuiteArgs, ctx: &LoadContext, redactor: &Redactor) -> Option<Vec<Suite>> {
-    let paths = paths(args);
+/// The suites of `args`, or every problem (printed, and returned for the report).
+pub fn suites(
+    args: &SuiteArgs,
+    ctx: &LoadContext,
+    out: &Out,
+) -> Result<Vec<Suite>, Vec<RunProblem>> {
+    let paths = inputs::paths(args);
     if paths.is_empty() {
-        eprintln!("error: no suites given, and there is no scenarios/ or features/ directory here");
-        return None;
+        let message = "no suites given, and there is no scenarios/ or features/ directory here";
+        out.error(message);
+        return Err(vec![RunProblem {
+            name: "suites".into(),
+            kind: super::diagnostics::INVALID_SUITE,
+            message: message.into(),
+            detail: String::new(),
+        }]);
     }
     let options = LoadOptions {
         ctx,
-        redactor,
+        redactor: out.redactor(),
         config: args.config.clone(),
     };
-    match load_paths(&paths, &options) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            print_load_error(&e);
-            None
-        }
-    }
+    load_paths(&paths, &options).map_err(|e| {
+        print_load_error(&e, out);
+        load_problems(&e)
+    })
 }
 
 /// Whether a suite of `args`, or a config one of them uses, writes a `${demo:…}`
@@ -49,25 +42,10 @@ pub fn suites(args: &SuiteArgs, ctx: &LoadContext, redactor: &Redactor) -> Optio
 /// loading; every other run leaves them alone. When in doubt (a file that cannot be
 /// read), the answer is yes: binding needlessly costs little, not binding fails a suite.
 pub fn mentions_demo(args: &SuiteArgs) -> bool {
-    let Ok(files) = collect_suite_files(&paths(args)) else {
+    let Some(files) = inputs::files(args) else {
         return true;
     };
-    let mut texts: Vec<PathBuf> = args.config.iter().cloned().collect();
-    for f in &files {
-        texts.push(f.clone());
-        let dir = f.parent().unwrap_or(Path::new("."));
-        for d in dir.ancestors() {
-            texts.extend(
-                CONFIG_NAMES
-                    .iter()
-                    .map(|n| d.join(n))
-                    .filter(|p| p.is_file()),
-            );
-        }
-    }
-    texts.sort();
-    texts.dedup();
-    texts.iter().any(|p| match std::fs::read_to_string(p) {
+    files.iter().any(|p| match std::fs::read_to_string(p) {
         Ok(text) => has_demo_reference(&text),
         Err(_) => true,
     })
@@ -85,6 +63,7 @@ fn has_demo_reference(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn finds_demo_references_as_the_loader_reads_them() {

@@ -1,11 +1,15 @@
-//! The command line: arguments as typed (`args`), one module per subcommand, and the
-//! rendering of load errors.
+//! The command line: arguments as typed (`args`), one module per subcommand, the rendering
+//! of load errors, redacted output, the run's inputs, its report and its signals.
 
 mod args;
 mod demo;
 mod diagnostics;
 mod dispatch;
+mod inputs;
+mod interrupt;
 mod load;
+mod output;
+mod report;
 mod run;
 mod steps;
 mod upstream_ca;

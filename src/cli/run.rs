@@ -1,61 +1,53 @@
 //! `authspec run`: load, plan, execute, report; the exit code says how it went.
-#![allow(clippy::print_stderr)]
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::args::RunArgs;
+use super::interrupt::{Signals, Stop};
+use super::output::Out;
+use super::report::{INTERRUPTED, RunReport, command_line, harness};
 use crate::demo::{DemoCredentials, DemoEndpoints};
 use crate::engine::{self, RunOptions};
 use crate::exit_codes;
 use crate::load::LoadContext;
-use crate::plan::{Selection, TagExpr, plan};
+use crate::model::Suite;
+use crate::plan::{Check, Selection, TagExpr, plan};
 use crate::redact::Redactor;
 use crate::report::console::Console;
-use crate::report::junit::PendingReport;
-use crate::results::Summary;
+use crate::report::junit::RunProblem;
+use crate::results::{CheckResult, Summary};
 
 pub fn run(args: RunArgs) -> u8 {
-    let redactor = Arc::new(Redactor::new());
+    let out = Out::new(Arc::new(Redactor::new()));
+    // First of all: a bad report path is refused, and a report an earlier run left is
+    // removed, so whatever stops this run from here on leaves no stale report behind.
+    let ca_files: Vec<_> = args
+        .upstream_ca
+        .iter()
+        .flat_map(|d| super::upstream_ca::files(d))
+        .collect();
+    let report = match RunReport::open(args.junit.as_deref(), &args.suites, &ca_files, &out) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let demo = DemoCredentials::random();
     let (ctx, endpoints) = match load_context(&args, &demo) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(message) => return stopped(report, &out, message),
     };
-    let tags = match args.tags.as_deref().map(TagExpr::parse).transpose() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit_codes::INVALID_INPUT;
-        }
+    let (suites, checks) = match prepare(&args, &ctx, &out) {
+        Ok(p) => p,
+        Err(problems) => return report.invalid(&problems),
     };
-    let Some(suites) = super::load::suites(&args.suites, &ctx, &redactor) else {
-        return exit_codes::INVALID_INPUT;
-    };
-    let selection = Selection {
-        filter: args.filter.as_deref(),
-        tags: tags.as_ref(),
-    };
-    let checks = plan(&suites, &selection);
     let reported = checks.iter().filter(|c| !c.support).count();
-    if reported == 0 {
-        nothing_selected(&args);
-        return exit_codes::INVALID_INPUT;
-    }
-    // Check the report path first (a bad one is a command-line error, found before any
-    // request), writing to a temporary file that replaces the report only when complete.
-    let junit = match args.junit.as_deref().map(PendingReport::create).transpose() {
-        Ok(j) => j,
-        Err((path, e)) => {
-            eprintln!(
-                "error: cannot write the JUnit report {}: {e}",
-                path.display()
-            );
-            return exit_codes::INVALID_INPUT;
+    let upstream_ca = match upstream_ca(&args) {
+        Ok(ca) => ca,
+        Err(e) => {
+            out.error(&e);
+            return report.invalid(&[command_line("--upstream-ca", e)]);
         }
-    };
-    let Some(upstream_ca) = upstream_ca(&args) else {
-        return exit_codes::INVALID_INPUT;
     };
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -73,39 +65,112 @@ pub fn run(args: RunArgs) -> u8 {
         .build()
     {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit_codes::CHECKS_FAILED;
-        }
+        Err(e) => return stopped(report, &out, format!("cannot start the async runtime: {e}")),
     };
     let started = Instant::now();
-    let mut console = Console::new(reported);
+    let mut console = Console::new(reported, out.redactor().clone());
+    let mut finished: Vec<CheckResult> = Vec::new();
+    let redactor = out.redactor().clone();
     let outcome = runtime.block_on(async {
+        // Installed before the first request: from here a signal stops the run, it does
+        // not end the process.
+        let mut signals = Signals::install();
+        let on_result = |r: &CheckResult| {
+            console.on_result(r);
+            finished.push(r.clone());
+        };
         tokio::select! {
-            r = engine::run(suites, &checks, options, redactor.clone(), |r| console.on_result(r)) => Some(r),
-            _ = stopped() => None,
+            r = engine::run(suites, &checks, options, redactor, on_result) => Ok(r),
+            stop = signals.wait() => Err(stop),
         }
+        // Dropping the run here kills any SUT process group it started (`SutProcess`).
     });
-    let results = match outcome {
-        Some(Ok(results)) => results,
-        Some(Err(e)) => {
-            eprintln!("error: {}", redactor.redact(&e.to_string()));
-            return exit_codes::CHECKS_FAILED;
+    match outcome {
+        Ok(Ok(results)) => {
+            console.summary(&results, started.elapsed());
+            let code = Summary::of(&results).exit_code();
+            report.write(&results, &[], code)
         }
-        None => {
-            // Dropping the run killed any SUT it started (kill_on_drop, process group).
-            eprintln!("interrupted: the run did not finish, no report was written");
-            return exit_codes::CHECKS_FAILED;
+        Ok(Err(e)) => stopped(report, &out, e.to_string()),
+        Err(stop) => {
+            let finished = in_plan_order(finished, &checks);
+            console.summary(&finished, started.elapsed());
+            let problem = interrupted(stop, finished.len(), reported);
+            out.line(&problem.message);
+            report.write(&finished, &[problem], stop.exit_code())
+        }
+    }
+}
+
+/// The suites and the checks they plan into; or every problem of the suites and of
+/// `--tags` / `--filter`, printed, for the report.
+fn prepare(
+    args: &RunArgs,
+    ctx: &LoadContext,
+    out: &Out,
+) -> Result<(Vec<Suite>, Vec<Check>), Vec<RunProblem>> {
+    let tags = args.tags.as_deref().map(TagExpr::parse).transpose();
+    // Loaded even after a bad `--tags`: the report then lists every problem, and the
+    // message about `--tags` is redacted with the secrets the suites resolve.
+    let suites = super::load::suites(&args.suites, ctx, out);
+    let mut problems = Vec::new();
+    let tags = match tags {
+        Ok(t) => t,
+        Err(e) => {
+            out.error(&e);
+            problems.push(command_line("--tags", e.to_string()));
+            None
         }
     };
-    console.summary(&results, started.elapsed());
-    if let Some(report) = junit
-        && let Err(e) = report.finish(&results)
-    {
-        eprintln!("error: {e}");
-        return exit_codes::CHECKS_FAILED;
+    let suites = match suites {
+        Ok(s) if problems.is_empty() => s,
+        Ok(_) => return Err(problems),
+        Err(mut p) => {
+            problems.append(&mut p);
+            return Err(problems);
+        }
+    };
+    let selection = Selection {
+        filter: args.filter.as_deref(),
+        tags: tags.as_ref(),
+    };
+    let checks = plan(&suites, &selection);
+    if checks.iter().all(|c| c.support) {
+        let message = nothing_selected(args);
+        out.error(&message);
+        return Err(vec![command_line("nothing selected", message)]);
     }
-    Summary::of(&results).exit_code()
+    Ok((suites, checks))
+}
+
+/// The run could not go on (exit 1): why, on stderr and in the report.
+fn stopped(report: RunReport, out: &Out, message: String) -> u8 {
+    out.error(&message);
+    report.write(&[], &[harness(message)], exit_codes::CHECKS_FAILED)
+}
+
+/// Results arrive as checks finish; the report lists them as a complete run would.
+fn in_plan_order(mut results: Vec<CheckResult>, checks: &[Check]) -> Vec<CheckResult> {
+    let order: HashMap<&str, usize> = checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    results.sort_by_key(|r| order.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
+    results
+}
+
+/// The one `<error>` case of an interrupted run.
+fn interrupted(stop: Stop, finished: usize, total: usize) -> RunProblem {
+    RunProblem {
+        name: "interrupted".into(),
+        kind: INTERRUPTED,
+        message: format!(
+            "interrupted by {}: {finished} of {total} checks finished, the rest did not run",
+            stop.name()
+        ),
+        detail: String::new(),
+    }
 }
 
 /// The references suites may use: the demo's credentials, and its endpoints when a
@@ -114,14 +179,11 @@ pub fn run(args: RunArgs) -> u8 {
 fn load_context(
     args: &RunArgs,
     demo: &DemoCredentials,
-) -> Result<(LoadContext, Option<DemoEndpoints>), u8> {
+) -> Result<(LoadContext, Option<DemoEndpoints>), String> {
     let endpoints = match super::load::mentions_demo(&args.suites).then(DemoEndpoints::bind) {
         None => None,
         Some(Ok(e)) => Some(e),
-        Some(Err(e)) => {
-            eprintln!("error: cannot prepare the demo target: {e}");
-            return Err(exit_codes::CHECKS_FAILED);
-        }
+        Some(Err(e)) => return Err(format!("cannot prepare the demo target: {e}")),
     };
     let mut references = demo.references();
     if let Some(e) = &endpoints {
@@ -131,47 +193,21 @@ fn load_context(
 }
 
 /// `--filter` and `--tags` left nothing to run: say which.
-fn nothing_selected(args: &RunArgs) {
+fn nothing_selected(args: &RunArgs) -> String {
     let asked: Vec<String> = [("--filter", &args.filter), ("--tags", &args.tags)]
         .iter()
         .filter_map(|(flag, v)| v.as_ref().map(|v| format!("{flag} {v:?}")))
         .collect();
-    eprintln!(
-        "error: no check matches {}; nothing was run",
-        asked.join(" and ")
-    );
+    format!("no check matches {}; nothing was run", asked.join(" and "))
 }
 
-/// Where stub upstreams get their certificates; `None` after printing why not.
-fn upstream_ca(args: &RunArgs) -> Option<engine::CaChoice> {
+/// Where stub upstreams get their certificates, or why not.
+fn upstream_ca(args: &RunArgs) -> Result<engine::CaChoice, String> {
     match &args.upstream_ca {
-        None => Some(engine::CaChoice::Fresh),
-        Some(dir) => match super::upstream_ca::load(dir) {
-            Ok((ca, file)) => Some(engine::CaChoice::Stored(Box::new(ca), file)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                None
-            }
-        },
-    }
-}
-
-/// Ctrl-C, SIGTERM (a CI cancel, `timeout`, `docker stop`) or SIGHUP: stop the run. A SUT
-/// runs in its own process group, so these never reach it: authspec must stop it.
-async fn stopped() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let term = signal(SignalKind::terminate());
-    let hup = signal(SignalKind::hangup());
-    match (term, hup) {
-        (Ok(mut term), Ok(mut hup)) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-            }
-        }
-        _ => {
-            let _ = tokio::signal::ctrl_c().await;
+        None => Ok(engine::CaChoice::Fresh),
+        Some(dir) => {
+            let (ca, file) = super::upstream_ca::load(dir)?;
+            Ok(engine::CaChoice::Stored(Box::new(ca), file))
         }
     }
 }

@@ -1,25 +1,28 @@
 //! `authspec steps`: the Gherkin step catalogue, printed from the table the matcher uses.
-#![allow(clippy::print_stdout)]
 
+use std::sync::Arc;
+
+use super::output::Out;
 use crate::exit_codes;
 use crate::load::{STEP_CATALOGUE, StepTakes};
+use crate::redact::Redactor;
 
 pub fn steps() -> u8 {
-    println!("Steps for .feature files (any keyword: Given, When, Then, And, But).");
-    println!(
-        "{{string}} is a double-quoted text, {{int}} a number, {{ints}} a list such as 500, 503."
-    );
-    println!(
+    // Static text, but it goes the way every line of the command line goes.
+    let out = Out::new(Arc::new(Redactor::new()));
+    out.say("Steps for .feature files (any keyword: Given, When, Then, And, But).");
+    out.say("{string} is a double-quoted text, {int} a number, {ints} a list such as 500, 503.");
+    out.say(
         "A table is two columns, a name and its value per row, no header row; a list is one\n\
-         cell, comma-separated; * marks a required key.\n"
+         cell, comma-separated; * marks a required key.\n",
     );
     // Longer patterns get their meaning on the next line, so the column stays readable.
     let width = 44;
     for s in STEP_CATALOGUE {
         if s.pattern.len() > width {
-            println!("  {}\n  {:<width$}  {}", s.pattern, "", s.meaning);
+            out.say(&format!("  {}\n  {:<width$}  {}", s.pattern, "", s.meaning));
         } else {
-            println!("  {:<width$}  {}", s.pattern, s.meaning);
+            out.say(&format!("  {:<width$}  {}", s.pattern, s.meaning));
         }
         let under = match s.takes {
             StepTakes::Nothing => None,
@@ -38,7 +41,7 @@ pub fn steps() -> u8 {
             )),
         };
         if let Some(under) = under {
-            println!("  {:<width$}    {under}", "");
+            out.say(&format!("  {:<width$}    {under}", ""));
         }
     }
     exit_codes::SUCCESS

@@ -1,35 +1,39 @@
 //! `authspec upstream-ca --out DIR` writes a CA for stub upstreams (`ca.pem`, and
 //! `ca-key.pem` readable by the owner only), so a SUT started outside authspec can trust
 //! it ahead of time; `run --upstream-ca DIR` loads it back.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use super::args::UpstreamCaArgs;
+use super::output::Out;
 use crate::exit_codes;
+use crate::redact::Redactor;
 use crate::tls::Ca;
 
 const CERT: &str = "ca.pem";
 const KEY: &str = "ca-key.pem";
 
 pub fn upstream_ca(args: UpstreamCaArgs) -> u8 {
+    let out = Out::new(Arc::new(Redactor::new()));
     match write(&args.out, args.days) {
         Ok(cert) => {
-            println!(
+            out.say(&format!(
                 "wrote {} (trust this in the SUT) and {KEY} beside it",
                 cert.display()
-            );
-            println!(
+            ));
+            out.say(&format!(
                 "valid for {} days; run with: authspec run --upstream-ca {}",
                 args.days,
                 args.out.display()
-            );
+            ));
             exit_codes::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            out.error(e);
             exit_codes::INVALID_INPUT
         }
     }
@@ -57,6 +61,11 @@ fn write(dir: &Path, days: u16) -> Result<PathBuf, String> {
     create(&key, 0o600, ca.key_pem())?;
     create(&cert, 0o644, ca.pem())?;
     Ok(cert)
+}
+
+/// The files of a CA in `dir`: inputs of a run given `--upstream-ca DIR`.
+pub fn files(dir: &Path) -> [PathBuf; 2] {
+    [dir.join(CERT), dir.join(KEY)]
 }
 
 /// The CA in `dir`, and the certificate file a SUT trusts.

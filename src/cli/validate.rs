@@ -1,7 +1,9 @@
 //! `authspec validate`: load every suite, report problems, send nothing.
-#![allow(clippy::print_stdout)]
+
+use std::sync::Arc;
 
 use super::args::ValidateArgs;
+use super::output::Out;
 use crate::demo::{DemoCredentials, DemoEndpoints};
 use crate::exit_codes;
 use crate::load::LoadContext;
@@ -18,16 +20,17 @@ pub fn validate(args: ValidateArgs) -> u8 {
         references.extend(e.references());
     }
     let ctx = LoadContext::process(references);
-    match super::load::suites(&args.suites, &ctx, &Redactor::new()) {
-        Some(suites) => {
+    let out = Out::new(Arc::new(Redactor::new()));
+    match super::load::suites(&args.suites, &ctx, &out) {
+        Ok(suites) => {
             let checks = plan(&suites, &Selection::default());
-            println!(
+            out.say(&format!(
                 "{} suite(s), {} check(s): valid",
                 suites.len(),
                 checks.len()
-            );
+            ));
             exit_codes::SUCCESS
         }
-        None => exit_codes::INVALID_INPUT,
+        Err(_) => exit_codes::INVALID_INPUT,
     }
 }

@@ -1,16 +1,20 @@
 //! The terminal reporter: one line per check as it finishes (with a counter when stdout
-//! is a terminal), then every failure and error in full and the counts.
+//! is a terminal), then every failure and error in full and the counts. Every line passes
+//! through the redactor last.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::redact::Redactor;
 use crate::results::{CheckResult, Outcome, Summary};
 
-/// Like `println!`, but a closed stdout (`authspec run | head`) is not a panic: the run
-/// goes on and the report is still written.
+/// Like `println!`, but redacted, and a closed stdout (`authspec run | head`) is not a
+/// panic: the run goes on and the report is still written.
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    ($self:ident, $($arg:tt)*) => {{
+        let line = $self.redactor.redact(&format!($($arg)*));
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
     }};
 }
 
@@ -19,16 +23,18 @@ pub struct Console {
     progress: bool,
     total: usize,
     done: usize,
+    redactor: Arc<Redactor>,
 }
 
 impl Console {
-    pub fn new(total: usize) -> Self {
+    pub fn new(total: usize, redactor: Arc<Redactor>) -> Self {
         let tty = std::io::stdout().is_terminal();
         Self {
             color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             progress: tty,
             total,
             done: 0,
+            redactor,
         }
     }
 
@@ -66,6 +72,7 @@ impl Console {
             Outcome::Pass => format!("\n        {}", r.info.join("; ")),
         };
         say!(
+            self,
             "{counter}{} {} › {} {}{why}",
             self.label(&r.outcome),
             r.suite,
@@ -80,13 +87,14 @@ impl Console {
             .filter(|r| matches!(r.outcome, Outcome::Fail(_) | Outcome::Error(_)))
             .collect();
         if !bad.is_empty() {
-            say!("\n{}", self.paint("Failures and errors:", "1"));
+            say!(self, "\n{}", self.paint("Failures and errors:", "1"));
         }
         for r in bad {
             let (Some(message), Some(detail)) = (r.outcome.message(), r.outcome.detail()) else {
                 continue;
             };
             say!(
+                self,
                 "\n{} {} › {}\n  {}",
                 self.label(&r.outcome),
                 r.suite,
@@ -94,7 +102,7 @@ impl Console {
                 message
             );
             for line in detail.lines() {
-                say!("    {line}");
+                say!(self, "    {line}");
             }
         }
         let mut notes: Vec<String> = Vec::new();
@@ -107,9 +115,9 @@ impl Console {
             }
         }
         if !notes.is_empty() {
-            say!("\n{}", self.paint("Warnings:", "1;33"));
+            say!(self, "\n{}", self.paint("Warnings:", "1;33"));
             for n in &notes {
-                say!("  {n}");
+                say!(self, "  {n}");
             }
         }
         let s = Summary::of(results);
@@ -123,7 +131,7 @@ impl Console {
             elapsed.as_secs_f64()
         );
         let code = if s.exit_code() == 0 { "1;32" } else { "1;31" };
-        say!("\n{}", self.paint(&counts, code));
+        say!(self, "\n{}", self.paint(&counts, code));
     }
 }
 

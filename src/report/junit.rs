@@ -1,60 +1,47 @@
 //! The JUnit XML report (Jenkins xUnit `junit-10.xsd`): one `<testsuite>` per suite file,
 //! one `<testcase>` per check, failures as `<failure>`, checks that could not run as
-//! `<error>`. Written with junit-report; every string sanitized first.
+//! `<error>`; and, in a `<testsuite name="authspec">`, one `<error>` case per reason the
+//! run stopped short (an invalid suite or command line, a signal, a harness failure).
+//! Written with junit-report; every string sanitized, then redacted, last.
 
 use junit_report::{Duration, ReportBuilder, TestCase, TestCaseBuilder, TestSuiteBuilder};
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
 
 use super::{cdata_text, xml_text};
+use crate::redact::Redactor;
 use crate::results::{CheckResult, Outcome};
 
-/// A report being written: a temporary file beside the target, renamed over it when the
-/// run completes, so an interrupted run never leaves an empty or half report.
-pub struct PendingReport {
-    path: PathBuf,
-    temp: PathBuf,
-    file: File,
+/// The suite name and class name of the cases about the run itself.
+pub const RUN_SUITE: &str = "authspec";
+
+/// What one report holds.
+pub struct Report<'a> {
+    /// The checks that finished, in plan order.
+    pub results: &'a [CheckResult],
+    /// Why the run stopped short, if it did.
+    pub problems: &'a [RunProblem],
+    pub redactor: &'a Redactor,
 }
 
-impl PendingReport {
-    pub fn create(path: &Path) -> Result<Self, (PathBuf, std::io::Error)> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&temp).map_err(|e| (path.to_path_buf(), e))?;
-        Ok(Self {
-            path: path.to_path_buf(),
-            temp,
-            file,
-        })
-    }
-
-    pub fn finish(self, results: &[CheckResult]) -> Result<(), String> {
-        let fail = |e: String| {
-            let _ = std::fs::remove_file(&self.temp);
-            format!("cannot write the JUnit report {}: {e}", self.path.display())
-        };
-        let mut sink = BufWriter::new(&self.file);
-        write(results, &mut sink).map_err(|e| fail(e.to_string()))?;
-        sink.flush().map_err(|e| fail(e.to_string()))?;
-        drop(sink);
-        std::fs::rename(&self.temp, &self.path).map_err(|e| fail(e.to_string()))
-    }
+/// A reason the run did not run (or finish) every check, as one `<error>` test case, so
+/// a CI publisher shows why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunProblem {
+    /// The test case name: `suite s.yaml:3:7`, `command line: --tags`, `interrupted`.
+    pub name: String,
+    /// The `<error type>`: `authspec.invalid_suite`, `authspec.invalid_command_line`,
+    /// `authspec.interrupted`, `authspec.harness`.
+    pub kind: &'static str,
+    /// One line, with `file:line:column` where there is one.
+    pub message: String,
+    /// The full text (the offending line and a help), or empty.
+    pub detail: String,
 }
 
-impl Drop for PendingReport {
-    fn drop(&mut self) {
-        // After a successful rename this finds nothing; otherwise it cleans up.
-        let _ = std::fs::remove_file(&self.temp);
-    }
-}
-
-pub fn write(results: &[CheckResult], sink: impl Write) -> Result<(), junit_report::Error> {
-    let mut report = ReportBuilder::new();
+pub fn write(report: &Report<'_>, sink: impl Write) -> Result<(), junit_report::Error> {
+    let text = Text(report.redactor);
+    let results = report.results;
+    let mut out = ReportBuilder::new();
     let mut files: Vec<&str> = Vec::new();
     for r in results {
         if !files.contains(&&*r.file) {
@@ -67,47 +54,80 @@ pub fn write(results: &[CheckResult], sink: impl Write) -> Result<(), junit_repo
             .first()
             .map(|r| r.suite.to_string())
             .unwrap_or_default();
-        let mut suite = TestSuiteBuilder::new(&xml_text(&suite_name));
+        let mut suite = TestSuiteBuilder::new(&text.attr(&suite_name));
         for r in cases {
-            suite.add_testcase(testcase(r));
+            suite.add_testcase(testcase(r, text));
         }
-        report.add_testsuite(suite.build());
+        out.add_testsuite(suite.build());
     }
-    report.build().write_xml(sink)
+    if !report.problems.is_empty() {
+        let mut suite = TestSuiteBuilder::new(RUN_SUITE);
+        for p in report.problems {
+            let mut b = TestCaseBuilder::error(
+                &text.attr(&p.name),
+                Duration::ZERO,
+                p.kind,
+                &text.attr(&p.message),
+            );
+            if !p.detail.is_empty() {
+                b.set_trace(&text.cdata(&p.detail));
+            }
+            b.set_classname(RUN_SUITE);
+            suite.add_testcase(b.build());
+        }
+        out.add_testsuite(suite.build());
+    }
+    out.build().write_xml(sink)
 }
 
-fn testcase(r: &CheckResult) -> TestCase {
-    let name = xml_text(&r.name);
+/// Sanitizes, then redacts: removing a forbidden character must not join the pieces of a
+/// secret after the redactor has looked.
+#[derive(Clone, Copy)]
+struct Text<'a>(&'a Redactor);
+
+impl Text<'_> {
+    fn attr(self, s: &str) -> String {
+        self.0.redact(&xml_text(s))
+    }
+
+    fn cdata(self, s: &str) -> String {
+        // Markers hold no `]]>`, so splitting before redaction stays valid.
+        self.0.redact(&cdata_text(s))
+    }
+}
+
+fn testcase(r: &CheckResult, text: Text<'_>) -> TestCase {
+    let name = text.attr(&r.name);
     let time = Duration::try_from(r.duration).unwrap_or(Duration::ZERO);
     let mut case = match &r.outcome {
         Outcome::Pass => TestCaseBuilder::success(&name, time),
         Outcome::Fail(f) => {
             let mut b =
-                TestCaseBuilder::failure(&name, time, "authspec.finding", &xml_text(&f.message));
-            b.set_trace(&cdata_text(&f.detail()));
+                TestCaseBuilder::failure(&name, time, "authspec.finding", &text.attr(&f.message));
+            b.set_trace(&text.cdata(&f.detail()));
             b
         }
         Outcome::Error(e) => {
             let mut b =
-                TestCaseBuilder::error(&name, time, "authspec.error", &xml_text(&e.message));
-            b.set_trace(&cdata_text(&e.detail()));
+                TestCaseBuilder::error(&name, time, "authspec.error", &text.attr(&e.message));
+            b.set_trace(&text.cdata(&e.detail()));
             b
         }
         Outcome::Skipped(reason) => {
-            TestCaseBuilder::skipped_with_cause(&name, "authspec.skipped", &xml_text(reason))
+            TestCaseBuilder::skipped_with_cause(&name, "authspec.skipped", &text.attr(reason))
         }
     };
     // No `file` attribute: junit-10.xsd does not allow it on <testcase>; the failure
     // detail's `-->` line names the file instead.
-    case.set_classname(&xml_text(&r.suite));
+    case.set_classname(&text.attr(&r.suite));
     if !r.warnings.is_empty() || !r.info.is_empty() {
-        let text: Vec<String> = r
+        let lines: Vec<String> = r
             .warnings
             .iter()
             .map(|w| format!("warning: {w}"))
             .chain(r.info.iter().cloned())
             .collect();
-        case.set_system_out(&cdata_text(&text.join("\n")));
+        case.set_system_out(&text.cdata(&lines.join("\n")));
     }
     case.build()
 }

@@ -133,9 +133,11 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()"#,
     let yaml = one_liner(&script, "  env: { PORT: \"{{sut.port}}\" }\n")
         .replace("request: GET /health", "request: GET /hang");
     let file = write(dir.path(), "hang.yaml", &yaml);
+    let report = dir.path().join("report.xml");
     let token = fake_secret("customer");
     let mut child = Command::new(env!("CARGO_BIN_EXE_authspec"))
-        .args(["run", file.to_str().unwrap()])
+        .args(["run", file.to_str().unwrap(), "--junit"])
+        .arg(&report)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("CUSTOMER_TOKEN", &token)
@@ -152,8 +154,11 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()"#,
     let pid = read_pid(&pid_file);
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // The shell's code for the signal: 130 for SIGINT, 143 for SIGTERM.
+    assert_eq!(out.status.code(), Some(128 + signal as i32));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert_valid_junit(&report);
+    assert_eq!(count(&report, "//testcase[@name='interrupted']/error"), 1);
     // SIGKILL was sent before authspec exited; the kernel ends the process promptly.
     let deadline = Instant::now() + Duration::from_secs(10);
     while !gone(pid) {

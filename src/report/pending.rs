@@ -1,0 +1,171 @@
+//! The JUnit file on disk is this run's. Before anything is sent, the path is checked (not
+//! a directory, a link, a device or FIFO, nor any input of the run) and a report an earlier
+//! run left there is removed, so a run that stops early (invalid input, a signal, a crash)
+//! never leaves a stale passing report behind. The report is written to a temporary file
+//! beside the target and renamed over it only when complete.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+use super::junit::{Report, write};
+
+/// Why the report cannot go to the path given: a command-line error (exit 2), found
+/// before any request.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the JUnit report {}: {reason}", path.display())]
+pub struct ReportPathError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// A report being written: a temporary file beside the target, renamed over it at the end.
+pub struct PendingReport {
+    path: PathBuf,
+    temp: PathBuf,
+    file: File,
+}
+
+impl PendingReport {
+    /// Checks `path` against the run's `inputs` (suites, features, configs), removes an
+    /// earlier report there, and opens the temporary file (so an unwritable directory is
+    /// found now, not after the run).
+    pub fn create(path: &Path, inputs: &[PathBuf]) -> Result<Self, ReportPathError> {
+        let refuse = |reason: String| ReportPathError {
+            path: path.to_path_buf(),
+            reason,
+        };
+        check(path, inputs).map_err(refuse)?;
+        match std::fs::remove_file(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(refuse(format!("cannot remove the earlier report: {e}"))),
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        // A leftover of a killed run with the same process id; `create_new` then never
+        // follows a link someone put at the temporary name.
+        let _ = std::fs::remove_file(&temp);
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| refuse(e.to_string()))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            temp,
+            file,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `report` and renames it over the target.
+    pub fn finish(self, report: &Report<'_>) -> Result<(), String> {
+        let fail =
+            |e: String| format!("cannot write the JUnit report {}: {e}", self.path.display());
+        let mut sink = BufWriter::new(&self.file);
+        write(report, &mut sink).map_err(|e| fail(e.to_string()))?;
+        sink.flush().map_err(|e| fail(e.to_string()))?;
+        drop(sink);
+        self.file.sync_all().map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&self.temp, &self.path).map_err(|e| fail(e.to_string()))
+    }
+}
+
+impl Drop for PendingReport {
+    fn drop(&mut self) {
+        // After a successful rename this finds nothing; otherwise it cleans up.
+        let _ = std::fs::remove_file(&self.temp);
+    }
+}
+
+/// What may not be replaced by a report. A path that does not exist yet is fine.
+fn check(path: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return Err("it is a directory; give a file name for the report".into());
+    }
+    if kind.is_symlink() {
+        // Renaming over a link replaces the link, not what it points at: neither is what
+        // the user meant, and the target may be anything.
+        return Err("it is a symbolic link; give the path of a regular file".into());
+    }
+    if !kind.is_file() {
+        let what = if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        return Err(format!("it is {what}; give the path of a regular file"));
+    }
+    // The same file under another name (`./s.yaml`, a hard link) is the same input.
+    let same = |m: &std::fs::Metadata| m.dev() == meta.dev() && m.ino() == meta.ino();
+    if let Some(input) = inputs
+        .iter()
+        .find(|i| std::fs::metadata(i).is_ok_and(|m| same(&m)))
+    {
+        return Err(format!(
+            "it is the same file as {}, an input of this run; give the report another name",
+            input.display()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_directories_links_devices_and_inputs_and_accepts_new_or_old_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let suite = d.join("s.yaml");
+        std::fs::write(&suite, "suite: x\n").unwrap();
+        let inputs = vec![suite.clone()];
+        assert!(check(&d.join("new.xml"), &inputs).is_ok());
+        std::fs::write(d.join("old.xml"), "<testsuites/>").unwrap();
+        assert!(check(&d.join("old.xml"), &inputs).is_ok());
+        let why = |p: &Path| check(p, &inputs).unwrap_err();
+        assert!(why(d).contains("directory"));
+        assert!(why(&d.join(".").join("s.yaml")).contains("an input of this run"));
+        std::fs::hard_link(&suite, d.join("hard.xml")).unwrap();
+        assert!(why(&d.join("hard.xml")).contains("an input of this run"));
+        std::os::unix::fs::symlink(&suite, d.join("link.xml")).unwrap();
+        assert!(why(&d.join("link.xml")).contains("symbolic link"));
+        assert!(why(Path::new("/dev/null")).contains("a device"));
+        let made = std::process::Command::new("mkfifo")
+            .arg(d.join("fifo.xml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(why(&d.join("fifo.xml")).contains("a FIFO"));
+    }
+
+    #[test]
+    fn an_earlier_report_is_removed_when_the_report_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.xml");
+        std::fs::write(&path, "<testsuites/>").unwrap();
+        let pending = PendingReport::create(&path, &[]).unwrap();
+        assert!(!path.exists());
+        drop(pending);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
