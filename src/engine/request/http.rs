@@ -1,20 +1,19 @@
-//! The HTTP side: one reqwest client (rustls, no redirects, bounded time and body) and
-//! the exchange record every check evaluates.
+//! The HTTP side: one reqwest client (rustls, no redirects, bounded time, bodies decoded
+//! and bounded by `--max-body`) and the exchange record every check evaluates.
 
 use std::time::Duration;
 
 use reqwest::redirect::Policy;
 
 use crate::model::TlsSettings;
-use crate::results::{HarnessError, TransportError, TransportKind};
-
-/// Bodies beyond this are cut: a hostile server cannot exhaust memory.
-const MAX_BODY: usize = 1 << 20;
+use crate::results::{BodyLimit, HarnessError, TransportError, TransportKind};
 
 pub struct HttpClient {
     client: reqwest::Client,
     timeout: Duration,
     tls: TlsSettings,
+    /// Bodies beyond this are cut: a hostile server cannot exhaust memory.
+    max_body: BodyLimit,
 }
 
 /// A request as sent and the response as received.
@@ -27,8 +26,11 @@ pub struct Exchange {
     pub reason: String,
     /// Lower-case names.
     pub headers: Vec<(String, String)>,
+    /// Decoded (`Content-Encoding` undone); the whole body, unless `truncated`.
     pub body: String,
-    pub truncated: bool,
+    /// Set when the body went past `--max-body`: `body` holds only its first bytes, and
+    /// no check that needs all of it may pass on it.
+    pub truncated: Option<BodyLimit>,
 }
 
 impl Exchange {
@@ -41,8 +43,8 @@ impl Exchange {
     /// The start of the (already redacted) body, noting when it was cut.
     pub fn body_excerpt(&self, shown: &str) -> String {
         let mut out = crate::engine::request::excerpt::head(shown);
-        if self.truncated {
-            out.push_str(" [body cut at 1 MiB]");
+        if let Some(limit) = self.truncated {
+            out.push_str(&format!(" [body cut at --max-body ({limit})]"));
         }
         out
     }
@@ -73,6 +75,18 @@ impl HttpClient {
         &self.tls
     }
 
+    pub fn max_body(&self) -> BodyLimit {
+        self.max_body
+    }
+
+    /// The same client reading bodies up to `limit` (`--max-body`).
+    pub fn with_max_body(self, limit: BodyLimit) -> Self {
+        Self {
+            max_body: limit,
+            ..self
+        }
+    }
+
     pub fn build(
         timeout: Duration,
         pool_size: usize,
@@ -81,7 +95,9 @@ impl HttpClient {
     ) -> Result<Self, reqwest::Error> {
         // Redirects are not followed: a check must see the 3xx a server answers, and a
         // credential must not travel to wherever a Location header points. Credentials
-        // travel over TLS 1.2+ only, verified unless the suite says otherwise.
+        // travel over TLS 1.2+ only, verified unless the suite says otherwise. Bodies are
+        // decoded (the features gzip, deflate, brotli, zstd, which also send
+        // Accept-Encoding), so checks and detectors read what the server meant.
         let mut builder = reqwest::Client::builder()
             .cookie_store(cookies)
             .redirect(Policy::none())
@@ -100,6 +116,7 @@ impl HttpClient {
             client: builder.build()?,
             timeout,
             tls: tls.clone(),
+            max_body: BodyLimit::DEFAULT,
         })
     }
 
@@ -129,19 +146,26 @@ impl HttpClient {
                 )
             })
             .collect();
-        let mut body = Vec::new();
-        let mut truncated = false;
-        while let Some(chunk) = response
-            .chunk()
+        // reqwest removes the Content-Encoding it undoes; one still there is a coding it
+        // does not know (`compress`, `gzip, br`), and the bytes are not the text.
+        let undecoded = response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
+            .filter(|v| !v.eq_ignore_ascii_case("identity"));
+        let body = super::body::read(&mut response, self.max_body)
             .await
-            .map_err(|e| transport(&e, self.timeout, Some(&request_line), true))?
-        {
-            let room = MAX_BODY - body.len();
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if chunk.len() > room {
-                truncated = true;
-                break;
-            }
+            .map_err(|e| transport(&e, self.timeout, Some(&request_line), true))?;
+        if let Some(coding) = undecoded.filter(|_| !body.text.is_empty()) {
+            return Err(HarnessError::Transport(TransportError {
+                kind: TransportKind::Decode,
+                request: Some(request_line),
+                reading_body: true,
+                chain: format!(
+                    "the body is encoded as `{coding}`, which authspec does not decode (it \
+                     decodes gzip, deflate, br and zstd), so nothing could judge it"
+                ),
+            }));
         }
         Ok(Exchange {
             request_line,
@@ -149,8 +173,8 @@ impl HttpClient {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
             headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-            truncated,
+            body: body.text,
+            truncated: body.truncated,
         })
     }
 }
@@ -178,6 +202,9 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> TransportKind {
     }
     if err.is_builder() {
         return TransportKind::Build;
+    }
+    if err.is_decode() && corrupt_coding(err) {
+        return TransportKind::Decode;
     }
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(s) = source {
@@ -213,6 +240,29 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> TransportKind {
     TransportKind::Other
 }
 
+/// reqwest calls every failure while reading a body a decode error; the decoders of
+/// gzip, deflate, brotli and zstd report a corrupt stream as an `io::Error`, while a
+/// connection that broke off is a hyper error (or an io error of the connection's kind).
+fn corrupt_coding(err: &reqwest::Error) -> bool {
+    use std::io::ErrorKind::*;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(s) = source {
+        if s.to_string()
+            .starts_with("error reading a body from connection")
+        {
+            return false;
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return !matches!(
+                io.kind(),
+                UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe | TimedOut
+            );
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// The error and its causes on one line, most specific last ("connection refused").
 fn describe(err: &reqwest::Error, timeout: Duration) -> String {
     if err.is_timeout() {
@@ -233,7 +283,7 @@ fn describe(err: &reqwest::Error, timeout: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Read, Write};
     use std::net::TcpListener;
 
     fn client(timeout: Duration) -> HttpClient {
@@ -252,8 +302,8 @@ mod tests {
         }
     }
 
-    /// A listener on 127.0.0.1 that answers every connection with `reply` (or nothing)
-    /// and keeps it open.
+    /// A listener on 127.0.0.1 that answers every connection's first bytes with `reply`
+    /// (or nothing) and keeps it open.
     fn server(reply: Option<&'static [u8]>) -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -261,12 +311,38 @@ mod tests {
             let mut open = Vec::new();
             for mut stream in listener.incoming().flatten() {
                 if let Some(r) = reply {
+                    // The request (or TLS hello) first: a reply before it is no answer.
+                    let _ = stream.read(&mut [0; 4096]);
                     let _ = stream.write_all(r);
                 }
                 open.push(stream);
             }
         });
         port
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_or_unknown_coding_is_a_decode_error() {
+        let http = client(Duration::from_secs(5));
+        let corrupt = server(Some(
+            b"HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: 21\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03not deflate",
+        ));
+        let unknown = server(Some(
+            b"HTTP/1.1 200 OK\r\ncontent-encoding: compress\r\ncontent-length: 2\r\n\r\nxx",
+        ));
+        for (port, says) in [
+            (corrupt, "reading the body"),
+            (unknown, "encoded as `compress`"),
+        ] {
+            let url = format!("http://127.0.0.1:{port}/");
+            match http.send(http.request(reqwest::Method::GET, &url)).await {
+                Err(HarnessError::Transport(t)) => {
+                    assert_eq!(t.kind, TransportKind::Decode, "{t}");
+                    assert!(t.to_string().contains(says), "{t}");
+                }
+                other => panic!("not a decode error: {other:?}"),
+            }
+        }
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! From a model request to an HTTP exchange: the context a check runs in, the client, the
-//! role's credential, per-suite TLS clients and body excerpts.
+//! role's credential, per-suite TLS clients, bodies read decoded and bounded, and body
+//! excerpts.
 
+mod body;
 pub mod context;
 mod credentials;
 pub mod excerpt;
