@@ -5,7 +5,8 @@
 //! in a large body is found; a body beyond `--max-body` fails no check and passes none
 //! that needs all of it (status-only cells with `leakage: off` still judge); a secret cut
 //! by the limit shows no fragment; a corrupt stream, or a coding authspec does not
-//! decode, is an error.
+//! decode, is an error; a probe's response beyond the limit is an error while its leak
+//! scan is on.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -394,52 +395,99 @@ async fn a_body_beyond_max_body_fails_nothing_and_passes_nothing_that_needs_it_w
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_secret_cut_by_the_limit_shows_no_fragment() {
     let secret = fake_secret("cut");
-    let filler = "x".repeat(40);
     let server = MockServer::start().await;
-    // 64 bytes are read: the filler and the secret's first 24 characters.
-    let flawed = format!("{filler}{secret} and more after it");
-    serve(
-        &server,
-        "/cut",
-        ResponseTemplate::new(500).set_body_string(flawed),
-    )
-    .await;
-    let decoy = format!("{filler}{} and more after it", fake_secret("decoy"));
+    // 64 bytes are read: the filler and the secret's first 24, or 6, characters.
+    for filler in [40, 58] {
+        let flawed = format!("{}{secret} and more after it", "x".repeat(filler));
+        let at = format!("/cut/{filler}");
+        serve(
+            &server,
+            &at,
+            ResponseTemplate::new(500).set_body_string(flawed),
+        )
+        .await;
+    }
+    let decoy = format!(
+        "{}{} and more after it",
+        "x".repeat(40),
+        fake_secret("decoy")
+    );
     serve(
         &server,
         "/decoy",
         ResponseTemplate::new(500).set_body_string(decoy.clone()),
     )
     .await;
-    let body = "roles:\n  reader:\n    bearer: ${env:TOKEN}\naccess:\n  - request: GET /cut\n    allow: [reader]\n  - request: GET /decoy\n    allow: [reader]\nscenarios:\n  - name: cut\n    as: reader\n    request: GET /cut\n    expect:\n      status: 200\n      body_contains: [\"ok\"]\n";
-    let suite =
-        format!("suite: bodies\ntarget:\n  base_url: ${{env:API_URL}}\nleakage: off\n{body}");
+    let body = "  reader:\n    bearer: ${env:TOKEN}\naccess:\n  - request: GET /cut/40\n    allow: [reader]\n  - request: GET /cut/58\n    allow: [reader]\n  - request: GET /decoy\n    allow: [reader]\nscenarios:\n  - name: cut\n    as: reader\n    request: GET /cut/40\n    expect:\n      status: 200\n      body_contains: [\"ok\"]\n";
     let dir = tempfile::tempdir().unwrap();
     let uri = server.uri();
     let env = [("API_URL", uri.as_str()), ("TOKEN", secret.as_str())];
-    let out = run(dir.path(), &suite, &["--max-body", "64"], &env);
-    assert_eq!(out.run.code, 1, "{}", out.run.stdout);
-    let junit = std::fs::read_to_string(&out.report).unwrap();
-    let everything = format!("{}\n{junit}", out.run.all_output());
-    let chars: Vec<char> = secret.chars().collect();
-    for piece in chars.windows(8) {
-        let piece: String = piece.iter().collect();
-        assert!(
-            !everything.contains(&piece),
-            "{piece:?} of the secret shows:\n{everything}"
+    for leakage in ["leakage: off\n", ""] {
+        let out = run(
+            dir.path(),
+            &suite(leakage, body),
+            &["--max-body", "64"],
+            &env,
         );
+        assert_eq!(out.run.code, 1, "{}", out.run.stdout);
+        let junit = std::fs::read_to_string(&out.report).unwrap();
+        let everything = format!("{}\n{junit}", out.run.all_output());
+        let chars: Vec<char> = secret.chars().collect();
+        for piece in chars.windows(8) {
+            let piece: String = piece.iter().collect();
+            assert!(
+                !everything.contains(&piece),
+                "{leakage}{piece:?} of the secret shows:\n{everything}"
+            );
+        }
+        assert!(
+            everything.contains("[body cut at --max-body (64 B)]"),
+            "{everything}"
+        );
+        for filler in [40, 58] {
+            let (element, _, detail) = out.case(&format!("GET /cut/{filler} as reader: allow"));
+            assert_eq!(element, "failure", "{leakage}{detail}");
+            let shown = format!("{}{}", "x".repeat(filler), &secret[..64 - filler]);
+            assert!(!detail.contains(&shown), "{leakage}{detail}");
+            assert!(
+                detail.contains(&"x".repeat(filler)),
+                "the excerpt is shown: {detail}"
+            );
+        }
+        // The sound twin: a value that is no secret of the run, cut alike, is shown.
+        let (_, _, detail) = out.case("GET /decoy as reader: allow");
+        assert!(detail.contains(&decoy[..64]), "{leakage}{detail}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_probe_on_a_body_beyond_max_body_is_an_error_unless_leakage_is_off() {
+    let server = MockServer::start().await;
+    let safe = ResponseTemplate::new(200)
+        .insert_header("x-content-type-options", "nosniff")
+        .insert_header("x-frame-options", "DENY")
+        .insert_header("cache-control", "no-store");
+    serve(&server, "/big", safe.set_body_string("x".repeat(4096))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let uri = server.uri();
+    let env = [("API_URL", uri.as_str())];
+    let probe = "probes:\n  - headers:\n      as: anonymous\n      requests: [GET /big]\n";
+    let nosniff = "headers GET /big as anonymous: nosniff";
+    let out = run(dir.path(), &suite("", probe), &["--max-body", "1KiB"], &env);
+    let (element, message, _) = out.case(nosniff);
+    assert_eq!(element, "error", "{}", out.run.stdout);
     assert!(
-        everything.contains("[body cut at --max-body (64 B)]"),
-        "{everything}"
+        message.contains("larger than --max-body (1 KiB); it was not judged: the leak scan"),
+        "{message}"
     );
-    let (element, _, detail) = out.case("GET /cut as reader: allow");
-    assert_eq!(element, "failure");
-    assert!(
-        detail.contains(&filler),
-        "the excerpt is shown, masked: {detail}"
+    // The sound twins: the whole body read, or no leak scan to need it.
+    let out = run(dir.path(), &suite("", probe), &[], &env);
+    assert_eq!(out.case(nosniff).0, "pass", "{}", out.run.stdout);
+    let out = run(
+        dir.path(),
+        &suite("leakage: off\n", probe),
+        &["--max-body", "1KiB"],
+        &env,
     );
-    // The sound twin: a value that is no secret of the run, cut alike, is shown as read.
-    let (_, _, detail) = out.case("GET /decoy as reader: allow");
-    assert!(detail.contains(&decoy[..64]), "{detail}");
+    assert_eq!(out.case(nosniff).0, "pass", "{}", out.run.stdout);
 }
