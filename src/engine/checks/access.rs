@@ -183,10 +183,15 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
 
 /// The status line and the start of the redacted body.
 pub fn actual(ctx: &Context, ex: &Exchange) -> Actual {
-    let shown = ctx.redactor.redact(&ex.body);
+    actual_shown(ex, &ctx.redactor.redact(&ex.body))
+}
+
+/// `actual` with the body already redacted (`shown`): redacting a body of many MiB
+/// once is enough.
+pub fn actual_shown(ex: &Exchange, shown: &str) -> Actual {
     Actual {
         status: ex.status_line(),
-        excerpt: Some(ex.body_excerpt(&shown)),
+        excerpt: Some(ex.body_excerpt(shown)),
         headers: Vec::new(),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::engine::checks::access::{Judgement, Proof, actual, judge};
+use crate::engine::checks::access::{Judgement, Proof, actual_shown, judge};
 use crate::engine::checks::expect::{self, mismatches};
 use crate::engine::checks::leaks::{cut_note, too_large};
 use crate::engine::doubles::upstreams::{Mark, Upstreams, verdict};
@@ -164,9 +164,15 @@ impl Walk<'_> {
             let value = ex.header(&h.name)?;
             Some((h.name.to_ascii_lowercase(), value.to_string()))
         });
+        // Redacted again only when captures added secrets since `shown` was made.
+        let shown = if step.captures.is_empty() {
+            shown
+        } else {
+            ctx.redactor.redact(&ex.body)
+        };
         let actual = Actual {
             headers: headers.collect(),
-            ..actual(ctx, &ex)
+            ..actual_shown(&ex, &shown)
         };
         // What the part read shows wrong is a finding; with nothing wrong in it, what
         // needed the rest could not be judged.
