@@ -35,6 +35,7 @@ async fn run(suite: &str) -> Vec<CheckResult> {
     let options = RunOptions {
         jobs: 2,
         timeout: std::time::Duration::from_secs(5),
+        max_body: Default::default(),
         demo: None,
         demo_endpoints: None,
         seed: Some(1),

@@ -63,6 +63,10 @@ pub struct RunArgs {
     /// Seconds to wait for each response
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// Read and judge response bodies up to SIZE (bytes, or `KiB`/`MiB`/`GiB`); a check
+    /// that needs a longer body whole is an error
+    #[arg(long, value_name = "SIZE", default_value = "16MiB")]
+    pub max_body: crate::results::BodyLimit,
     /// Sign stub upstreams' certificates with the CA in DIR (from `authspec upstream-ca`)
     #[arg(long, value_name = "DIR")]
     pub upstream_ca: Option<PathBuf>,

@@ -55,6 +55,7 @@ pub fn run(args: RunArgs) -> u8 {
     let options = RunOptions {
         jobs: args.jobs.map(usize::from).unwrap_or(4 * cpus),
         timeout: Duration::from_secs(args.timeout),
+        max_body: args.max_body,
         demo: Some(demo),
         demo_endpoints: endpoints,
         seed: args.seed,

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::evidence::Evidence;
+use super::limit::BodyLimit;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckError {
@@ -75,6 +76,18 @@ pub enum HarnessError {
     /// A stub upstream or the SUT could not be set up.
     #[error("{reason}")]
     Setup { reason: String },
+    /// The response body went past `--max-body`, and what `needs` names reads all of it.
+    #[error(
+        "{request}: the body is larger than --max-body ({limit}); it was not judged: \
+         {needs} need{s} all of it (raise --max-body to judge it)",
+        s = if needs.contains(" and ") { "" } else { "s" }
+    )]
+    BodyTooLarge {
+        request: String,
+        limit: BodyLimit,
+        /// `the leak scan and \`body_not_contains\``.
+        needs: String,
+    },
 }
 
 /// A request that failed on the wire, classified by walking the error's causes.
@@ -103,6 +116,8 @@ pub enum TransportKind {
     },
     /// The request could not be built (a bad URL or header).
     Build,
+    /// The body's `Content-Encoding` stream (gzip, deflate, brotli, zstd) is corrupt.
+    Decode,
     /// Anything else reqwest reports; `chain` says what.
     Other,
 }

@@ -4,6 +4,7 @@
 mod error;
 mod evidence;
 mod finding;
+mod limit;
 mod outcome;
 mod redact;
 pub mod rule;
@@ -11,5 +12,6 @@ pub mod rule;
 pub use error::{CheckError, ErrorKind, HarnessError, TransportError, TransportKind};
 pub use evidence::{Actual, Evidence, LeakLine, Problem, RequestInfo};
 pub use finding::{Finding, FindingKind, RuleId, Severity};
+pub use limit::BodyLimit;
 pub use outcome::{CheckResult, Outcome, Summary};
 pub use rule::Rule;

@@ -69,6 +69,8 @@ fn error(e: &mut CheckError, redactor: &Redactor) {
                 r(what);
                 r(reason);
             }
+            // The request line may carry a query key.
+            HarnessError::BodyTooLarge { request, .. } => r(request),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! deny"). Fail closed: never count an unproven refusal as a pass.
 
 use crate::engine::checks::expect::one_of;
+use crate::engine::checks::leaks::{cut_note, too_large};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
 use crate::model::template::Vars;
@@ -111,7 +112,7 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     let entry = &suite.access[cell.entry];
     let role = suite.role(cell.role);
     let ex = match ctx
-        .send(cell.suite, cell.role, &entry.request, &Vars::new())
+        .exchange(cell.suite, cell.role, &entry.request, &Vars::new())
         .await
     {
         Ok(ex) => ex,
@@ -128,8 +129,17 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     if cell.verdict == Verdict::Deny {
         leaks.extend(proof.leaks().iter().cloned());
     }
+    // A body beyond --max-body: the status is still judged, and a leak in what was read
+    // is still a finding; only "no leak" cannot be said.
+    let partial = ctx.scan_is_partial(cell.suite, &ex);
+    let notes: Vec<String> = partial
+        .then(|| cut_note(&ex, &["the leak scan"]))
+        .flatten()
+        .into_iter()
+        .collect();
     let request = Some(RequestInfo::new(&ex.request_line, Some(&role.name)));
     let evidence = |expected: String| Evidence {
+        notes: notes.clone(),
         request: request.clone(),
         expected: Some(expected),
         actual: Some(actual(ctx, &ex)),
@@ -138,6 +148,16 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
     };
     match judge(cell.verdict, &ex, &suite.policy, role, proof) {
         Judgement::Pass => match leaks.first() {
+            None if partial => {
+                let e = too_large(&ex, &["the leak scan"]);
+                let evidence = Evidence {
+                    request: request.clone(),
+                    actual: Some(actual(ctx, &ex)),
+                    ..Evidence::at(cell.location)
+                };
+                let message = e.to_string();
+                Outcome::Error(CheckError::new(ErrorKind::Harness(e), message, evidence))
+            }
             None => Outcome::Pass,
             Some(first) => Outcome::Fail(Finding::leak(
                 first,
@@ -152,7 +172,7 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
             ErrorKind::VacuousDeny,
             message,
             Evidence {
-                notes: vec![why],
+                notes: std::iter::once(why).chain(notes).collect(),
                 request,
                 leaks,
                 ..Evidence::at(cell.location)
@@ -163,10 +183,15 @@ pub async fn run(ctx: &Context, cell: &Cell<'_>, proof: &Proof) -> Outcome {
 
 /// The status line and the start of the redacted body.
 pub fn actual(ctx: &Context, ex: &Exchange) -> Actual {
-    let shown = ctx.redactor.redact(&ex.body);
+    actual_shown(ex, &ctx.redactor.redact(&ex.body))
+}
+
+/// `actual` with the body already redacted (`shown`): redacting a body of many MiB
+/// once is enough.
+pub fn actual_shown(ex: &Exchange, shown: &str) -> Actual {
     Actual {
         status: ex.status_line(),
-        excerpt: Some(ex.body_excerpt(&shown)),
+        excerpt: Some(ex.body_excerpt(shown)),
         headers: Vec::new(),
     }
 }

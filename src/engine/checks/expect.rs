@@ -1,5 +1,7 @@
 //! Evaluates a step's expectations against an exchange; each mismatch is one line that
-//! says what was expected and what came back.
+//! says what was expected and what came back. On a body cut at `--max-body`, what needs
+//! the whole body is judged only where the part read decides it (a forbidden text found,
+//! a required one found); the rest is listed by `unjudged`, never passed.
 
 use crate::engine::request::excerpt;
 use crate::engine::request::http::Exchange;
@@ -24,8 +26,9 @@ pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<Strin
             ex.status_line()
         ));
     }
+    let cut = ex.truncated.is_some();
     for needle in &expect.body_contains {
-        if !ex.body.contains(needle.as_str()) {
+        if !cut && !ex.body.contains(needle.as_str()) {
             out.push(format!("body: expected to contain {needle:?}, it does not"));
         }
     }
@@ -53,6 +56,9 @@ pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<Strin
             _ => {}
         }
     }
+    if cut {
+        return out;
+    }
     if let Some(k) = &expect.key_quality {
         out.extend(key_quality(k, &ex.body));
     }
@@ -78,6 +84,29 @@ pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<Strin
                 }
             }
         }
+    }
+    out
+}
+
+/// What of `expect` needs the whole body and was not decided by the part of a cut body
+/// that was read; empty for a whole body.
+pub fn unjudged(expect: &Expectation, ex: &Exchange) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if ex.truncated.is_none() {
+        return out;
+    }
+    let absent = |needles: &[String]| needles.iter().any(|n| !ex.body.contains(n.as_str()));
+    if absent(&expect.body_contains) {
+        out.push("`body_contains`");
+    }
+    if absent(&expect.body_not_contains) {
+        out.push("`body_not_contains`");
+    }
+    if !expect.json.is_empty() {
+        out.push("`json`");
+    }
+    if expect.key_quality.is_some() {
+        out.push("`json_key_quality`");
     }
     out
 }
@@ -140,7 +169,7 @@ mod tests {
             reason: "".into(),
             headers: vec![("x-frame-options".into(), "DENY".into())],
             body: body.into(),
-            truncated: false,
+            truncated: None,
         }
     }
 
@@ -178,6 +207,29 @@ mod tests {
                 .any(|x| x.contains("json $.item: expected \"gizmo\", got \"gadget\""))
         );
         assert!(m.iter().any(|x| x.contains("header Server")));
+    }
+
+    #[test]
+    fn a_cut_body_decides_only_what_its_part_shows() {
+        let expect = Expectation {
+            status: Some(vec![200]),
+            body_contains: vec!["head".into(), "tail".into()],
+            body_not_contains: vec!["trace".into()],
+            ..Expectation::default()
+        };
+        let mut ex = exchange(200, "head of a long body");
+        ex.truncated = Some(crate::results::BodyLimit(19));
+        assert!(mismatches(&expect, &ex, &ex.body).is_empty());
+        assert_eq!(
+            unjudged(&expect, &ex),
+            ["`body_contains`", "`body_not_contains`"]
+        );
+        ex.body = "head, then a trace".into();
+        let m = mismatches(&expect, &ex, &ex.body);
+        assert!(m[0].contains("must not contain \"trace\""), "{m:?}");
+        assert_eq!(unjudged(&expect, &ex), ["`body_contains`"]);
+        ex.truncated = None;
+        assert!(unjudged(&expect, &ex).is_empty());
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Scans every response a check receives with the suite's leak detectors and the secret
 //! canaries (every credential of the run, in any encoding), and turns what they find
-//! into leak lines with redacted evidence.
+//! into leak lines with redacted evidence. The scan needs the whole body: on a body cut
+//! at `--max-body` a leak in what was read is still a finding, but finding none proves
+//! nothing, and is said so.
 
 use crate::engine::request::context::Context;
 use crate::engine::request::excerpt;
 use crate::engine::request::http::Exchange;
 use crate::leak::{Leak, Response, detectors};
-use crate::results::{LeakLine, RuleId};
+use crate::results::{HarnessError, LeakLine, RuleId};
 
 pub const CANARY: &str = "secret_canary";
 
@@ -18,6 +20,23 @@ pub fn detector_ids() -> Vec<&'static str> {
 }
 
 impl Context {
+    /// Whether the leak scan of `ex` saw only part of its body (a body beyond
+    /// `--max-body`, in a suite whose leak scan is on).
+    pub fn scan_is_partial(&self, si: usize, ex: &Exchange) -> bool {
+        ex.truncated.is_some() && self.suites[si].suite.leakage.enabled
+    }
+
+    /// `ex`, for a probe to judge. A probe reads each response's leaks through `leaks`,
+    /// so a cut body whose part read leaks nothing is an error here, before the probe
+    /// could take it for clean; one that leaks is passed on, and the probe reports the
+    /// leak (a finding however much was read).
+    pub fn scannable(&self, si: usize, ex: Exchange) -> Result<Exchange, HarnessError> {
+        if self.scan_is_partial(si, &ex) && self.leak_lines(si, &ex, &[]).is_empty() {
+            return Err(too_large(&ex, &["the leak scan"]));
+        }
+        Ok(ex)
+    }
+
     /// One line per leak in `ex`, e.g. `Java stack trace (stack_trace, CWE-209,
     /// API8:2023 …): «at com.example…»`.
     pub fn leaks(&self, si: usize, ex: &Exchange) -> Vec<String> {
@@ -90,5 +109,50 @@ impl Context {
                 }
             })
             .collect()
+    }
+}
+
+/// The error of a check that could not judge `ex`, cut at `--max-body`: `needs` are what
+/// needed all of it (`the leak scan`, `` `json` ``).
+pub fn too_large(ex: &Exchange, needs: &[&str]) -> HarnessError {
+    HarnessError::BodyTooLarge {
+        request: ex.request_line.clone(),
+        limit: ex.truncated.unwrap_or_default(),
+        needs: and_list(needs),
+    }
+}
+
+/// A note for a finding on a cut body: what it could not check beyond the cut.
+pub fn cut_note(ex: &Exchange, needs: &[&str]) -> Option<String> {
+    let limit = ex.truncated?;
+    (!needs.is_empty()).then(|| {
+        let (list, were) = (
+            and_list(needs),
+            if needs.len() > 1 { "were" } else { "was" },
+        );
+        format!(
+            "the body is larger than --max-body ({limit}); only its first {limit} was read, \
+             so {list} {were} not judged in full"
+        )
+    })
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => (*last).to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::and_list;
+
+    #[test]
+    fn lists_read_as_english() {
+        assert_eq!(and_list(&["the leak scan"]), "the leak scan");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
     }
 }

@@ -3,7 +3,7 @@
 
 pub mod access;
 pub mod expect;
-mod leaks;
+pub mod leaks;
 pub mod logs;
 pub mod scenario;
 

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
-use crate::engine::checks::access::{Judgement, Proof, actual, judge};
-use crate::engine::checks::expect::mismatches;
+use crate::engine::checks::access::{Judgement, Proof, actual_shown, judge};
+use crate::engine::checks::expect::{self, mismatches};
+use crate::engine::checks::leaks::{cut_note, too_large};
 use crate::engine::doubles::upstreams::{Mark, Upstreams, verdict};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
@@ -109,7 +110,7 @@ impl Walk<'_> {
         let role = ctx.suites[self.si].suite.role(step.role);
         let which = self.which(i, step, &role.name);
         let ex = match ctx
-            .send(self.si, step.role, &step.request, &self.vars)
+            .exchange(self.si, step.role, &step.request, &self.vars)
             .await
         {
             Ok(ex) => ex,
@@ -147,10 +148,14 @@ impl Walk<'_> {
                 .map(Problem::Text),
         );
         list.extend(leaks.into_iter().map(Problem::Leak));
+        let unjudged = unjudged(ctx, self.si, step, &ex);
         // Captured credentials are secrets before anything about this step is reported.
+        // A cut body is not captured from: its JSON is not whole.
         let mut capture_problems = Vec::new();
-        capture(step, &ex.body, &mut self.vars, &mut capture_problems);
-        register_captured_secrets(ctx, step, &self.vars);
+        if ex.truncated.is_none() {
+            capture(step, &ex.body, &mut self.vars, &mut capture_problems);
+            register_captured_secrets(ctx, step, &self.vars);
+        }
         if list.is_empty() {
             *list = capture_problems.into_iter().map(Problem::Text).collect();
         }
@@ -159,11 +164,34 @@ impl Walk<'_> {
             let value = ex.header(&h.name)?;
             Some((h.name.to_ascii_lowercase(), value.to_string()))
         });
+        // Redacted again only when captures added secrets since `shown` was made.
+        let shown = if step.captures.is_empty() {
+            shown
+        } else {
+            ctx.redactor.redact(&ex.body)
+        };
         let actual = Actual {
             headers: headers.collect(),
-            ..actual(ctx, &ex)
+            ..actual_shown(&ex, &shown)
         };
-        failure(problems, &which, request, actual, step).map(Outcome::Fail)
+        // What the part read shows wrong is a finding; with nothing wrong in it, what
+        // needed the rest could not be judged.
+        if problems.list.is_empty() && !unjudged.is_empty() {
+            let e = too_large(&ex, &unjudged);
+            let evidence = Evidence {
+                request: Some(request),
+                actual: Some(actual),
+                ..Evidence::at(&step.request.location)
+            };
+            let message = format!("{which}: {e}");
+            return Some(Outcome::Error(CheckError::new(
+                ErrorKind::Harness(e),
+                message,
+                evidence,
+            )));
+        }
+        let notes = cut_note(&ex, &unjudged).into_iter().collect();
+        failure(problems, &which, request, actual, step, notes).map(Outcome::Fail)
     }
 
     /// `step 2 of 3 (GET /orders as reader)`, or `GET /orders as reader` alone.
@@ -258,6 +286,7 @@ fn failure(
     request: RequestInfo,
     actual: Actual,
     step: &Step,
+    notes: Vec<String>,
 ) -> Option<Finding> {
     let first = problems.list.first()?;
     let message = format!("{which}: {first}");
@@ -267,6 +296,7 @@ fn failure(
         Problem::Text(_) => None,
     };
     let evidence = Evidence {
+        notes,
         request: Some(request),
         problems: problems.list,
         actual: Some(actual),
@@ -277,6 +307,23 @@ fn failure(
         (None, Some(leak)) => Finding::leak(&leak, message, evidence),
         (None, None) => Finding::of(&rule::SCENARIO_EXPECTATION, message, evidence),
     })
+}
+
+/// What of `step` needs the whole of a body cut at `--max-body` and was not decided by
+/// the part read: its leak scan, body and JSON expectations, its captures.
+fn unjudged(ctx: &Context, si: usize, step: &Step, ex: &Exchange) -> Vec<&'static str> {
+    if ex.truncated.is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if ctx.scan_is_partial(si, ex) {
+        out.push("the leak scan");
+    }
+    out.extend(expect::unjudged(&step.expect, ex));
+    if !step.captures.is_empty() {
+        out.push("`capture`");
+    }
+    out
 }
 
 /// The key the API issues (`json_key_quality`): a secret from the moment it arrives.

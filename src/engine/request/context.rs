@@ -89,7 +89,8 @@ impl Context {
         builder = builder
             .header("content-type", "application/json")
             .body(body);
-        self.http_for(si).send(builder).await
+        let ex = self.http_for(si).send(builder).await?;
+        self.scannable(si, ex)
     }
 
     /// Sends `request` as `role` with one extra header (a probe's `Origin`).
@@ -105,8 +106,23 @@ impl Context {
         self.send(si, role, &r, &Vars::new()).await
     }
 
-    /// Sends `request` as `role` of suite `si`, with `vars` substituted.
+    /// Sends `request` as `role` of suite `si`, with `vars` substituted. A body beyond
+    /// `--max-body` is an error when the suite's leak scan is on and finds nothing in
+    /// what was read (see `scannable`).
     pub async fn send(
+        &self,
+        si: usize,
+        role: RoleId,
+        request: &Request,
+        vars: &Vars,
+    ) -> Result<Exchange, HarnessError> {
+        let ex = self.exchange(si, role, request, vars).await?;
+        self.scannable(si, ex)
+    }
+
+    /// Sends `request` as `role`, and returns the response as read, cut or not: for
+    /// access cells and scenario steps, which judge a cut body themselves.
+    pub async fn exchange(
         &self,
         si: usize,
         role: RoleId,
@@ -126,7 +142,8 @@ impl Context {
         token: &str,
     ) -> Result<Exchange, HarnessError> {
         let builder = self.builder(si, request, &Vars::new())?.bearer_auth(token);
-        self.http_for(si).send(builder).await
+        let ex = self.http_for(si).send(builder).await?;
+        self.scannable(si, ex)
     }
 
     /// The request without any credential.

@@ -1,20 +1,20 @@
-//! The HTTP side: one reqwest client (rustls, no redirects, bounded time and body) and
-//! the exchange record every check evaluates.
+//! The HTTP side: one reqwest client (rustls, no redirects, bounded time, bodies decoded
+//! and bounded by `--max-body`) and the exchange record every check evaluates.
 
 use std::time::Duration;
 
 use reqwest::redirect::Policy;
 
+use super::transport::transport;
 use crate::model::TlsSettings;
-use crate::results::{HarnessError, TransportError, TransportKind};
-
-/// Bodies beyond this are cut: a hostile server cannot exhaust memory.
-const MAX_BODY: usize = 1 << 20;
+use crate::results::{BodyLimit, HarnessError, TransportError, TransportKind};
 
 pub struct HttpClient {
     client: reqwest::Client,
     timeout: Duration,
     tls: TlsSettings,
+    /// Bodies beyond this are cut: a hostile server cannot exhaust memory.
+    max_body: BodyLimit,
 }
 
 /// A request as sent and the response as received.
@@ -27,8 +27,11 @@ pub struct Exchange {
     pub reason: String,
     /// Lower-case names.
     pub headers: Vec<(String, String)>,
+    /// Decoded (`Content-Encoding` undone); the whole body, unless `truncated`.
     pub body: String,
-    pub truncated: bool,
+    /// Set when the body went past `--max-body`: `body` holds only its first bytes, and
+    /// no check that needs all of it may pass on it.
+    pub truncated: Option<BodyLimit>,
 }
 
 impl Exchange {
@@ -41,8 +44,8 @@ impl Exchange {
     /// The start of the (already redacted) body, noting when it was cut.
     pub fn body_excerpt(&self, shown: &str) -> String {
         let mut out = crate::engine::request::excerpt::head(shown);
-        if self.truncated {
-            out.push_str(" [body cut at 1 MiB]");
+        if let Some(limit) = self.truncated {
+            out.push_str(&format!(" [body cut at --max-body ({limit})]"));
         }
         out
     }
@@ -73,6 +76,18 @@ impl HttpClient {
         &self.tls
     }
 
+    pub fn max_body(&self) -> BodyLimit {
+        self.max_body
+    }
+
+    /// The same client reading bodies up to `limit` (`--max-body`).
+    pub fn with_max_body(self, limit: BodyLimit) -> Self {
+        Self {
+            max_body: limit,
+            ..self
+        }
+    }
+
     pub fn build(
         timeout: Duration,
         pool_size: usize,
@@ -81,7 +96,9 @@ impl HttpClient {
     ) -> Result<Self, reqwest::Error> {
         // Redirects are not followed: a check must see the 3xx a server answers, and a
         // credential must not travel to wherever a Location header points. Credentials
-        // travel over TLS 1.2+ only, verified unless the suite says otherwise.
+        // travel over TLS 1.2+ only, verified unless the suite says otherwise. Bodies are
+        // decoded (the features gzip, deflate, brotli, zstd, which also send
+        // Accept-Encoding), so checks and detectors read what the server meant.
         let mut builder = reqwest::Client::builder()
             .cookie_store(cookies)
             .redirect(Policy::none())
@@ -100,6 +117,7 @@ impl HttpClient {
             client: builder.build()?,
             timeout,
             tls: tls.clone(),
+            max_body: BodyLimit::DEFAULT,
         })
     }
 
@@ -129,19 +147,26 @@ impl HttpClient {
                 )
             })
             .collect();
-        let mut body = Vec::new();
-        let mut truncated = false;
-        while let Some(chunk) = response
-            .chunk()
+        // reqwest removes the Content-Encoding it undoes; one still there is a coding it
+        // does not know (`compress`, `gzip, br`), and the bytes are not the text.
+        let undecoded = response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
+            .filter(|v| !v.eq_ignore_ascii_case("identity"));
+        let body = super::body::read(&mut response, self.max_body)
             .await
-            .map_err(|e| transport(&e, self.timeout, Some(&request_line), true))?
-        {
-            let room = MAX_BODY - body.len();
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if chunk.len() > room {
-                truncated = true;
-                break;
-            }
+            .map_err(|e| transport(&e, self.timeout, Some(&request_line), true))?;
+        if let Some(coding) = undecoded.filter(|_| !body.text.is_empty()) {
+            return Err(HarnessError::Transport(TransportError {
+                kind: TransportKind::Decode,
+                request: Some(request_line),
+                reading_body: true,
+                chain: format!(
+                    "the body is encoded as `{coding}`, which authspec does not decode (it \
+                     decodes gzip, deflate, br and zstd), so nothing could judge it"
+                ),
+            }));
         }
         Ok(Exchange {
             request_line,
@@ -149,151 +174,8 @@ impl HttpClient {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
             headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-            truncated,
+            body: body.text,
+            truncated: body.truncated,
         })
-    }
-}
-
-/// A reqwest error as a typed transport failure; the text reads as it always did.
-fn transport(
-    err: &reqwest::Error,
-    timeout: Duration,
-    request: Option<&str>,
-    reading_body: bool,
-) -> HarnessError {
-    HarnessError::Transport(TransportError {
-        kind: classify(err, timeout),
-        request: request.map(str::to_string),
-        reading_body,
-        chain: describe(err, timeout),
-    })
-}
-
-/// Walks the causes: a refused connection, a TLS failure (with the rustls reason), a DNS
-/// failure, a timeout, or something else.
-fn classify(err: &reqwest::Error, timeout: Duration) -> TransportKind {
-    if err.is_timeout() {
-        return TransportKind::Timeout { after: timeout };
-    }
-    if err.is_builder() {
-        return TransportKind::Build;
-    }
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(s) = source {
-        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
-            return TransportKind::Tls {
-                reason: tls.to_string(),
-            };
-        }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::ConnectionRefused {
-                return TransportKind::ConnectRefused;
-            }
-            // hyper-rustls wraps tokio-rustls' io::Error, which wraps the rustls::Error;
-            // io::Error's `source()` skips the error it wraps, so look inside.
-            let mut inner = io.get_ref();
-            while let Some(e) = inner {
-                if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-                    return TransportKind::Tls {
-                        reason: tls.to_string(),
-                    };
-                }
-                inner = e
-                    .downcast_ref::<std::io::Error>()
-                    .and_then(|io| io.get_ref());
-            }
-        }
-        // hyper-util's resolver error is private; its text is stable ("dns error").
-        if s.to_string().starts_with("dns error") {
-            return TransportKind::Dns;
-        }
-        source = s.source();
-    }
-    TransportKind::Other
-}
-
-/// The error and its causes on one line, most specific last ("connection refused").
-fn describe(err: &reqwest::Error, timeout: Duration) -> String {
-    if err.is_timeout() {
-        return format!("no response within {} s (timed out)", timeout.as_secs_f32());
-    }
-    let mut parts: Vec<String> = vec![err.to_string()];
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-    use std::net::TcpListener;
-
-    fn client(timeout: Duration) -> HttpClient {
-        let tls = TlsSettings {
-            ca_file: None,
-            verify: true,
-        };
-        HttpClient::new(timeout, 1, &tls).unwrap()
-    }
-
-    async fn kind_of(url: &str, timeout: Duration) -> (TransportKind, String) {
-        let http = client(timeout);
-        match http.send(http.request(reqwest::Method::GET, url)).await {
-            Err(HarnessError::Transport(t)) => (t.kind.clone(), t.to_string()),
-            other => panic!("not a transport error: {other:?}"),
-        }
-    }
-
-    /// A listener on 127.0.0.1 that answers every connection with `reply` (or nothing)
-    /// and keeps it open.
-    fn server(reply: Option<&'static [u8]>) -> u16 {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            let mut open = Vec::new();
-            for mut stream in listener.incoming().flatten() {
-                if let Some(r) = reply {
-                    let _ = stream.write_all(r);
-                }
-                open.push(stream);
-            }
-        });
-        port
-    }
-
-    #[tokio::test]
-    async fn refused_tls_and_timeout_are_told_apart() {
-        let closed = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = closed.local_addr().unwrap().port();
-        drop(closed);
-        let url = format!("http://127.0.0.1:{port}/");
-        let (kind, text) = kind_of(&url, Duration::from_secs(5)).await;
-        assert_eq!(kind, TransportKind::ConnectRefused, "{text}");
-        assert!(text.starts_with(&format!("GET {url}: ")), "{text}");
-
-        let plain = server(Some(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"));
-        let url = format!("https://127.0.0.1:{plain}/");
-        let (kind, text) = kind_of(&url, Duration::from_secs(5)).await;
-        assert!(
-            matches!(kind, TransportKind::Tls { .. }),
-            "{kind:?}: {text}"
-        );
-
-        let silent = server(None);
-        let url = format!("http://127.0.0.1:{silent}/");
-        let (kind, text) = kind_of(&url, Duration::from_millis(300)).await;
-        assert!(
-            matches!(kind, TransportKind::Timeout { .. }),
-            "{kind:?}: {text}"
-        );
-        assert!(text.ends_with("(timed out)"), "{text}");
     }
 }

@@ -1,8 +1,11 @@
 //! From a model request to an HTTP exchange: the context a check runs in, the client, the
-//! role's credential, per-suite TLS clients and body excerpts.
+//! role's credential, per-suite TLS clients, bodies read decoded and bounded, typed
+//! transport errors, and body excerpts.
 
+mod body;
 pub mod context;
 mod credentials;
 pub mod excerpt;
 pub mod http;
 pub mod tls_clients;
+mod transport;

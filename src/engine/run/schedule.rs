@@ -27,6 +27,8 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Per request.
     pub timeout: Duration,
+    /// `--max-body`: how much of each response body is read and judged.
+    pub max_body: crate::results::BodyLimit,
     /// Credentials for the built-in demo target, if a suite uses it.
     pub demo: Option<DemoCredentials>,
     /// Where the demo listens (plain and HTTPS), bound before loading.

@@ -64,7 +64,8 @@ pub async fn prepare(
         ca_file: merged_ca_files(suites.iter().map(|s| &s.tls)),
         verify: true,
     };
-    let http = HttpClient::new(options.timeout, jobs, &default_tls)?;
+    let http =
+        HttpClient::new(options.timeout, jobs, &default_tls)?.with_max_body(options.max_body);
     let tokens = Tokens::for_suites(suites.iter());
     let setup = SuiteSetup {
         demo: demo.as_ref(),
@@ -115,7 +116,10 @@ pub async fn suite_runs(
         let http = if suite.tls.verify {
             None
         } else {
-            Some(HttpClient::new(setup.timeout, setup.jobs, &suite.tls)?)
+            Some(
+                HttpClient::new(setup.timeout, setup.jobs, &suite.tls)?
+                    .with_max_body(setup.http.max_body()),
+            )
         };
         let mut run = SuiteRun::new(suite, template.clone(), http);
         if !run.suite.upstreams.is_empty() && setup.used.get(si) == Some(&true) && ca.is_none() {

@@ -210,5 +210,6 @@ impl HttpClient {
     /// A client of its own with a cookie jar, for walking login pages.
     pub fn with_cookies(&self) -> Result<HttpClient, reqwest::Error> {
         HttpClient::build(self.timeout(), 2, true, self.tls())
+            .map(|c| c.with_max_body(self.max_body()))
     }
 }
