@@ -3,11 +3,11 @@
 //! response judged per case. `*` on a credentialed endpoint is a warning, not a failure:
 //! browsers send no bearer token cross-origin by themselves.
 
-use super::{CaseResult, failure, harness};
+use super::{CaseResult, failure, harness, seen};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
 use crate::model::{Credential, HeadersCase, HeadersProbe};
-use crate::results::{Actual, Evidence, LeakLine, Outcome, RequestInfo};
+use crate::results::{Evidence, LeakLine, Outcome, RequestInfo};
 
 const PROBE_ORIGIN: &str = "https://authspec-probe.invalid";
 const TOKEN_FIELDS: [&str; 6] = [
@@ -114,19 +114,11 @@ fn with_leaks(
 /// A failed case: the request, what was expected, and the status with every response
 /// header, the evidence a reader checks first.
 fn fail(ex: &Exchange, message: String, expected: &str) -> CaseResult {
-    CaseResult::of(failure(
-        message,
-        Evidence {
-            request: Some(RequestInfo::new(&ex.request_line, None)),
-            expected: Some(expected.to_string()),
-            actual: Some(Actual {
-                status: ex.status_line(),
-                excerpt: None,
-                headers: ex.headers.clone(),
-            }),
-            ..Evidence::default()
-        },
-    ))
+    let mut evidence = seen(ex, expected);
+    if let Some(actual) = &mut evidence.actual {
+        actual.headers = ex.headers.clone();
+    }
+    CaseResult::of(failure(message, evidence))
 }
 
 fn nosniff(ex: &Exchange) -> CaseResult {
