@@ -72,7 +72,7 @@ async fn access_findings_carry_their_rule_request_expectation_and_location() {
         panic!("{results:#?}")
     };
     assert_eq!(f.rule.as_str(), "access.deny");
-    assert_eq!((f.kind, f.cwe), (FindingKind::Access, Some(285)));
+    assert_eq!((f.kind, f.first_cwe()), (FindingKind::Access, Some(285)));
     assert!(f.owasp.is_some_and(|o| o.starts_with("API1:2023")));
     let request = f.evidence.request.as_ref().unwrap();
     assert_eq!(request.method, "DELETE");

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use authspec::redact::Redactor;
 use authspec::report::junit;
-use authspec::results::{CheckResult, Finding, Outcome};
+use authspec::results::{CheckError, CheckResult, ErrorKind, Evidence, Finding, Outcome, rule};
 use common::*;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -30,16 +30,22 @@ fn result(name: &str, outcome: Outcome) -> CheckResult {
 
 #[test]
 fn every_text_field_survives_hostile_content() {
-    let finding = || {
-        Finding::new(
+    let evidence = || Evidence {
+        notes: vec![format!("detail {HOSTILE}\nline two ]]>")],
+        ..Evidence::default()
+    };
+    let finding = || Finding::of(&rule::ACCESS_DENY, format!("message {HOSTILE}"), evidence());
+    let error = || {
+        CheckError::new(
+            ErrorKind::Internal,
             format!("message {HOSTILE}"),
-            format!("detail {HOSTILE}\nline two ]]>"),
+            evidence(),
         )
     };
     let results = vec![
         result("pass", Outcome::Pass),
         result("fail", Outcome::Fail(finding())),
-        result("error", Outcome::Error(finding().into())),
+        result("error", Outcome::Error(error())),
         result("skip", Outcome::Skipped(format!("reason {HOSTILE}"))),
     ];
     let dir = tempfile::tempdir().unwrap();

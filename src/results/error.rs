@@ -28,8 +28,6 @@ pub enum ErrorKind {
     SuiteUnavailable(HarnessError),
     /// A planning bug (a case without a result): reported, never a panic.
     Internal,
-    /// Built through the transitional `Finding::new`, not yet classified.
-    Unclassified,
 }
 
 /// Why the harness failed. The Display text is what the report prints.
@@ -162,11 +160,6 @@ impl HarnessError {
             reason: reason.into(),
         }
     }
-
-    /// Transitional, for probes that still match on the text (`e.contains("timed out")`).
-    pub fn contains(&self, needle: &str) -> bool {
-        self.to_string().contains(needle)
-    }
 }
 
 impl CheckError {
@@ -178,10 +171,6 @@ impl CheckError {
         }
     }
 
-    pub fn unclassified(message: impl Into<String>, evidence: Evidence) -> Self {
-        Self::new(ErrorKind::Unclassified, message, evidence)
-    }
-
     /// The detail block reporters print under the message.
     pub fn detail(&self) -> String {
         self.evidence.text()
@@ -191,12 +180,5 @@ impl CheckError {
 impl fmt::Display for CheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
-    }
-}
-
-/// Transitional: code still on `Result<_, String>` (probes) keeps compiling with `?`.
-impl From<HarnessError> for String {
-    fn from(e: HarnessError) -> Self {
-        e.to_string()
     }
 }

@@ -21,6 +21,9 @@ pub struct Evidence {
     pub location: Option<Location>,
     /// Where the evidence itself sits (a line of a log, a file of the SUT), when known.
     pub evidence_location: Option<Location>,
+    /// What the reader might check first (`Is the secret the one the receiver uses?`),
+    /// after the locations: advice, not evidence.
+    pub hint: Option<String>,
     /// Leaks in the response, listed after everything else.
     pub leaks: Vec<LeakLine>,
 }
@@ -42,7 +45,8 @@ pub struct Actual {
     pub status: String,
     /// The start of the redacted body.
     pub excerpt: Option<String>,
-    /// Response headers that bear on the finding (lower-case names).
+    /// Response headers that bear on the finding (lower-case names), shown as a
+    /// `headers:` block under the status.
     pub headers: Vec<(String, String)>,
 }
 
@@ -125,7 +129,7 @@ impl Evidence {
     }
 
     /// The detail block: notes, `request:`, problems, `expected:`, `got:`, `body:`,
-    /// `--> location`, `leaks:`.
+    /// `headers:`, `--> location`, `evidence:`, the hint, `leaks:`.
     pub fn lines(&self) -> Vec<String> {
         let mut out: Vec<String> = self.notes.clone();
         if let Some(r) = &self.request {
@@ -140,6 +144,10 @@ impl Evidence {
             if let Some(body) = &a.excerpt {
                 out.push(format!("body:     {body}"));
             }
+            if !a.headers.is_empty() {
+                out.push("headers:".into());
+                out.extend(a.headers.iter().map(|(k, v)| format!("  {k}: {v}")));
+            }
         }
         if let Some(l) = &self.location {
             out.push(format!("--> {l}"));
@@ -147,6 +155,7 @@ impl Evidence {
         if let Some(l) = &self.evidence_location {
             out.push(format!("evidence: {l}"));
         }
+        out.extend(self.hint.clone());
         if !self.leaks.is_empty() {
             out.push("leaks:".into());
             out.extend(self.leaks.iter().map(|l| format!("  - {l}")));
@@ -174,7 +183,7 @@ mod tests {
             actual: Some(Actual {
                 status: "201 Created".into(),
                 excerpt: Some("{}".into()),
-                headers: Vec::new(),
+                headers: vec![("server".into(), "nginx".into())],
             }),
             location: Some(Location {
                 file: "s.yaml".into(),
@@ -182,12 +191,14 @@ mod tests {
                 column: 5,
             }),
             evidence_location: None,
+            hint: Some("Is the secret right?".into()),
             leaks: Vec::new(),
         };
         assert_eq!(
             e.text(),
             "why\nrequest:  GET http://h/x (as reader)\n  - status: expected 200, got 201\n\
-             got:      201 Created\nbody:     {}\n--> s.yaml:3:5"
+             got:      201 Created\nbody:     {}\nheaders:\n  server: nginx\n--> s.yaml:3:5\n\
+             Is the secret right?"
         );
     }
 }

@@ -4,15 +4,16 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::error::CheckError;
 use super::evidence::{Evidence, LeakLine};
-use super::rule::{self, Rule};
+use super::rule::Rule;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub kind: FindingKind,
     pub rule: RuleId,
-    pub cwe: Option<u16>,
+    /// Every CWE the rule enforces, the main one first (`kid_injection`: 22, 89, 347);
+    /// reporters that show one show the first.
+    pub cwe: Vec<u16>,
     /// `API8:2023 Security Misconfiguration`.
     pub owasp: Option<&'static str>,
     pub severity: Severity,
@@ -36,8 +37,6 @@ pub enum FindingKind {
     Upstream,
     /// A case of a probe (tokens, TLS, headers, webhooks, OAuth, rate limit).
     ProbeCase,
-    /// Built through the transitional `Finding::new`, not yet classified.
-    Unclassified,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,7 +79,7 @@ impl Finding {
         Self {
             kind: rule.kind,
             rule: RuleId::fixed(rule.id),
-            cwe: rule.cwe,
+            cwe: rule.cwe.to_vec(),
             owasp: rule.owasp,
             severity: rule.severity,
             message: message.into(),
@@ -93,7 +92,7 @@ impl Finding {
         Self {
             kind: FindingKind::Leak,
             rule: first.rule.clone(),
-            cwe: Some(first.cwe),
+            cwe: vec![first.cwe],
             owasp: Some(first.owasp),
             severity: Severity::Medium,
             message: message.into(),
@@ -101,59 +100,13 @@ impl Finding {
         }
     }
 
-    /// Transitional: a message and a free-text detail, kept as notes so they print as
-    /// before. Returns a `Finding` or a `CheckError`, whichever the call site needs, so
-    /// probes written against the old single type compile until they build `Evidence`.
-    /// Deprecated: use `Finding::of` or `CheckError::new`.
-    #[allow(clippy::new_ret_no_self)] // on purpose, for the transition only
-    pub fn new<T: From<Legacy>>(message: impl Into<String>, detail: impl Into<String>) -> T {
-        T::from(Legacy {
-            message: message.into(),
-            detail: detail.into(),
-        })
-    }
-
     /// The detail block reporters print under the message.
     pub fn detail(&self) -> String {
         self.evidence.text()
     }
-}
 
-/// The old shape of a result: a message and a free-text detail.
-pub struct Legacy {
-    pub message: String,
-    pub detail: String,
-}
-
-impl Legacy {
-    pub fn evidence(detail: &str) -> Evidence {
-        // One note, not one per line: the text comes out byte for byte as it went in.
-        Evidence {
-            notes: if detail.is_empty() {
-                Vec::new()
-            } else {
-                vec![detail.to_string()]
-            },
-            ..Evidence::default()
-        }
-    }
-}
-
-impl From<Legacy> for Finding {
-    fn from(l: Legacy) -> Self {
-        Finding::of(&rule::UNCLASSIFIED, l.message, Legacy::evidence(&l.detail))
-    }
-}
-
-impl From<Legacy> for CheckError {
-    fn from(l: Legacy) -> Self {
-        CheckError::unclassified(l.message, Legacy::evidence(&l.detail))
-    }
-}
-
-/// Transitional, for results built as findings and reported as errors.
-impl From<Finding> for CheckError {
-    fn from(f: Finding) -> Self {
-        CheckError::unclassified(f.message, f.evidence)
+    /// The main CWE, where a report has room for one.
+    pub fn first_cwe(&self) -> Option<u16> {
+        self.cwe.first().copied()
     }
 }

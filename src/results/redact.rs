@@ -1,6 +1,6 @@
 //! The one redaction pass over a result: every text field — message, notes, request,
-//! problems, expected, actual, leak excerpts, the harness error's own text — loses every
-//! registered secret before the result leaves the engine.
+//! problems, expected, actual (headers too), the hint, leak excerpts, the harness error's
+//! own text — loses every registered secret before the result leaves the engine.
 
 use super::error::{CheckError, ErrorKind, HarnessError};
 use super::evidence::{Evidence, Problem};
@@ -79,6 +79,7 @@ fn evidence(e: &mut Evidence, redactor: &Redactor) {
     let r = |s: &mut String| *s = redactor.redact(s);
     e.notes.iter_mut().for_each(r);
     e.expected.iter_mut().for_each(r);
+    e.hint.iter_mut().for_each(r);
     if let Some(q) = &mut e.request {
         r(&mut q.url);
         q.role.iter_mut().for_each(r);
@@ -110,7 +111,7 @@ fn evidence(e: &mut Evidence, redactor: &Redactor) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::Finding;
+    use crate::results::{Actual, Finding, rule};
     use std::time::Duration;
 
     #[test]
@@ -122,7 +123,20 @@ mod tests {
             suite: "s".into(),
             file: "f".into(),
             name: "n".into(),
-            outcome: Outcome::Fail(Finding::new("saw fake-tok-42", "body: fake-tok-42")),
+            outcome: Outcome::Fail(Finding::of(
+                &rule::ACCESS_DENY,
+                "saw fake-tok-42",
+                Evidence {
+                    notes: vec!["body: fake-tok-42".into()],
+                    actual: Some(Actual {
+                        status: "200 OK".into(),
+                        excerpt: None,
+                        headers: vec![("x-token".into(), "fake-tok-42".into())],
+                    }),
+                    hint: Some("is fake-tok-42 right?".into()),
+                    ..Evidence::default()
+                },
+            )),
             duration: Duration::ZERO,
             warnings: Vec::new(),
             info: Vec::new(),

@@ -9,7 +9,8 @@ use super::finding::{FindingKind, Severity};
 pub struct Rule {
     pub id: &'static str,
     pub kind: FindingKind,
-    pub cwe: Option<u16>,
+    /// Every CWE it enforces, the main one first.
+    pub cwe: &'static [u16],
     pub owasp: Option<&'static str>,
     pub severity: Severity,
 }
@@ -22,7 +23,7 @@ const API10: &str = "API10:2023 Unsafe Consumption of APIs";
 pub const ACCESS_ALLOW: Rule = Rule {
     id: "access.allow",
     kind: FindingKind::Access,
-    cwe: None,
+    cwe: &[],
     owasp: None,
     severity: Severity::Low,
 };
@@ -31,7 +32,7 @@ pub const ACCESS_ALLOW: Rule = Rule {
 pub const ACCESS_DENY: Rule = Rule {
     id: "access.deny",
     kind: FindingKind::Access,
-    cwe: Some(285),
+    cwe: &[285],
     owasp: Some(API1),
     severity: Severity::High,
 };
@@ -40,7 +41,7 @@ pub const ACCESS_DENY: Rule = Rule {
 pub const ACCESS_VACUOUS_DENY: Rule = Rule {
     id: "access.vacuous_deny",
     kind: FindingKind::Access,
-    cwe: None,
+    cwe: &[],
     owasp: None,
     severity: Severity::Info,
 };
@@ -49,7 +50,7 @@ pub const ACCESS_VACUOUS_DENY: Rule = Rule {
 pub const SCENARIO_EXPECTATION: Rule = Rule {
     id: "scenario.expectation",
     kind: FindingKind::Assertion,
-    cwe: None,
+    cwe: &[],
     owasp: None,
     severity: Severity::Medium,
 };
@@ -58,7 +59,7 @@ pub const SCENARIO_EXPECTATION: Rule = Rule {
 pub const LOG_NO_SECRETS: Rule = Rule {
     id: "log.no_secrets",
     kind: FindingKind::Log,
-    cwe: Some(532),
+    cwe: &[532],
     owasp: Some(API8),
     severity: Severity::High,
 };
@@ -67,7 +68,7 @@ pub const LOG_NO_SECRETS: Rule = Rule {
 pub const LOG_RECORDS: Rule = Rule {
     id: "log.records",
     kind: FindingKind::Log,
-    cwe: Some(778),
+    cwe: &[778],
     owasp: None,
     severity: Severity::Medium,
 };
@@ -77,7 +78,7 @@ pub const LOG_RECORDS: Rule = Rule {
 pub const UPSTREAM_TLS_BREACH: Rule = Rule {
     id: "upstream.tls_breach",
     kind: FindingKind::Upstream,
-    cwe: Some(295),
+    cwe: &[295],
     owasp: Some(API10),
     severity: Severity::High,
 };
@@ -86,16 +87,7 @@ pub const UPSTREAM_TLS_BREACH: Rule = Rule {
 pub const UPSTREAM_EXPECTATION: Rule = Rule {
     id: "upstream.expectation",
     kind: FindingKind::Upstream,
-    cwe: None,
+    cwe: &[],
     owasp: Some(API10),
-    severity: Severity::Medium,
-};
-
-/// Results built through the transitional `Finding::new`.
-pub const UNCLASSIFIED: Rule = Rule {
-    id: "unclassified",
-    kind: FindingKind::Unclassified,
-    cwe: None,
-    owasp: None,
     severity: Severity::Medium,
 };

@@ -2,49 +2,13 @@
 //! (header names, signed string, encoding). The `webhooks` probe uses them to send
 //! correctly signed, unsigned, forged, stale and replayed deliveries.
 
+mod digest;
 mod github;
 mod hmac_sha256;
+mod scheme;
 mod slack;
 mod standard_webhooks;
 mod stripe;
 
-use crate::model::WebhookScheme;
-
-/// What a scheme needs to sign one delivery.
-pub struct Delivery<'a> {
-    pub body: &'a str,
-    /// Unix seconds.
-    pub timestamp: i64,
-    /// A unique delivery id (used by schemes that sign or send one).
-    pub id: &'a str,
-}
-
-pub trait Scheme: Send + Sync {
-    /// Headers of a delivery signed with `secret`.
-    fn sign(&self, secret: &str, delivery: &Delivery<'_>) -> Result<Vec<(String, String)>, String>;
-    /// The headers that carry the signature itself (removed for an unsigned delivery).
-    fn signature_headers(&self) -> Vec<&str>;
-    /// Whether the signed content includes a timestamp a receiver must check.
-    fn has_timestamp(&self) -> bool;
-    /// Whether the scheme's documentation requires refusing an identical redelivery.
-    fn requires_replay_protection(&self) -> bool;
-}
-
-pub fn scheme(kind: WebhookScheme, header: &str) -> Box<dyn Scheme> {
-    match kind {
-        WebhookScheme::Stripe => Box::new(stripe::Stripe),
-        WebhookScheme::Github => Box::new(github::Github),
-        WebhookScheme::Slack => Box::new(slack::Slack),
-        WebhookScheme::StandardWebhooks => Box::new(standard_webhooks::StandardWebhooks),
-        WebhookScheme::HmacSha256 => Box::new(hmac_sha256::HmacSha256::new(header)),
-    }
-}
-
-pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
-    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, key);
-    aws_lc_rs::hmac::sign(&key, message).as_ref().to_vec()
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use digest::{hex, hmac_sha256};
+pub use scheme::{Delivery, Scheme, scheme};

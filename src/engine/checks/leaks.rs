@@ -37,13 +37,6 @@ impl Context {
         Ok(ex)
     }
 
-    /// One line per leak in `ex`, e.g. `Java stack trace (stack_trace, CWE-209,
-    /// API8:2023 …): «at com.example…»`.
-    pub fn leaks(&self, si: usize, ex: &Exchange) -> Vec<String> {
-        let found = self.leak_lines(si, ex, &[]);
-        found.iter().map(LeakLine::to_string).collect()
-    }
-
     /// Every leak in `ex`, as data. `delivered` are values the response deliberately
     /// delivers (a key the API issues): those are not well-known-format findings.
     pub fn leak_lines(&self, si: usize, ex: &Exchange, delivered: &[String]) -> Vec<LeakLine> {

@@ -3,11 +3,11 @@
 //! response judged per case. `*` on a credentialed endpoint is a warning, not a failure:
 //! browsers send no bearer token cross-origin by themselves.
 
-use super::{CaseResult, harness};
+use super::{CaseResult, failure, harness, seen};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
 use crate::model::{Credential, HeadersCase, HeadersProbe};
-use crate::results::{Finding, Outcome};
+use crate::results::{Evidence, LeakLine, Outcome, RequestInfo};
 
 const PROBE_ORIGIN: &str = "https://authspec-probe.invalid";
 const TOKEN_FIELDS: [&str; 6] = [
@@ -61,7 +61,7 @@ pub async fn run(
                     || !ctx.redactor.occurrences(&ex.body).is_empty();
                 // The response is scanned like every other; a leak fails the first selected
                 // case, whose own verdict is kept in the message.
-                let leaks = ctx.leaks(si, &ex);
+                let leaks = ctx.leak_lines(si, &ex, &[]);
                 for (i, case) in wanted.into_iter().enumerate() {
                     let result = match case {
                         HeadersCase::Nosniff => nosniff(&ex),
@@ -86,7 +86,7 @@ fn with_leaks(
     result: CaseResult,
     case: HeadersCase,
     ex: &Exchange,
-    leaks: &[String],
+    leaks: &[LeakLine],
 ) -> CaseResult {
     let Some(leak) = leaks.first() else {
         return result;
@@ -99,29 +99,26 @@ fn with_leaks(
         Outcome::Skipped(r) => r.clone(),
     };
     CaseResult {
-        outcome: Outcome::Fail(Finding::new(
+        outcome: failure(
             format!("{verdict}; and the response leaks {leak}"),
-            format!("request:  {}\n{}", ex.request_line, leaks.join("\n")),
-        )),
+            Evidence {
+                request: Some(RequestInfo::new(&ex.request_line, None)),
+                leaks: leaks.to_vec(),
+                ..Evidence::default()
+            },
+        ),
         ..result
     }
 }
 
+/// A failed case: the request, what was expected, and the status with every response
+/// header, the evidence a reader checks first.
 fn fail(ex: &Exchange, message: String, expected: &str) -> CaseResult {
-    let headers: Vec<String> = ex
-        .headers
-        .iter()
-        .map(|(k, v)| format!("  {k}: {v}"))
-        .collect();
-    CaseResult::of(Outcome::Fail(Finding::new(
-        message,
-        format!(
-            "request:  {}\nexpected: {expected}\ngot:      {}\nheaders:\n{}",
-            ex.request_line,
-            ex.status_line(),
-            headers.join("\n")
-        ),
-    )))
+    let mut evidence = seen(ex, expected);
+    if let Some(actual) = &mut evidence.actual {
+        actual.headers = ex.headers.clone();
+    }
+    CaseResult::of(failure(message, evidence))
 }
 
 fn nosniff(ex: &Exchange) -> CaseResult {

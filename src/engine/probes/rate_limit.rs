@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use super::{CaseResult, harness};
+use super::{CaseResult, failure, harness};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
 use crate::model::RateLimitProbe;
 use crate::model::template::Vars;
-use crate::results::{CheckError, ErrorKind, Evidence, Finding, HarnessError, Outcome};
+use crate::results::{CheckError, ErrorKind, Evidence, HarnessError, Outcome, RequestInfo};
 
 const MAX_DURATION: Duration = Duration::from_secs(60);
 /// Requests in flight at once: a real burst, not one request per round trip, yet few
@@ -33,7 +33,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
         Ok(ex) => ex,
         Err(e) => return failed(1, e),
     };
-    let mut leaks = ctx.leaks(si, &first);
+    let mut leaks = ctx.leak_lines(si, &first, &[]);
     if !(200..300).contains(&first.status) {
         return CaseResult::of(Outcome::Error(CheckError::new(
             ErrorKind::Vacuous,
@@ -43,7 +43,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
                 first.status
             ),
             Evidence {
-                notes: vec![format!("request: {}", first.request_line)],
+                request: Some(RequestInfo::new(&first.request_line, None)),
                 ..Evidence::default()
             },
         )));
@@ -73,7 +73,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
         if ex.status != 429 {
             passed += 1;
         } else if limited.is_none() {
-            leaks.extend(ctx.leaks(si, &ex));
+            leaks.extend(ctx.leak_lines(si, &ex, &[]));
             limited = Some((0, ex.header("retry-after").map(str::to_string)));
         }
     }
@@ -86,6 +86,14 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
         "{sent} requests in {elapsed:.2} s ({:.0} req/s)",
         f64::from(sent) / elapsed
     );
+    let role = &ctx.suites[si].suite.role(probe.role).name;
+    // The burst's request, why the answer falls short (`note`), and what leaked.
+    let evidence = |note: &str| Evidence {
+        notes: vec![note.to_string()],
+        request: Some(RequestInfo::new(&probe.request.line(), Some(role))),
+        leaks: leaks.clone(),
+        ..Evidence::default()
+    };
     let (outcome, info) = match limited {
         None => {
             let why = if sent < probe.burst {
@@ -95,7 +103,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
             };
             let message =
                 format!("no 429 after {sent} requests{why}: the endpoint is not rate limited");
-            (Outcome::Fail(Finding::new(message, rate.clone())), rate)
+            (failure(message, evidence(&rate)), rate)
         }
         Some((at, _)) if at > probe.expect_within => {
             let message = format!(
@@ -103,7 +111,7 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
                 probe.expect_within
             );
             (
-                Outcome::Fail(Finding::new(message, rate.clone())),
+                failure(message, evidence(&rate)),
                 format!("429 at request {at}; {rate}"),
             )
         }
@@ -113,27 +121,30 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
                 Some(v) if valid_retry_after(&v) => (Outcome::Pass, info),
                 _ if !probe.retry_after_required => (Outcome::Pass, info),
                 Some(v) => (
-                    Outcome::Fail(Finding::new(
+                    failure(
                         format!("429 at request {at}, but `Retry-After: {v}` is not valid"),
-                        "Retry-After is delay-seconds or an HTTP-date (RFC 9110 §10.2.3)",
-                    )),
+                        evidence("Retry-After is delay-seconds or an HTTP-date (RFC 9110 §10.2.3)"),
+                    ),
                     info,
                 ),
                 None => (
-                    Outcome::Fail(Finding::new(
+                    failure(
                         format!("429 at request {at}, without a Retry-After header"),
-                        "clients cannot know when to retry; RFC 6585 §4",
-                    )),
+                        evidence("clients cannot know when to retry; RFC 6585 §4"),
+                    ),
                     info,
                 ),
             }
         }
     };
     let outcome = match (outcome, leaks.first()) {
-        (Outcome::Pass, Some(leak)) => Outcome::Fail(Finding::new(
+        (Outcome::Pass, Some(leak)) => failure(
             format!("the response leaks {leak}"),
-            leaks.join("\n"),
-        )),
+            Evidence {
+                leaks: leaks.clone(),
+                ..Evidence::default()
+            },
+        ),
         (o, _) => o,
     };
     CaseResult {

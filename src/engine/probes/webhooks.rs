@@ -10,7 +10,7 @@ use super::{CaseResult, failure, harness, refused, seen, vacuous};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
 use crate::model::{WebhookCase, WebhookProbe};
-use crate::results::{Evidence, Finding, HarnessError, Outcome, RequestInfo};
+use crate::results::{Actual, Evidence, HarnessError, LeakLine, Outcome, RequestInfo};
 use crate::webhook::{Delivery, Scheme, scheme};
 
 struct Run<'a> {
@@ -59,12 +59,12 @@ impl Run<'_> {
         &self,
         headers: &[(String, String)],
         body: String,
-    ) -> Result<(Exchange, Vec<String>), HarnessError> {
+    ) -> Result<(Exchange, Vec<LeakLine>), HarnessError> {
         let ex = self
             .ctx
             .send_raw(self.si, &self.probe.request, headers, body)
             .await?;
-        let leaks = self.ctx.leaks(self.si, &ex);
+        let leaks = self.ctx.leak_lines(self.si, &ex, &[]);
         Ok((ex, leaks))
     }
 
@@ -78,9 +78,13 @@ impl Run<'_> {
         match self.deliver(headers, body).await {
             Err(e) => harness(format!("the delivery could not be made: {e}"), e),
             Ok((ex, leaks)) if refused(ex.status) && leaks.is_empty() => Outcome::Pass,
-            Ok((ex, leaks)) if refused(ex.status) => {
-                fail(format!("refused, but the response leaks {}", leaks[0]), &ex)
-            }
+            Ok((ex, leaks)) if refused(ex.status) => failure(
+                format!("refused, but the response leaks {}", leaks[0]),
+                Evidence {
+                    leaks,
+                    ..seen(&ex, "refused (4xx)")
+                },
+            ),
             Ok((ex, _)) => fail(
                 format!("{what} was not refused: got {}", ex.status_line()),
                 &ex,
@@ -231,18 +235,28 @@ async fn control(r: &mut Run<'_>, secret: &str) -> (Outcome, Option<String>) {
                 format!("accepted, but the response leaks {}", leaks[0]),
                 Evidence {
                     request: Some(RequestInfo::new(&request, None)),
+                    leaks,
                     ..Evidence::default()
                 },
             ),
             None,
         ),
         Ok((_, line, request, _)) => (
-            Outcome::Fail(Finding::new(
+            failure(
                 format!("a correctly signed delivery was refused: got {line}"),
-                format!(
-                    "request:  {request}\nexpected: accepted (2xx)\ngot:      {line}\nIs the secret the one the receiver uses?"
-                ),
-            )),
+                Evidence {
+                    request: Some(RequestInfo::new(&request, None)),
+                    expected: Some("accepted (2xx)".into()),
+                    actual: Some(Actual {
+                        status: line.clone(),
+                        excerpt: None,
+                        headers: Vec::new(),
+                    }),
+                    // Most often the suite's secret is not the receiver's.
+                    hint: Some("Is the secret the one the receiver uses?".into()),
+                    ..Evidence::default()
+                },
+            ),
             Some(format!(
                 "the correctly signed delivery was not accepted ({line}), so a refusal proves nothing"
             )),
@@ -286,7 +300,7 @@ async fn replay(r: &mut Run<'_>, secret: &str) -> CaseResult {
 
 fn replay_verdict(
     r: &Run<'_>,
-    second: Result<(Exchange, Vec<String>), HarnessError>,
+    second: Result<(Exchange, Vec<LeakLine>), HarnessError>,
 ) -> CaseResult {
     match second {
         Err(e) => CaseResult::of(harness(format!("the replay could not be made: {e}"), e)),

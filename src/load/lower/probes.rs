@@ -94,6 +94,7 @@ fn oauth_probe(cx: &mut Cx<'_>, o: &RawOAuthProbe) -> Option<OAuthProbe> {
         max_token_lifetime,
         checks,
         request,
+        location: cx.location(&o.server.at),
     })
 }
 
@@ -127,6 +128,7 @@ fn tokens_probe(cx: &mut Cx<'_>, index: usize, t: &RawTokens, demo: bool) -> Opt
         None => None,
     };
     Some(TokensProbe {
+        location: cx.location(&t.as_role.at),
         role: role?,
         request: request?,
         mutations,
@@ -204,6 +206,7 @@ fn rate_limit(cx: &mut Cx<'_>, r: &RawRateLimit) -> Option<RateLimitProbe> {
         burst,
         expect_within,
         retry_after_required,
+        location: cx.location(&r.as_role.at),
     })
 }
 
@@ -249,6 +252,7 @@ fn webhooks(cx: &mut Cx<'_>, index: usize, w: &RawWebhooks, demo: bool) -> Optio
         payload: w.payload.clone(),
         tolerance: w.tolerance.as_ref().map_or(300, |t| t.value),
         header,
+        location: cx.location(&w.request.at),
     })
 }
 

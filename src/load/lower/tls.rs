@@ -149,6 +149,13 @@ pub fn tls_probe(cx: &mut Cx<'_>, raw: &RawTlsProbe) -> Option<TlsProbe> {
         min_days_to_expiry: raw.min_days_to_expiry.as_ref().map_or(14, |v| v.value),
         min_rsa_bits: raw.min_rsa_bits.as_ref().map_or(2048, |v| v.value),
         hsts_min_age: raw.hsts_min_age.as_ref().map_or(15_552_000, |v| v.value),
+        location: cx.location(
+            &raw.urls
+                .as_ref()
+                .map(|u| u.at)
+                .or(raw.plain_http.as_ref().map(|p| p.at))
+                .unwrap_or_default(),
+        ),
         plain_http,
     })
 }

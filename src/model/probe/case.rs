@@ -34,6 +34,20 @@ pub enum ProbeCase {
     Tls(TlsCase),
 }
 
+impl Probe {
+    /// The suite entry it was written at.
+    pub fn location(&self) -> &crate::model::Location {
+        match self {
+            Probe::RateLimit(p) => &p.location,
+            Probe::Webhooks(p) => &p.location,
+            Probe::Headers(p) => &p.location,
+            Probe::Tokens(p) => &p.location,
+            Probe::OAuth(p) => &p.location,
+            Probe::Tls(p) => &p.location,
+        }
+    }
+}
+
 impl ProbeCase {
     /// The case as check names show it (`unsigned_refused`).
     pub fn name(self) -> &'static str {

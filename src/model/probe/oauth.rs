@@ -6,7 +6,7 @@
 
 use super::ProbeCase;
 use super::case::probe_cases;
-use crate::model::{Request, RoleId};
+use crate::model::{Location, Request, RoleId};
 
 /// Does the authorization server enforce client authentication, scopes, lifetimes, PKCE,
 /// refresh rotation, exact redirect URIs and revocation?
@@ -20,6 +20,8 @@ pub struct OAuthProbe {
     pub checks: Vec<String>,
     /// A request a revoked token must no longer pass, when there is no introspection.
     pub request: Option<Request>,
+    /// The suite entry, for the `-->` line of every finding and error of the probe.
+    pub location: Location,
 }
 
 probe_cases! {

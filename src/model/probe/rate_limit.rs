@@ -5,7 +5,7 @@
 
 use super::ProbeCase;
 use super::case::probe_cases;
-use crate::model::{Request, RoleId};
+use crate::model::{Location, Request, RoleId};
 
 /// A burst must be answered with 429 and a valid `Retry-After`.
 #[derive(Clone, Debug)]
@@ -17,6 +17,8 @@ pub struct RateLimitProbe {
     /// A 429 must come at or before this request.
     pub expect_within: u32,
     pub retry_after_required: bool,
+    /// The suite entry, for the `-->` line of every finding and error of the probe.
+    pub location: Location,
 }
 
 probe_cases! {

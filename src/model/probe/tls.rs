@@ -6,6 +6,7 @@
 
 use super::ProbeCase;
 use super::case::{API8, probe_cases};
+use crate::model::Location;
 
 /// Probe `tls`: does each URL meet the policy?
 #[derive(Clone, Debug)]
@@ -18,6 +19,8 @@ pub struct TlsProbe {
     pub hsts_min_age: u64,
     /// A plain `http://` URL that must refuse, or redirect to https.
     pub plain_http: Option<String>,
+    /// The suite entry, for the `-->` line of every finding and error of the probe.
+    pub location: Location,
 }
 
 impl TlsProbe {

@@ -6,7 +6,7 @@
 
 use super::ProbeCase;
 use super::case::API2;
-use crate::model::{Request, RoleId, Secret};
+use crate::model::{Location, Request, RoleId, Secret};
 
 /// Doctored tokens must be refused where the genuine one is accepted.
 #[derive(Clone, Debug)]
@@ -25,6 +25,8 @@ pub struct TokensProbe {
     pub fuzz: Option<u32>,
     /// Clock skew a verifier may allow past `exp` (`expired` by waiting).
     pub leeway: std::time::Duration,
+    /// The suite entry, for the `-->` line of every finding and error of the probe.
+    pub location: Location,
 }
 
 /// One mutation of the catalogue, as a case: its name, rule id and CWE ids.

@@ -5,7 +5,7 @@
 
 use super::ProbeCase;
 use super::case::probe_cases;
-use crate::model::{Request, Secret};
+use crate::model::{Location, Request, Secret};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WebhookScheme {
@@ -39,6 +39,8 @@ pub struct WebhookProbe {
     pub tolerance: u64,
     /// For `hmac_sha256`: the header carrying the hex signature.
     pub header: String,
+    /// The suite entry, for the `-->` line of every finding and error of the probe.
+    pub location: Location,
 }
 
 probe_cases! {

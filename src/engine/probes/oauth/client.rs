@@ -1,7 +1,7 @@
 //! Client authentication at the token endpoint: no secret, or a wrong one, must not get a
 //! token for a confidential client (RFC 6749 §2.3, §3.2.1). CWE-287; OWASP API2:2023.
 
-use super::{CaseResult, Ctx, fail, pass, refused, skip};
+use super::{CaseResult, Ctx, fail, pass, refused, seen, skip};
 use crate::engine::auth::oauth::token::{Auth, Params, form, post};
 
 async fn refusal(c: &Ctx<'_>, auth: Auth, what: &str) -> CaseResult {
@@ -23,11 +23,11 @@ async fn refusal(c: &Ctx<'_>, auth: Auth, what: &str) -> CaseResult {
         Ok(ex) if refused(ex.status) => pass(),
         Ok(ex) if (200..300).contains(&ex.status) => fail(
             format!("a token was issued {what}"),
-            format!("token endpoint answered {}", ex.status_line()),
+            seen(&ex, "refused (4xx)"),
         ),
         Ok(ex) => fail(
             format!("a request {what} was not refused with a 4xx"),
-            format!("got {}", ex.status_line()),
+            seen(&ex, "refused (4xx)"),
         ),
         Err(e) => super::error_in(format!("the token request could not be made: {e}"), e),
     }

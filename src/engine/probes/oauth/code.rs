@@ -3,7 +3,9 @@
 //! exact registered redirect URI receives codes (RFC 9700 §4.1). CWE-287, CWE-601;
 //! OWASP API2:2023.
 
-use super::{CaseResult, Ctx, error, error_in, fail, pass, refused, server_refused, skip};
+use super::{
+    CaseResult, Ctx, error, error_in, fail, notes, pass, refused, seen, server_refused, skip,
+};
 use crate::engine::auth::oauth::authorize::{code, pkce};
 use crate::engine::auth::oauth::token::{Auth, Params, form, parse, post};
 use crate::model::{Grant, OAuth2Role};
@@ -91,14 +93,14 @@ fn expect_refusal(
         Ok(ex) if refused(ex.status) => pass(),
         Ok(ex) if (200..300).contains(&ex.status) => fail(
             format!("a token was issued {what}"),
-            format!("token endpoint answered {}", ex.status_line()),
+            seen(&ex, "refused (4xx)"),
         ),
         Ok(ex) => fail(
             format!(
                 "a code exchange {what} was not refused with a 4xx: {}",
                 ex.status_line()
             ),
-            "",
+            seen(&ex, "refused (4xx)"),
         ),
         Err(e) => error(e),
     }
@@ -208,7 +210,10 @@ pub async fn redirect_uri_exact(c: &Ctx<'_>) -> CaseResult {
         Err(_) => pass(),
         Ok(_) => fail(
             "the server sent a code to a redirect URI that is not the registered one",
-            format!("registered: {}\nforged:     {forged}", f.redirect_uri),
+            notes([
+                format!("registered: {}", f.redirect_uri),
+                format!("forged:     {forged}"),
+            ]),
         ),
     }
 }

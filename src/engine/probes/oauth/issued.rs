@@ -1,7 +1,7 @@
 //! What the server issues: no more scope than asked (RFC 6749 §3.3; least privilege,
 //! OWASP API5:2023) and a lifetime within policy (short-lived tokens, CWE-613).
 
-use super::{CaseResult, Ctx, error, fail, pass, skip};
+use super::{CaseResult, Ctx, error, fail, notes, pass, skip};
 use crate::jose::Jwt;
 
 fn granted_scopes(access: &str, stated: Option<&str>) -> Option<Vec<String>> {
@@ -50,11 +50,10 @@ pub async fn scope_not_over_issued(c: &Ctx<'_>) -> CaseResult {
                     r.name,
                     extra.join(" ")
                 ),
-                format!(
-                    "requested: {}\ngranted:   {}",
-                    o.scopes.join(" "),
-                    granted.join(" ")
-                ),
+                notes([
+                    format!("requested: {}", o.scopes.join(" ")),
+                    format!("granted:   {}", granted.join(" ")),
+                ]),
             );
         }
     }
@@ -92,7 +91,7 @@ pub async fn token_lifetime(c: &Ctx<'_>) -> CaseResult {
                 "tokens live {lifetime} s, longer than max_token_lifetime ({} s)",
                 max.as_secs()
             ),
-            "short-lived tokens limit what a stolen one is worth",
+            notes(["short-lived tokens limit what a stolen one is worth".into()]),
         );
     }
     let mut r = pass();

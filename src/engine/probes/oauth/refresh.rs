@@ -2,8 +2,9 @@
 //! RFC 9700 §4.14.2), and a refresh must not widen the scope (RFC 6749 §6). CWE-613;
 //! OWASP API2:2023.
 
-use super::{CaseResult, Ctx, error, fail, pass, refused, server_refused, skip};
+use super::{CaseResult, Ctx, error, fail, notes, pass, refused, seen, server_refused, skip};
 use crate::engine::auth::oauth::token::{Auth, Params, form, parse, post};
+use crate::results::Evidence;
 use crate::results::HarnessError;
 
 /// A fresh refresh token of the first role that gets one.
@@ -84,7 +85,10 @@ pub async fn rotation(c: &Ctx<'_>) -> CaseResult {
                 "a used refresh token was accepted again: {}",
                 ex.status_line()
             ),
-            "without rotation and replay detection a stolen refresh token works for as long as it lives",
+            Evidence {
+                notes: vec!["without rotation and replay detection a stolen refresh token works for as long as it lives".into()],
+                ..seen(&ex, "refused (4xx)")
+            },
         ),
         Err(e) => error(e),
     }
@@ -113,7 +117,7 @@ pub async fn scope_not_widened(c: &Ctx<'_>) -> CaseResult {
                 if stated.split_whitespace().any(|s| s == "authspec:admin") {
                     fail(
                         "a refresh granted a scope the original grant did not have",
-                        format!("granted: {stated}"),
+                        notes([format!("granted: {stated}")]),
                     )
                 } else {
                     pass()
@@ -126,7 +130,7 @@ pub async fn scope_not_widened(c: &Ctx<'_>) -> CaseResult {
                 "a widened refresh was not refused with a 4xx: {}",
                 ex.status_line()
             ),
-            "",
+            seen(&ex, "refused (4xx)"),
         ),
         Err(e) => error(e),
     }

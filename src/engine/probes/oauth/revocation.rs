@@ -3,8 +3,9 @@
 //! only counts when it reported the token active before the revocation: some servers say
 //! `active: false` for every self-contained (JWT) token. CWE-613; OWASP API2:2023.
 
-use super::{CaseResult, Ctx, error, fail, pass, server_refused, skip};
+use super::{CaseResult, Ctx, error, fail, pass, seen, server_refused, skip};
 use crate::engine::auth::oauth::token::{Auth, post_to};
+use crate::results::Evidence;
 use crate::results::HarnessError;
 
 pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
@@ -51,7 +52,7 @@ pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
             Ok(ex) => {
                 return fail(
                     format!("the API accepted a revoked token: {}", ex.status_line()),
-                    "",
+                    seen(&ex, "refused (4xx)"),
                 );
             }
             Err(e) => return error(e),
@@ -61,7 +62,10 @@ pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
         None => pass(),
         Some(url) => match active(c, &url, &token).await {
             Ok(Some(false)) => pass(),
-            Ok(Some(true)) => fail("introspection reports a revoked token as active", ""),
+            Ok(Some(true)) => fail(
+                "introspection reports a revoked token as active",
+                Evidence::default(),
+            ),
             Ok(None) => error(server_refused(
                 "the introspection response has no `active` field".into(),
             )),

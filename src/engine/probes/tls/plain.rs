@@ -4,8 +4,8 @@
 
 use tokio::net::TcpStream;
 
-use super::{CaseResult, error, pass, transport, unreachable};
-use crate::engine::probes::failure;
+use super::{error, pass, transport, unreachable};
+use crate::engine::probes::{CaseResult, failure};
 use crate::engine::request::context::Context;
 use crate::results::{Actual, Evidence, HarnessError, RequestInfo, TransportError, TransportKind};
 

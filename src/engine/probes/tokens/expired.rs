@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::{now, outcome, refused};
+use super::answer::{Seen, outcome, refused};
+use super::probe::now;
 use crate::engine::probes::{CaseResult, harness};
 use crate::engine::request::context::Context;
 use crate::jose::Jwt;
@@ -79,10 +80,10 @@ pub async fn by_waiting(ctx: &Context, si: usize, probe: &TokensProbe, cached: &
             probe,
             suite,
             "expired",
-            &[format!(
-                "expired {} s ago, past a {leeway} s leeway → {got}",
-                now() - exp
-            )],
+            &[Seen {
+                label: format!("expired {} s ago, past a {leeway} s leeway", now() - exp),
+                got: Ok(got),
+            }],
             &[],
         ),
         Err(e) => CaseResult::of(harness(format!("the replay could not be made: {e}"), e)),

@@ -1,0 +1,36 @@
+//! What a mutation is: it works from the genuine token and what the run knows (`Input`)
+//! and plans doctored tokens to send (`Plan::Send`), a skip with the reason, or a wait.
+
+use super::Attacker;
+use crate::jose::Jwt;
+
+/// What a mutation works from.
+pub struct Input<'a> {
+    pub token: &'a str,
+    pub jwt: Option<&'a Jwt>,
+    /// The issuer's signing key, when the suite gives one (an HS secret or a PEM key).
+    pub signing_key: Option<&'a str>,
+    /// The issuer's public keys (JWKS `keys`), when they could be fetched.
+    pub issuer_keys: &'a [serde_json::Value],
+    pub attacker: &'a Attacker,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// One doctored token and what makes it wrong.
+pub struct Variant {
+    pub label: String,
+    pub token: String,
+}
+
+pub enum Plan {
+    Send(Vec<Variant>),
+    Skip(String),
+    /// `expired` without a signing key: wait for the genuine token to expire, replay it.
+    WaitForExpiry,
+}
+
+pub trait Mutation: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn plan(&self, input: &Input<'_>) -> Plan;
+}
