@@ -10,6 +10,7 @@ mod encodings;
 mod formats;
 mod fragments;
 mod redactor;
+mod spans;
 mod view;
 
 pub use formats::find as well_known_credentials;
