@@ -13,8 +13,9 @@ use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
 use super::view::invisible;
 
-/// Shorter encoded forms would match by chance.
-const MIN_ENCODED: usize = 8;
+/// Shorter encoded forms would match by chance; six Base64 characters are 36 random
+/// bits, and the shortest core of a 6-character secret inside `Bearer …` is 7.
+const MIN_ENCODED: usize = 6;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {
@@ -111,9 +112,13 @@ mod tests {
 
     #[test]
     fn short_tokens_are_found_in_the_base64_of_bearer() {
-        let short = "Zq8~s*2+x";
-        let b64 = base64::engine::general_purpose::STANDARD.encode(format!("Bearer {short}"));
-        assert!(found_in(short, &b64), "{b64}");
+        for short in ["Zq8~s*2+x", "k3Zq9x", "a1b2c3d"] {
+            for prefix in ["Bearer ", "Bearer  ", "user:", ""] {
+                let b64 =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{prefix}{short}"));
+                assert!(found_in(short, &b64), "{prefix}{short}: {b64}");
+            }
+        }
     }
 
     #[test]
