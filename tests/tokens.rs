@@ -594,3 +594,58 @@ async fn fuzzing_finds_the_lax_endpoint_and_a_seed_replays_the_same_finding() {
         "the same seed, the same smallest finding"
     );
 }
+
+/// A doctored token refused with 401 whose answer leaks says so: "refused (401 …), but
+/// the response leaks …", never "was not refused"; the sound twin refuses it cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_that_leaks_is_reported_as_a_refusal_that_leaks() {
+    let seg = |s: &str| URL_SAFE_NO_PAD.encode(s);
+    let token = format!(
+        "{}.{}.{}",
+        seg(r#"{"alg":"HS256","typ":"JWT"}"#),
+        seg(&format!(r#"{{"sub":"{}"}}"#, fake_secret("sub"))),
+        seg("fake-signature")
+    );
+    for flawed in [true, false] {
+        let server = MockServer::start().await;
+        let genuine = format!("Bearer {token}");
+        Mock::given(path("/orders"))
+            .respond_with(move |r: &Request| {
+                let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
+                if auth == Some(genuine.as_str()) {
+                    return ResponseTemplate::new(200).set_body_string("[]");
+                }
+                let body = if flawed {
+                    "Traceback (most recent call last):\n  File \"/app/auth.py\", line 9, in check\nValueError: bad token"
+                } else {
+                    "{\"error\": \"invalid_token\"}"
+                };
+                ResponseTemplate::new(401).set_body_string(body)
+            })
+            .mount(&server)
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "t.yaml",
+            "suite: t\ntarget:\n  base_url: ${env:API_URL}\nroles:\n  user:\n    bearer: ${env:T}\nprobes:\n  - tokens:\n      as: user\n      request: GET /orders\n      mutations: [alg_none]\n",
+        );
+        let run = authspec(
+            &["run", "t.yaml"],
+            &[("API_URL", &server.uri()), ("T", &token)],
+            dir.path(),
+        );
+        if flawed {
+            assert_eq!(run.code, 1, "{}", run.stdout);
+            assert!(
+                run.stdout
+                    .contains("a doctored token (alg_none) was refused (401 Unauthorized), but the response leaks Python stack trace"),
+                "{}",
+                run.stdout
+            );
+            assert!(!run.stdout.contains("was not refused"), "{}", run.stdout);
+        } else {
+            assert_eq!(run.code, 0, "{}", run.stdout);
+        }
+    }
+}

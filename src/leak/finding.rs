@@ -27,8 +27,23 @@ pub struct Leak {
     pub owasp: &'static str,
 }
 
+/// What a detector's finding is about: the one response, or the server behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// A leak in this response (a stack trace in its body): it fails the check that
+    /// received it.
+    Response,
+    /// A property of the whole server (a version banner it sends on every response): the
+    /// engine reports it once per origin as its own check, and no other check fails for it.
+    Server,
+}
+
 pub trait Detector: Send + Sync {
     /// Stable id, used by `leakage: { ignore: [id] }`.
     fn id(&self) -> &'static str;
     fn scan(&self, response: &Response<'_>) -> Vec<Leak>;
+    /// What its findings judge; most detectors judge the response.
+    fn scope(&self) -> Scope {
+        Scope::Response
+    }
 }

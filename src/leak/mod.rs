@@ -5,4 +5,4 @@
 pub mod detectors;
 mod finding;
 
-pub use finding::{Detector, Leak, Response};
+pub use finding::{Detector, Leak, Response, Scope};

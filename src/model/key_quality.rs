@@ -47,12 +47,19 @@ pub fn entropy_bits(key: &str) -> f64 {
             .map(|(size, _)| size)
             .sum::<f64>()
     };
-    n as f64 * alphabet.log2().min(shannon * 1.25)
+    // `+ 0.0`: a key of one repeated character has a Shannon sum of -0.0, which would
+    // print as "about -0 bits".
+    n as f64 * alphabet.log2().min(shannon * 1.25) + 0.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::entropy_bits;
+
+    #[test]
+    fn a_repeated_character_scores_zero_not_minus_zero() {
+        assert_eq!(format!("{:.0}", entropy_bits("aaaaaaaa")), "0");
+    }
 
     #[test]
     fn random_keys_score_high_and_patterns_low() {

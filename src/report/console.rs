@@ -58,6 +58,8 @@ impl Console {
 
     pub fn on_result(&mut self, r: &CheckResult) {
         self.done += 1;
+        // Host-wide findings are checks the run found, beyond the plan's count.
+        self.total = self.total.max(self.done);
         let counter = if self.progress {
             let width = self.total.to_string().len();
             format!("[{:>width$}/{}] ", self.done, self.total)

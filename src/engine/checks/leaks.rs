@@ -7,7 +7,7 @@
 use crate::engine::request::context::Context;
 use crate::engine::request::excerpt;
 use crate::engine::request::http::Exchange;
-use crate::leak::{Leak, Response, detectors};
+use crate::leak::{Leak, Response, Scope, detectors};
 use crate::results::{HarnessError, LeakLine, RuleId};
 
 pub const CANARY: &str = "secret_canary";
@@ -31,15 +31,23 @@ impl Context {
     /// could take it for clean; one that leaks is passed on, and the probe reports the
     /// leak (a finding however much was read).
     pub fn scannable(&self, si: usize, ex: Exchange) -> Result<Exchange, HarnessError> {
-        if self.scan_is_partial(si, &ex) && self.leak_lines(si, &ex, &[]).is_empty() {
+        // Not recorded: the probe scans `ex` again, and a response counts once.
+        if self.scan_is_partial(si, &ex) && self.scan(si, &ex, &[], false).is_empty() {
             return Err(too_large(&ex, &["the leak scan"]));
         }
         Ok(ex)
     }
 
-    /// Every leak in `ex`, as data. `delivered` are values the response deliberately
-    /// delivers (a key the API issues): those are not well-known-format findings.
+    /// Every leak in `ex` that is the check's own, as data. `delivered` are values the
+    /// response deliberately delivers (a key the API issues): those are not
+    /// well-known-format findings. What server-scope detectors find (a version banner) is
+    /// recorded for its origin's own check instead (`host_wide.rs`), never returned here.
     pub fn leak_lines(&self, si: usize, ex: &Exchange, delivered: &[String]) -> Vec<LeakLine> {
+        self.scan(si, ex, delivered, true)
+    }
+
+    /// `leak_lines`, recording server-scope hits only when `record` (once per response).
+    fn scan(&self, si: usize, ex: &Exchange, delivered: &[String], record: bool) -> Vec<LeakLine> {
         let settings = &self.suites[si].suite.leakage;
         if !settings.enabled {
             return Vec::new();
@@ -58,12 +66,19 @@ impl Context {
             run_secrets: &run_secrets,
             own_hosts: &own_hosts,
         };
-        let mut found: Vec<Leak> = self
-            .detectors
-            .iter()
-            .filter(|d| settings.runs(d.id()))
-            .flat_map(|d| d.scan(&response))
-            .collect();
+        let mut found: Vec<Leak> = Vec::new();
+        let mut server_wide: Vec<Leak> = Vec::new();
+        for d in self.detectors.iter().filter(|d| settings.runs(d.id())) {
+            match d.scope() {
+                Scope::Response => found.extend(d.scan(&response)),
+                Scope::Server if record => server_wide.extend(d.scan(&response)),
+                Scope::Server => {}
+            }
+        }
+        if !server_wide.is_empty() {
+            let lines = server_wide.into_iter().map(|l| self.line(l)).collect();
+            self.host_wide.record(si, ex, lines);
+        }
         if settings.runs(CANARY) {
             let headers: String = ex
                 .headers
@@ -87,21 +102,21 @@ impl Context {
                 });
             }
         }
-        found
-            .into_iter()
-            .map(|l| {
-                let shown = self.redactor.redact(&l.evidence);
-                LeakLine {
-                    detector: l.detector,
-                    rule: RuleId::leak(l.detector),
-                    cwe: l.cwe,
-                    owasp: l.owasp,
-                    what: l.what,
-                    excerpt: excerpt::around(&shown, 0, 100),
-                    whose: None,
-                }
-            })
-            .collect()
+        found.into_iter().map(|l| self.line(l)).collect()
+    }
+
+    /// `l` as a report line, its evidence redacted and cut short.
+    fn line(&self, l: Leak) -> LeakLine {
+        let shown = self.redactor.redact(&l.evidence);
+        LeakLine {
+            detector: l.detector,
+            rule: RuleId::leak(l.detector),
+            cwe: l.cwe,
+            owasp: l.owasp,
+            what: l.what,
+            excerpt: excerpt::around(&shown, 0, 100),
+            whose: None,
+        }
     }
 }
 

@@ -1,8 +1,9 @@
-//! The engine's own checks: access cells, scenarios and their expectations, leak scans
-//! and service log rules. Probes live in `probes/`.
+//! The engine's own checks: access cells, scenarios and their expectations, leak scans,
+//! host-wide findings and service log rules. Probes live in `probes/`.
 
 pub mod access;
 pub mod expect;
+pub mod host_wide;
 pub mod leaks;
 pub mod logs;
 pub mod scenario;

@@ -127,7 +127,19 @@ impl Walk<'_> {
         // Scan before registering what this very response issues: delivering a key is
         // not leaking it. Everything shown is redacted after registration.
         let issued = issued_key(step, &ex.body);
-        let leaks = ctx.leak_lines(self.si, &ex, issued.as_slice());
+        // What the step captures is the caller's own (a login's `auth_token`): never a
+        // finding, so it is delivered too.
+        let mut delivered: Vec<String> = issued.iter().cloned().collect();
+        if ex.truncated.is_none() {
+            let mut scratch = self.vars.clone();
+            capture(step, &ex.body, &mut scratch, &mut Vec::new());
+            delivered.extend(
+                step.captures
+                    .iter()
+                    .filter_map(|c| scratch.get(&c.name).cloned()),
+            );
+        }
+        let leaks = ctx.leak_lines(self.si, &ex, &delivered);
         if let (Some(key), Some(k)) = (&issued, &step.expect.key_quality) {
             ctx.redactor
                 .add(&format!("issued key {}", k.path_text), key);

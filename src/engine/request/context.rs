@@ -58,6 +58,8 @@ pub struct Context {
     pub suites: Vec<SuiteRun>,
     pub redactor: Arc<Redactor>,
     pub detectors: Vec<Box<dyn Detector>>,
+    /// What server-scope detectors saw, per origin: reported after every other check.
+    pub host_wide: crate::engine::checks::host_wide::HostWide,
     pub tokens: crate::engine::auth::oauth::Tokens,
     /// Seeds property-based probes; reported so `--seed` replays a run.
     pub seed: u64,

@@ -37,7 +37,7 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> TransportKind {
     while let Some(s) = source {
         if let Some(tls) = s.downcast_ref::<rustls::Error>() {
             return TransportKind::Tls {
-                reason: tls.to_string(),
+                reason: crate::tls::rustls_reason(tls),
             };
         }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
@@ -50,7 +50,7 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> TransportKind {
             while let Some(e) = inner {
                 if let Some(tls) = e.downcast_ref::<rustls::Error>() {
                     return TransportKind::Tls {
-                        reason: tls.to_string(),
+                        reason: crate::tls::rustls_reason(tls),
                     };
                 }
                 inner = e

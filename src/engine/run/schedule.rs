@@ -1,7 +1,8 @@
 //! Schedules a plan. Phase one runs allow cells, scenarios without deny steps, probes
 //! and role proofs concurrently; phase two runs the deferred checks (deny cells,
 //! scenarios with deny steps), now that it is known which roles are proven; then rate
-//! limits, one at a time; then log rules, after every request. Results are redacted
+//! limits, one at a time; then log rules, after every request; then one check per origin
+//! and server-scope detector that saw something (a version banner). Results are redacted
 //! here, handed to the caller as they finish, and returned in plan order.
 
 use std::sync::Arc;
@@ -55,6 +56,7 @@ pub async fn run(
         redactor: &ctx.redactor,
         on_result: &mut on_result,
         results: vec![None; checks.len()],
+        extra: Vec::new(),
     };
     let log_offsets = logs::offsets(
         ctx.suites
@@ -71,9 +73,16 @@ pub async fn run(
         }
     }
     log_rules(ctx, checks, &log_offsets, &mut out);
+    // After every request: one check per origin and server-scope detector that saw it.
+    let suites: Vec<&Suite> = ctx.suites.iter().map(|s| &s.suite).collect();
+    for r in ctx.host_wide.results(&suites) {
+        out.emit_extra(r);
+    }
     setup::shutdown(ctx).await;
     drop(held);
-    Ok(out.results.into_iter().flatten().collect())
+    let mut results: Vec<CheckResult> = out.results.into_iter().flatten().collect();
+    results.extend(out.extra);
+    Ok(results)
 }
 
 /// Redacts each result, shows it, and keeps it in plan order; support checks (proofs
@@ -83,6 +92,8 @@ struct Emitter<'a> {
     redactor: &'a Redactor,
     on_result: &'a mut dyn FnMut(&CheckResult),
     results: Vec<Option<CheckResult>>,
+    /// Checks the run found rather than planned (host-wide findings), after the plan's.
+    extra: Vec<CheckResult>,
 }
 
 impl Emitter<'_> {
@@ -93,6 +104,12 @@ impl Emitter<'_> {
         let r = r.redacted(self.redactor);
         (self.on_result)(&r);
         self.results[i] = Some(r);
+    }
+
+    fn emit_extra(&mut self, r: CheckResult) {
+        let r = r.redacted(self.redactor);
+        (self.on_result)(&r);
+        self.extra.push(r);
     }
 }
 

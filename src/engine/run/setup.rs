@@ -83,6 +83,7 @@ pub async fn prepare(
         suites,
         redactor,
         detectors: crate::leak::detectors::all(),
+        host_wide: Default::default(),
         tokens,
         seed: options.seed.unwrap_or_else(random_seed),
     };

@@ -22,8 +22,11 @@
 //! One leak per format, e.g. `AWS access key ID`. Not reported: Stripe publishable keys
 //! (`pk_live_`, public by design) and test-mode keys (`sk_test_`, no access to real
 //! money); any value that is, or is part of, one of the run's own secrets
-//! (`Response::run_secrets`, reported by the canary detector); and JWTs in `Set-Cookie`,
-//! where a signed session token is the normal way to hold a session.
+//! (`Response::run_secrets`, reported by the canary detector, and values the suite
+//! captures); a JWT a credential exchange hands its caller (a top-level `access_token`,
+//! `auth_token`, `accessToken`, `jwt` … of a JSON body; the same field inside a listing is
+//! someone else's and is reported); and JWTs in `Set-Cookie`, where a signed session
+//! token is the normal way to hold a session.
 
 use std::sync::LazyLock;
 
@@ -90,6 +93,7 @@ impl Detector for SecretFormat {
         for (name, value) in response.headers {
             texts.push((name == "set-cookie", value.as_str()));
         }
+        let handed_over = delivered(response.body);
         let mut found: Vec<(&'static str, &str)> = Vec::new();
         for (kind, re) in PATTERNS.iter() {
             if found.iter().any(|(k, _)| k == kind) {
@@ -101,7 +105,7 @@ impl Detector for SecretFormat {
                 .filter(|(set_cookie, _)| !(is_jwt && *set_cookie))
                 .flat_map(|(_, text)| {
                     re.find_iter(text)
-                        .filter(move |m| !(is_jwt && delivered(text, m.start())))
+                        .filter(|m| !(is_jwt && handed_over.iter().any(|d| d == m.as_str())))
                         .map(|m| m.as_str())
                 })
                 .find(|m| !is_run_secret(m, response.run_secrets) && (!is_jwt || is_jwt_like(m)));
@@ -122,17 +126,35 @@ impl Detector for SecretFormat {
     }
 }
 
-/// Whether the match at `start` is the value of a token-delivery field (`"access_token":
-/// "…"`): a login or token endpoint handing out a token is doing its job.
-fn delivered(text: &str, start: usize) -> bool {
-    let before = text[..start].trim_end_matches(['"', ' ']).trim_end();
-    let Some(before) = before.strip_suffix(':') else {
-        return false;
+/// The tokens a credential exchange hands to its caller: string values of top-level
+/// token fields of a JSON body (`{"access_token": "…"}`, `auth_token`, `accessToken`,
+/// `jwt`, …). A login or token endpoint handing out the caller's token is doing its job;
+/// the same field inside a listing (`{"users": [{"token": "…"}]}`) is other users' token.
+fn delivered(body: &str) -> Vec<String> {
+    const FIELDS: [&str; 8] = [
+        "accesstoken",
+        "idtoken",
+        "refreshtoken",
+        "token",
+        "authtoken",
+        "jwt",
+        "sessiontoken",
+        "bearertoken",
+    ];
+    let Ok(serde_json::Value::Object(top)) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
     };
-    let key = before.trim_end().trim_end_matches('"');
-    ["access_token", "id_token", "refresh_token", "token"]
-        .iter()
-        .any(|k| key.ends_with(&format!("\"{k}")) || key.ends_with(&format!("\\\"{k}")))
+    top.iter()
+        .filter(|(k, _)| {
+            let k: String = k
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            FIELDS.contains(&k.as_str())
+        })
+        .filter_map(|(_, v)| v.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Whether `found` is one of the run's own secrets (or a part of one, e.g. the token in
@@ -270,6 +292,21 @@ mod tests {
         let leaks = scan(&[], &both, &[token]);
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].evidence, other);
+    }
+
+    #[test]
+    fn a_credential_exchange_delivers_its_top_level_token_and_a_listing_does_not() {
+        for field in ["auth_token", "accessToken", "jwt", "id_token", "token"] {
+            let body = format!(r#"{{"{field}": "{}"}}"#, fake_jwt());
+            assert!(scan(&[], &body, &[]).is_empty(), "{field}");
+        }
+        let listing = format!(
+            r#"{{"users": [{{"name": "bob", "token": "{}"}}]}}"#,
+            fake_jwt()
+        );
+        assert_eq!(scan(&[], &listing, &[]).len(), 1);
+        let not_a_token_field = format!(r#"{{"debug": "{}"}}"#, fake_jwt());
+        assert_eq!(scan(&[], &not_a_token_field, &[]).len(), 1);
     }
 
     #[test]

@@ -16,6 +16,8 @@
 //! OWASP API Security Top 10: API8:2023 Security Misconfiguration.
 //!
 //! ## Reported as
+//! A server-scope detector: one check per origin (`leakage 127.0.0.1:8080: version_banner`)
+//! with how many responses showed it, never a failure of the check that received one.
 //! One leak per header name, e.g. `Server version banner` with `Server: nginx/1.22.1`,
 //! and one `error page version banner`. A `Server` header without a version (`nginx`,
 //! `cloudflare`, `Kestrel`, `ECS (dcb/7F5E)`) is not reported; `Via` is not inspected.
@@ -24,7 +26,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::leak::{Detector, Leak, Response};
+use crate::leak::{Detector, Leak, Response, Scope};
 
 /// `product/1.2.3` or `product(1.2.3)` inside a `Server` value.
 const SERVER_VERSION: &str = r"[A-Za-z][\w.+-]*(?:/v?\d+(?:\.\d+)*\b|\(v?\d+\.\d+[\w.-]*\))";
@@ -60,6 +62,12 @@ impl VersionBanner {
 impl Detector for VersionBanner {
     fn id(&self) -> &'static str {
         "version_banner"
+    }
+
+    /// A banner is how the server is configured, not what one response did: reported once
+    /// per origin, it would otherwise fail every check that received a response.
+    fn scope(&self) -> Scope {
+        Scope::Server
     }
 
     fn scan(&self, response: &Response<'_>) -> Vec<Leak> {

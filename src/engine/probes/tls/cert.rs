@@ -21,13 +21,13 @@ pub enum Untrusted {
     NoCertificate,
     #[error("there is no trust anchor: no system roots and no `ca_file`")]
     NoAnchor,
-    #[error("{0}")]
+    #[error("{}", crate::tls::rustls_reason(.0))]
     Rustls(#[from] rustls::Error),
     #[error("{0}")]
     Verifier(#[from] rustls::client::VerifierBuilderError),
     #[error("{0}")]
     Name(#[from] rustls::pki_types::InvalidDnsNameError),
-    #[error("{0}")]
+    #[error("{}", crate::tls::webpki_reason(.0))]
     Webpki(#[from] webpki::Error),
 }
 

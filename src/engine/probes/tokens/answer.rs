@@ -13,6 +13,8 @@ use crate::results::{Evidence, HarnessError, LeakLine, Outcome, Problem, Request
 pub struct Answer {
     /// `200 OK`.
     pub status: String,
+    /// Refused with a status of the policy (then it is here only for its leaks).
+    pub refused: bool,
     pub leaks: Vec<LeakLine>,
 }
 
@@ -32,9 +34,10 @@ impl Answer {
 impl fmt::Display for Answer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.status)?;
-        match self.leaks.first() {
-            Some(leak) => write!(f, " and the response leaks {leak}"),
-            None => Ok(()),
+        match (self.leaks.first(), self.refused) {
+            (Some(leak), true) => write!(f, ", refused, but the response leaks {leak}"),
+            (Some(leak), false) => write!(f, " and the response leaks {leak}"),
+            (None, _) => Ok(()),
         }
     }
 }
@@ -76,9 +79,10 @@ pub async fn refused(
     let policy = &ctx.suites[si].suite.policy;
     // Scanned like every response; a leak is a finding even in a refusal.
     let leaks = ctx.leak_lines(si, &ex, &[]);
-    let refused = policy.deny_status.contains(&ex.status) && leaks.is_empty();
-    Ok((!refused).then(|| Answer {
+    let refused = policy.deny_status.contains(&ex.status);
+    Ok((!refused || !leaks.is_empty()).then(|| Answer {
         status: ex.status_line(),
+        refused,
         leaks,
     }))
 }
@@ -108,7 +112,21 @@ pub fn outcome(
         return CaseResult::of(failure(message, evidence(&all)));
     }
     if let Some(first) = problems.first() {
-        let message = format!("a doctored token ({name}) was not refused with {refusal}: {first}");
+        // Name what happened: a refusal that leaked, a wrong status, or nothing sent.
+        let message = match &first.got {
+            Ok(a) if a.refused => match a.leaks.first() {
+                Some(leak) => format!(
+                    "a doctored token ({name}) was refused ({}), but the response leaks {leak}: {}",
+                    a.status, first.label
+                ),
+                None => format!("a doctored token ({name}) was refused ({})", a.status),
+            },
+            Ok(_) => format!("a doctored token ({name}) was not refused with {refusal}: {first}"),
+            Err(e) => format!(
+                "a doctored token ({name}) could not be sent: {} → {e}",
+                first.label
+            ),
+        };
         let all: Vec<&Seen> = problems.iter().collect();
         return CaseResult::of(failure(message, evidence(&all)));
     }
