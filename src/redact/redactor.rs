@@ -134,8 +134,9 @@ impl Redactor {
         compiled
     }
 
-    /// Every whole secret in `text`, in any form, with its original range.
-    fn hits(c: &Compiled, text: &str) -> Vec<Hit> {
+    /// Every whole secret in `text`, in any form, with its original range; `views` are
+    /// the text's normalised views (decoded, then compact too).
+    fn hits(c: &Compiled, text: &str, views: &[View]) -> Vec<Hit> {
         let entries = &c.entries;
         let Some(ac) = &c.automaton else {
             return Vec::new();
@@ -167,10 +168,8 @@ impl Redactor {
             }
         };
         scan(text.as_bytes(), None);
-        for compact in [false, true] {
-            if let Some(v) = normalised(text, compact) {
-                scan(&v.bytes, Some(&v));
-            }
+        for v in views {
+            scan(&v.bytes, Some(v));
         }
         out
     }
@@ -180,7 +179,10 @@ impl Redactor {
     pub fn occurrences(&self, text: &str) -> Vec<String> {
         let c = self.compiled();
         let entries = &c.entries;
-        let mut hits = Self::hits(&c, text);
+        if c.entries.is_empty() {
+            return Vec::new();
+        }
+        let mut hits = Self::hits(&c, text, &views(text));
         hits.sort_by_key(|h| h.start);
         let mut found: Vec<String> = Vec::new();
         for h in hits {
@@ -212,7 +214,15 @@ impl Redactor {
         // (start, end, priority, marker): a whole secret names its label; a part of one
         // says so; a well-known format says its kind and length.
         let mut spans: Vec<(usize, usize, u8, String)> = Vec::new();
-        for h in Self::hits(&c, text) {
+        // The views are built once per text and serve both the whole-secret and the
+        // fragment scans (a 16 MiB body is not decoded twice); with no secret registered
+        // only the well-known formats are looked for.
+        let views = if entries.is_empty() {
+            Vec::new()
+        } else {
+            views(text)
+        };
+        for h in Self::hits(&c, text, &views) {
             if let Some(e) = entries.get(h.entry) {
                 spans.push((h.start, h.end, 3, marker(&label(e, h.form))));
             }
@@ -221,7 +231,9 @@ impl Redactor {
             let (s, e) = char_range(text, s, e);
             spans.push((s, e, 2, marker("part of a secret")));
         }
-        if let Some(v) = normalised(text, true) {
+        // Fragments are looked for in the compact view, which undoes every decoding the
+        // other view does.
+        if let Some(v) = views.iter().find(|v| v.compact) {
             for (s, e) in c.fragments.runs(&v.bytes) {
                 let (s, e) = v.original(s, e, text);
                 spans.push((s, e, 2, marker("part of a secret")));
@@ -246,6 +258,14 @@ impl Redactor {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The normalised views of `text` that differ from it: decoded, and decoded compact.
+fn views(text: &str) -> Vec<View> {
+    [false, true]
+        .into_iter()
+        .filter_map(|compact| normalised(text, compact))
+        .collect()
 }
 
 /// `+` stands for a space in a form-encoded secret, and is itself in many secrets.

@@ -22,6 +22,8 @@ struct Stretch {
 
 pub struct View {
     pub bytes: Vec<u8>,
+    /// White space dropped too.
+    pub compact: bool,
     stretches: Vec<Stretch>,
 }
 
@@ -115,6 +117,7 @@ pub fn normalised(text: &str, compact: bool) -> Option<View> {
         i += 1;
     }
     Some(View {
+        compact,
         bytes: v.bytes,
         stretches: v.stretches,
     })
