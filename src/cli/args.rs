@@ -57,6 +57,9 @@ pub struct RunArgs {
     /// Only run checks whose tags match, as Cucumber spells it: "@smoke and not @slow"
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
+    /// Run only shard I of N (`2/3`): checks split by their stable id, for parallel CI runners
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::plan::Shard>,
     /// Seed for property-based probes (`fuzz:`); replays a reported run
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,

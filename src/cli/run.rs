@@ -41,6 +41,14 @@ pub fn run(args: RunArgs) -> u8 {
         Ok(p) => p,
         Err(problems) => return report.invalid(&problems),
     };
+    if checks.is_empty() {
+        // Only a shard can be empty (an empty selection is refused): its runner passes.
+        let shard = args.shard.map(|s| s.to_string()).unwrap_or_default();
+        out.line(&format!(
+            "shard {shard} holds none of the selected checks; nothing to run"
+        ));
+        return report.write(&[], &[], exit_codes::SUCCESS);
+    }
     let reported = checks.iter().filter(|c| !c.support).count();
     let upstream_ca = match upstream_ca(&args) {
         Ok(ca) => ca,
@@ -131,11 +139,18 @@ fn prepare(
             return Err(problems);
         }
     };
-    let selection = Selection {
+    let mut selection = Selection {
         filter: args.filter.as_deref(),
         tags: tags.as_ref(),
+        shard: args.shard,
     };
     let checks = plan(&suites, &selection);
+    if checks.iter().all(|c| c.support) && args.shard.is_some() {
+        selection.shard = None;
+        if plan(&suites, &selection).iter().any(|c| !c.support) {
+            return Ok((suites, Vec::new()));
+        }
+    }
     if checks.iter().all(|c| c.support) {
         let message = nothing_selected(args);
         out.error(&message);

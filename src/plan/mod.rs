@@ -1,11 +1,13 @@
 //! Plan: expands suites into concrete checks, each with a stable id, a readable name and
 //! its tags (`expand`), and keeps those the user selected with the checks they depend on
-//! (`select`).
+//! (`select`), optionally one shard of them (`shard`).
 
 mod expand;
 mod select;
+mod shard;
 mod tags;
 
 pub use expand::{Check, CheckKind, LogCheck};
 pub use select::{Selection, plan};
+pub use shard::Shard;
 pub use tags::{TagExpr, TagExprError};

@@ -1,7 +1,9 @@
-//! Selection: keeps the checks a `--filter` and `--tags` select, plus the allow cells that
-//! prove the roles of selected denies (run as unreported support checks).
+//! Selection: keeps the checks a `--filter`, `--tags` and `--shard` select, plus the allow
+//! cells that prove the roles of selected denies (run as unreported support checks, so a
+//! shard runs the proofs its denies need even when the proving cell is another shard's).
 
 use super::expand::{Check, CheckKind, expand};
+use super::shard::Shard;
 use super::tags::TagExpr;
 use crate::model::{RoleId, Suite, Verdict};
 
@@ -12,12 +14,15 @@ pub struct Selection<'a> {
     pub filter: Option<&'a str>,
     /// Checks whose tags satisfy this expression.
     pub tags: Option<&'a TagExpr>,
+    /// Checks whose id falls in this shard.
+    pub shard: Option<Shard>,
 }
 
 impl Selection<'_> {
     fn keeps(&self, check: &Check) -> bool {
         self.filter.is_none_or(|f| check.name.contains(f))
             && self.tags.is_none_or(|t| t.matches(&check.tags))
+            && self.shard.is_none_or(|s| s.holds(&check.id))
     }
 }
 
@@ -32,18 +37,60 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
         .filter(|c| c.deferred)
         .flat_map(|c| deny_roles(&suites[c.suite], c))
         .collect();
-    selected.extend(rest.into_iter().filter_map(|mut c| match c.kind {
+    let (cells, rest): (Vec<Check>, Vec<Check>) = rest
+        .into_iter()
+        .partition(|c| allow_cell(c).is_some_and(|need| needs.contains(&need)));
+    // A role no allow cell proves is proven, in a whole run, by a scenario's `access:
+    // allow` step; a shard or a filter that left that scenario out runs it as support.
+    let unproven: Vec<(usize, RoleId)> = needs
+        .iter()
+        .copied()
+        .filter(|need| {
+            !selected
+                .iter()
+                .chain(&cells)
+                .any(|c| allow_cell(c) == Some(*need))
+                && !selected
+                    .iter()
+                    .any(|c| proving_roles(&suites[c.suite], c).contains(need))
+        })
+        .collect();
+    let scenarios = rest.into_iter().filter(|c| {
+        proving_roles(&suites[c.suite], c)
+            .iter()
+            .any(|need| unproven.contains(need))
+    });
+    selected.extend(cells.into_iter().chain(scenarios).map(|mut c| {
+        c.support = true;
+        c
+    }));
+    selected
+}
+
+/// The role an allow cell proves when it passes.
+fn allow_cell(c: &Check) -> Option<(usize, RoleId)> {
+    match c.kind {
         CheckKind::Access {
             role,
             verdict: Verdict::Allow,
             ..
-        } if needs.contains(&(c.suite, role)) => {
-            c.support = true;
-            Some(c)
-        }
+        } => Some((c.suite, role)),
         _ => None,
-    }));
-    selected
+    }
+}
+
+/// The roles a scenario judged before the denies (it has none itself) proves with its
+/// `access: allow` steps.
+fn proving_roles(suite: &Suite, c: &Check) -> Vec<(usize, RoleId)> {
+    match &c.kind {
+        CheckKind::Scenario { index } if !c.deferred => suite.scenarios[*index]
+            .steps
+            .iter()
+            .filter(|s| s.expect.access == Some(Verdict::Allow))
+            .map(|s| (c.suite, s.role))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn deny_roles(suite: &Suite, c: &Check) -> Vec<(usize, RoleId)> {
@@ -74,6 +121,7 @@ mod tests {
         let selection = Selection {
             filter: Some("replay_refused"),
             tags: None,
+            shard: None,
         };
         let checks = plan(&suites, &selection);
         let got: Vec<(&str, ProbeCase)> = checks
