@@ -16,4 +16,5 @@ pub mod redact;
 pub mod report;
 pub mod results;
 pub mod tls;
+pub mod waivers;
 pub mod webhook;

@@ -57,6 +57,10 @@ pub struct RunArgs {
     /// Only run checks whose tags match, as Cucumber spells it: "@smoke and not @slow"
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
+    /// Accept known findings until a date: a YAML file of waivers (rule or check pattern,
+    /// reason, owner, expires); a waived finding is reported as skipped
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
     /// Run only shard I of N (`2/3`): checks split by their stable id, for parallel CI runners
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::plan::Shard>,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::args::RunArgs;
+use super::diagnostics::{load_problems, print_load_error};
 use super::interrupt::{Signals, Stop};
 use super::output::Out;
 use super::report::{INTERRUPTED, RunReport, command_line, harness};
@@ -18,6 +19,7 @@ use crate::redact::Redactor;
 use crate::report::console::Console;
 use crate::report::junit::RunProblem;
 use crate::results::{CheckResult, Summary};
+use crate::waivers::Waivers;
 
 pub fn run(args: RunArgs) -> u8 {
     let out = Out::new(Arc::new(Redactor::new()));
@@ -32,6 +34,14 @@ pub fn run(args: RunArgs) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let waivers = match args.waivers.as_deref().map(Waivers::load).transpose() {
+        Ok(w) => w.unwrap_or_default(),
+        Err(e) => {
+            print_load_error(&e, &out);
+            return report.invalid(&load_problems(&e));
+        }
+    };
+    let today = time::OffsetDateTime::now_utc().date();
     let demo = DemoCredentials::random();
     let (ctx, endpoints) = match load_context(&args, &demo) {
         Ok(c) => c,
@@ -85,8 +95,10 @@ pub fn run(args: RunArgs) -> u8 {
         // not end the process.
         let mut signals = Signals::install();
         let on_result = |r: &CheckResult| {
-            console.on_result(r);
-            finished.push(r.clone());
+            let mut r = r.clone();
+            waivers.apply(&mut r, today);
+            console.on_result(&r);
+            finished.push(r);
         };
         tokio::select! {
             r = engine::run(suites, &checks, options, redactor, on_result) => Ok(r),
@@ -95,8 +107,12 @@ pub fn run(args: RunArgs) -> u8 {
         // Dropping the run here kills any SUT process group it started (`SutProcess`).
     });
     match outcome {
-        Ok(Ok(results)) => {
+        Ok(Ok(mut results)) => {
+            let applied = waivers.apply_all(&mut results, today);
             console.summary(&results, started.elapsed());
+            for warning in waivers.unused(&applied) {
+                out.line(&format!("warning: {warning}"));
+            }
             let code = Summary::of(&results).exit_code();
             report.write(&results, &[], code)
         }

@@ -23,3 +23,4 @@ pub use gherkin::steps::{CATALOGUE as STEP_CATALOGUE, Takes as StepTakes};
 pub use reference::{Env, LoadContext};
 pub use source::SourceFile;
 pub use suites::{LoadOptions, load_paths};
+pub use yaml::parse as parse_yaml;

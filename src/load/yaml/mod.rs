@@ -6,4 +6,4 @@ mod flow_refs;
 mod parse;
 mod serde_error;
 
-pub use parse::{load, load_config};
+pub use parse::{load, load_config, parse};

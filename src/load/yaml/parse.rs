@@ -9,7 +9,8 @@ use crate::load::{LoadContext, SourceFile, SuiteDiagnostic, lower};
 use crate::model::Suite;
 use crate::redact::Redactor;
 
-fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Vec<SuiteDiagnostic>> {
+/// Any YAML file of the project (suites, `authspec.yaml`, waivers), with its diagnostics.
+pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Vec<SuiteDiagnostic>> {
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
     };

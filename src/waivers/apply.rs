@@ -1,0 +1,91 @@
+//! Applying waivers to results: a failing check whose finding a live waiver matches is
+//! skipped with the waiver's reason and owner; one an expired waiver matches still fails,
+//! with a warning that the waiver ran out. Errors are never waived: a check that could not
+//! run proves nothing, and a waiver accepts a known finding, not an unknown.
+
+use time::Date;
+
+use super::file::{Waiver, Waivers};
+use crate::results::{CheckResult, Outcome};
+
+/// What a waiver did to a result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waived {
+    /// The finding is accepted: reported as skipped.
+    Accepted(usize),
+    /// The waiver ran out: the finding counts again.
+    Expired(usize),
+}
+
+/// Which waivers applied during a run, to warn about those that matched nothing.
+#[derive(Debug, Default)]
+pub struct Applied {
+    used: Vec<bool>,
+}
+
+impl Waivers {
+    /// Applies the first matching waiver to `result`, as of `today` (UTC).
+    pub fn apply(&self, result: &mut CheckResult, today: Date) -> Option<Waived> {
+        let Outcome::Fail(finding) = &result.outcome else {
+            return None;
+        };
+        let i = self
+            .list
+            .iter()
+            .position(|w| w.matches(finding.rule.as_str(), &result.name))?;
+        let w = &self.list[i];
+        if today > w.expires {
+            result.warnings.push(format!(
+                "the waiver at {} ({}) expired on {}: this finding fails the run again",
+                w.at,
+                what(w),
+                w.expires
+            ));
+            return Some(Waived::Expired(i));
+        }
+        let reason = format!(
+            "waived until {} by {}: {} ({}; finding: {})",
+            w.expires, w.owner, w.reason, w.at, finding.message
+        );
+        result.outcome = Outcome::Skipped(reason);
+        Some(Waived::Accepted(i))
+    }
+
+    /// Applies waivers to every result, recording which were used.
+    pub fn apply_all(&self, results: &mut [CheckResult], today: Date) -> Applied {
+        let mut applied = Applied {
+            used: vec![false; self.list.len()],
+        };
+        for r in results {
+            if let Some(Waived::Accepted(i) | Waived::Expired(i)) = self.apply(r, today) {
+                applied.used[i] = true;
+            }
+        }
+        applied
+    }
+
+    /// One warning per waiver no finding of the run matched.
+    pub fn unused(&self, applied: &Applied) -> Vec<String> {
+        self.list
+            .iter()
+            .zip(&applied.used)
+            .filter(|(_, used)| !**used)
+            .map(|(w, _)| {
+                format!(
+                    "the waiver at {} ({}) matched no finding of this run: remove it if it is fixed",
+                    w.at,
+                    what(w)
+                )
+            })
+            .collect()
+    }
+}
+
+fn what(w: &Waiver) -> String {
+    match (&w.rule, &w.check) {
+        (Some(r), Some(c)) => format!("rule {r}, check {c:?}"),
+        (Some(r), None) => format!("rule {r}"),
+        (None, Some(c)) => format!("check {c:?}"),
+        (None, None) => String::new(),
+    }
+}
