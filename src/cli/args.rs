@@ -27,6 +27,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the Gherkin step catalogue for `.feature` files
     Steps,
+    /// Print a JSON Schema: `suite` (suites and authspec.yaml, for editors and linters)
+    Schema(SchemaArgs),
     /// Write a CA for stub upstreams, for a SUT started outside authspec to trust
     UpstreamCa(UpstreamCaArgs),
 }
@@ -77,6 +79,19 @@ pub struct RunArgs {
     /// Sign stub upstreams' certificates with the CA in DIR (from `authspec upstream-ca`)
     #[arg(long, value_name = "DIR")]
     pub upstream_ca: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Which schema
+    #[arg(value_enum)]
+    pub what: SchemaWhat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SchemaWhat {
+    /// Suites (*.yaml) and authspec.yaml
+    Suite,
 }
 
 #[derive(Args, Debug)]

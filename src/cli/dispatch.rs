@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::args::{Cli, Command, SuiteArgs};
 use super::output::Out;
 use super::report::{RunReport, command_line};
-use super::{demo, run, steps, upstream_ca, validate};
+use super::{demo, run, schema, steps, upstream_ca, validate};
 use crate::exit_codes;
 use crate::redact::Redactor;
 use clap::{CommandFactory, Parser};
@@ -25,6 +25,7 @@ pub fn main() -> u8 {
         Command::Validate(a) => validate::validate(a),
         Command::Demo(a) => demo::demo(a),
         Command::Steps => steps::steps(),
+        Command::Schema(a) => schema::schema(&a),
         Command::UpstreamCa(a) => upstream_ca::upstream_ca(a),
     }
 }

@@ -20,6 +20,7 @@ pub use config::{CONFIG_NAMES, Config};
 pub use diagnostic::{LoadError, SuiteDiagnostic};
 pub use files::collect_suite_files;
 pub use gherkin::steps::{CATALOGUE as STEP_CATALOGUE, Takes as StepTakes};
+pub use raw::suite_schema;
 pub use reference::{Env, LoadContext};
 pub use source::SourceFile;
 pub use suites::{LoadOptions, load_paths};

@@ -3,6 +3,7 @@
 //! front end builds them from step tables; `lower` turns them into the model.
 
 mod probes;
+mod schema;
 mod span;
 mod suite;
 mod upstream;
@@ -10,6 +11,7 @@ mod upstream;
 pub use probes::{
     RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
 };
+pub use schema::suite_schema;
 pub use span::{OneOrMany, Pos, S, SpannedMap};
 pub use suite::{
     RawAccess, RawAuthServer, RawConfig, RawExpect, RawKeyQuality, RawLeakage, RawLog, RawOAuth2,

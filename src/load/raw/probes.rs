@@ -1,12 +1,13 @@
 //! Raw `probes:` entries (a YAML `probes:` item, or a Gherkin probe step's table): what
 //! the suite says, with positions.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::span::{OneOrMany, S};
 
 /// One entry of `probes:`, named by its single key.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawProbe {
     RateLimit(RawRateLimit),
@@ -17,7 +18,7 @@ pub enum RawProbe {
     Tls(RawTlsProbe),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOAuthProbe {
     pub server: S<String>,
@@ -29,7 +30,7 @@ pub struct RawOAuthProbe {
     pub request: Option<S<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTokens {
     #[serde(rename = "as")]
@@ -46,7 +47,7 @@ pub struct RawTokens {
     pub leeway: Option<S<serde_json::Value>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRateLimit {
     #[serde(rename = "as")]
@@ -58,7 +59,7 @@ pub struct RawRateLimit {
     pub retry_after: Option<S<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWebhooks {
     pub request: S<String>,
@@ -69,7 +70,7 @@ pub struct RawWebhooks {
     pub header: Option<S<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHeaders {
     #[serde(rename = "as")]
@@ -77,7 +78,7 @@ pub struct RawHeaders {
     pub requests: Vec<S<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTlsProbe {
     pub urls: Option<S<OneOrMany<S<String>>>>,

@@ -1,13 +1,14 @@
 //! Raw suites and `authspec.yaml` configs: what the file says, before validation, with a
 //! position on every value a later error may point at. Unknown fields are rejected.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::probes::RawProbe;
 use super::span::{OneOrMany, S, SpannedMap};
 use super::upstream::{RawSut, RawUpstream, RawUpstreamExpect};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuite {
     pub suite: S<String>,
@@ -33,7 +34,7 @@ pub struct RawSuite {
     pub sut: Option<S<RawSut>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLog {
     pub path: S<String>,
@@ -42,7 +43,7 @@ pub struct RawLog {
     pub must_record: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawKeyQuality {
     pub path: S<String>,
@@ -52,7 +53,7 @@ pub struct RawKeyQuality {
 
 /// `authspec.yaml`: the target, roles and policy that features and YAML suites of its
 /// directory tree share.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     pub target: Option<S<RawTarget>>,
@@ -70,21 +71,21 @@ pub enum RawTarget {
     Url(RawTargetMap),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargetMap {
     pub base_url: S<String>,
     pub tls: Option<Box<S<RawTls>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTls {
     pub ca_file: Option<S<String>>,
     pub verify: Option<S<bool>>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRole {
     pub bearer: Option<S<String>>,
@@ -93,7 +94,7 @@ pub struct RawRole {
     pub proof: Option<S<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAuthServer {
     pub issuer: Option<S<String>>,
@@ -108,7 +109,7 @@ pub struct RawAuthServer {
     pub client_auth: Option<S<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOAuth2 {
     pub server: S<String>,
@@ -121,13 +122,13 @@ pub struct RawOAuth2 {
     pub login: Option<RawLogin>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogin {
     pub fields: SpannedMap<S<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawApiKey {
     pub header: Option<S<String>>,
@@ -135,7 +136,7 @@ pub struct RawApiKey {
     pub value: S<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     pub deny_status: Option<Vec<S<u16>>>,
@@ -166,7 +167,7 @@ macro_rules! request_parts {
     };
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAccess {
     pub request: S<String>,
@@ -183,7 +184,7 @@ pub struct RawAccess {
 }
 request_parts!(RawAccess);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub name: S<String>,
@@ -204,7 +205,7 @@ pub struct RawScenario {
 }
 request_parts!(RawScenario);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
     #[serde(rename = "as")]
@@ -219,7 +220,7 @@ pub struct RawStep {
 }
 request_parts!(RawStep);
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     /// `allow` or `deny`: access-matrix semantics for this step.

@@ -1,11 +1,12 @@
 //! Raw `upstreams:`, `sut:`, `upstream_tls:` and `expect.upstream` entries: what the
 //! suite says, with positions.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::span::{OneOrMany, S, SpannedMap};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawUpstream {
     #[serde(default)]
@@ -14,14 +15,14 @@ pub struct RawUpstream {
     pub internal: Option<S<bool>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRoute {
     pub request: S<String>,
     pub respond: Option<RawRespond>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRespond {
     pub status: Option<S<u16>>,
@@ -30,7 +31,7 @@ pub struct RawRespond {
     pub headers: Option<SpannedMap<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSut {
     /// `[program, arg, …]`, or one string split at spaces.
@@ -41,7 +42,7 @@ pub struct RawSut {
     pub ready_timeout: Option<S<serde_json::Value>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawUpstreamExpect {
     pub requests: Option<S<usize>>,
