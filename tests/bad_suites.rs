@@ -14,13 +14,13 @@ fn each_bad_suite_exits_2_with_a_pointer() {
     for case in cases() {
         let yaml = case.suite();
         write(dir.path(), "bad.yaml", &yaml);
-        for command in ["run", "validate"] {
+        for command in [&["run"][..], &["validate", "--require-env"]] {
             let run = authspec(
-                &[command, "bad.yaml"],
+                &[command, &["bad.yaml"]].concat(),
                 &[("READER_TOKEN", "fake-reader")],
                 dir.path(),
             );
-            assert_eq!(run.code, 2, "{}/{command}: {}", case.name, run.all_output());
+            assert_eq!(run.code, 2, "{}/{command:?}: {}", case.name, run.all_output());
             assert!(
                 run.stderr.contains(case.at),
                 "{}: expected {} in\n{}",
@@ -170,7 +170,7 @@ fn request_headers_refuse_literal_credentials_and_invalid_names() {
             &format!("{HEAD}access:\n  - request: GET /\n    allow: [reader]\n{extra}"),
         );
         let run = authspec(
-            &["validate", "bad.yaml"],
+            &["validate", "--require-env", "bad.yaml"],
             &[("READER_TOKEN", "fake-reader")],
             dir.path(),
         );
@@ -229,4 +229,41 @@ fn a_secret_that_changes_the_base_urls_structure_is_refused_and_not_echoed() {
         dir.path(),
     );
     assert_eq!(run.code, 0, "{}", run.all_output());
+}
+
+/// `validate` lints without secrets: an unset variable is named, not an error, and every
+/// other mistake is still found; `--require-env` demands the variables.
+#[test]
+fn validate_needs_no_secrets_unless_asked_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = format!(
+        "{HEAD}  ghost:\n    bearer: ${{env:GHOST_TOKEN_UNSET}}\naccess:\n  - request: GET /\n    deny: [ghost]\n"
+    );
+    write(dir.path(), "ok.yaml", &ok);
+    let lint = authspec(&["validate", "ok.yaml"], &[], dir.path());
+    assert_eq!(lint.code, 0, "{}", lint.all_output());
+    assert!(
+        lint.stdout
+            .contains("not set here, so not checked: READER_TOKEN, GHOST_TOKEN_UNSET"),
+        "{}",
+        lint.stdout
+    );
+    let strict = authspec(&["validate", "--require-env", "ok.yaml"], &[], dir.path());
+    assert_eq!(strict.code, 2, "{}", strict.all_output());
+    assert!(
+        strict.stderr.contains("READER_TOKEN is not set"),
+        "{}",
+        strict.stderr
+    );
+    let run = authspec(&["run", "ok.yaml"], &[], dir.path());
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    // Without secrets, a real mistake is still refused.
+    write(
+        dir.path(),
+        "bad.yaml",
+        &format!("{ok}  - request: GET /x\n    deny: [nobody]\n"),
+    );
+    let bad = authspec(&["validate", "bad.yaml"], &[], dir.path());
+    assert_eq!(bad.code, 2, "{}", bad.all_output());
+    assert!(bad.stderr.contains("nobody"), "{}", bad.stderr);
 }

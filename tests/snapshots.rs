@@ -155,15 +155,15 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
-/// Every row of `tests/bad_suites/cases.rs`: `validate` and `run` both refuse it the same
-/// way, with exit code 2 and this exact error.
+/// Every row of `tests/bad_suites/cases.rs`: `validate --require-env` and `run` both refuse
+/// it the same way, with exit code 2 and this exact error.
 #[test]
 fn bad_suite_errors() {
     let dir = tempfile::tempdir().unwrap();
     for case in cases::cases() {
         write(dir.path(), "bad.yaml", &case.suite());
         let env = [("READER_TOKEN", "fake-reader")];
-        let validate = authspec(&["validate", "bad.yaml"], &env, dir.path());
+        let validate = authspec(&["validate", "--require-env", "bad.yaml"], &env, dir.path());
         let run = authspec(&["run", "bad.yaml"], &env, dir.path());
         assert_eq!(validate.code, 2, "{}: {}", case.name, validate.all_output());
         assert_eq!(

@@ -108,6 +108,10 @@ pub struct UpstreamCaArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub suites: SuiteArgs,
+    /// Also demand every `${env:…}` a suite references (by default an unset one stands in
+    /// with a placeholder, so suites lint without secrets)
+    #[arg(long)]
+    pub require_env: bool,
 }
 
 #[derive(Args, Debug)]
