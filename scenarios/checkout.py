@@ -3,8 +3,13 @@
 of authspec's tests (tests/acceptance/checkout.py links here).
 
 POST /checkout charges the payments API the way it should: TLS verified against
-PAYMENTS_CA_FILE, the key in the Authorization header. The other paths carry the bugs
-authspec must catch:
+PAYMENTS_CA_FILE, the key in the Authorization header, a timeout on every call, transient
+failures (5xx, a reset) retried at most twice with growing pauses, answers read up to a
+bound, and the customer told only that payments are unavailable. The other paths carry
+the bugs authspec must catch:
+  POST /checkout/careless  no timeout, no retry, no bound, and the payments API's status
+                           and error passed on to the customer;
+  POST /checkout/retry-constant  retries like /checkout, but always after the same pause;
   POST /checkout/insecure  does not verify certificates, falls back to plain HTTP when
                            TLS fails, and sends the key in the query string;
   POST /checkout/debug     like /checkout, but echoes the payments API's whole answer;
@@ -26,6 +31,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -69,6 +75,74 @@ def first_contact(tls):
             with context.wrap_socket(raw, server_hostname=host.hostname) as conn:
                 ssl.DER_cert_to_PEM_cert(conn.getpeercert(binary_form=True))
     raise OSError("the payments API is not trusted")
+
+
+class Unavailable(Exception):
+    """The payments API failed in a way the customer must not see the details of: 502
+    when it could not be reached safely (TLS, a timeout), 503 when it failed."""
+
+    def __init__(self, why, status=503):
+        super().__init__(why)
+        self.status = status
+
+
+TRANSIENT = (502, 503, 504)
+MAX_ANSWER = 1024 * 1024
+
+
+def resilient(amount, pauses):
+    """A charge with a 2 s timeout per try, retried after each pause in `pauses` on a
+    transient failure; the answer, parsed, or Unavailable."""
+    body = json.dumps({"amount": amount}).encode()
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer " + API_KEY}
+    context = ssl.create_default_context(cafile=CA_FILE)
+    for attempt in range(len(pauses) + 1):
+        request = urllib.request.Request(
+            PAYMENTS_URL + "/v1/charges", data=body, method="POST", headers=headers
+        )
+        try:
+            deadline = time.monotonic() + 3
+            data = b""
+            with urllib.request.urlopen(request, context=context, timeout=2) as r:
+                # Bounded in size and in time: a dripping body must not hold us forever.
+                while len(data) <= MAX_ANSWER:
+                    if time.monotonic() > deadline:
+                        raise Unavailable("answer too slow", 504)
+                    piece = r.read1(65536)
+                    if not piece:
+                        break
+                    data += piece
+            if len(data) > MAX_ANSWER:
+                raise Unavailable("answer too large")
+            return json.loads(data)
+        except urllib.error.HTTPError as e:
+            if e.code not in TRANSIENT or attempt == len(pauses):
+                raise Unavailable("status %d" % e.code)
+        except (ConnectionError, http.client.RemoteDisconnected) as e:
+            if attempt == len(pauses):
+                raise Unavailable(str(e))
+        except ValueError:
+            raise Unavailable("not JSON")
+        except (urllib.error.URLError, OSError) as e:
+            # Timeouts and certificate failures are not retried.
+            raise Unavailable(str(e), 502)
+        time.sleep(pauses[attempt])
+    raise Unavailable("no answer")
+
+
+def careless(amount):
+    """No timeout, no retry, no bound: the payments API's answer as it came."""
+    body = json.dumps({"amount": amount}).encode()
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer " + API_KEY}
+    context = ssl.create_default_context(cafile=CA_FILE)
+    request = urllib.request.Request(
+        PAYMENTS_URL + "/v1/charges", data=body, method="POST", headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, context=context) as r:
+            return 200, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
 
 
 def charge(amount, secure, fallback=False):
@@ -120,8 +194,25 @@ class Handler(BaseHTTPRequestHandler):
         if CUSTOMER_TOKEN and self.headers.get("Authorization") != "Bearer " + CUSTOMER_TOKEN:
             return self.reply(401, {"error": "unauthorized"})
         amount = payload.get("amount", 0)
+        if self.path in ("/checkout", "/checkout/retry-constant"):
+            pauses = [0.25, 0.75] if self.path == "/checkout" else [0.4, 0.4]
+            try:
+                answer = resilient(amount, pauses)
+            except Unavailable as e:
+                print("payments call failed:", e, file=sys.stderr, flush=True)
+                error = {"error": "the payment service is temporarily unavailable"}
+                return self.reply(e.status, error)
+            return self.reply(200, {"charged": True, "charge": answer.get("id")})
+        if self.path == "/checkout/careless":
+            status, answer = careless(amount)
+            data = answer
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return None
         calls = {
-            "/checkout": lambda: charge(amount, True),
             "/checkout/debug": lambda: charge(amount, True),
             "/checkout/insecure": lambda: charge(amount, False),
             "/checkout/fallback": lambda: charge(amount, True, fallback=True),

@@ -20,7 +20,13 @@ fn each_bad_suite_exits_2_with_a_pointer() {
                 &[("READER_TOKEN", "fake-reader")],
                 dir.path(),
             );
-            assert_eq!(run.code, 2, "{}/{command:?}: {}", case.name, run.all_output());
+            assert_eq!(
+                run.code,
+                2,
+                "{}/{command:?}: {}",
+                case.name,
+                run.all_output()
+            );
             assert!(
                 run.stderr.contains(case.at),
                 "{}: expected {} in\n{}",

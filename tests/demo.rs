@@ -54,14 +54,15 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
         ),
         1
     );
-    // scenarios/checkout.yaml: the sample SUT refuses four bad certificates; its
-    // insecure and debug paths are the three deliberate findings.
+    // scenarios/checkout.yaml: the sample SUT refuses four bad certificates and copes
+    // with three upstream faults; its insecure, debug and careless paths are the five
+    // deliberate findings.
     let checkout =
         "//testcase[@classname='Checkout integration with the payments API (sample SUT)']";
-    assert_eq!(count(&report, checkout), 8, "{}", run.stdout);
+    assert_eq!(count(&report, checkout), 13, "{}", run.stdout);
     assert_eq!(
         count(&report, &format!("{checkout}[failure]")),
-        3,
+        5,
         "{}",
         run.stdout
     );

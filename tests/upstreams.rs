@@ -8,6 +8,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "upstreams/faults.rs"]
+mod faults;
 #[path = "upstreams/fixed.rs"]
 mod fixed;
 #[path = "upstreams/sut.rs"]

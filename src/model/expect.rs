@@ -17,6 +17,9 @@ pub struct Expectation {
     pub headers: Vec<HeaderExpectation>,
     pub key_quality: Option<KeyQuality>,
     pub upstream: Vec<UpstreamExpectation>,
+    /// The response must arrive within this long; past it the step fails and the
+    /// request is abandoned.
+    pub within: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug)]

@@ -3,6 +3,7 @@
 
 mod access;
 mod expect;
+mod fault;
 mod key_quality;
 mod leakage;
 mod location;
@@ -20,6 +21,7 @@ mod upstream;
 
 pub use access::{AccessEntry, Verdict};
 pub use expect::{Expectation, HeaderExpectation, JsonAssertion};
+pub use fault::{Backoff, Count, FaultAnswer, MAX_HUGE_BODY, Malformed, UpstreamFault};
 pub use key_quality::{KeyQuality, entropy_bits};
 pub use leakage::{DETECTOR_IDS, Leakage};
 pub use location::Location;

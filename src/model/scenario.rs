@@ -12,6 +12,8 @@ pub struct Scenario {
     pub tags: Vec<String>,
     /// Upstreams (by index) that present something other than a valid certificate.
     pub upstream_tls: Vec<(usize, UpstreamTls)>,
+    /// Upstreams (by index) that misbehave during this scenario.
+    pub upstream_faults: Vec<(usize, super::UpstreamFault)>,
 }
 
 impl Scenario {

@@ -94,7 +94,9 @@ impl UpstreamTls {
 pub struct UpstreamExpectation {
     /// Index into `Suite::upstreams`.
     pub upstream: usize,
-    pub requests: Option<usize>,
+    pub requests: Option<super::Count>,
+    /// The gaps between its requests must grow (retries with backoff).
+    pub backoff: Option<super::Backoff>,
     /// Every request received has this method and path.
     pub request: Option<(String, String)>,
     pub headers: Vec<UpstreamHeader>,

@@ -83,6 +83,16 @@ pub const UPSTREAM_TLS_BREACH: Rule = Rule {
     severity: Severity::High,
 };
 
+/// The SUT did not answer within a step's `within:` bound: it waits on a slow upstream
+/// without a timeout of its own (CWE-1088).
+pub const RESILIENCE_WITHIN: Rule = Rule {
+    id: "resilience.within",
+    kind: FindingKind::Upstream,
+    cwe: &[1088],
+    owasp: Some(API10),
+    severity: Severity::Medium,
+};
+
 /// What a stub upstream received did not match the step's `upstream:` expectations.
 pub const UPSTREAM_EXPECTATION: Rule = Rule {
     id: "upstream.expectation",

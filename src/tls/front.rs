@@ -3,6 +3,8 @@
 //! It records how each handshake ended, so a report can tell "the client refused the
 //! certificate" from "the client never called". Switching the mode closes the open
 //! connections, so a client's pooled connection cannot carry a request past the switch.
+//! It can also misbehave on the wire (`Wire`): reset a connection once the request has
+//! arrived, or drip the answer's body, faults an HTTP server above it cannot stage.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,6 +27,19 @@ pub enum Mode {
     Plain,
 }
 
+/// What the front does with the bytes once a connection is up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Wire {
+    /// Relays both ways as they come.
+    #[default]
+    Relay,
+    /// Reads the request's head, then resets the connection (RST, no answer).
+    Reset,
+    /// Relays the request; sends the answer's head at once and its body in small pieces
+    /// spread over this long.
+    Drip(Duration),
+}
+
 /// How one incoming connection's handshake ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Handshake {
@@ -45,6 +60,7 @@ struct State {
     /// The mode, and the open connections: one lock, so no connection accepted under
     /// the old mode escapes a switch.
     conn: Mutex<(Mode, Vec<AbortHandle>)>,
+    wire: Mutex<Wire>,
     /// By connection number, in accept order.
     log: Mutex<Vec<(u64, Handshake)>>,
     next: AtomicU64,
@@ -97,6 +113,7 @@ impl Front {
         let listener = TcpListener::from_std(listener)?;
         let state = Arc::new(State {
             conn: Mutex::new((mode, Vec::new())),
+            wire: Mutex::new(Wire::Relay),
             log: Mutex::new(Vec::new()),
             next: AtomicU64::new(0),
             settled: tokio::sync::Notify::new(),
@@ -110,7 +127,8 @@ impl Front {
                 let id = shared.next.fetch_add(1, Ordering::Relaxed);
                 shared.record(id, Handshake::Pending);
                 let mode = conn.0.clone();
-                let task = tokio::spawn(serve(client, backend, mode, shared.clone(), id));
+                let wire = shared.wire.lock().map(|w| *w).unwrap_or_default();
+                let task = tokio::spawn(serve(client, backend, (mode, wire), shared.clone(), id));
                 conn.1.retain(|t| !t.is_finished());
                 conn.1.push(task.abort_handle());
             }
@@ -126,6 +144,16 @@ impl Front {
     pub fn set_mode(&self, mode: Mode) {
         if let Ok(mut conn) = self.state.conn.lock() {
             conn.0 = mode;
+            conn.1.drain(..).for_each(|t| t.abort());
+        }
+    }
+
+    /// Connections accepted from now on get `wire`; open ones are closed.
+    pub fn set_wire(&self, wire: Wire) {
+        if let (Ok(mut w), Ok(mut conn)) = (self.state.wire.lock(), self.state.conn.lock())
+            && *w != wire
+        {
+            *w = wire;
             conn.1.drain(..).for_each(|t| t.abort());
         }
     }
@@ -167,7 +195,13 @@ impl Drop for Front {
     }
 }
 
-async fn serve(client: TcpStream, backend: SocketAddr, mode: Mode, state: Arc<State>, id: u64) {
+async fn serve(
+    client: TcpStream,
+    backend: SocketAddr,
+    (mode, wire): (Mode, Wire),
+    state: Arc<State>,
+    id: u64,
+) {
     let record = |h: Handshake| state.record(id, h);
     let mut client = client;
     let mut first = [0u8; 1];
@@ -190,18 +224,82 @@ async fn serve(client: TcpStream, backend: SocketAddr, mode: Mode, state: Arc<St
         }
         (Mode::Plain, false) => {
             record(Handshake::Completed);
+            if wire == Wire::Reset {
+                let _ = client.set_zero_linger();
+            }
+            relay(client, backend, wire).await;
+        }
+        (Mode::Tls(config), true) => {
+            if wire == Wire::Reset {
+                // Set before the handshake: dropping the TLS stream then sends RST.
+                let _ = client.set_zero_linger();
+            }
+            match TlsAcceptor::from(config).accept(client).await {
+                Ok(tls) => {
+                    record(Handshake::Completed);
+                    relay(tls, backend, wire).await;
+                }
+                Err(e) => record(Handshake::Aborted(e.to_string())),
+            }
+        }
+    }
+}
+
+/// The bytes between a client and the backend, as `wire` says.
+async fn relay<C>(mut client: C, backend: SocketAddr, wire: Wire)
+where
+    C: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    match wire {
+        Wire::Relay => {
             if let Ok(mut upstream) = TcpStream::connect(backend).await {
                 let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
             }
         }
-        (Mode::Tls(config), true) => match TlsAcceptor::from(config).accept(client).await {
-            Ok(mut tls) => {
-                record(Handshake::Completed);
-                if let Ok(mut upstream) = TcpStream::connect(backend).await {
-                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
+        Wire::Reset => {
+            // Until the request's head has arrived (or 64 KiB, or the client gives up),
+            // then drop: the zero linger set on the socket turns the close into RST.
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") && seen.len() < 64 * 1024 {
+                match client.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
                 }
             }
-            Err(e) => record(Handshake::Aborted(e.to_string())),
-        },
+        }
+        Wire::Drip(over) => {
+            let Ok(upstream) = TcpStream::connect(backend).await else {
+                return;
+            };
+            let (mut from_client, mut to_client) = tokio::io::split(client);
+            let (mut from_backend, mut to_backend) = upstream.into_split();
+            let requests = tokio::spawn(async move {
+                let _ = tokio::io::copy(&mut from_client, &mut to_backend).await;
+            });
+            // The backend closes after each answer (`connection: close`): read it whole.
+            let mut answer = Vec::new();
+            let _ = from_backend.read_to_end(&mut answer).await;
+            requests.abort();
+            let head = answer
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map_or(answer.len(), |i| i + 4);
+            if to_client.write_all(&answer[..head]).await.is_err() {
+                return;
+            }
+            let body = &answer[head..];
+            const PIECES: usize = 20;
+            let piece = body.len().div_ceil(PIECES).max(1);
+            let pause = over / PIECES as u32;
+            for chunk in body.chunks(piece) {
+                tokio::time::sleep(pause).await;
+                if to_client.write_all(chunk).await.is_err() || to_client.flush().await.is_err() {
+                    return;
+                }
+            }
+            let _ = to_client.shutdown().await;
+        }
     }
 }

@@ -7,5 +7,5 @@ mod front;
 mod reason;
 
 pub use ca::{Ca, Leaf, Validity};
-pub use front::{Front, Handshake, Mode, server_config};
+pub use front::{Front, Handshake, Mode, Wire, server_config};
 pub use reason::{rustls_reason, webpki_reason};

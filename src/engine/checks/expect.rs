@@ -187,6 +187,7 @@ mod tests {
             body_not_contains: vec!["gadget".into()],
             key_quality: None,
             upstream: Vec::new(),
+            within: None,
             headers: vec![
                 HeaderExpectation {
                     name: "X-Frame-Options".into(),

@@ -29,12 +29,14 @@ pub async fn run(
     let mut seen = verdict::Seen::default();
     if let Some(u) = ups {
         u.present(&scenario.upstream_tls);
+        u.stage(&scenario.upstream_faults);
         u.handshakes().await;
     }
     let (outcome, proven) = steps(ctx, si, scenario, proofs, ups, &mut seen).await;
     if let Some(u) = ups {
-        // Other checks of the suite meet valid upstreams.
+        // Other checks of the suite meet valid, well-behaved upstreams.
         u.present(&[]);
+        u.stage(&[]);
     }
     let (Some(u), Outcome::Pass) = (ups, &outcome) else {
         return (outcome, proven, Vec::new());
@@ -109,10 +111,16 @@ impl Walk<'_> {
         };
         let role = ctx.suites[self.si].suite.role(step.role);
         let which = self.which(i, step, &role.name);
-        let ex = match ctx
-            .exchange(self.si, step.role, &step.request, &self.vars)
-            .await
-        {
+        let exchange = ctx.exchange(self.si, step.role, &step.request, &self.vars);
+        let answered = match step.expect.within {
+            // Past the bound the request is abandoned: dropping it closes the connection.
+            Some(bound) => match tokio::time::timeout(bound, exchange).await {
+                Ok(answered) => answered,
+                Err(_) => return Some(late(&which, bound, step, &role.name)),
+            },
+            None => exchange.await,
+        };
+        let ex = match answered {
             Ok(ex) => ex,
             Err(e) => {
                 let message = format!("{which}: the request could not be made: {e}");
@@ -283,12 +291,31 @@ impl Walk<'_> {
         let list = &mut problems.list;
         list.splice(0..0, breaches.into_iter().map(Problem::Text));
         let redactor = &self.ctx.redactor;
-        let unmet = verdict::expectations(&step.expect.upstream, &received, u, redactor);
+        let arrivals = u.arrivals_since(mark);
+        let unmet = verdict::expectations(&step.expect.upstream, &received, &arrivals, u, redactor);
         if list.is_empty() && !unmet.is_empty() {
             problems.headline = Some(&rule::UPSTREAM_EXPECTATION);
         }
         list.extend(unmet.into_iter().map(Problem::Text));
     }
+}
+
+/// The step asked for an answer within `bound` and got none: a finding, not a harness
+/// timeout, since the suite set the bound.
+fn late(which: &str, bound: std::time::Duration, step: &Step, role: &str) -> Outcome {
+    let request = RequestInfo::new(
+        &format!("{} {}", step.request.method, step.request.path),
+        Some(role),
+    );
+    let message = format!(
+        "{which}: the SUT did not answer within {} s; the request was abandoned",
+        bound.as_secs_f64()
+    );
+    let evidence = Evidence {
+        request: Some(request),
+        ..Evidence::at(&step.request.location)
+    };
+    Outcome::Fail(Finding::of(&rule::RESILIENCE_WITHIN, message, evidence))
 }
 
 /// The step's finding, when anything was wrong: the first problem is its headline.
@@ -300,7 +327,13 @@ fn failure(
     step: &Step,
     notes: Vec<String>,
 ) -> Option<Finding> {
-    let first = problems.list.first()?;
+    // A secret of the run in the SUT's answer (an upstream's canary) is the headline: it
+    // is the worst thing the step found, whatever else did not match.
+    let canary = problems.list.iter().find(|p| {
+        matches!(p, Problem::Leak(l) if l.detector == "secret_canary")
+            && problems.headline.is_none()
+    });
+    let first = canary.or(problems.list.first())?;
     let message = format!("{which}: {first}");
     let rule = problems.headline;
     let leak = match first {

@@ -160,6 +160,7 @@ fn raw_scenario(c: &Concrete<'_>, steps: Vec<RawStep>) -> RawScenario {
         expect: None,
         capture: None,
         upstream_tls: None,
+        upstream_faults: None,
     }
 }
 

@@ -143,5 +143,6 @@ pub fn scenario(cx: &mut Cx<'_>, raw: &RawScenario) -> Option<Scenario> {
         location: cx.location(loc),
         tags: tags(&raw.tags),
         upstream_tls: super::upstreams::upstream_tls(cx, raw.upstream_tls.as_ref()),
+        upstream_faults: super::faults::upstream_faults(cx, raw.upstream_faults.as_ref()),
     })
 }

@@ -3,6 +3,7 @@
 
 mod checks;
 mod context;
+mod faults;
 mod oauth;
 mod policy;
 mod probes;

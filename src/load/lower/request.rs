@@ -263,6 +263,7 @@ fn expect(cx: &mut Cx<'_>, raw: Option<&RawExpect>) -> Expectation {
             value: v.clone(),
         })
         .collect();
+    out.within = super::faults::within(cx, raw.within.as_ref());
     out
 }
 

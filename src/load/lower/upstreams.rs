@@ -128,7 +128,7 @@ fn route(cx: &mut Cx<'_>, raw: &RawRoute, internal: Option<&String>) -> Option<R
     })
 }
 
-fn upstream_id(cx: &mut Cx<'_>, name: &S<String>) -> Option<usize> {
+pub fn upstream_id(cx: &mut Cx<'_>, name: &S<String>) -> Option<usize> {
     if let Some(i) = cx.upstream_names.iter().position(|n| *n == name.value) {
         return Some(i);
     }
@@ -180,6 +180,7 @@ pub fn upstream_expect(
     let mut out = Vec::new();
     for (name, e) in raw.iter().flat_map(|m| &m.0) {
         let empty = e.requests.is_none()
+            && e.backoff.is_none()
             && e.request.is_none()
             && e.header.is_none()
             && e.header_present.is_none()
@@ -211,7 +212,8 @@ pub fn upstream_expect(
         }
         out.push(UpstreamExpectation {
             upstream,
-            requests: e.requests.as_ref().map(|r| r.value),
+            requests: super::faults::requests(cx, e.requests.as_ref()),
+            backoff: super::faults::backoff(cx, e.backoff.as_ref()),
             request,
             headers,
             query_has_no_secret: e.query_has_no_secret.unwrap_or(false),

@@ -18,4 +18,6 @@ pub use suite::{
     RawPolicy, RawRequestParts, RawRole, RawScenario, RawStep, RawSuite, RawTarget, RawTargetMap,
     RawTls,
 };
-pub use upstream::{RawRoute, RawSut, RawUpstream, RawUpstreamExpect};
+pub use upstream::{
+    RawCount, RawFault, RawFaultAnswer, RawRoute, RawSut, RawUpstream, RawUpstreamExpect,
+};

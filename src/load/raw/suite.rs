@@ -202,6 +202,8 @@ pub struct RawScenario {
     pub capture: Option<SpannedMap<String>>,
     /// Upstream name to the certificate it presents during this scenario.
     pub upstream_tls: Option<SpannedMap<S<String>>>,
+    /// Upstream name to how it misbehaves during this scenario.
+    pub upstream_faults: Option<SpannedMap<super::upstream::RawFault>>,
 }
 request_parts!(RawScenario);
 
@@ -233,6 +235,8 @@ pub struct RawExpect {
     pub headers: Option<SpannedMap<Option<String>>>,
     pub json_key_quality: Option<RawKeyQuality>,
     pub upstream: Option<SpannedMap<RawUpstreamExpect>>,
+    /// The response must arrive within this long (`5s`, `500ms`).
+    pub within: Option<S<serde_json::Value>>,
 }
 
 /// `leakage: off` (or `on`), or `leakage: { ignore: [detector, …] }`.

@@ -1,19 +1,20 @@
 //! Stub upstreams at run time: one wiremock server per upstream (recording on) behind a
 //! TLS front whose certificate each scenario chooses, and what each upstream received
-//! since a mark.
+//! since a mark, and when.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use wiremock::matchers::{any, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer};
 
+use super::stub::{Stub, StubState};
 use crate::model::template::Vars;
-use crate::model::{Body, Route, Upstream, UpstreamTls};
+use crate::model::{Upstream, UpstreamFault, UpstreamTls};
 use crate::results::HarnessError;
-use crate::tls::{Ca, Front, Handshake, Mode, Validity, server_config};
+use crate::tls::{Ca, Front, Handshake, Mode, Validity, Wire, server_config};
 
 /// The CA whose certificates valid upstreams present, and the file a SUT trusts.
 pub struct UpstreamCa {
@@ -65,10 +66,12 @@ struct Server {
     /// A mode per `UpstreamTls::ALL` entry, made once.
     modes: Vec<(UpstreamTls, Mode)>,
     current: Mutex<UpstreamTls>,
+    stub: Arc<StubState>,
 }
 
-/// How many requests each upstream had received at some point.
-pub struct Mark(Vec<usize>);
+/// How many requests each upstream had received at some point (as wiremock recorded
+/// them, and as the stub logged their arrival).
+pub struct Mark(Vec<(usize, usize)>);
 
 impl Upstreams {
     pub async fn start(upstreams: &[Upstream], ca: &UpstreamCa) -> Result<Self, HarnessError> {
@@ -114,10 +117,25 @@ impl Upstreams {
         }
     }
 
+    /// Each upstream misbehaves as `chosen` says, and answers as usual otherwise. A
+    /// fault on the wire (a reset, a dripped body) closes the upstream's open connections.
+    pub fn stage(&self, chosen: &[(usize, UpstreamFault)]) {
+        for (i, s) in self.servers.iter().enumerate() {
+            let fault = chosen.iter().find(|(j, _)| *j == i).map(|(_, f)| f.clone());
+            s.front.set_wire(match &fault {
+                Some(UpstreamFault::Reset) => Wire::Reset,
+                Some(UpstreamFault::SlowBody(d)) => Wire::Drip(*d),
+                _ => Wire::Relay,
+            });
+            s.stub.stage(fault);
+        }
+    }
+
     pub async fn mark(&self) -> Mark {
         let mut counts = Vec::new();
         for s in &self.servers {
-            counts.push(s.mock.received_requests().await.map_or(0, |r| r.len()));
+            let recorded = s.mock.received_requests().await.map_or(0, |r| r.len());
+            counts.push((recorded, s.stub.arrivals().len()));
         }
         Mark(counts)
     }
@@ -127,10 +145,23 @@ impl Upstreams {
         let mut out = Vec::new();
         for (i, s) in self.servers.iter().enumerate() {
             let all = s.mock.received_requests().await.unwrap_or_default();
-            let from = mark.0.get(i).copied().unwrap_or(0).min(all.len());
+            let from = mark.0.get(i).map_or(0, |m| m.0).min(all.len());
             out.push(all[from..].to_vec());
         }
         out
+    }
+
+    /// When each upstream's requests since `mark` arrived.
+    pub fn arrivals_since(&self, mark: &Mark) -> Vec<Vec<Instant>> {
+        self.servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let all = s.stub.arrivals();
+                let from = mark.0.get(i).map_or(0, |m| m.1).min(all.len());
+                all[from..].to_vec()
+            })
+            .collect()
     }
 
     /// The handshakes each upstream saw since the last call, once settled.
@@ -158,13 +189,14 @@ async fn start_one(up: &Upstream, ca: &Ca) -> Result<Server, HarnessError> {
         .map_err(|e| HarnessError::setup(e.to_string()))?
         .port();
     let mock = MockServer::builder().start().await;
-    for route in &up.routes {
-        mount(&mock, route).await;
-    }
-    // Unmatched requests get a 404 that, like every answer, closes the connection.
+    // One responder for every request: the routes, or the fault a scenario staged;
+    // unmatched requests get a 404.
+    let stub = Arc::new(StubState::default());
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(404).insert_header("connection", "close"))
-        .with_priority(u8::MAX)
+        .respond_with(Stub {
+            routes: up.routes.clone(),
+            state: stub.clone(),
+        })
         .mount(&mock)
         .await;
     let modes = modes(ca, addr.ip())
@@ -183,6 +215,7 @@ async fn start_one(up: &Upstream, ca: &Ca) -> Result<Server, HarnessError> {
         url: url(addr.ip(), port),
         modes,
         current: Mutex::new(UpstreamTls::Valid),
+        stub,
     })
 }
 
@@ -198,25 +231,6 @@ fn url(ip: IpAddr, port: u16) -> String {
         }
         other => format!("https://{}", SocketAddr::new(other, port)),
     }
-}
-
-async fn mount(mock: &MockServer, route: &Route) {
-    // No connection outlives its answer: a SUT's pooled connection must not carry a
-    // request past the switch to another certificate.
-    let mut respond = ResponseTemplate::new(route.status).insert_header("connection", "close");
-    for (k, v) in &route.headers {
-        respond = respond.insert_header(k.as_str(), v.as_str());
-    }
-    respond = match &route.body {
-        Some(Body::Json(j)) => respond.set_body_json(j),
-        Some(Body::Text(t)) => respond.set_body_string(t.clone()),
-        None => respond,
-    };
-    let mut m = Mock::given(method(route.method.as_str())).and(path(route.path.as_str()));
-    for (k, v) in &route.query {
-        m = m.and(query_param(k.as_str(), v.as_str()));
-    }
-    m.respond_with(respond).mount(mock).await;
 }
 
 /// Every certificate an upstream can present: for `localhost` and its address.

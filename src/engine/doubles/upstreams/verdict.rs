@@ -2,10 +2,12 @@
 //! the SUT accepted a certificate (or plain HTTP) it must refuse, and, for the report,
 //! whether it refused or never called at all.
 
+use std::time::{Duration, Instant};
+
 use wiremock::Request;
 
 use super::server::Upstreams;
-use crate::model::{UpstreamExpectation, UpstreamHeader, UpstreamTls, credential_like};
+use crate::model::{Backoff, UpstreamExpectation, UpstreamHeader, UpstreamTls, credential_like};
 use crate::redact::Redactor;
 use crate::tls::Handshake;
 
@@ -13,10 +15,41 @@ fn line(r: &Request) -> String {
     format!("{} {}", r.method, r.url.path())
 }
 
+/// Retries with backoff: each gap between the upstream's requests at least 1.25 times the
+/// one before, so that scheduling jitter cannot pass constant pauses off as growing ones
+/// (exponential backoff doubles them). Fewer than three requests have no gaps to compare:
+/// that proves nothing.
+fn backoff_problem(name: &str, at: &[Instant]) -> Option<String> {
+    let gaps: Vec<Duration> = at.windows(2).map(|w| w[1].duration_since(w[0])).collect();
+    let shown = || {
+        gaps.iter()
+            .map(|g| format!("{} ms", g.as_millis()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if gaps.len() < 2 {
+        return Some(format!(
+            "upstream `{name}` received {} request(s): backoff needs at least 3 to compare the gaps between retries",
+            at.len()
+        ));
+    }
+    if gaps
+        .windows(2)
+        .all(|w| w[1].as_secs_f64() >= 1.25 * w[0].as_secs_f64())
+    {
+        return None;
+    }
+    Some(format!(
+        "upstream `{name}` was retried without increasing backoff (each pause at least 1.25× the one before): the gaps between its requests were {}",
+        shown()
+    ))
+}
+
 /// The problems with what the upstreams received during one step.
 pub fn expectations(
     expect: &[UpstreamExpectation],
     received: &[Vec<Request>],
+    arrivals: &[Vec<Instant>],
     ups: &Upstreams,
     redactor: &Redactor,
 ) -> Vec<String> {
@@ -24,9 +57,14 @@ pub fn expectations(
     for e in expect {
         let name = ups.name(e.upstream);
         let got: &[Request] = received.get(e.upstream).map_or(&[], Vec::as_slice);
-        if let Some(n) = e.requests
-            && got.len() != n
+        if let Some(Backoff::Increasing) = e.backoff {
+            let at = arrivals.get(e.upstream).map_or(&[][..], Vec::as_slice);
+            out.extend(backoff_problem(name, at));
+        }
+        if let Some(count) = e.requests
+            && !count.holds(got.len())
         {
+            let n = count.described();
             let seen: Vec<String> = got.iter().map(line).collect();
             let seen = if seen.is_empty() {
                 String::new()
@@ -39,7 +77,7 @@ pub fn expectations(
             ));
         }
         let about_requests = e.request.is_some() || !e.headers.is_empty() || e.query_has_no_secret;
-        if got.is_empty() && about_requests && e.requests != Some(0) {
+        if got.is_empty() && about_requests && e.requests.is_none_or(|c| c.min > 0) {
             out.push(format!(
                 "upstream `{name}` received no request, so what it must receive cannot be shown"
             ));
