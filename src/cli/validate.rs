@@ -19,8 +19,14 @@ pub fn validate(args: ValidateArgs) -> u8 {
     if let Some(e) = &endpoints {
         references.extend(e.references());
     }
-    let ctx = LoadContext::process(references);
     let out = Out::new(Arc::new(Redactor::new()));
+    let ctx = match LoadContext::process_with(references, args.suites.env_file.as_deref()) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            out.error(e);
+            return exit_codes::INVALID_INPUT;
+        }
+    };
     match super::load::suites(&args.suites, &ctx, &out) {
         Ok(suites) => {
             let checks = plan(&suites, &Selection::default());

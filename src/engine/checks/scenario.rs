@@ -11,7 +11,7 @@ use crate::engine::doubles::upstreams::{Mark, Upstreams, verdict};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
 use crate::model::template::Vars;
-use crate::model::{RoleId, Scenario, Step, Verdict};
+use crate::model::{Capture, RoleId, Scenario, Step, Verdict};
 use crate::results::rule::{self, Rule};
 use crate::results::{
     Actual, CheckError, ErrorKind, Evidence, Finding, Outcome, Problem, RequestInfo,
@@ -67,7 +67,7 @@ async fn steps(
         proofs,
         ups,
         seen,
-        vars: Vars::new(),
+        vars: ctx.suites[si].vars.clone(),
         proven: Vec::new(),
     };
     for (i, step) in scenario.steps.iter().enumerate() {
@@ -109,6 +109,19 @@ impl Walk<'_> {
         };
         let role = ctx.suites[self.si].suite.role(step.role);
         let which = self.which(i, step, &role.name);
+        // Expected values may name what earlier steps captured.
+        let expect = match expect::rendered(&step.expect, &self.vars) {
+            Ok(e) => e,
+            Err(e) => {
+                let message = format!("{which}: the expectation could not be made: {e}");
+                let e = CheckError::new(
+                    ErrorKind::Harness(crate::results::HarnessError::request(e)),
+                    message,
+                    Evidence::at(&step.request.location),
+                );
+                return Some(Outcome::Error(e));
+            }
+        };
         let ex = match ctx
             .exchange(self.si, step.role, &step.request, &self.vars)
             .await
@@ -132,7 +145,7 @@ impl Walk<'_> {
         let mut delivered: Vec<String> = issued.iter().cloned().collect();
         if ex.truncated.is_none() {
             let mut scratch = self.vars.clone();
-            capture(step, &ex.body, &mut scratch, &mut Vec::new());
+            capture(&step.captures, &ex.body, &mut scratch, &mut Vec::new());
             delivered.extend(
                 step.captures
                     .iter()
@@ -155,18 +168,23 @@ impl Walk<'_> {
         }
         let list = &mut problems.list;
         list.extend(
-            mismatches(&step.expect, &ex, &shown)
+            mismatches(&expect, &ex, &shown)
                 .into_iter()
                 .map(Problem::Text),
         );
         list.extend(leaks.into_iter().map(Problem::Leak));
-        let unjudged = unjudged(ctx, self.si, step, &ex);
+        let unjudged = unjudged(ctx, self.si, step, &expect, &ex);
         // Captured credentials are secrets before anything about this step is reported.
         // A cut body is not captured from: its JSON is not whole.
         let mut capture_problems = Vec::new();
         if ex.truncated.is_none() {
-            capture(step, &ex.body, &mut self.vars, &mut capture_problems);
-            register_captured_secrets(ctx, step, &self.vars);
+            capture(
+                &step.captures,
+                &ex.body,
+                &mut self.vars,
+                &mut capture_problems,
+            );
+            register_captured_secrets(ctx, &step.captures, &self.vars);
         }
         if list.is_empty() {
             *list = capture_problems.into_iter().map(Problem::Text).collect();
@@ -323,7 +341,13 @@ fn failure(
 
 /// What of `step` needs the whole of a body cut at `--max-body` and was not decided by
 /// the part read: its leak scan, body and JSON expectations, its captures.
-fn unjudged(ctx: &Context, si: usize, step: &Step, ex: &Exchange) -> Vec<&'static str> {
+fn unjudged(
+    ctx: &Context,
+    si: usize,
+    step: &Step,
+    expect: &crate::model::Expectation,
+    ex: &Exchange,
+) -> Vec<&'static str> {
     if ex.truncated.is_none() {
         return Vec::new();
     }
@@ -331,7 +355,7 @@ fn unjudged(ctx: &Context, si: usize, step: &Step, ex: &Exchange) -> Vec<&'stati
     if ctx.scan_is_partial(si, ex) {
         out.push("the leak scan");
     }
-    out.extend(expect::unjudged(&step.expect, ex));
+    out.extend(expect::unjudged(expect, ex));
     if !step.captures.is_empty() {
         out.push("`capture`");
     }
@@ -350,7 +374,7 @@ fn issued_key(step: &Step, body: &str) -> Option<String> {
 
 /// A value captured under a credential-like name (`access_token`, `$.api_key`, …) is a
 /// secret of the run from then on: redacted everywhere, and a canary in later responses.
-fn register_captured_secrets(ctx: &Context, step: &Step, vars: &Vars) {
+pub fn register_captured_secrets(ctx: &Context, captures: &[Capture], vars: &Vars) {
     const HINTS: [&str; 7] = [
         "token",
         "secret",
@@ -360,7 +384,7 @@ fn register_captured_secrets(ctx: &Context, step: &Step, vars: &Vars) {
         "cookie",
         "credential",
     ];
-    for c in &step.captures {
+    for c in captures {
         let text = format!("{} {}", c.name, c.path_text).to_ascii_lowercase();
         if HINTS.iter().any(|h| text.contains(h))
             && let Some(value) = vars.get(&c.name)
@@ -370,15 +394,16 @@ fn register_captured_secrets(ctx: &Context, step: &Step, vars: &Vars) {
     }
 }
 
-fn capture(step: &Step, body: &str, vars: &mut Vars, problems: &mut Vec<String>) {
-    if step.captures.is_empty() {
+/// Takes each capture's value from `body` into `vars`; what does not work is a problem.
+pub fn capture(captures: &[Capture], body: &str, vars: &mut Vars, problems: &mut Vec<String>) {
+    if captures.is_empty() {
         return;
     }
     let Ok(doc) = serde_json::from_str::<serde_json::Value>(body) else {
         problems.push("capture: the body is not JSON".into());
         return;
     };
-    for c in &step.captures {
+    for c in captures {
         match c.path.query(&doc).exactly_one() {
             Ok(serde_json::Value::String(s)) => {
                 vars.insert(c.name.clone(), s.clone());

@@ -3,18 +3,22 @@
 
 mod checks;
 mod context;
+mod expect;
 mod oauth;
 mod policy;
 mod probes;
 mod request;
 mod roles;
 mod secret;
+mod secrets;
+mod setup;
 mod suite;
 mod sut;
 mod target;
 mod templates;
 mod tls;
 mod upstreams;
+mod values;
 mod wording;
 
 pub use checks::scenario;

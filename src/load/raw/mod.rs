@@ -12,8 +12,8 @@ pub use probes::{
 };
 pub use span::{OneOrMany, Pos, S, SpannedMap};
 pub use suite::{
-    RawAccess, RawAuthServer, RawConfig, RawExpect, RawKeyQuality, RawLeakage, RawLog, RawOAuth2,
-    RawPolicy, RawRequestParts, RawRole, RawScenario, RawStep, RawSuite, RawTarget, RawTargetMap,
-    RawTls,
+    RawAccess, RawAuthServer, RawBasic, RawConfig, RawExpect, RawKeyQuality, RawLeakage, RawLog,
+    RawOAuth2, RawPolicy, RawRequestParts, RawRole, RawScenario, RawSecret, RawSetupStep, RawStep,
+    RawSuite, RawTarget, RawTargetMap, RawTls,
 };
 pub use upstream::{RawRoute, RawSut, RawUpstream, RawUpstreamExpect};

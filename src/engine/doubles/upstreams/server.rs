@@ -210,6 +210,8 @@ async fn mount(mock: &MockServer, route: &Route) {
     respond = match &route.body {
         Some(Body::Json(j)) => respond.set_body_json(j),
         Some(Body::Text(t)) => respond.set_body_string(t.clone()),
+        // Stubs answer JSON or text only; the loader never makes a form answer.
+        Some(Body::Form(_)) => respond,
         None => respond,
     };
     let mut m = Mock::given(method(route.method.as_str())).and(path(route.path.as_str()));
