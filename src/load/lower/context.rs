@@ -25,8 +25,9 @@ pub struct Cx<'a> {
     pub front: FrontEnd,
     /// The `secrets:` this file may refer to (its own, and its config's).
     pub secrets: Vec<SecretCommand>,
-    /// Secrets whose failed command this file already reported.
-    failed_secrets: Vec<String>,
+    /// Secrets whose failed command (or definition) this file already reported: a
+    /// reference to one adds no second error.
+    pub failed_secrets: Vec<String>,
     /// Variables every check may use: `run.id` and what `setup:` captures.
     pub run_vars: Vec<String>,
 }
@@ -100,6 +101,11 @@ impl<'a> Cx<'a> {
     pub fn reference_error(&mut self, loc: &Pos, field: &str, e: ReferenceError) {
         if let ReferenceError::SecretCommand { name, .. } = &e {
             return self.secret_command_error(name.clone(), field, &e);
+        }
+        if let ReferenceError::UnknownSecret { name, .. } = &e
+            && self.failed_secrets.contains(name)
+        {
+            return;
         }
         let help = match &e {
             ReferenceError::MissingEnv(name) => {

@@ -27,7 +27,12 @@ pub fn secrets(cx: &mut Cx<'_>, raw: Option<&SpannedMap<RawSecret>>) -> Vec<Secr
                     .help("use letters, digits, `_`, `-` and `.`: it is written `${secret:NAME}`");
                 return None;
             }
-            command(cx, &name.value, raw)
+            let command = command(cx, &name.value, raw);
+            if command.is_none() {
+                // Reported at its definition: a reference to it adds nothing.
+                cx.failed_secrets.push(name.value.clone());
+            }
+            command
         })
         .collect()
 }

@@ -129,7 +129,13 @@ pub fn templates(cx: &mut Cx<'_>, text: &str, loc: &Pos, captured: &[String]) ->
     }
     for var in variables(text) {
         if !known.iter().any(|c| c == var) {
-            let (message, help) = cx.front.uncaptured(var, captured);
+            // `run.id` goes without saying; what `setup:` captures is worth naming.
+            let named: Vec<String> = known
+                .iter()
+                .filter(|k| k.as_str() != crate::model::template::RUN_ID)
+                .cloned()
+                .collect();
+            let (message, help) = cx.front.uncaptured(var, &named);
             cx.error(loc, message).help(help);
             ok = false;
         }
