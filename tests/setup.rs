@@ -196,7 +196,8 @@ async fn a_configs_setup_runs_once_for_all_its_features() {
     Mock::given(method("GET"))
         .and(path_regex("^/users/u-17$"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({ "name": "alice" })),
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({ "name": "alice", "id": "u-17" })),
         )
         .expect(2)
         .mount(&server)
@@ -227,6 +228,7 @@ setup:
     When I send \"GET /users/{{{{alice_id}}}}\"
     Then the response status is 200
     And the JSON at \"$.name\" is \"alice\"
+    And the JSON at \"$.id\" is \"{{{{alice_id}}}}\"
 "
             ),
         );

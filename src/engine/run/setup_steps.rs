@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
+use crate::engine::checks::capture::{capture, register_captured_secrets};
 use crate::engine::checks::expect::{mismatches, rendered};
-use crate::engine::checks::scenario::{capture, register_captured_secrets};
 use crate::engine::request::context::Context;
 use crate::model::template::Vars;
 use crate::model::{Setup, SetupStep};
