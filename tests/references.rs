@@ -1,14 +1,16 @@
 //! References and templates everywhere a value is sent or expected (issue 15): a
-//! `${env:…}` in a JSON body (nested), a form, a text body, a path and a query is sent
-//! resolved, never as written, and never shown; `{{capture}}` templates in expectations
-//! tell a sound login (one message for both mistakes) from a flawed one; `{{run.id}}` is
-//! new on every run; `--env-file` feeds `${env:…}`, the environment winning.
+//! `${env:…}` in a JSON body (nested), a form, a text body, a path and a query (and a
+//! `${random:…}` in a path) is sent resolved, never as written, and never shown, and one
+//! in an expected header or body text is compared resolved; `{{capture}}` templates in
+//! expectations tell a sound login (one message for both mistakes) from a flawed one;
+//! `{{run.id}}` is new on every run; `--env-file` feeds `${env:…}`, the environment
+//! winning.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::*;
-use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
+use wiremock::matchers::{body_json, body_string, header, method, path, path_regex, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const SENT: &str = "suite: references
@@ -30,6 +32,12 @@ scenarios:
       - as: anonymous
         request: POST /raw
         body: \"secret=${env:NOTE_SECRET}\"
+        expect:
+          status: 200
+          headers: { X-Echo: \"${env:NOTE_SECRET}\" }
+          body_contains: \"saved ${env:NOTE_SECRET}\"
+      - as: anonymous
+        request: GET /items/${random:item}
         expect: { status: 200 }
       - as: anonymous
         request: GET /notes/${env:NOTE_ID}
@@ -65,6 +73,16 @@ async fn api(secret: &str, echo: bool) -> MockServer {
     Mock::given(method("POST"))
         .and(path("/raw"))
         .and(body_string(format!("secret={secret}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-echo", secret)
+                .set_body_string(format!("saved {secret}")),
+        )
+        .mount(&server)
+        .await;
+    // A run's random value: 32 bytes, base64url.
+    Mock::given(method("GET"))
+        .and(path_regex("^/items/[A-Za-z0-9_-]{43}$"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
