@@ -326,3 +326,35 @@ async fn an_env_file_feeds_references_and_the_environment_wins() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_id_fills_the_base_url_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/tenant-[0-9a-f]{8}/ping$"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "s.yaml",
+        "suite: tenant per run
+target:
+  base_url: ${env:API_URL}/tenant-{{run.id}}
+roles:
+  anonymous: {}
+scenarios:
+  - name: ping
+    as: anonymous
+    request: GET /ping
+",
+    );
+    let run = authspec(
+        &["run", "s.yaml"],
+        &[("API_URL", &server.uri())],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.all_output());
+}

@@ -17,7 +17,7 @@ use crate::engine::doubles::upstreams::{UpstreamCa, Upstreams};
 use crate::engine::request::context::{Context, SuiteRun};
 use crate::engine::request::http::HttpClient;
 use crate::engine::request::tls_clients::merged_ca_files;
-use crate::model::template::{RUN_ID, Vars, render};
+use crate::model::template::{RUN_ID, render};
 use crate::model::{Probe, Suite, Target, TlsSettings};
 use crate::plan::Check;
 use crate::redact::Redactor;
@@ -152,6 +152,12 @@ pub async fn suite_runs(
         }
         let wanted = (!run.suite.upstreams.is_empty() || run.suite.sut.is_some())
             && setup.used.get(si).copied().unwrap_or(true);
+        if !wanted && template.contains("{{") {
+            // `{{run.id}}` is the only run template a suite without upstreams or SUT has.
+            if let Ok(url) = render(&template, &run.vars) {
+                run.base_url = url.trim_end_matches('/').to_string();
+            }
+        }
         if wanted && let Err(e) = environment(&mut run, &template, ca.as_ref(), setup.http).await {
             run.unavailable = Some(e);
         }
@@ -167,7 +173,7 @@ async fn environment(
     ca: Option<&UpstreamCa>,
     http: &HttpClient,
 ) -> Result<(), HarnessError> {
-    let mut vars = Vars::new();
+    let mut vars = run.vars.clone();
     if let Some(ca) = ca.filter(|_| !run.suite.upstreams.is_empty()) {
         let ups = Upstreams::start(&run.suite.upstreams, ca).await?;
         ups.vars(&mut vars);
