@@ -3,8 +3,8 @@
 //! variable the process environment already has wins over the file — dotenvy's own
 //! convention (its loaders never override a set variable) — so CI, or a developer's
 //! shell, can override what the file says. The file's values are never put into the
-//! process environment: they reach only the references that name them, and through them
-//! the redaction layer.
+//! process environment: they reach the references that name them (and through them the
+//! redaction layer), and the environment of `secrets:` commands.
 
 use std::path::Path;
 

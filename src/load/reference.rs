@@ -12,6 +12,12 @@ use super::secret_command::{SecretCommand, SecretRuns};
 /// Where environment variables come from (the process, or a map in tests).
 pub trait Env: Send + Sync {
     fn var(&self, name: &str) -> Option<String>;
+
+    /// Variables that are not in the process environment but should be in a secret
+    /// command's (an `--env-file`'s `VAULT_ADDR`).
+    fn extra(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 pub struct ProcessEnv;
@@ -255,7 +261,7 @@ impl LoadContext {
                 .ok_or_else(|| ReferenceError::UnknownDemo((*name).to_string())),
             Reference::Random(name) => self.random(name),
             Reference::Secret(name) => match secrets.iter().find(|s| s.name == *name) {
-                Some(command) => self.secret_runs.value(command),
+                Some(command) => self.secret_runs.value(command, &self.env.extra()),
                 None => Err(ReferenceError::UnknownSecret {
                     name: (*name).to_string(),
                     known: secrets.iter().map(|s| s.name.clone()).collect(),

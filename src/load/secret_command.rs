@@ -44,13 +44,18 @@ pub struct SecretRuns(Mutex<Vec<(RunKey, Result<String, ReferenceError>)>>);
 type RunKey = (PathBuf, Vec<String>);
 
 impl SecretRuns {
-    pub fn value(&self, command: &SecretCommand) -> Result<String, ReferenceError> {
+    /// The secret `command` prints; `extra` is added to its environment.
+    pub fn value(
+        &self,
+        command: &SecretCommand,
+        extra: &[(String, String)],
+    ) -> Result<String, ReferenceError> {
         let mut runs = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let key = (command.dir.clone(), command.argv.clone());
         if let Some((_, done)) = runs.iter().find(|(k, _)| *k == key) {
             return done.clone();
         }
-        let done = run(command);
+        let done = run(command, extra);
         runs.push((key, done.clone()));
         done
     }
@@ -61,7 +66,7 @@ const MAX_OUTPUT: u64 = 64 * 1024;
 /// How much of stderr a message shows.
 const STDERR_SHOWN: usize = 600;
 
-fn run(c: &SecretCommand) -> Result<String, ReferenceError> {
+fn run(c: &SecretCommand, extra: &[(String, String)]) -> Result<String, ReferenceError> {
     let fail = |reason: String| ReferenceError::SecretCommand {
         name: c.name.clone(),
         command: c.shown(),
@@ -70,6 +75,7 @@ fn run(c: &SecretCommand) -> Result<String, ReferenceError> {
     let mut child = Command::new(&c.argv[0])
         .args(&c.argv[1..])
         .current_dir(&c.dir)
+        .envs(extra.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -180,10 +186,10 @@ mod tests {
         std::fs::write(dir.path().join("pw.txt"), "fake-ops-pw\n").unwrap();
         let runs = SecretRuns::default();
         let c = command(&["cat", "pw.txt"], dir.path(), Duration::from_secs(10));
-        assert_eq!(runs.value(&c).as_deref(), Ok("fake-ops-pw"));
+        assert_eq!(runs.value(&c, &[]).as_deref(), Ok("fake-ops-pw"));
         // Once per run: the file changing afterwards changes nothing.
         std::fs::write(dir.path().join("pw.txt"), "other\n").unwrap();
-        assert_eq!(runs.value(&c).as_deref(), Ok("fake-ops-pw"));
+        assert_eq!(runs.value(&c, &[]).as_deref(), Ok("fake-ops-pw"));
     }
 
     #[test]
@@ -191,7 +197,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let runs = SecretRuns::default();
         let c = command(&["cat", "missing.txt"], dir.path(), Duration::from_secs(10));
-        let e = runs.value(&c).unwrap_err().to_string();
+        let e = runs.value(&c, &[]).unwrap_err().to_string();
         assert!(e.contains("`cat missing.txt`"), "{e}");
         assert!(e.contains("failed (exit status: 1)"), "{e}");
         assert!(e.contains("missing.txt"), "{e}");
@@ -200,18 +206,39 @@ mod tests {
             dir.path(),
             Duration::from_secs(10),
         );
-        let e = runs.value(&c).unwrap_err().to_string();
+        let e = runs.value(&c, &[]).unwrap_err().to_string();
         assert!(e.contains("could not be started"), "{e}");
         let c = command(&["true"], dir.path(), Duration::from_secs(10));
-        let e = runs.value(&c).unwrap_err().to_string();
+        let e = runs.value(&c, &[]).unwrap_err().to_string();
         assert!(e.contains("printed nothing"), "{e}");
+    }
+
+    #[test]
+    fn the_command_sees_the_extra_variables() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = command(
+            &["sh", "-c", "printf %s \"$AUTHSPEC_TEST_VAULT_ADDR\""],
+            dir.path(),
+            Duration::from_secs(10),
+        );
+        let extra = [(
+            "AUTHSPEC_TEST_VAULT_ADDR".to_string(),
+            "http://127.0.0.1:8200".to_string(),
+        )];
+        assert_eq!(
+            SecretRuns::default().value(&c, &extra).as_deref(),
+            Ok("http://127.0.0.1:8200")
+        );
     }
 
     #[test]
     fn a_command_past_its_timeout_is_stopped() {
         let dir = tempfile::tempdir().unwrap();
         let c = command(&["sleep", "30"], dir.path(), Duration::from_millis(50));
-        let e = SecretRuns::default().value(&c).unwrap_err().to_string();
+        let e = SecretRuns::default()
+            .value(&c, &[])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("did not finish within its timeout of 50ms"),
             "{e}"
