@@ -1,6 +1,8 @@
-//! Lowers a raw suite (or an `authspec.yaml`) into the model: the target, roles and
-//! policy (its own, or inherited from the config), then its checks, collecting every
-//! problem of the file before giving up.
+//! Lowers a raw suite (or an `authspec.yaml`) into the model: its secrets first, the
+//! target, roles and policy (its own, or inherited from the config), its setup, then its
+//! checks, collecting every problem of the file before giving up.
+
+use std::sync::Arc;
 
 use super::context::Cx;
 use crate::load::config::Config;
@@ -11,7 +13,6 @@ use crate::model::{
     AccessEntry, AuthServer, LogRule, Probe, Role, Scenario, Setup, Suite, Target, TlsSettings,
 };
 use crate::redact::Redactor;
-use std::sync::Arc;
 
 pub fn suite(
     raw: RawSuite,
