@@ -41,6 +41,9 @@ pub struct SuiteArgs {
     /// Target and roles for every suite, instead of the nearest authspec.yaml
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Variables for `${env:NAME}` in dotenv format; the environment's own win
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -87,5 +87,12 @@ fn salvaged_run_args() -> Option<(PathBuf, SuiteArgs)> {
         .map(|p| p.cloned().collect())
         .unwrap_or_default();
     let config = run.try_get_one::<PathBuf>("config").ok().flatten().cloned();
-    Some((junit, SuiteArgs { paths, config }))
+    Some((
+        junit,
+        SuiteArgs {
+            paths,
+            config,
+            env_file: None,
+        },
+    ))
 }

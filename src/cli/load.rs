@@ -83,6 +83,7 @@ mod tests {
         let args = |p: &Path| SuiteArgs {
             paths: vec![p.to_path_buf()],
             config: None,
+            env_file: None,
         };
         assert!(!mentions_demo(&args(&plain)));
         let demo = dir.path().join("demo.yaml");

@@ -45,7 +45,11 @@ pub fn run(args: RunArgs) -> u8 {
     let demo = DemoCredentials::random();
     let (ctx, endpoints) = match load_context(&args, &demo) {
         Ok(c) => c,
-        Err(message) => return stopped(report, &out, message),
+        Err(Refused::EnvFile(e)) => {
+            out.error(&e);
+            return report.invalid(&[command_line("--env-file", e)]);
+        }
+        Err(Refused::Other(message)) => return stopped(report, &out, message),
     };
     let (suites, checks) = match prepare(&args, &ctx, &out) {
         Ok(p) => p,
@@ -211,17 +215,30 @@ fn interrupted(stop: Stop, finished: usize, total: usize) -> RunProblem {
 fn load_context(
     args: &RunArgs,
     demo: &DemoCredentials,
-) -> Result<(LoadContext, Option<DemoEndpoints>), String> {
+) -> Result<(LoadContext, Option<DemoEndpoints>), Refused> {
     let endpoints = match super::load::mentions_demo(&args.suites).then(DemoEndpoints::bind) {
         None => None,
         Some(Ok(e)) => Some(e),
-        Some(Err(e)) => return Err(format!("cannot prepare the demo target: {e}")),
+        Some(Err(e)) => {
+            return Err(Refused::Other(format!(
+                "cannot prepare the demo target: {e}"
+            )));
+        }
     };
     let mut references = demo.references();
     if let Some(e) = &endpoints {
         references.extend(e.references());
     }
-    Ok((LoadContext::process(references), endpoints))
+    let ctx = LoadContext::process_with(references, args.suites.env_file.as_deref())
+        .map_err(Refused::EnvFile)?;
+    Ok((ctx, endpoints))
+}
+
+/// Why the references cannot be prepared: a bad `--env-file` is the command line's
+/// fault (exit 2); the demo not binding is the run's.
+enum Refused {
+    EnvFile(String),
+    Other(String),
 }
 
 /// `--filter` and `--tags` left nothing to run: say which.

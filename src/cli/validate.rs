@@ -21,13 +21,23 @@ pub fn validate(args: ValidateArgs) -> u8 {
     if let Some(e) = &endpoints {
         references.extend(e.references());
     }
-    let placeholders = Arc::new(Placeholders::default());
+    let out = Out::new(Arc::new(Redactor::new()));
+    let ctx = match LoadContext::process_with(references.clone(), args.suites.env_file.as_deref()) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            out.error(e);
+            return exit_codes::INVALID_INPUT;
+        }
+    };
+    let placeholders = Arc::new(Placeholders {
+        inner: ctx.env.clone(),
+        unset: Mutex::default(),
+    });
     let ctx = if args.require_env {
-        LoadContext::process(references)
+        ctx
     } else {
         LoadContext::new(placeholders.clone(), references)
     };
-    let out = Out::new(Arc::new(Redactor::new()));
     match super::load::suites(&args.suites, &ctx, &out) {
         Ok(suites) => {
             let checks = plan(&suites, &Selection::default());
@@ -54,8 +64,9 @@ pub fn validate(args: ValidateArgs) -> u8 {
 /// URL, since `base_url` is the one place a reference must parse as something, and
 /// without the variable's name, which the redactor would then hide wherever it is shown.
 /// Which were missing is kept, to say so.
-#[derive(Default)]
 struct Placeholders {
+    /// The process environment, and the `--env-file`'s variables.
+    inner: Arc<dyn Env>,
     unset: Mutex<Vec<String>>,
 }
 
@@ -67,7 +78,7 @@ impl Placeholders {
 
 impl Env for Placeholders {
     fn var(&self, name: &str) -> Option<String> {
-        if let Some(v) = std::env::var(name).ok().filter(|v| !v.is_empty()) {
+        if let Some(v) = self.inner.var(name).filter(|v| !v.is_empty()) {
             return Some(v);
         }
         let mut unset = self.unset.lock().ok()?;

@@ -1,4 +1,4 @@
-//! `authspec.yaml`: the target, roles and policy shared by the features and YAML suites of
+//! `authspec.yaml`: the target, roles, policy, secrets and setup shared by the features and YAML suites of
 //! a directory tree. The nearest one in a suite's directory or its parents applies, unless
 //! `--config FILE` names one for all.
 
@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::secret_command::SecretCommand;
 use super::{LoadContext, LoadError, SourceFile, SuiteDiagnostic, yaml};
-use crate::model::{AuthServer, Leakage, Policy, Role, Target};
+use crate::model::{AuthServer, Leakage, Policy, Role, Setup, Target};
 use crate::redact::Redactor;
 
 pub const CONFIG_NAMES: [&str; 2] = ["authspec.yaml", "authspec.yml"];
@@ -22,6 +23,10 @@ pub struct Config {
     pub auth_servers: Vec<AuthServer>,
     pub policy: Option<Policy>,
     pub leakage: Option<Leakage>,
+    /// `secrets:`, which its suites and features may refer to as well.
+    pub secrets: Vec<SecretCommand>,
+    /// Run once per run for all the suites and features that use this config.
+    pub setup: Option<Arc<Setup>>,
 }
 
 /// Finds and loads configs, each once; a broken config is reported once too.

@@ -92,6 +92,8 @@ pub fn looks_like_credential(suggested: Option<&str>, value: &str) -> bool {
 pub fn mask_credentials(text: &str) -> String {
     let mut ranges: Vec<Range<usize>> = KEY
         .find_iter(text)
+        // `${secret:NAME}` is a reference, not the key `secret`.
+        .filter(|m| !(text[m.start()..].starts_with('{') && text[..m.start()].ends_with('$')))
         .filter_map(|m| value_extent(text, m.end()))
         .filter(|r| !is_reference(&text[r.clone()]))
         .collect();
@@ -227,6 +229,10 @@ mod tests {
                 "  api_key: { header: X-Key, value: ******************\n",
             ),
             ("    bearer: ${env:TOKEN}\n", "    bearer: ${env:TOKEN}\n"),
+            (
+                "    bearer: ${secret:ops_password}\n",
+                "    bearer: ${secret:ops_password}\n",
+            ),
             (
                 "    bearer: sk_x # a comment\n",
                 "    bearer: **** # a comment\n",

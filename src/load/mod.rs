@@ -4,6 +4,7 @@
 
 mod config;
 mod diagnostic;
+mod env_file;
 mod files;
 mod gherkin;
 mod lower;
@@ -11,6 +12,7 @@ mod mask;
 mod raw;
 mod reference;
 pub(crate) mod request_line;
+mod secret_command;
 mod source;
 pub(crate) mod suggest;
 mod suites;
@@ -18,6 +20,7 @@ mod yaml;
 
 pub use config::{CONFIG_NAMES, Config};
 pub use diagnostic::{LoadError, SuiteDiagnostic};
+pub use env_file::WithEnvFile;
 pub use files::collect_suite_files;
 pub use gherkin::steps::{CATALOGUE as STEP_CATALOGUE, Takes as StepTakes};
 pub use raw::suite_schema;

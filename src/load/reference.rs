@@ -1,13 +1,23 @@
-//! Secret references (`${env:NAME}`, `${file:PATH}`, `${demo:NAME}`, `${random:NAME}`)
-//! and their resolution. Credential fields accept references only, so no secret is ever written
-//! into a suite.
+//! Secret references (`${env:NAME}`, `${file:PATH}`, `${secret:NAME}`, `${demo:NAME}`,
+//! `${random:NAME}`) and their resolution. Credential fields accept references only, so no
+//! secret is ever written into a suite; any other value may hold references among its
+//! text, and `$${` writes a literal `${`. Whatever looks like a reference and does not
+//! resolve is an error: nothing is ever sent with a `${…}` left in it.
 
 use std::path::Path;
 use std::sync::Arc;
 
+use super::secret_command::{SecretCommand, SecretRuns};
+
 /// Where environment variables come from (the process, or a map in tests).
 pub trait Env: Send + Sync {
     fn var(&self, name: &str) -> Option<String>;
+
+    /// Variables that are not in the process environment but should be in a secret
+    /// command's (an `--env-file`'s `VAULT_ADDR`).
+    fn extra(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 pub struct ProcessEnv;
@@ -31,6 +41,8 @@ pub struct LoadContext {
     pub demo: Vec<(&'static str, String)>,
     /// `${random:NAME}` values made so far: one fresh secret per name and run.
     pub random: std::sync::Mutex<Vec<(String, String)>>,
+    /// What each `secrets:` command printed (or why it failed): each runs once per run.
+    pub secret_runs: SecretRuns,
 }
 
 impl LoadContext {
@@ -38,11 +50,23 @@ impl LoadContext {
         Self::new(Arc::new(ProcessEnv), demo)
     }
 
+    /// The process environment, and under it `--env-file FILE` when one is given.
+    pub fn process_with(
+        demo: Vec<(&'static str, String)>,
+        env_file: Option<&Path>,
+    ) -> Result<Self, String> {
+        Ok(match env_file {
+            None => Self::process(demo),
+            Some(path) => Self::new(Arc::new(super::env_file::WithEnvFile::read(path)?), demo),
+        })
+    }
+
     pub fn new(env: Arc<dyn Env>, demo: Vec<(&'static str, String)>) -> Self {
         Self {
             env,
             demo,
             random: std::sync::Mutex::new(Vec::new()),
+            secret_runs: SecretRuns::default(),
         }
     }
 
@@ -69,14 +93,18 @@ pub enum Reference<'a> {
     Demo(&'a str),
     /// A secret made up for this run (for a SUT that authspec starts and also calls).
     Random(&'a str),
+    /// What a `secrets:` command prints.
+    Secret(&'a str),
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ReferenceError {
     #[error("unknown reference kind `{0}`")]
     UnknownKind(String),
     #[error("empty reference `{0}`")]
     Empty(String),
+    #[error("a `${{` is not closed with `}}`: `{0}`")]
+    Unclosed(String),
     #[error("environment variable {0} is not set")]
     MissingEnv(String),
     #[error("cannot read secret file {path}: {reason}")]
@@ -85,6 +113,15 @@ pub enum ReferenceError {
     UnknownDemo(String),
     #[error("the system gave no random bytes for a `${{random:…}}` secret")]
     NoRandomness,
+    #[error("no secret `{name}` is defined under `secrets:`")]
+    UnknownSecret { name: String, known: Vec<String> },
+    /// The command that prints the secret failed; `reason` says how (its stderr included).
+    #[error("the command of secret `{name}` (`{command}`) {reason}")]
+    SecretCommand {
+        name: String,
+        command: String,
+        reason: String,
+    },
 }
 
 /// Parses a whole value that is exactly one reference. `None` when the value is not a
@@ -98,6 +135,15 @@ pub fn parse_whole(value: &str) -> Option<Result<Reference<'_>, ReferenceError>>
         return None;
     }
     Some(parse_inner(&inner[..end]))
+}
+
+/// Whether `text` holds anything written as a reference (resolvable or not, escaped
+/// ones apart).
+pub fn mentions_reference(text: &str) -> bool {
+    match pieces(text) {
+        Err(_) => true,
+        Ok(p) => p.iter().any(|p| matches!(p, Piece::Ref(_))),
+    }
 }
 
 /// The full-width braces the YAML front end writes for a reference's `{` and `}` inside
@@ -126,6 +172,46 @@ fn closing(after: &str) -> Option<(usize, usize)> {
         .map(|i| (i, after[i..].chars().next().map_or(1, char::len_utf8)))
 }
 
+/// A text cut into literal parts and references.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece<'a> {
+    Text(&'a str),
+    /// The inside of a reference, between its braces.
+    Ref(&'a str),
+}
+
+/// The pieces of `text`; `$${…}` is the literal text `${…}`. A `${` without its `}` is
+/// an error: it would otherwise be sent as written.
+fn pieces(text: &str) -> Result<Vec<Piece<'_>>, ReferenceError> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some((start, open)) = next_reference(rest) {
+        let after = &rest[open..];
+        if rest[..start].ends_with('$') {
+            out.push(Piece::Text(&rest[..start - 1]));
+            out.push(Piece::Text("${"));
+            match closing(after) {
+                Some((end, close)) => {
+                    out.push(Piece::Text(&after[..end]));
+                    out.push(Piece::Text("}"));
+                    rest = &after[end + close..];
+                }
+                None => rest = after,
+            }
+            continue;
+        }
+        out.push(Piece::Text(&rest[..start]));
+        let Some((end, close)) = closing(after) else {
+            let shown: String = rest[start..].chars().take(40).collect();
+            return Err(ReferenceError::Unclosed(shown));
+        };
+        out.push(Piece::Ref(&after[..end]));
+        rest = &after[end + close..];
+    }
+    out.push(Piece::Text(rest));
+    Ok(out)
+}
+
 fn parse_inner(inner: &str) -> Result<Reference<'_>, ReferenceError> {
     let (kind, arg) = inner
         .split_once(':')
@@ -139,15 +225,19 @@ fn parse_inner(inner: &str) -> Result<Reference<'_>, ReferenceError> {
         "file" => Ok(Reference::File(arg)),
         "demo" => Ok(Reference::Demo(arg)),
         "random" => Ok(Reference::Random(arg)),
+        "secret" => Ok(Reference::Secret(arg)),
         other => Err(ReferenceError::UnknownKind(other.to_string())),
     }
 }
 
 impl LoadContext {
+    /// The value of `reference`; `${file:…}` is relative to `base_dir`, and
+    /// `${secret:NAME}` runs the command `secrets` defines for NAME (once per run).
     pub fn resolve(
         &self,
         reference: &Reference<'_>,
         base_dir: &Path,
+        secrets: &[SecretCommand],
     ) -> Result<String, ReferenceError> {
         match reference {
             Reference::Env(name) => self
@@ -170,52 +260,68 @@ impl LoadContext {
                 .map(|(_, v)| v.clone())
                 .ok_or_else(|| ReferenceError::UnknownDemo((*name).to_string())),
             Reference::Random(name) => self.random(name),
+            Reference::Secret(name) => match secrets.iter().find(|s| s.name == *name) {
+                Some(command) => self.secret_runs.value(command, &self.env.extra()),
+                None => Err(ReferenceError::UnknownSecret {
+                    name: (*name).to_string(),
+                    known: secrets.iter().map(|s| s.name.clone()).collect(),
+                }),
+            },
         }
-    }
-
-    /// The resolved value of every reference inside `value` (those that resolve).
-    pub fn resolved_references(&self, value: &str, base_dir: &Path) -> Vec<String> {
-        self.resolved_each(value, base_dir)
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect()
     }
 
     /// Every reference inside `value` that resolves, as written (`${env:NAME}`, for a
     /// message that must name it and not show its value), with its value.
-    pub fn resolved_each(&self, value: &str, base_dir: &Path) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut rest = value;
-        while let Some((_, open)) = next_reference(rest) {
-            let after = &rest[open..];
-            let Some((end, close)) = closing(after) else {
-                break;
-            };
-            let inner = &after[..end];
-            if let Ok(v) = parse_inner(inner).and_then(|r| self.resolve(&r, base_dir)) {
-                out.push((format!("${{{inner}}}"), v));
-            }
-            rest = &after[end + close..];
-        }
-        out
+    pub fn resolved_each(
+        &self,
+        value: &str,
+        base_dir: &Path,
+        secrets: &[SecretCommand],
+    ) -> Vec<(String, String)> {
+        let Ok(pieces) = pieces(value) else {
+            return Vec::new();
+        };
+        pieces
+            .into_iter()
+            .filter_map(|p| match p {
+                Piece::Ref(inner) => parse_inner(inner)
+                    .and_then(|r| self.resolve(&r, base_dir, secrets))
+                    .ok()
+                    .map(|v| (format!("${{{inner}}}"), v)),
+                Piece::Text(_) => None,
+            })
+            .collect()
     }
 
-    /// Replaces every reference inside a non-secret value (a URL, a header template).
-    pub fn interpolate(&self, value: &str, base_dir: &Path) -> Result<String, ReferenceError> {
+    /// `value` with every reference replaced by its value (and `$${` by `${`).
+    pub fn interpolate(
+        &self,
+        value: &str,
+        base_dir: &Path,
+        secrets: &[SecretCommand],
+    ) -> Result<String, ReferenceError> {
+        self.interpolate_with(value, base_dir, secrets, &|v| v)
+    }
+
+    /// Like `interpolate`, each resolved value passed through `encode` (a path's
+    /// percent-encoding) before it takes its place.
+    pub fn interpolate_with(
+        &self,
+        value: &str,
+        base_dir: &Path,
+        secrets: &[SecretCommand],
+        encode: &dyn Fn(String) -> String,
+    ) -> Result<String, ReferenceError> {
         let mut out = String::with_capacity(value.len());
-        let mut rest = value;
-        while let Some((start, open)) = next_reference(rest) {
-            out.push_str(&rest[..start]);
-            let after = &rest[open..];
-            let Some((end, close)) = closing(after) else {
-                out.push_str(&rest[start..]);
-                return Ok(out);
-            };
-            let reference = parse_inner(&after[..end])?;
-            out.push_str(&self.resolve(&reference, base_dir)?);
-            rest = &after[end + close..];
+        for piece in pieces(value)? {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Ref(inner) => {
+                    let resolved = self.resolve(&parse_inner(inner)?, base_dir, secrets)?;
+                    out.push_str(&encode(resolved));
+                }
+            }
         }
-        out.push_str(rest);
         Ok(out)
     }
 }
@@ -235,11 +341,14 @@ mod tests {
     fn random_references_are_one_fresh_value_per_name() {
         let c = ctx();
         let dir = Path::new(".");
-        let a = c.resolve(&Reference::Random("key"), dir).unwrap();
+        let a = c.resolve(&Reference::Random("key"), dir, &[]).unwrap();
         assert_eq!(a.len(), 43);
-        assert_eq!(c.resolve(&Reference::Random("key"), dir).unwrap(), a);
-        assert_ne!(c.resolve(&Reference::Random("other"), dir).unwrap(), a);
-        assert_ne!(ctx().resolve(&Reference::Random("key"), dir).unwrap(), a);
+        assert_eq!(c.resolve(&Reference::Random("key"), dir, &[]).unwrap(), a);
+        assert_ne!(c.resolve(&Reference::Random("other"), dir, &[]).unwrap(), a);
+        assert_ne!(
+            ctx().resolve(&Reference::Random("key"), dir, &[]).unwrap(),
+            a
+        );
         assert_eq!(
             parse_whole("${random:key}"),
             Some(Ok(Reference::Random("key")))
@@ -256,8 +365,13 @@ mod tests {
             parse_whole(" ${file:tok.txt} "),
             Some(Ok(Reference::File("tok.txt")))
         );
+        assert_eq!(
+            parse_whole("${secret:ops}"),
+            Some(Ok(Reference::Secret("ops")))
+        );
         assert_eq!(parse_whole("sk_live_abc"), None);
         assert_eq!(parse_whole("Bearer ${env:X}"), None);
+        assert_eq!(parse_whole("$${env:X}"), None);
         assert!(matches!(
             parse_whole("${vault:x}"),
             Some(Err(ReferenceError::UnknownKind(_)))
@@ -273,24 +387,55 @@ mod tests {
         let c = ctx();
         let dir = Path::new(".");
         assert_eq!(
-            c.resolve(&Reference::Demo("reader_token"), dir).as_deref(),
+            c.resolve(&Reference::Demo("reader_token"), dir, &[])
+                .as_deref(),
             Ok("fake-demo")
         );
         assert_eq!(
-            c.resolve(&Reference::Env("NOPE"), dir),
+            c.resolve(&Reference::Env("NOPE"), dir, &[]),
             Err(ReferenceError::MissingEnv("NOPE".into()))
         );
         assert_eq!(
-            c.interpolate("http://${env:HOST}/api", dir).as_deref(),
+            c.interpolate("http://${env:HOST}/api", dir, &[]).as_deref(),
             Ok("http://127.0.0.1:9/api")
         );
+        assert!(matches!(
+            c.resolve(&Reference::Secret("ops"), dir, &[]),
+            Err(ReferenceError::UnknownSecret { .. })
+        ));
+    }
+
+    #[test]
+    fn an_unclosed_reference_is_an_error_and_a_doubled_dollar_is_literal() {
+        let c = ctx();
+        let dir = Path::new(".");
+        assert!(matches!(
+            c.interpolate("x-${env:HOST", dir, &[]),
+            Err(ReferenceError::Unclosed(_))
+        ));
+        assert_eq!(
+            c.interpolate("$${jndi:ldap://x} ${env:HOST}", dir, &[])
+                .as_deref(),
+            Ok("${jndi:ldap://x} 127.0.0.1:9")
+        );
+        // The full-width braces of a flow collection are literal braces too.
+        assert_eq!(
+            c.interpolate("$$\u{FF5B}a\u{FF5D}", dir, &[]).as_deref(),
+            Ok("${a}")
+        );
+        assert!(mentions_reference("a ${env:X} b"));
+        assert!(mentions_reference("a ${env:X"));
+        assert!(!mentions_reference("a $${env:X} b"));
+        assert!(!mentions_reference("plain"));
     }
 
     #[test]
     fn reads_file_references_relative_to_the_suite() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("tok"), "fake-file-token\n").unwrap();
-        let got = ctx().resolve(&Reference::File("tok"), dir.path()).unwrap();
+        let got = ctx()
+            .resolve(&Reference::File("tok"), dir.path(), &[])
+            .unwrap();
         assert_eq!(got, "fake-file-token");
     }
 }

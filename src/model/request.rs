@@ -5,8 +5,10 @@ use super::Location;
 #[derive(Clone, Debug)]
 pub struct Request {
     pub method: String,
-    /// Path and optional query, relative to the target's base URL.
+    /// Path and optional query, relative to the target's base URL; references resolved.
     pub path: String,
+    /// The path as written (references unresolved): what names and messages show.
+    pub written: String,
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,
     pub body: Option<Body>,
@@ -17,11 +19,13 @@ pub struct Request {
 pub enum Body {
     Json(serde_json::Value),
     Text(String),
+    /// `application/x-www-form-urlencoded` fields, in order.
+    Form(Vec<(String, String)>),
 }
 
 impl Request {
     /// `GET /orders`: the short form used in check names.
     pub fn line(&self) -> String {
-        format!("{} {}", self.method, self.path)
+        format!("{} {}", self.method, self.written)
     }
 }

@@ -35,6 +35,13 @@ pub enum Credential {
     },
     /// A token obtained from an authorization server at run time, cached per role.
     OAuth2(OAuth2Role),
+    /// HTTP Basic (RFC 7617): `Authorization: Basic base64(username:password)`.
+    Basic {
+        username: String,
+        password: Secret,
+        /// The whole header value, `Basic …`: a secret too (its base64 is the password).
+        header: Secret,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use super::{
-    AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario, Sut, TlsSettings,
-    Upstream,
+    AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario, Setup, Sut,
+    TlsSettings, Upstream,
 };
 
 #[derive(Clone, Debug)]
@@ -30,6 +30,9 @@ pub struct Suite {
     /// Third-party APIs authspec stands in for, and the SUT it starts against them.
     pub upstreams: Vec<Upstream>,
     pub sut: Option<Sut>,
+    /// Run once before any check; shared (the same `Arc`) by the suites of one
+    /// `authspec.yaml` that holds it.
+    pub setup: Option<Arc<Setup>>,
 }
 
 impl Suite {

@@ -6,6 +6,10 @@ use std::collections::HashMap;
 
 pub type Vars = HashMap<String, String>;
 
+/// `{{run.id}}`: a short id, not secret, unique to the run (test data that must not
+/// collide with the last run's: `alice-{{run.id}}`).
+pub const RUN_ID: &str = "run.id";
+
 /// The variable names a text refers to, in order.
 pub fn variables(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -43,21 +47,23 @@ pub fn render(text: &str, vars: &Vars) -> Result<String, String> {
 pub fn render_path(text: &str, vars: &Vars) -> Result<String, String> {
     let encoded: Vars = vars
         .iter()
-        .map(|(k, v)| {
-            let e: String = v
-                .bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect();
-            (k.clone(), e)
-        })
+        .map(|(k, v)| (k.clone(), percent_encode(v)))
         .collect();
     render(text, &encoded)
+}
+
+/// `v` with every byte but RFC 3986's unreserved characters percent-encoded: a value
+/// that fills one part of a path, never its structure.
+pub fn percent_encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Renders every string inside a JSON body.

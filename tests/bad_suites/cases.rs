@@ -105,6 +105,74 @@ pub fn cases() -> Vec<Case> {
             says: &["unknown field `vaule`", "did you mean `value`?"],
             hides: &["k3Jd9", "pLw0RtY"],
         },
+        Case {
+            name: "secret reference with no such secret",
+            yaml: "  ghost:\n    bearer: ${secret:ops_password}\naccess:\n  - request: GET /\n    deny: [ghost]\n",
+            at: "bad.yaml:11:13",
+            says: &[
+                "no secret `ops_password` is defined under `secrets:`",
+                "define it: `secrets:",
+            ],
+            hides: &[],
+        },
+        Case {
+            name: "secret command that is missing",
+            yaml: "suite: s\ntarget:\n  base_url: http://127.0.0.1:9\nsecrets:\n  ops_password:\n    command: [authspec-no-such-cli, read, op://vault/ops/password]\nroles:\n  ops:\n    basic: { username: ops, password: \"${secret:ops_password}\" }\naccess:\n  - request: GET /ops/health\n    allow: [ops]\n",
+            at: "bad.yaml:6:14",
+            says: &[
+                "the command of secret `ops_password` (`authspec-no-such-cli read op://vault/ops/password`) could not be started",
+                "needed by `roles.ops.basic.password`",
+                "run the command by hand",
+            ],
+            hides: &[],
+        },
+        Case {
+            name: "secret command with a reference in it",
+            yaml: "suite: s\ntarget:\n  base_url: http://127.0.0.1:9\nsecrets:\n  pw:\n    command: [vault, kv, get, \"-field=${env:FIELD}\", secret/ops]\nroles:\n  ops:\n    bearer: ${secret:pw}\naccess:\n  - request: GET /\n    allow: [ops]\n",
+            at: "bad.yaml:6:14",
+            says: &["`secrets.pw.command` takes no `${…}` reference"],
+            hides: &[],
+        },
+        Case {
+            name: "unclosed reference in a json body",
+            yaml: "access:\n  - request: POST /notes\n    json: { body: \"${env:READER_TOKEN\" }\n    allow: [reader]\n",
+            at: "bad.yaml:11:14",
+            says: &[
+                "a `${` is not closed with `}`",
+                "needed by `json.body`",
+                "write `$${` for a literal `${`",
+            ],
+            hides: &[],
+        },
+        Case {
+            // Never sent as written: an unknown kind inside a body is an error too.
+            name: "unknown reference kind in a json body",
+            yaml: "access:\n  - request: POST /notes\n    json: { p: [\"${vault:kv/ops}\"] }\n    allow: [reader]\n",
+            at: "bad.yaml:11:14",
+            says: &["unknown reference kind `vault`", "needed by `json.p[0]`"],
+            hides: &[],
+        },
+        Case {
+            name: "expectation template nobody captures",
+            yaml: "scenarios:\n  - name: x\n    as: reader\n    request: GET /\n    expect: { json: { $.m: \"{{nope}}\" } }\n",
+            at: "bad.yaml:14:23",
+            says: &["`{{nope}}` is not captured by an earlier step"],
+            hides: &[],
+        },
+        Case {
+            name: "basic user name with a colon",
+            yaml: "  ops:\n    basic: { username: \"a:b\", password: \"${env:READER_TOKEN}\" }\naccess:\n  - request: GET /\n    allow: [ops]\n",
+            at: "bad.yaml:11:24",
+            says: &["a Basic user name is not empty and has no `:`", "RFC 7617"],
+            hides: &[],
+        },
+        Case {
+            name: "setup step with an access expectation",
+            yaml: "setup:\n  - request: GET /\n    expect: { access: allow }\naccess:\n  - request: GET /\n    allow: [reader]\n",
+            at: "bad.yaml:12:23",
+            says: &["a `setup:` step takes no `access:`"],
+            hides: &[],
+        },
     ]
 }
 

@@ -5,7 +5,28 @@
 
 use crate::engine::request::excerpt;
 use crate::engine::request::http::Exchange;
+use crate::model::template::{Vars, render, render_json};
 use crate::model::{Expectation, KeyQuality, entropy_bits};
+
+/// `expect` with the `{{name}}` templates of its values filled in from `vars` (what
+/// earlier steps captured, `run.id`); the error names a variable without a value.
+pub fn rendered(expect: &Expectation, vars: &Vars) -> Result<Expectation, String> {
+    let texts = |list: &[String]| -> Result<Vec<String>, String> {
+        list.iter().map(|t| render(t, vars)).collect()
+    };
+    let mut out = expect.clone();
+    out.body_contains = texts(&expect.body_contains)?;
+    out.body_not_contains = texts(&expect.body_not_contains)?;
+    for h in &mut out.headers {
+        if let Some(v) = &h.value {
+            h.value = Some(render(v, vars)?);
+        }
+    }
+    for a in &mut out.json {
+        a.expected = render_json(&a.expected, vars)?;
+    }
+    Ok(out)
+}
 
 /// `shown` is the redacted body, used for every excerpt.
 pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<String> {
@@ -231,6 +252,42 @@ mod tests {
         assert_eq!(unjudged(&expect, &ex), ["`body_contains`"]);
         ex.truncated = None;
         assert!(unjudged(&expect, &ex).is_empty());
+    }
+
+    #[test]
+    fn expected_values_are_rendered_with_the_captured_variables() {
+        let expect = Expectation {
+            json: vec![JsonAssertion {
+                path_text: "$.message".into(),
+                path: serde_json_path::JsonPath::parse("$.message").unwrap(),
+                expected: serde_json::json!("{{first}}"),
+            }],
+            body_not_contains: vec!["note-{{run.id}}".into()],
+            ..Expectation::default()
+        };
+        let vars: Vars = [
+            ("first".to_string(), "invalid credentials".to_string()),
+            ("run.id".to_string(), "0a1b2c3d".to_string()),
+        ]
+        .into();
+        let r = rendered(&expect, &vars).unwrap();
+        let same = exchange(401, r#"{"message":"invalid credentials"}"#);
+        assert!(
+            mismatches(&r, &same, &same.body).len() == 1,
+            "only the status"
+        );
+        let other = exchange(200, r#"{"message":"wrong password","n":"note-0a1b2c3d"}"#);
+        let m = mismatches(&r, &other, &other.body);
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(m[0].contains("must not contain \"note-0a1b2c3d\""), "{m:?}");
+        assert!(
+            m[1].contains("expected \"invalid credentials\", got \"wrong password\""),
+            "{m:?}"
+        );
+        assert_eq!(
+            rendered(&expect, &Vars::new()).unwrap_err(),
+            "variable `run.id` has no value"
+        );
     }
 
     #[test]

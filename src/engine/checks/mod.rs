@@ -2,6 +2,7 @@
 //! host-wide findings and service log rules. Probes live in `probes/`.
 
 pub mod access;
+pub mod capture;
 pub mod expect;
 pub mod host_wide;
 pub mod leaks;

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::engine::checks::access::{Judgement, Proof, actual_shown, judge};
+use crate::engine::checks::capture::{capture, register_captured_secrets};
 use crate::engine::checks::expect::{self, mismatches};
 use crate::engine::checks::leaks::{cut_note, too_large};
 use crate::engine::doubles::upstreams::{Mark, Upstreams, verdict};
@@ -69,7 +70,7 @@ async fn steps(
         proofs,
         ups,
         seen,
-        vars: Vars::new(),
+        vars: ctx.suites[si].vars.clone(),
         proven: Vec::new(),
     };
     for (i, step) in scenario.steps.iter().enumerate() {
@@ -111,6 +112,19 @@ impl Walk<'_> {
         };
         let role = ctx.suites[self.si].suite.role(step.role);
         let which = self.which(i, step, &role.name);
+        // Expected values may name what earlier steps captured.
+        let expect = match expect::rendered(&step.expect, &self.vars) {
+            Ok(e) => e,
+            Err(e) => {
+                let message = format!("{which}: the expectation could not be made: {e}");
+                let e = CheckError::new(
+                    ErrorKind::Harness(crate::results::HarnessError::request(e)),
+                    message,
+                    Evidence::at(&step.request.location),
+                );
+                return Some(Outcome::Error(e));
+            }
+        };
         let exchange = ctx.exchange(self.si, step.role, &step.request, &self.vars);
         let answered = match step.expect.within {
             // Past the bound the request is abandoned: dropping it closes the connection.
@@ -140,7 +154,7 @@ impl Walk<'_> {
         let mut delivered: Vec<String> = issued.iter().cloned().collect();
         if ex.truncated.is_none() {
             let mut scratch = self.vars.clone();
-            capture(step, &ex.body, &mut scratch, &mut Vec::new());
+            capture(&step.captures, &ex.body, &mut scratch, &mut Vec::new());
             delivered.extend(
                 step.captures
                     .iter()
@@ -163,18 +177,23 @@ impl Walk<'_> {
         }
         let list = &mut problems.list;
         list.extend(
-            mismatches(&step.expect, &ex, &shown)
+            mismatches(&expect, &ex, &shown)
                 .into_iter()
                 .map(Problem::Text),
         );
         list.extend(leaks.into_iter().map(Problem::Leak));
-        let unjudged = unjudged(ctx, self.si, step, &ex);
+        let unjudged = unjudged(ctx, self.si, step, &expect, &ex);
         // Captured credentials are secrets before anything about this step is reported.
         // A cut body is not captured from: its JSON is not whole.
         let mut capture_problems = Vec::new();
         if ex.truncated.is_none() {
-            capture(step, &ex.body, &mut self.vars, &mut capture_problems);
-            register_captured_secrets(ctx, step, &self.vars);
+            capture(
+                &step.captures,
+                &ex.body,
+                &mut self.vars,
+                &mut capture_problems,
+            );
+            register_captured_secrets(ctx, &step.captures, &self.vars);
         }
         if list.is_empty() {
             *list = capture_problems.into_iter().map(Problem::Text).collect();
@@ -356,7 +375,13 @@ fn failure(
 
 /// What of `step` needs the whole of a body cut at `--max-body` and was not decided by
 /// the part read: its leak scan, body and JSON expectations, its captures.
-fn unjudged(ctx: &Context, si: usize, step: &Step, ex: &Exchange) -> Vec<&'static str> {
+fn unjudged(
+    ctx: &Context,
+    si: usize,
+    step: &Step,
+    expect: &crate::model::Expectation,
+    ex: &Exchange,
+) -> Vec<&'static str> {
     if ex.truncated.is_none() {
         return Vec::new();
     }
@@ -364,7 +389,7 @@ fn unjudged(ctx: &Context, si: usize, step: &Step, ex: &Exchange) -> Vec<&'stati
     if ctx.scan_is_partial(si, ex) {
         out.push("the leak scan");
     }
-    out.extend(expect::unjudged(&step.expect, ex));
+    out.extend(expect::unjudged(expect, ex));
     if !step.captures.is_empty() {
         out.push("`capture`");
     }
@@ -378,55 +403,5 @@ fn issued_key(step: &Step, body: &str) -> Option<String> {
     match k.path.query(&doc).exactly_one() {
         Ok(serde_json::Value::String(key)) => Some(key.clone()),
         _ => None,
-    }
-}
-
-/// A value captured under a credential-like name (`access_token`, `$.api_key`, …) is a
-/// secret of the run from then on: redacted everywhere, and a canary in later responses.
-fn register_captured_secrets(ctx: &Context, step: &Step, vars: &Vars) {
-    const HINTS: [&str; 7] = [
-        "token",
-        "secret",
-        "key",
-        "password",
-        "session",
-        "cookie",
-        "credential",
-    ];
-    for c in &step.captures {
-        let text = format!("{} {}", c.name, c.path_text).to_ascii_lowercase();
-        if HINTS.iter().any(|h| text.contains(h))
-            && let Some(value) = vars.get(&c.name)
-        {
-            ctx.redactor.add(&format!("captured.{}", c.name), value);
-        }
-    }
-}
-
-fn capture(step: &Step, body: &str, vars: &mut Vars, problems: &mut Vec<String>) {
-    if step.captures.is_empty() {
-        return;
-    }
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(body) else {
-        problems.push("capture: the body is not JSON".into());
-        return;
-    };
-    for c in &step.captures {
-        match c.path.query(&doc).exactly_one() {
-            Ok(serde_json::Value::String(s)) => {
-                vars.insert(c.name.clone(), s.clone());
-            }
-            Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
-                vars.insert(c.name.clone(), v.to_string());
-            }
-            Ok(v) => problems.push(format!(
-                "capture {}: {} is {v}, not a scalar",
-                c.name, c.path_text
-            )),
-            Err(_) => problems.push(format!(
-                "capture {}: no single value at {}",
-                c.name, c.path_text
-            )),
-        }
     }
 }

@@ -20,8 +20,12 @@ pub struct SuiteRun {
     /// Held by each check of a suite with upstreams: what an upstream received must be
     /// that one check's doing.
     exclusive: Option<tokio::sync::Mutex<()>>,
-    /// Why this suite cannot run (its SUT or upstreams did not start).
+    /// Why this suite cannot run (its SUT or upstreams did not start, its `setup:`
+    /// failed).
     pub unavailable: Option<HarnessError>,
+    /// The variables every request and expectation of the suite may use: `run.id`, and
+    /// what its `setup:` captured.
+    pub vars: Vars,
 }
 
 impl SuiteRun {
@@ -35,6 +39,7 @@ impl SuiteRun {
             sut: tokio::sync::Mutex::new(None),
             exclusive,
             unavailable: None,
+            vars: Vars::new(),
         }
     }
 
@@ -148,7 +153,26 @@ impl Context {
         self.scannable(si, ex)
     }
 
-    /// The request without any credential.
+    /// Sends `request` as `role`, or with no credential at all (a `setup:` step without
+    /// `as:`).
+    pub async fn exchange_as(
+        &self,
+        si: usize,
+        role: Option<RoleId>,
+        request: &Request,
+        vars: &Vars,
+    ) -> Result<Exchange, HarnessError> {
+        match role {
+            Some(role) => self.exchange(si, role, request, vars).await,
+            None => {
+                let builder = self.builder(si, request, vars)?;
+                self.http_for(si).send(builder).await
+            }
+        }
+    }
+
+    /// The request without any credential; `vars` over the suite's own (`run.id`, what
+    /// `setup:` captured).
     fn builder(
         &self,
         si: usize,
@@ -156,6 +180,15 @@ impl Context {
         vars: &Vars,
     ) -> Result<reqwest::RequestBuilder, HarnessError> {
         let run = &self.suites[si];
+        let merged;
+        let vars = if run.vars.is_empty() {
+            vars
+        } else {
+            let mut all = run.vars.clone();
+            all.extend(vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+            merged = all;
+            &merged
+        };
         let path = render_path(&request.path, vars).map_err(HarnessError::request)?;
         let method = method(&request.method)?;
         let mut builder = self
@@ -177,6 +210,13 @@ impl Context {
                 builder.json(&render_json(j, vars).map_err(HarnessError::request)?)
             }
             Some(Body::Text(t)) => builder.body(render(t, vars).map_err(HarnessError::request)?),
+            Some(Body::Form(fields)) => {
+                let fields: Vec<(&str, String)> = fields
+                    .iter()
+                    .map(|(k, v)| Ok((k.as_str(), render(v, vars).map_err(HarnessError::request)?)))
+                    .collect::<Result<_, HarnessError>>()?;
+                builder.form(&fields)
+            }
             None => builder,
         })
     }

@@ -1,4 +1,5 @@
-//! Applies a role's credential to a request; OAuth 2.0 roles get their cached token.
+//! Applies a role's credential to a request: a bearer token, an API key, HTTP Basic;
+//! OAuth 2.0 roles get their cached token.
 
 use reqwest::RequestBuilder;
 
@@ -26,6 +27,9 @@ fn apply(builder: RequestBuilder, credential: &Credential) -> RequestBuilder {
     match credential {
         Credential::None | Credential::OAuth2(_) => builder,
         Credential::Bearer(token) => builder.bearer_auth(token.expose()),
+        Credential::Basic { header, .. } => {
+            builder.header(reqwest::header::AUTHORIZATION, header.expose())
+        }
         Credential::ApiKey {
             placement: KeyPlacement::Header(name),
             value,

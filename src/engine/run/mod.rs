@@ -5,5 +5,6 @@ mod assemble;
 mod proofs;
 mod schedule;
 pub mod setup;
+mod setup_steps;
 
 pub use schedule::{RunOptions, run};

@@ -1,7 +1,8 @@
 //! Prepares a run before any check: the demo target when a suite uses it, and for each
-//! suite its base URL, its own TLS client when it needs one, and its stub upstreams and
-//! SUT. A suite whose upstreams or SUT cannot start is marked unavailable: its checks
-//! become errors carrying the reason, and the other suites run.
+//! suite its base URL, its own TLS client when it needs one, its stub upstreams and
+//! SUT, and then its `setup:` requests. A suite whose upstreams or SUT cannot start, or
+//! whose setup fails, is marked unavailable: its checks become errors carrying the
+//! reason, and the other suites run.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use crate::engine::doubles::upstreams::{UpstreamCa, Upstreams};
 use crate::engine::request::context::{Context, SuiteRun};
 use crate::engine::request::http::HttpClient;
 use crate::engine::request::tls_clients::merged_ca_files;
-use crate::model::template::{Vars, render};
+use crate::model::template::{RUN_ID, render};
 use crate::model::{Probe, Suite, Target, TlsSettings};
 use crate::plan::Check;
 use crate::redact::Redactor;
@@ -40,6 +41,8 @@ pub struct SuiteSetup<'a> {
     pub http: &'a HttpClient,
     /// Whether each suite has a planned check: no SUT starts for a filtered-out suite.
     pub used: Vec<bool>,
+    /// `{{run.id}}`.
+    pub run_id: String,
 }
 
 /// What must live as long as the run: the demo target, the upstream CA's file.
@@ -67,18 +70,20 @@ pub async fn prepare(
     let http =
         HttpClient::new(options.timeout, jobs, &default_tls)?.with_max_body(options.max_body);
     let tokens = Tokens::for_suites(suites.iter());
+    let used: Vec<bool> = (0..suites.len())
+        .map(|si| checks.iter().any(|c| c.suite == si))
+        .collect();
     let setup = SuiteSetup {
         demo: demo.as_ref(),
         timeout: options.timeout,
         jobs,
         ca: options.upstream_ca,
         http: &http,
-        used: (0..suites.len())
-            .map(|si| checks.iter().any(|c| c.suite == si))
-            .collect(),
+        used: used.clone(),
+        run_id: run_id(),
     };
     let (suites, upstream_ca) = suite_runs(suites, setup).await?;
-    let ctx = Context {
+    let mut ctx = Context {
         http,
         suites,
         redactor,
@@ -87,11 +92,26 @@ pub async fn prepare(
         tokens,
         seed: options.seed.unwrap_or_else(random_seed),
     };
+    // Before any check, so that what it captures every check may use.
+    super::setup_steps::run(&mut ctx, &used).await;
     let held = Held {
         _demo: demo,
         _upstream_ca: upstream_ca,
     };
     Ok((ctx, held))
+}
+
+/// Eight hex digits, random: short enough for a user name, and no secret.
+fn run_id() -> String {
+    let mut bytes = [0u8; 4];
+    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+        // Unique is what matters here, not unpredictable.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        bytes = (nanos ^ std::process::id()).to_le_bytes();
+    }
+    format!("{:08x}", u32::from_le_bytes(bytes))
 }
 
 fn random_seed() -> u64 {
@@ -123,6 +143,7 @@ pub async fn suite_runs(
             )
         };
         let mut run = SuiteRun::new(suite, template.clone(), http);
+        run.vars.insert(RUN_ID.to_string(), setup.run_id.clone());
         if !run.suite.upstreams.is_empty() && setup.used.get(si) == Some(&true) && ca.is_none() {
             ca = Some(match choice.take() {
                 Some(CaChoice::Stored(c, file)) => UpstreamCa::stored(*c, file),
@@ -131,6 +152,12 @@ pub async fn suite_runs(
         }
         let wanted = (!run.suite.upstreams.is_empty() || run.suite.sut.is_some())
             && setup.used.get(si).copied().unwrap_or(true);
+        if !wanted && template.contains("{{") {
+            // `{{run.id}}` is the only run template a suite without upstreams or SUT has.
+            if let Ok(url) = render(&template, &run.vars) {
+                run.base_url = url.trim_end_matches('/').to_string();
+            }
+        }
         if wanted && let Err(e) = environment(&mut run, &template, ca.as_ref(), setup.http).await {
             run.unavailable = Some(e);
         }
@@ -146,7 +173,7 @@ async fn environment(
     ca: Option<&UpstreamCa>,
     http: &HttpClient,
 ) -> Result<(), HarnessError> {
-    let mut vars = Vars::new();
+    let mut vars = run.vars.clone();
     if let Some(ca) = ca.filter(|_| !run.suite.upstreams.is_empty()) {
         let ups = Upstreams::start(&run.suite.upstreams, ca).await?;
         ups.vars(&mut vars);

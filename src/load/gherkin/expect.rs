@@ -53,8 +53,8 @@ fn fill(last: &mut RawStep, op: Op, args: &[Arg], at: Pos) {
                 e.status = Some(S::new(OneOrMany(codes.clone()), at));
             }
         }
-        Op::BodyContains => push(&mut e.body_contains, text(args, 0)),
-        Op::BodyNotContains => push(&mut e.body_not_contains, text(args, 0)),
+        Op::BodyContains => push(&mut e.body_contains, text(args, 0), at),
+        Op::BodyNotContains => push(&mut e.body_not_contains, text(args, 0), at),
         Op::HeaderIs => push_entry(&mut e.headers, spanned(0), Some(text(args, 1))),
         Op::HeaderAbsent => push_entry(&mut e.headers, spanned(0), None),
         Op::JsonIs => push_entry(&mut e.json, spanned(0), json_value(&text(args, 1))),
@@ -69,8 +69,9 @@ fn fill(last: &mut RawStep, op: Op, args: &[Arg], at: Pos) {
     }
 }
 
-fn push(list: &mut Option<OneOrMany<String>>, item: String) {
-    list.get_or_insert_with(|| OneOrMany(Vec::new()))
+fn push(list: &mut Option<S<OneOrMany<String>>>, item: String, at: Pos) {
+    list.get_or_insert_with(|| S::new(OneOrMany(Vec::new()), at))
+        .value
         .0
         .push(item);
 }

@@ -32,6 +32,10 @@ pub fn load(
         probe_tags: Vec::new(),
         errors: Vec::new(),
         tables: Default::default(),
+        secrets: config.secrets.clone(),
+        run_vars: std::iter::once(crate::model::template::RUN_ID.to_string())
+            .chain(config.setup.iter().flat_map(|s| s.captured()))
+            .collect(),
     };
     let scenarios = expand::scenarios(&feature)
         .into_iter()
@@ -79,6 +83,7 @@ pub fn load(
         leakage: config.leakage.clone().unwrap_or_default(),
         upstreams: Vec::new(),
         sut: None,
+        setup: config.setup.clone(),
     })
 }
 

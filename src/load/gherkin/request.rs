@@ -77,6 +77,7 @@ pub(super) fn send(st: &mut State<'_, '_>, step: &gherkin::Step, op: Op, line: &
         as_role: role,
         request: S::new(line.to_string(), position(step)),
         json,
+        form: None,
         body,
         headers: waiting(&mut st.headers),
         query: waiting(&mut st.query),

@@ -28,6 +28,10 @@ pub struct FeatureCx<'a> {
     pub errors: Vec<SuiteDiagnostic>,
     /// Where the cells of the feature's tables are, found once per table.
     pub tables: table::TablePositions,
+    /// The config's `secrets:`, for `${secret:NAME}` in steps.
+    pub secrets: Vec<crate::load::secret_command::SecretCommand>,
+    /// Variables every scenario may use: `run.id`, and what the config's `setup:` captures.
+    pub run_vars: Vec<String>,
 }
 
 impl FeatureCx<'_> {
@@ -38,6 +42,8 @@ impl FeatureCx<'_> {
         cx.role_names = self.roles.iter().map(|r| r.name.clone()).collect();
         cx.server_names = self.servers.clone();
         cx.front = lower::FrontEnd::Gherkin;
+        cx.secrets = self.secrets.clone();
+        cx.run_vars = self.run_vars.clone();
         cx
     }
 
@@ -154,6 +160,7 @@ fn raw_scenario(c: &Concrete<'_>, steps: Vec<RawStep>) -> RawScenario {
         as_role: None,
         request: None,
         json: None,
+        form: None,
         body: None,
         headers: None,
         query: None,

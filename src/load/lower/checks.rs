@@ -9,7 +9,7 @@ use crate::model::{AccessEntry, Location, LogRule, RoleId, Scenario, Step};
 
 pub(super) fn log(cx: &mut Cx<'_>, raw: &RawLog) -> Option<LogRule> {
     let loc = &raw.path.at;
-    let path = match cx.ctx.interpolate(&raw.path.value, &cx.source.dir) {
+    let path = match cx.interpolate(&raw.path.value) {
         Ok(p) => cx.source.dir.join(p),
         Err(e) => {
             cx.reference_error(loc, "logs.path", e);

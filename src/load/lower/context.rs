@@ -4,7 +4,8 @@
 
 use super::wording::FrontEnd;
 use crate::load::raw::{Pos, S};
-use crate::load::reference::ReferenceError;
+use crate::load::reference::{Reference, ReferenceError};
+use crate::load::secret_command::SecretCommand;
 use crate::load::suggest::unknown_role_help;
 use crate::load::{LoadContext, SourceFile, SuiteDiagnostic};
 use crate::model::{Location, RoleId};
@@ -22,6 +23,13 @@ pub struct Cx<'a> {
     pub has_sut: bool,
     /// Which syntax the raw suite was written in, for the messages worded per syntax.
     pub front: FrontEnd,
+    /// The `secrets:` this file may refer to (its own, and its config's).
+    pub secrets: Vec<SecretCommand>,
+    /// Secrets whose failed command (or definition) this file already reported: a
+    /// reference to one adds no second error.
+    pub failed_secrets: Vec<String>,
+    /// Variables every check may use: `run.id` and what `setup:` captures.
+    pub run_vars: Vec<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -36,7 +44,33 @@ impl<'a> Cx<'a> {
             upstream_names: Vec::new(),
             has_sut: false,
             front: FrontEnd::Yaml,
+            secrets: Vec::new(),
+            failed_secrets: Vec::new(),
+            run_vars: vec![crate::model::template::RUN_ID.to_string()],
         }
+    }
+
+    /// `value` with its references resolved (see `LoadContext::interpolate`).
+    pub fn interpolate(&self, value: &str) -> Result<String, ReferenceError> {
+        self.ctx.interpolate(value, &self.source.dir, &self.secrets)
+    }
+
+    pub fn resolve(&self, reference: &Reference<'_>) -> Result<String, ReferenceError> {
+        self.ctx.resolve(reference, &self.source.dir, &self.secrets)
+    }
+
+    /// Each reference of `value` that resolves, as written, with its value.
+    pub fn resolved_each(&self, value: &str) -> Vec<(String, String)> {
+        self.ctx
+            .resolved_each(value, &self.source.dir, &self.secrets)
+    }
+
+    /// The values of the references of `value` that resolve.
+    pub fn resolved_references(&self, value: &str) -> Vec<String> {
+        self.resolved_each(value)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
     }
 
     /// Records a problem at `loc`; the caller may add a label and help to it.
@@ -65,13 +99,34 @@ impl<'a> Cx<'a> {
 
     /// A `${…}` reference that does not resolve, with what to do about its kind.
     pub fn reference_error(&mut self, loc: &Pos, field: &str, e: ReferenceError) {
+        if let ReferenceError::SecretCommand { name, .. } = &e {
+            return self.secret_command_error(name.clone(), field, &e);
+        }
+        if let ReferenceError::UnknownSecret { name, .. } = &e
+            && self.failed_secrets.contains(name)
+        {
+            return;
+        }
         let help = match &e {
             ReferenceError::MissingEnv(name) => {
                 format!("export {name}=… before running (it fills `{field}`)")
             }
             ReferenceError::UnknownKind(_) | ReferenceError::Empty(_) => {
-                "references are `${env:NAME}`, `${file:PATH}`, `${random:NAME}` (a secret made up for the run), and `${demo:NAME}` with `target: demo`".into()
+                "references are `${env:NAME}`, `${file:PATH}`, `${secret:NAME}` (from `secrets:`), `${random:NAME}` (a secret made up for the run), and `${demo:NAME}` with `target: demo`".into()
             }
+            ReferenceError::Unclosed(_) => {
+                "close the reference with `}`; write `$${` for a literal `${`".into()
+            }
+            ReferenceError::UnknownSecret { name, known } => {
+                match crate::load::suggest::did_you_mean(name, known.iter().map(String::as_str)) {
+                    Some(k) => format!("did you mean `${{secret:{k}}}`?"),
+                    None if known.is_empty() => format!(
+                        "define it: `secrets: {{ {name}: {{ command: [vault, kv, get, -field=password, secret/…] }} }}`"
+                    ),
+                    None => format!("the secrets defined are: {}", known.join(", ")),
+                }
+            }
+            ReferenceError::SecretCommand { .. } => String::new(),
             ReferenceError::File { .. } => "a `${file:PATH}` path is relative to the suite file".into(),
             ReferenceError::NoRandomness => "the operating system's random source failed; run again".into(),
             ReferenceError::UnknownDemo(_) => {
@@ -81,6 +136,26 @@ impl<'a> Cx<'a> {
         };
         self.error(loc, format!("{e} (needed by `{field}`)"))
             .help(help);
+    }
+
+    /// A secret's command failed: reported once per file, at the command.
+    fn secret_command_error(&mut self, name: String, field: &str, e: &ReferenceError) {
+        if self.failed_secrets.contains(&name) {
+            return;
+        }
+        let Some(def) = self.secrets.iter().find(|s| s.name == name).cloned() else {
+            return;
+        };
+        self.failed_secrets.push(name);
+        self.errors.push(SuiteDiagnostic::at(
+            &def.source,
+            &def.at,
+            format!("{e} (needed by `{field}`)"),
+        ));
+        let last = self.errors.len() - 1;
+        self.errors[last].help(
+            "run the command by hand in the suite's directory: it must print the secret and exit 0",
+        );
     }
 
     /// What was lowered, or every problem found on the way.

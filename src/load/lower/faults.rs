@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use super::context::Cx;
+use super::values::Register;
 use crate::load::raw::{RawCount, RawFault, RawFaultAnswer, S, SpannedMap};
 use crate::model::{Backoff, Body, Count, FaultAnswer, MAX_HUGE_BODY, Malformed, UpstreamFault};
 use crate::results::BodyLimit;
@@ -257,14 +258,5 @@ fn resolve_json(
 }
 
 fn resolve_text(cx: &mut Cx<'_>, label: &str, s: &str, at: &S<u16>) -> Option<String> {
-    for (_, value) in cx.ctx.resolved_each(s, &cx.source.dir) {
-        cx.redactor.add_confidential(label, &value);
-    }
-    match cx.ctx.interpolate(s, &cx.source.dir) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            cx.reference_error(&at.at, label, e);
-            None
-        }
-    }
+    super::values::text(cx, s, &at.at, label, label, Register::Canary)
 }

@@ -3,6 +3,7 @@
 
 mod checks;
 mod context;
+mod expect;
 mod faults;
 mod oauth;
 mod policy;
@@ -10,12 +11,15 @@ mod probes;
 mod request;
 mod roles;
 mod secret;
+mod secrets;
+mod setup;
 mod suite;
 mod sut;
 mod target;
 mod templates;
 mod tls;
 mod upstreams;
+mod values;
 mod wording;
 
 pub use checks::scenario;

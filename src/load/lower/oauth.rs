@@ -21,7 +21,7 @@ pub fn auth_servers(
 
 fn url(cx: &mut Cx<'_>, field: &Option<S<String>>, path: &str) -> Option<Option<String>> {
     let Some(f) = field else { return Some(None) };
-    match cx.ctx.interpolate(&f.value, &cx.source.dir) {
+    match cx.interpolate(&f.value) {
         Ok(v) if reqwest::Url::parse(&v).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) => {
             Some(Some(v.trim_end_matches('/').to_string()))
         }
@@ -76,7 +76,7 @@ fn auth_server(
         .help("`issuer:` uses OIDC discovery (/.well-known/openid-configuration)");
         return None;
     }
-    let client_id = match cx.ctx.interpolate(&raw.client_id.value, &cx.source.dir) {
+    let client_id = match cx.interpolate(&raw.client_id.value) {
         Ok(v) => v,
         Err(e) => {
             cx.reference_error(&raw.client_id.at, &format!("auth_servers.{n}.client_id"), e);
@@ -125,7 +125,7 @@ fn authorization_code(cx: &mut Cx<'_>, role: &str, raw: &RawOAuth2) -> Option<Gr
         .help("the redirect URI registered for the client, e.g. `${env:REDIRECT_URI}`");
         return None;
     };
-    let redirect_uri = match cx.ctx.interpolate(&uri.value, &cx.source.dir) {
+    let redirect_uri = match cx.interpolate(&uri.value) {
         Ok(v) => v,
         Err(e) => {
             cx.reference_error(&uri.at, &format!("roles.{role}.oauth2.redirect_uri"), e);
@@ -146,7 +146,7 @@ fn authorization_code(cx: &mut Cx<'_>, role: &str, raw: &RawOAuth2) -> Option<Gr
         let value = if secret_like {
             super::secret::secret_at(cx, value, &path, label, false)?
         } else {
-            match cx.ctx.interpolate(&value.value, &cx.source.dir) {
+            match cx.interpolate(&value.value) {
                 Ok(v) => crate::model::Secret::new(label, v),
                 Err(e) => {
                     cx.reference_error(&value.at, &path, e);
@@ -191,7 +191,7 @@ pub fn oauth2_role(cx: &mut Cx<'_>, role: &str, raw: &RawOAuth2) -> Option<OAuth
     };
     let mut text = |f: &Option<S<String>>, what: &str| match f {
         None => Some(None),
-        Some(v) => match cx.ctx.interpolate(&v.value, &cx.source.dir) {
+        Some(v) => match cx.interpolate(&v.value) {
             Ok(x) => Some(Some(x)),
             Err(e) => {
                 cx.reference_error(&v.at, &format!("roles.{role}.oauth2.{what}"), e);

@@ -1,23 +1,23 @@
-//! Lowers the request-shaped parts of a suite: request lines, bodies, headers, query
-//! parameters, expectations, captures and the `{{var}}` templates between steps.
+//! Lowers the request-shaped parts of a suite: request lines, bodies (JSON, form, text),
+//! headers, query parameters, captures and the `{{var}}` templates between steps.
 
 use serde_json_path::JsonPath;
 
 use super::context::Cx;
+use super::values::{self, Register};
 use crate::load::raw::{Pos, RawExpect, RawRequestParts, S, SpannedMap};
+use crate::load::reference::mentions_reference;
 use crate::load::request_line;
-use crate::model::template::variables;
-use crate::model::{
-    Body, Capture, Expectation, HeaderExpectation, JsonAssertion, KeyQuality, Request, Step,
-    Verdict,
-};
+use crate::model::{Body, Capture, Request, Step};
 
 /// `GET /orders` alone, as in a role's `proof:`.
 pub fn request_line_only(cx: &mut Cx<'_>, line: &S<String>) -> Option<Request> {
-    let (method, path) = request_line(cx, line)?;
+    let (method, written) = request_line(cx, line)?;
+    let path = values::path(cx, &written, &line.at)?;
     Some(Request {
         method,
         path,
+        written,
         headers: Vec::new(),
         query: Vec::new(),
         body: None,
@@ -35,39 +35,89 @@ fn request_line(cx: &mut Cx<'_>, line: &S<String>) -> Option<(String, String)> {
     }
 }
 
-/// A full request. `captured` are the variables earlier steps define.
+/// A full request. `captured` are the variables earlier steps define (`run.id` and
+/// what `setup:` captures are known besides).
 pub fn request(
     cx: &mut Cx<'_>,
     parts: &RawRequestParts<'_>,
     captured: &[String],
 ) -> Option<Request> {
-    let (method, path) = request_line(cx, parts.request)?;
+    let (method, written) = request_line(cx, parts.request)?;
     let loc = &parts.request.at;
-    let body = match (parts.json, parts.body) {
-        (Some(_), Some(_)) => {
-            cx.error(loc, "a request has `json:` or `body:`, not both");
-            return None;
-        }
-        (Some(j), None) => Some(Body::Json(j.clone())),
-        (None, Some(b)) => Some(Body::Text(b.clone())),
-        (None, None) => None,
+    let given = [
+        parts.json.is_some(),
+        parts.form.is_some(),
+        parts.body.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() > 1 {
+        cx.error(
+            loc,
+            "a request has one of `json:`, `form:` or `body:`, not more",
+        );
+        return None;
+    }
+    let mut fine = templates_of_raw(cx, parts, loc, captured);
+    let path = values::path(cx, &written, loc);
+    let body = if let Some(j) = parts.json {
+        values::json(cx, j, loc, "json").map(Body::Json)
+    } else if let Some(f) = parts.form {
+        let fields = request_values(cx, Some(f), Part::Form);
+        (fields.len() == f.0.len()).then_some(Body::Form(fields))
+    } else if let Some(b) = parts.body {
+        values::text(cx, b, loc, "body", "request.body", Register::Quiet).map(Body::Text)
+    } else {
+        None
     };
+    fine &= body.is_some() == given.iter().any(|g| *g);
     let headers = request_values(cx, parts.headers, Part::Header);
     let query = request_values(cx, parts.query, Part::Query);
     let request = Request {
         method,
-        path,
+        path: path?,
+        written,
         headers,
         query,
         body,
         location: cx.location(loc),
     };
-    check_templates(cx, &request, loc, captured);
-    Some(request)
+    fine.then_some(request)
 }
 
-/// Header or query values: references resolved (and what they resolve to registered
-/// for redaction), literal credentials refused, header names and values checked.
+/// Checks the `{{…}}` of every value of the request as written (before references are
+/// resolved: a secret's value is never taken for a template).
+fn templates_of_raw(
+    cx: &mut Cx<'_>,
+    parts: &RawRequestParts<'_>,
+    loc: &Pos,
+    captured: &[String],
+) -> bool {
+    let mut texts: Vec<(String, Pos)> = vec![(parts.request.value.clone(), *loc)];
+    for map in [parts.headers, parts.query, parts.form]
+        .into_iter()
+        .flatten()
+    {
+        texts.extend(map.0.iter().map(|(k, v)| (v.clone(), k.at)));
+    }
+    if let Some(b) = parts.body {
+        texts.push((b.clone(), *loc));
+    }
+    if let Some(j) = parts.json {
+        texts.extend(
+            values::strings(j)
+                .into_iter()
+                .map(|s| (s.to_string(), *loc)),
+        );
+    }
+    let mut ok = true;
+    for (text, at) in &texts {
+        ok &= values::templates(cx, text, at, captured);
+    }
+    ok
+}
+
+/// Header, query or form values: references resolved (and what they resolve to
+/// registered for redaction), literal credentials refused, header names and values
+/// checked. Only the values that are fine are returned.
 pub fn request_values(
     cx: &mut Cx<'_>,
     map: Option<&SpannedMap<String>>,
@@ -83,27 +133,27 @@ pub fn request_values(
                 .help("header names are letters, digits and `-`, without spaces");
             continue;
         }
-        let resolved = if value.contains("${") {
-            match cx.ctx.interpolate(value, &cx.source.dir) {
-                Ok(v) => {
-                    for piece in cx.ctx.resolved_references(value, &cx.source.dir) {
-                        cx.redactor.add(&format!("{}.{name}", part.noun()), &piece);
-                    }
-                    v
-                }
-                Err(e) => {
-                    cx.reference_error(loc, &field, e);
-                    continue;
-                }
-            }
-        } else {
-            if part.carries_credentials(name) && !value.contains("{{") && !value.trim().is_empty() {
-                cx.error(loc, format!("literal credential in {field}"))
-                    .label("credentials are never written into a suite")
-                    .help("use a role (`bearer:`, `api_key:`), or a reference: `${env:NAME}`");
-                continue;
-            }
-            value.clone()
+        if !mentions_reference(value)
+            && part.carries_credentials(name)
+            && !value.contains("{{")
+            && !value.trim().is_empty()
+        {
+            cx.error(loc, format!("literal credential in {field}"))
+                .label("credentials are never written into a suite")
+                .help(
+                    "use a role (`bearer:`, `api_key:`, `basic:`), or a reference: `${env:NAME}`",
+                );
+            continue;
+        }
+        // A header or query value travels beside the credentials: finding it in a
+        // response is a leak. A form field is data the caller sends.
+        let register = match part {
+            Part::Form => Register::Quiet,
+            Part::Header | Part::Query => Register::Canary,
+        };
+        let label = format!("{}.{name}", part.noun());
+        let Some(resolved) = values::text(cx, value, loc, &field, &label, register) else {
+            continue;
         };
         if part == Part::Header && reqwest::header::HeaderValue::from_str(&resolved).is_err() {
             cx.error(
@@ -118,29 +168,6 @@ pub fn request_values(
     out
 }
 
-fn check_templates(cx: &mut Cx<'_>, request: &Request, loc: &Pos, captured: &[String]) {
-    let mut texts: Vec<String> = vec![request.path.clone()];
-    texts.extend(request.headers.iter().map(|(_, v)| v.clone()));
-    texts.extend(request.query.iter().map(|(_, v)| v.clone()));
-    match &request.body {
-        Some(Body::Text(t)) => texts.push(t.clone()),
-        Some(Body::Json(j)) => texts.push(j.to_string()),
-        None => {}
-    }
-    for text in &texts {
-        if text.matches("{{").count() > variables(text).len() {
-            cx.error(loc, "a `{{` is not closed with `}}`")
-                .help("variables are written `{{name}}`");
-        }
-        for var in variables(text) {
-            if !captured.iter().any(|c| c == var) {
-                let (message, help) = cx.front.uncaptured(var, captured);
-                cx.error(loc, message).help(help);
-            }
-        }
-    }
-}
-
 pub fn step(
     cx: &mut Cx<'_>,
     role: &S<String>,
@@ -151,7 +178,7 @@ pub fn step(
 ) -> Option<Step> {
     let role = cx.role_id(role);
     let request = request(cx, parts, captured);
-    let expect = expect(cx, raw_expect);
+    let expect = super::expect::expect(cx, raw_expect, captured);
     let captures = captures(cx, capture);
     captured.extend(captures.iter().map(|c| c.name.clone()));
     Some(Step {
@@ -162,7 +189,7 @@ pub fn step(
     })
 }
 
-fn json_path(cx: &mut Cx<'_>, text: &S<String>) -> Option<JsonPath> {
+pub(super) fn json_path(cx: &mut Cx<'_>, text: &S<String>) -> Option<JsonPath> {
     match JsonPath::parse(&text.value) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -173,7 +200,7 @@ fn json_path(cx: &mut Cx<'_>, text: &S<String>) -> Option<JsonPath> {
     }
 }
 
-fn captures(cx: &mut Cx<'_>, raw: Option<&SpannedMap<String>>) -> Vec<Capture> {
+pub(super) fn captures(cx: &mut Cx<'_>, raw: Option<&SpannedMap<String>>) -> Vec<Capture> {
     let Some(map) = raw else { return Vec::new() };
     let mut out = Vec::new();
     for (name, path) in &map.0 {
@@ -199,78 +226,11 @@ fn captures(cx: &mut Cx<'_>, raw: Option<&SpannedMap<String>>) -> Vec<Capture> {
     out
 }
 
-fn expect(cx: &mut Cx<'_>, raw: Option<&RawExpect>) -> Expectation {
-    let Some(raw) = raw else {
-        return Expectation::default();
-    };
-    let mut out = Expectation::default();
-    if let Some(access) = &raw.access {
-        out.access = match access.value.as_str() {
-            "allow" | "allowed" => Some(Verdict::Allow),
-            "deny" | "denied" => Some(Verdict::Deny),
-            other => {
-                cx.error(
-                    &access.at,
-                    format!("`access: {other}` is neither allow nor deny"),
-                )
-                .help("`access: allow` (any 2xx) or `access: deny` (a policy refusal status)");
-                None
-            }
-        };
-    }
-    if let Some(status) = &raw.status {
-        if status.value.0.iter().any(|s| !(100..=599).contains(s)) || status.value.0.is_empty() {
-            cx.error(&status.at, "`status` takes HTTP status codes (100–599)");
-        }
-        out.status = Some(status.value.0.clone());
-    }
-    for (path, expected) in raw.json.iter().flat_map(|m| &m.0) {
-        if let Some(p) = json_path(cx, path) {
-            out.json.push(JsonAssertion {
-                path_text: path.value.clone(),
-                path: p,
-                expected: expected.clone(),
-            });
-        }
-    }
-    if let Some(k) = &raw.json_key_quality
-        && let Some(path) = json_path(cx, &k.path)
-    {
-        out.key_quality = Some(KeyQuality {
-            path_text: k.path.value.clone(),
-            path,
-            min_length: k.min_length.unwrap_or(32),
-            min_entropy_bits: k.min_entropy_bits.unwrap_or(128.0),
-        });
-    }
-    out.upstream = super::upstreams::upstream_expect(cx, raw.upstream.as_ref());
-    out.body_contains = raw
-        .body_contains
-        .as_ref()
-        .map(|v| v.0.clone())
-        .unwrap_or_default();
-    out.body_not_contains = raw
-        .body_not_contains
-        .as_ref()
-        .map(|v| v.0.clone())
-        .unwrap_or_default();
-    out.headers = raw
-        .headers
-        .iter()
-        .flat_map(|m| &m.0)
-        .map(|(k, v)| HeaderExpectation {
-            name: k.value.clone(),
-            value: v.clone(),
-        })
-        .collect();
-    out.within = super::faults::within(cx, raw.within.as_ref());
-    out
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Header,
     Query,
+    Form,
 }
 
 impl Part {
@@ -278,6 +238,7 @@ impl Part {
         match self {
             Part::Header => "header",
             Part::Query => "query parameter",
+            Part::Form => "form field",
         }
     }
 
@@ -300,7 +261,7 @@ impl Part {
                     | "access_token"
                     | "password"
             ),
-            Part::Query => matches!(
+            Part::Query | Part::Form => matches!(
                 n.as_str(),
                 "api_key"
                     | "apikey"

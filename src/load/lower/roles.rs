@@ -2,7 +2,7 @@
 //! credential (references only, resolved and registered for redaction) and its proof.
 
 use super::context::Cx;
-use crate::load::raw::{RawRole, S, SpannedMap};
+use crate::load::raw::{RawBasic, RawRole, S, SpannedMap};
 use crate::model::{Credential, KeyPlacement, Role, Secret};
 
 /// Every role of a `roles:` block; also sets the names later references resolve to.
@@ -20,11 +20,12 @@ fn role(cx: &mut Cx<'_>, name: &S<String>, raw: &RawRole, demo: bool) -> Option<
         raw.bearer.is_some(),
         raw.api_key.is_some(),
         raw.oauth2.is_some(),
+        raw.basic.is_some(),
     ];
     if given.iter().filter(|g| **g).count() > 1 {
         cx.error(
             &name.at,
-            format!("role `{n}` has more than one of `bearer`, `api_key`, `oauth2`"),
+            format!("role `{n}` has more than one of `bearer`, `api_key`, `oauth2`, `basic`"),
         )
         .help("give each role one credential; define a second role for the other");
         return None;
@@ -46,6 +47,8 @@ fn role(cx: &mut Cx<'_>, name: &S<String>, raw: &RawRole, demo: bool) -> Option<
         Credential::ApiKey { placement, value }
     } else if let Some(o) = &raw.oauth2 {
         Credential::OAuth2(super::oauth::oauth2_role(cx, n, o)?)
+    } else if let Some(b) = &raw.basic {
+        basic(cx, n, &b.value, demo)?
     } else {
         Credential::None
     };
@@ -57,6 +60,41 @@ fn role(cx: &mut Cx<'_>, name: &S<String>, raw: &RawRole, demo: bool) -> Option<
         name: n.clone(),
         credential,
         proof,
+    })
+}
+
+/// `basic: { username, password }`: the password a reference, the user name free of
+/// `:` (RFC 7617 §2), and the header value a secret as soon as it is made.
+fn basic(cx: &mut Cx<'_>, n: &str, raw: &RawBasic, demo: bool) -> Option<Credential> {
+    let at = &raw.username.at;
+    let username = match cx.interpolate(&raw.username.value) {
+        Ok(u) => u,
+        Err(e) => {
+            cx.reference_error(at, &format!("roles.{n}.basic.username"), e);
+            return None;
+        }
+    };
+    let password = secret(cx, &raw.password, format!("{n}.basic.password"), demo);
+    if username.is_empty() || username.contains(':') || username.contains(char::is_control) {
+        cx.error(
+            at,
+            format!("role `{n}`: a Basic user name is not empty and has no `:`"),
+        )
+        .help("RFC 7617 joins user name and password with `:`, so a user name cannot hold one");
+        return None;
+    }
+    let password = password?;
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD
+        .encode(format!("{username}:{}", password.expose()));
+    let label = format!("{n}.basic");
+    cx.redactor.add(&label, &encoded);
+    let header = format!("Basic {encoded}");
+    cx.redactor.add(&label, &header);
+    Some(Credential::Basic {
+        username,
+        password,
+        header: Secret::new(label, header),
     })
 }
 

@@ -36,7 +36,7 @@ pub fn secret_at(
         .help("use `${env:NAME}` or `${file:PATH}` for a real target");
         return None;
     }
-    match cx.ctx.resolve(&reference, &cx.source.dir) {
+    match cx.resolve(&reference) {
         Ok(value) if value.is_empty() => {
             cx.error(loc, format!("`{path}` resolves to an empty value"));
             None

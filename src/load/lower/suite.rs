@@ -1,6 +1,8 @@
-//! Lowers a raw suite (or an `authspec.yaml`) into the model: the target, roles and
-//! policy (its own, or inherited from the config), then its checks, collecting every
-//! problem of the file before giving up.
+//! Lowers a raw suite (or an `authspec.yaml`) into the model: its secrets first, the
+//! target, roles and policy (its own, or inherited from the config), its setup, then its
+//! checks, collecting every problem of the file before giving up.
+
+use std::sync::Arc;
 
 use super::context::Cx;
 use crate::load::config::Config;
@@ -8,7 +10,7 @@ use crate::load::raw::{Pos, RawConfig, RawSuite, RawTarget};
 use crate::load::reference::{Reference, parse_whole};
 use crate::load::{LoadContext, SourceFile, SuiteDiagnostic};
 use crate::model::{
-    AccessEntry, AuthServer, LogRule, Probe, Role, Scenario, Suite, Target, TlsSettings,
+    AccessEntry, AuthServer, LogRule, Probe, Role, Scenario, Setup, Suite, Target, TlsSettings,
 };
 use crate::redact::Redactor;
 
@@ -21,6 +23,11 @@ pub fn suite(
 ) -> Result<Suite, Vec<SuiteDiagnostic>> {
     let cx = &mut Cx::new(source, ctx, redactor);
     let at = raw.suite.at;
+    // First: anything below may be a `${secret:…}`. The suite's own come first, so they
+    // win over its config's of the same name.
+    cx.secrets = super::secrets::secrets(cx, raw.secrets.as_ref());
+    cx.secrets
+        .extend(config.iter().flat_map(|c| c.secrets.iter().cloned()));
     // Known before the target: `{{sut.url}}` and `{{upstreams.NAME.url}}` may be in it.
     cx.has_sut = raw.sut.is_some();
     cx.upstream_names = raw
@@ -44,6 +51,8 @@ pub fn suite(
     let leakage = super::policy::leakage(cx, raw.leakage.as_ref())
         .or_else(|| config.and_then(|c| c.leakage.clone()))
         .unwrap_or_default();
+    // Before the checks: what it captures, they may use.
+    let setup = setup(cx, &raw, config);
     let access: Vec<AccessEntry> = raw
         .access
         .iter()
@@ -82,9 +91,36 @@ pub fn suite(
             leakage,
             upstreams,
             sut,
+            setup,
         }),
         _ => Err(std::mem::take(&mut cx.errors)),
     }
+}
+
+/// The suite's own `setup:`, or its config's: shared, so it runs once for every suite
+/// of that config. A config's setup names the config's roles, so it cannot serve a
+/// suite that defines its own.
+fn setup(cx: &mut Cx<'_>, raw: &RawSuite, config: Option<&Config>) -> Option<Arc<Setup>> {
+    if !raw.setup.is_empty() {
+        return super::setup::setup(cx, &raw.setup);
+    }
+    let inherited = config.and_then(|c| c.setup.clone())?;
+    if let Some(roles) = &raw.roles
+        && inherited.steps.iter().any(|s| s.role.is_some())
+    {
+        let at = roles.0.first().map_or(raw.suite.at, |(k, _)| k.at);
+        cx.error(
+            &at,
+            format!(
+                "{}'s `setup:` sends as its roles, and this suite has roles of its own",
+                inherited.file
+            ),
+        )
+        .help("give this suite a `setup:` of its own, or use the config's roles");
+        return None;
+    }
+    cx.run_vars.extend(inherited.captured());
+    Some(inherited)
 }
 
 /// The suite's own target and its TLS settings, or the config's.
@@ -162,6 +198,7 @@ pub fn config(
     redactor: &Redactor,
 ) -> Result<Config, Vec<SuiteDiagnostic>> {
     let cx = &mut Cx::new(source, ctx, redactor);
+    cx.secrets = super::secrets::secrets(cx, raw.secrets.as_ref());
     let target = raw
         .target
         .as_ref()
@@ -176,6 +213,7 @@ pub fn config(
     let roles = super::roles::roles(cx, &raw.roles, target == Some(Target::Demo));
     let policy = super::policy::policy(cx, raw.policy.as_ref(), &Pos::UNKNOWN);
     let leakage = super::policy::leakage(cx, raw.leakage.as_ref());
+    let setup = super::setup::setup(cx, &raw.setup);
     if !cx.errors.is_empty() {
         return Err(std::mem::take(&mut cx.errors));
     }
@@ -187,6 +225,8 @@ pub fn config(
         auth_servers,
         policy,
         leakage,
+        secrets: std::mem::take(&mut cx.secrets),
+        setup,
     })
 }
 

@@ -74,11 +74,11 @@ fn sut_env(cx: &mut Cx<'_>, name: &S<String>, value: &str) -> Option<String> {
         return None;
     }
     let resolved = if value.contains("${") || value.contains("$\u{FF5B}") {
-        match cx.ctx.interpolate(value, &cx.source.dir) {
+        match cx.interpolate(value) {
             Ok(v) => {
                 // What a reference gives the SUT is a secret of the run: redacted, and a
                 // canary. Values as short as a port number would only be noise.
-                for piece in cx.ctx.resolved_references(value, &cx.source.dir) {
+                for piece in cx.resolved_references(value) {
                     if credential_like(&name.value) || piece.len() >= 8 {
                         cx.redactor.add(&field, &piece);
                     }

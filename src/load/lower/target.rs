@@ -18,7 +18,7 @@ pub fn target(cx: &mut Cx<'_>, raw: &S<RawTarget>) -> Option<Target> {
         }
         RawTarget::Url(map) => {
             let url = &map.base_url;
-            let resolved = match cx.ctx.interpolate(&url.value, &cx.source.dir) {
+            let resolved = match cx.interpolate(&url.value) {
                 Ok(v) => v,
                 Err(e) => {
                     cx.reference_error(&url.at, "target.base_url", e);
@@ -61,7 +61,7 @@ pub fn target(cx: &mut Cx<'_>, raw: &S<RawTarget>) -> Option<Target> {
 fn secrets_fill_one_part(cx: &mut Cx<'_>, url: &S<String>) -> bool {
     let mut fine = true;
     let leading = url.value.trim_start().starts_with("${");
-    let refs = cx.ctx.resolved_each(&url.value, &cx.source.dir);
+    let refs = cx.resolved_each(&url.value);
     for (i, (reference, value)) in refs.into_iter().enumerate() {
         cx.redactor.add("target.base_url", &value);
         let prefix = i == 0 && leading;

@@ -1,5 +1,5 @@
-//! Checks the run templates (`{{sut.url}}`, `{{upstreams.NAME.url}}`, …) that are only
-//! known once the run starts: each must name one this suite has.
+//! Checks the run templates (`{{run.id}}`, `{{sut.url}}`, `{{upstreams.NAME.url}}`, …)
+//! that are only known once the run starts: each must name one this suite has.
 
 use super::context::Cx;
 use crate::load::raw::Pos;
@@ -8,7 +8,7 @@ use crate::model::template::{Vars, render, variables};
 
 /// The run templates this suite can use.
 fn run_template_names(cx: &Cx<'_>) -> Vec<String> {
-    let mut names = Vec::new();
+    let mut names = vec![crate::model::template::RUN_ID.to_string()];
     if cx.has_sut {
         names.extend(["sut.port".to_string(), "sut.url".to_string()]);
     }
@@ -39,7 +39,7 @@ pub fn run_templates(cx: &mut Cx<'_>, text: &str, loc: &Pos, field: &str) -> boo
             continue;
         }
         ok = false;
-        let help = if known.is_empty() {
+        let help = if known.iter().all(|k| k == crate::model::template::RUN_ID) {
             "`{{sut.url}}` and `{{sut.port}}` need `sut:`; `{{upstreams.NAME.url}}` and `{{upstreams.ca_file}}` need `upstreams:`".to_string()
         } else {
             match did_you_mean(var, known.iter().map(String::as_str)) {

@@ -47,7 +47,7 @@ fn tls_settings(cx: &mut Cx<'_>, raw: &RawTls) -> TlsSettings {
 
 fn ca_file(cx: &mut Cx<'_>, field: &S<String>) -> Option<CaFile> {
     let loc = &field.at;
-    let path = match cx.ctx.interpolate(&field.value, &cx.source.dir) {
+    let path = match cx.interpolate(&field.value) {
         Ok(p) => cx.source.dir.join(p),
         Err(e) => {
             cx.reference_error(loc, "target.tls.ca_file", e);
@@ -84,7 +84,7 @@ fn ca_file(cx: &mut Cx<'_>, field: &S<String>) -> Option<CaFile> {
 pub fn tls_probe(cx: &mut Cx<'_>, raw: &RawTlsProbe) -> Option<TlsProbe> {
     let mut ok = true;
     let url = |cx: &mut Cx<'_>, field: &S<String>, scheme: &str, key: &str| {
-        let resolved = match cx.ctx.interpolate(&field.value, &cx.source.dir) {
+        let resolved = match cx.interpolate(&field.value) {
             Ok(v) => v,
             Err(e) => {
                 cx.reference_error(&field.at, key, e);

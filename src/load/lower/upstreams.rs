@@ -245,6 +245,11 @@ fn internal_canaries(body: &Body) -> Vec<String> {
             j.to_string()
         }
         Body::Text(t) => t.trim().to_string(),
+        Body::Form(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&"),
     };
     if whole.len() >= 8 {
         out.push(whole);

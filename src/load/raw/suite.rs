@@ -32,6 +32,20 @@ pub struct RawSuite {
     pub logs: Vec<RawLog>,
     pub upstreams: Option<SpannedMap<RawUpstream>>,
     pub sut: Option<S<RawSut>>,
+    /// Secrets printed by a command (`vault`, `aws`, `op`, …), as `${secret:NAME}`.
+    pub secrets: Option<SpannedMap<RawSecret>>,
+    /// Requests run once before any check; what they capture every check may use.
+    #[serde(default)]
+    pub setup: Vec<RawSetupStep>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecret {
+    /// `[program, arg, …]`: no shell runs it.
+    pub command: S<OneOrMany<String>>,
+    /// Seconds, or `10s`, `2m`.
+    pub timeout: Option<S<serde_json::Value>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -63,6 +77,10 @@ pub struct RawConfig {
     #[serde(default)]
     pub policy: Option<RawPolicy>,
     pub leakage: Option<S<RawLeakage>>,
+    pub secrets: Option<SpannedMap<RawSecret>>,
+    /// Run once before the checks of every suite that uses this config.
+    #[serde(default)]
+    pub setup: Vec<RawSetupStep>,
 }
 
 /// `target: demo`, or `target: { base_url: … }`.
@@ -90,6 +108,7 @@ pub struct RawTls {
 pub struct RawRole {
     pub bearer: Option<S<String>>,
     pub api_key: Option<RawApiKey>,
+    pub basic: Option<S<RawBasic>>,
     pub oauth2: Option<RawOAuth2>,
     pub proof: Option<S<String>>,
 }
@@ -136,6 +155,14 @@ pub struct RawApiKey {
     pub value: S<String>,
 }
 
+/// HTTP Basic (RFC 7617): a user name (a reference or not) and a password reference.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBasic {
+    pub username: S<String>,
+    pub password: S<String>,
+}
+
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
@@ -146,6 +173,7 @@ pub struct RawPolicy {
 pub struct RawRequestParts<'a> {
     pub request: &'a S<String>,
     pub json: Option<&'a serde_json::Value>,
+    pub form: Option<&'a SpannedMap<String>>,
     pub body: Option<&'a String>,
     pub headers: Option<&'a SpannedMap<String>>,
     pub query: Option<&'a SpannedMap<String>>,
@@ -158,6 +186,7 @@ macro_rules! request_parts {
                 RawRequestParts {
                     request,
                     json: self.json.as_ref(),
+                    form: self.form.as_ref(),
                     body: self.body.as_ref(),
                     headers: self.headers.as_ref(),
                     query: self.query.as_ref(),
@@ -172,6 +201,7 @@ macro_rules! request_parts {
 pub struct RawAccess {
     pub request: S<String>,
     pub json: Option<serde_json::Value>,
+    pub form: Option<SpannedMap<String>>,
     pub body: Option<String>,
     pub headers: Option<SpannedMap<String>>,
     pub query: Option<SpannedMap<String>>,
@@ -195,6 +225,7 @@ pub struct RawScenario {
     pub as_role: Option<S<String>>,
     pub request: Option<S<String>>,
     pub json: Option<serde_json::Value>,
+    pub form: Option<SpannedMap<String>>,
     pub body: Option<String>,
     pub headers: Option<SpannedMap<String>>,
     pub query: Option<SpannedMap<String>>,
@@ -214,6 +245,7 @@ pub struct RawStep {
     pub as_role: S<String>,
     pub request: S<String>,
     pub json: Option<serde_json::Value>,
+    pub form: Option<SpannedMap<String>>,
     pub body: Option<String>,
     pub headers: Option<SpannedMap<String>>,
     pub query: Option<SpannedMap<String>>,
@@ -222,6 +254,23 @@ pub struct RawStep {
 }
 request_parts!(RawStep);
 
+/// A `setup:` request: a scenario step whose `as:` is optional (no credential).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSetupStep {
+    #[serde(rename = "as")]
+    pub as_role: Option<S<String>>,
+    pub request: S<String>,
+    pub json: Option<serde_json::Value>,
+    pub form: Option<SpannedMap<String>>,
+    pub body: Option<String>,
+    pub headers: Option<SpannedMap<String>>,
+    pub query: Option<SpannedMap<String>>,
+    pub expect: Option<RawExpect>,
+    pub capture: Option<SpannedMap<String>>,
+}
+request_parts!(RawSetupStep);
+
 #[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
@@ -229,8 +278,8 @@ pub struct RawExpect {
     pub access: Option<S<String>>,
     pub status: Option<S<OneOrMany<u16>>>,
     pub json: Option<SpannedMap<serde_json::Value>>,
-    pub body_contains: Option<OneOrMany<String>>,
-    pub body_not_contains: Option<OneOrMany<String>>,
+    pub body_contains: Option<S<OneOrMany<String>>>,
+    pub body_not_contains: Option<S<OneOrMany<String>>>,
     /// Header name to expected value; `null` means the header must be absent.
     pub headers: Option<SpannedMap<Option<String>>>,
     pub json_key_quality: Option<RawKeyQuality>,

@@ -81,7 +81,8 @@ fn with_body(mut t: ResponseTemplate, body: Option<&Body>) -> ResponseTemplate {
     t = match body {
         Some(Body::Json(j)) => t.set_body_json(j),
         Some(Body::Text(s)) => t.set_body_string(s.clone()),
-        None => t,
+        // Stubs answer JSON or text only; the loader never makes a form answer.
+        Some(Body::Form(_)) | None => t,
     };
     t
 }
@@ -121,7 +122,7 @@ fn malformed(kind: Malformed, route: Option<&Route>) -> ResponseTemplate {
             let whole = match route.and_then(|r| r.body.as_ref()) {
                 Some(Body::Json(j)) => j.to_string(),
                 Some(Body::Text(t)) => t.clone(),
-                None => r#"{"id":"ch_1","status":"succeeded"}"#.to_string(),
+                Some(Body::Form(_)) | None => r#"{"id":"ch_1","status":"succeeded"}"#.to_string(),
             };
             let mut cut = whole.len() / 2;
             while !whole.is_char_boundary(cut) {
