@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authspec::redact::Redactor;
-use authspec::report::{CaseIndex, html, json, junit, sarif};
+use authspec::report::{CaseIndex, DocumentCache, html, json, junit, sarif};
 use authspec::results::{CheckError, CheckResult, ErrorKind, Evidence, Finding, Outcome, rule};
 use common::*;
 use wiremock::matchers::any;
@@ -66,6 +66,7 @@ fn every_text_field_survives_hostile_content() {
         cases: &cases,
         elapsed: Duration::from_millis(12),
         exit_code: 1,
+        document: DocumentCache::default(),
     };
     junit::write(&report, std::fs::File::create(&path).unwrap()).unwrap();
     hostile_json_sarif_and_html(&report, dir.path());

@@ -26,14 +26,13 @@ struct Reports {
     html: PathBuf,
 }
 
-/// `authspec run` in `cwd` with `args` and every report written into `out`.
+/// `authspec run` in `cwd` with every report written into `out`, then `args`.
 fn run_all(cwd: &Path, args: &[&str], env: &[(&str, &str)], out: &Path) -> Reports {
     let junit = out.join("authspec-report.xml");
     let json = out.join("authspec-report.json");
     let sarif = out.join("authspec-report.sarif");
     let html = out.join("authspec-report.html");
     let mut all: Vec<&str> = vec!["run"];
-    all.extend_from_slice(args);
     let paths = [
         ("--junit", &junit),
         ("--json", &json),
@@ -44,6 +43,9 @@ fn run_all(cwd: &Path, args: &[&str], env: &[(&str, &str)], out: &Path) -> Repor
         all.push(flag);
         all.push(p.to_str().unwrap());
     }
+    // After the report paths: clap stops reading at an argument it refuses, and the
+    // report paths must have been read for a report to say why.
+    all.extend_from_slice(args);
     let run = authspec(&all, env, cwd);
     let read = |p: &Path| -> Value {
         let text = std::fs::read_to_string(p)
@@ -487,4 +489,57 @@ fn the_html_report_opens_in_chromium_with_every_failure_and_filters() {
     if let Some(keep) = std::env::var_os("AUTHSPEC_SCREENSHOT") {
         std::fs::write(keep, &png).unwrap();
     }
+}
+
+/// Invalid input (exit 2) still writes every report, saying why nothing ran: a JSON
+/// document with the problem, a SARIF log with no result and an unsuccessful invocation,
+/// a page with the problem; whether clap or authspec refused the command line. Two
+/// reports at one path are refused before anything runs.
+#[test]
+fn invalid_input_writes_every_report_with_the_reason_and_reports_need_their_own_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "s.yaml", SUITE);
+    let env = [
+        ("API_URL", "http://127.0.0.1:9"),
+        ("USER_TOKEN", "fake-user-token"),
+    ];
+    for (args, name) in [
+        (&["s.yaml", "--no-such-flag"][..], "command line: arguments"),
+        (
+            &["s.yaml", "--tags", "@smoke and"][..],
+            "command line: --tags",
+        ),
+    ] {
+        let r = run_all(dir.path(), args, &env, dir.path());
+        assert_eq!(r.run.code, 2, "{args:?}: {}", r.run.all_output());
+        assert_eq!(r.json["summary"]["exit_code"], 2);
+        assert_eq!(r.json["results"].as_array().unwrap().len(), 0);
+        assert_eq!(r.json["problems"][0]["name"], name, "{}", r.json);
+        assert_eq!(r.sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
+        let invocation = &r.sarif["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        assert_eq!(invocation["exitCode"], 2);
+        let note = invocation["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(note.starts_with(name), "{note}");
+        let page = std::fs::read_to_string(&r.html).unwrap();
+        assert!(
+            page.contains("The run stopped short") && page.contains(name),
+            "{page}"
+        );
+    }
+    let same = authspec(
+        &["run", "s.yaml", "--json", "r.out", "--sarif", "./r.out"],
+        &env,
+        dir.path(),
+    );
+    assert_eq!(same.code, 2, "{}", same.all_output());
+    assert!(
+        same.stderr
+            .contains("--json and --sarif name the same file"),
+        "{}",
+        same.stderr
+    );
+    assert!(!dir.path().join("r.out").exists());
 }

@@ -11,7 +11,7 @@ use super::inputs;
 use super::output::Out;
 use crate::exit_codes;
 use crate::report::pending::PendingReport;
-use crate::report::{CaseIndex, Report, RunProblem};
+use crate::report::{CaseIndex, DocumentCache, Report, RunProblem};
 use crate::results::CheckResult;
 
 /// `<error type>` of a run stopped by a signal.
@@ -86,6 +86,7 @@ impl RunReport {
             cases: &self.cases,
             elapsed: self.started.elapsed(),
             exit_code: code,
+            document: DocumentCache::default(),
         };
         let mut code = code;
         for pending in self.pending {

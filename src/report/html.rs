@@ -10,7 +10,7 @@
 use std::io::Write;
 
 use super::document::{
-    self, EvidenceEntry, OutcomeEntry, ProblemEntry, ResultEntry, RunDocument, SourceLocation,
+    EvidenceEntry, OutcomeEntry, ProblemEntry, ResultEntry, RunDocument, SourceLocation,
 };
 use super::run::Report;
 use crate::redact::Redactor;
@@ -62,8 +62,7 @@ const SCRIPT: &str = r#"
 "#;
 
 pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
-    let doc = document::of(report);
-    sink.write_all(page(&doc, report.redactor).as_bytes())
+    sink.write_all(page(report.document(), report.redactor).as_bytes())
 }
 
 /// Redacted once more, then escaped for text and attribute values alike.

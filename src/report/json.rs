@@ -11,7 +11,7 @@ use super::run::Report;
 use crate::redact::Redactor;
 
 pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
-    let value = serde_json::to_value(document::of(report)).map_err(std::io::Error::other)?;
+    let value = serde_json::to_value(report.document()).map_err(std::io::Error::other)?;
     pretty(redacted(value, report.redactor), sink)
 }
 

@@ -16,5 +16,5 @@ mod sanitize;
 pub mod sarif;
 
 pub use pending::Format;
-pub use run::{CaseIndex, CaseMeta, Report, RunProblem};
+pub use run::{CaseIndex, CaseMeta, DocumentCache, Report, RunProblem};
 pub use sanitize::{cdata_text, xml_text};

@@ -23,6 +23,19 @@ pub struct Report<'a> {
     pub elapsed: Duration,
     /// The exit code the run ends with.
     pub exit_code: u8,
+    /// The JSON, SARIF and HTML writers' document, built once for all three.
+    pub document: DocumentCache,
+}
+
+/// `Report::document`'s cache: start with `DocumentCache::default()`.
+#[derive(Default)]
+pub struct DocumentCache(std::cell::OnceCell<super::document::RunDocument>);
+
+impl Report<'_> {
+    /// The run's document, sanitized and redacted (built on first use).
+    pub(super) fn document(&self) -> &super::document::RunDocument {
+        self.document.0.get_or_init(|| super::document::of(self))
+    }
 }
 
 /// A reason the run did not run (or finish) every check, as one `<error>` test case, so

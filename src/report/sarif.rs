@@ -33,7 +33,7 @@ pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn log(report: &Report<'_>) -> std::io::Result<sarif::Sarif> {
-    let doc = document::of(report);
+    let doc = report.document();
     let failing: Vec<(&ResultEntry, &FindingEntry)> = doc
         .results
         .iter()
@@ -58,7 +58,7 @@ fn log(report: &Report<'_>) -> std::io::Result<sarif::Sarif> {
             result(r, f, index)
         })
         .collect();
-    let mut notes = notifications(&doc);
+    let mut notes = notifications(doc);
     if failing.len() > MAX_RESULTS {
         notes.push(note(
             "warning",
