@@ -154,6 +154,15 @@ fn hostile_json_sarif_and_html(report: &junit::Report<'_>, dir: &std::path::Path
     assert!(page.contains("&lt;testcase name=&quot;forged&quot;/&gt;"));
     assert!(!page.contains('\u{1b}') && !page.contains('\u{0}'));
     assert_eq!(page.matches("<article ").count(), 4);
+    // Errors and skips are styled apart from failures.
+    for class in ["check pass", "check fail", "check error", "check skipped"] {
+        assert_eq!(
+            page.matches(&format!("<article class=\"{class}\"")).count(),
+            1,
+            "{class}"
+        );
+    }
+    assert!(page.contains(".check.error{border:2px dashed"));
     assert_eq!(
         page.matches("<script>").count(),
         1,

@@ -4,8 +4,10 @@
 //! SARIF and HTML are written from one `RunDocument` (`document`), so they show the same
 //! fields.
 
+mod build;
 pub mod console;
 mod document;
+mod fingerprint;
 pub mod html;
 pub mod json;
 pub mod junit;

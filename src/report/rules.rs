@@ -246,6 +246,24 @@ mod tests {
         }
     }
 
+    /// Every rule the engine's own checks file findings under has its own words.
+    #[test]
+    fn every_fixed_rule_is_described() {
+        use crate::results::rule::*;
+        for r in [
+            ACCESS_ALLOW,
+            ACCESS_DENY,
+            ACCESS_VACUOUS_DENY,
+            SCENARIO_EXPECTATION,
+            LOG_NO_SECRETS,
+            LOG_RECORDS,
+            UPSTREAM_TLS_BREACH,
+            UPSTREAM_EXPECTATION,
+        ] {
+            assert!(FIXED.iter().any(|e| e.id == r.id), "{}", r.id);
+        }
+    }
+
     /// Every detector of the catalogue (and the canary) has its own words.
     #[test]
     fn every_leak_detector_is_described() {
