@@ -103,6 +103,14 @@ async fn an_error_alone_exits_3_and_a_finding_beside_it_exits_1() {
     assert_eq!(doc["summary"]["errors"], 1, "{doc}");
     assert_eq!(doc["summary"]["failed"], 0, "{doc}");
     assert_eq!(doc["summary"]["exit_code"], 3);
+    let error = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["outcome"]["status"] == "error")
+        .expect("the vacuous deny");
+    assert_eq!(error["outcome"]["error"]["kind"], "vacuous_deny", "{error}");
+    assert_eq!(error["name"], "GET /items as other: deny");
 
     let flawed = server(true).await;
     let (ran, doc) = run(&flawed, &suite(true));

@@ -85,6 +85,16 @@ fn every_text_field_survives_hostile_content() {
         1
     );
     assert_eq!(count(&path, "//skipped"), 1);
+    // A type per kind: a finding's is not an error's; a skipped case keeps its time.
+    assert_eq!(
+        count(&path, "//failure[@type='authspec.finding.access']"),
+        1
+    );
+    assert_eq!(
+        count(&path, "//testcase/error[@type='authspec.error.internal']"),
+        1
+    );
+    assert_eq!(xpath(&path, "string(//testcase[skipped]/@time)"), "0.003");
     assert_eq!(count(&path, "//testcase/system-out"), 4);
     // The text survives (minus forbidden characters), `]]>` included.
     let detail = xpath(&path, "string(//failure)");
