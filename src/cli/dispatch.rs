@@ -1,6 +1,6 @@
 //! Parses the command line and hands it to the subcommand. A command line clap refuses is
-//! exit 2, and, when it is an `authspec run` whose `--junit FILE` parsed, the report says
-//! why nothing ran.
+//! exit 2, and, when it is an `authspec run` whose report paths (`--junit`, `--json`,
+//! `--sarif`, `--html`) parsed, the reports say why nothing ran.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
