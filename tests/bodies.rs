@@ -245,7 +245,8 @@ async fn a_bomb_stops_at_the_limit_and_a_corrupt_stream_is_an_error() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(out.run.code, 1, "{}", out.run.stdout);
+    // Errors only (nothing judged wrong): exit 3.
+    assert_eq!(out.run.code, 3, "{}", out.run.stdout);
     let (element, message, _) = out.case("GET /bomb as anonymous: allow");
     assert_eq!(element, "error", "{}", out.run.stdout);
     assert!(

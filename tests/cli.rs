@@ -110,7 +110,8 @@ fn unreachable_target_is_an_error_naming_the_request_not_a_pass() {
         &[("API_URL", &url), ("USER_TOKEN", "fake-user")],
         dir.path(),
     );
-    assert_eq!(run.code, 1, "{}", run.all_output());
+    // Errors and no finding: exit 3, not 1 (nothing was proven wrong) and never 0.
+    assert_eq!(run.code, 3, "{}", run.all_output());
     assert_valid_junit(&report);
     assert_eq!(count(&report, "//testcase[error]"), 3, "{}", run.stdout);
     assert_eq!(count(&report, "//testcase[not(*)]"), 0, "nothing may pass");

@@ -1,5 +1,7 @@
 //! The JUnit file is what a CI gate trusts: control characters, `]]>` and XML fragments
-//! pushed through every text field must neither break it nor forge results in it.
+//! pushed through every text field must neither break it nor forge results in it; nor
+//! may they break the JSON, the SARIF or the HTML report (no markup of a server's reaches
+//! the page as markup).
 
 mod common;
 
@@ -7,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authspec::redact::Redactor;
-use authspec::report::junit;
+use authspec::report::{CaseIndex, DocumentCache, html, json, junit, sarif};
 use authspec::results::{CheckError, CheckResult, ErrorKind, Evidence, Finding, Outcome, rule};
 use common::*;
 use wiremock::matchers::any;
@@ -56,12 +58,18 @@ fn every_text_field_survives_hostile_content() {
         message: format!("message {HOSTILE}"),
         detail: format!("detail {HOSTILE}"),
     }];
+    let cases = CaseIndex::default();
     let report = junit::Report {
         results: &results,
         problems: &problems,
         redactor: &Redactor::new(),
+        cases: &cases,
+        elapsed: Duration::from_millis(12),
+        exit_code: 1,
+        document: DocumentCache::default(),
     };
     junit::write(&report, std::fs::File::create(&path).unwrap()).unwrap();
+    hostile_json_sarif_and_html(&report, dir.path());
     assert_valid_junit(&path);
     assert_eq!(count(&path, "//testcase"), 5);
     assert_eq!(
@@ -77,6 +85,16 @@ fn every_text_field_survives_hostile_content() {
         1
     );
     assert_eq!(count(&path, "//skipped"), 1);
+    // A type per kind: a finding's is not an error's; a skipped case keeps its time.
+    assert_eq!(
+        count(&path, "//failure[@type='authspec.finding.access']"),
+        1
+    );
+    assert_eq!(
+        count(&path, "//testcase/error[@type='authspec.error.internal']"),
+        1
+    );
+    assert_eq!(xpath(&path, "string(//testcase[skipped]/@time)"), "0.003");
     assert_eq!(count(&path, "//testcase/system-out"), 4);
     // The text survives (minus forbidden characters), `]]>` included.
     let detail = xpath(&path, "string(//failure)");
@@ -113,5 +131,51 @@ async fn a_hostile_response_body_cannot_break_the_report() {
     assert!(
         !run.stdout.contains('\u{1b}'),
         "raw escape sequences from a server reach the terminal"
+    );
+}
+
+/// The same hostile results in the other formats: JSON and SARIF parse, hold no control
+/// character, and keep the text; the HTML page holds no tag or attribute of the hostile
+/// text, only its escaped form.
+#[allow(clippy::unwrap_used)]
+fn hostile_json_sarif_and_html(report: &junit::Report<'_>, dir: &std::path::Path) {
+    let mut out = Vec::new();
+    json::write(report, &mut out).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["results"].as_array().unwrap().len(), 4);
+    let text = doc.to_string();
+    assert!(
+        !text.contains("\\u001b") && !text.contains("\\u0000"),
+        "{text}"
+    );
+    assert!(text.contains("]]><testcase name=\\\"forged\\\"/>"));
+
+    let mut out = Vec::new();
+    sarif::write(report, &mut out).unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 1);
+
+    let mut out = Vec::new();
+    html::write(report, &mut out).unwrap();
+    let page = String::from_utf8(out).unwrap();
+    std::fs::write(dir.join("hostile.html"), &page).unwrap();
+    assert!(!page.contains("<testcase"), "raw markup in the page");
+    assert!(!page.contains("<![CDATA["), "raw markup in the page");
+    assert!(page.contains("&lt;testcase name=&quot;forged&quot;/&gt;"));
+    assert!(!page.contains('\u{1b}') && !page.contains('\u{0}'));
+    assert_eq!(page.matches("<article ").count(), 4);
+    // Errors and skips are styled apart from failures.
+    for class in ["check pass", "check fail", "check error", "check skipped"] {
+        assert_eq!(
+            page.matches(&format!("<article class=\"{class}\"")).count(),
+            1,
+            "{class}"
+        );
+    }
+    assert!(page.contains(".check.error{border:2px dashed"));
+    assert_eq!(
+        page.matches("<script>").count(),
+        1,
+        "only our own inline script"
     );
 }

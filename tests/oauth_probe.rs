@@ -522,7 +522,8 @@ async fn refusal_checks_are_errors_not_passes_when_even_a_correct_request_gets_n
         &env,
         dir.path(),
     );
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    // Errors only (nothing judged wrong): exit 3.
+    assert_eq!(run.code, 3, "{}", run.stdout);
     for check in ["pkce_required", "pkce_plain_refused", "redirect_uri_exact"] {
         let name = format!("oauth corp: {check}");
         assert_eq!(

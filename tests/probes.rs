@@ -231,8 +231,8 @@ async fn rate_limit_passes_only_when_a_timely_429_with_retry_after_comes() {
             1,
             "limiting began only at request 21, expected by request 10",
         ),
-        // The positive control: a burst of refusals proves nothing.
-        (Some(0), true, 1, "got 429, not a 2xx"),
+        // The positive control: a burst of refusals proves nothing (an error: exit 3).
+        (Some(0), true, 3, "got 429, not a 2xx"),
     ];
     for (limit, retry, code, says) in cases {
         let server = limiter(limit, retry).await;

@@ -1,5 +1,7 @@
 //! Property: no secret of a run, nor any 8-character piece of one, reaches any output
-//! (stdout, stderr, the JUnit file), whatever the secret's alphabet and however a server
+//! (stdout, stderr, the JUnit, JSON, SARIF and HTML reports, the last three both as
+//! written and decoded: every JSON string, the page's text with its references
+//! resolved), whatever the secret's alphabet and however a server
 //! echoes it back. A test server answers `GET /e/K` with the caller's credentials in the
 //! K-th of the encodings real stacks use (percent-encodings of several libraries, JSON,
 //! Rust debug escapes, HTML references, Base64 in several shapes, hex, case changes, cut
@@ -263,9 +265,27 @@ fn no_secret_nor_a_piece_of_one_reaches_any_output() {
     let result = runner.run(&strategy, |(bearer, header_key, query_key, filed)| {
         write(dir.path(), "token.txt", &format!("{filed}\n"));
         let report = dir.path().join("r.xml");
-        let _ = std::fs::remove_file(&report);
+        let (json, sarif, html) = (
+            dir.path().join("r.json"),
+            dir.path().join("r.sarif"),
+            dir.path().join("r.html"),
+        );
+        for p in [&report, &json, &sarif, &html] {
+            let _ = std::fs::remove_file(p);
+        }
         let run = authspec(
-            &["run", "echo.yaml", "--junit", report.to_str().unwrap()],
+            &[
+                "run",
+                "echo.yaml",
+                "--junit",
+                report.to_str().unwrap(),
+                "--json",
+                json.to_str().unwrap(),
+                "--sarif",
+                sarif.to_str().unwrap(),
+                "--html",
+                html.to_str().unwrap(),
+            ],
             &[
                 ("API_URL", &server.uri()),
                 ("BEARER", &bearer),
@@ -277,10 +297,23 @@ fn no_secret_nor_a_piece_of_one_reaches_any_output() {
         prop_assert_eq!(run.code, 1, "every check fails: {}", run.all_output());
         let junit = std::fs::read_to_string(&report).unwrap_or_default();
         prop_assert!(junit.contains("<testcase"), "a report was written");
+        let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+        let (json, sarif, html) = (read(&json), read(&sarif), read(&html));
+        prop_assert!(json.contains("\"results\""), "a JSON report was written");
+        prop_assert!(sarif.contains("\"ruleId\""), "a SARIF report was written");
+        prop_assert!(html.contains("<article"), "an HTML report was written");
+        let (json_strings, sarif_strings, html_text) =
+            (strings(&json), strings(&sarif), unescape_html(&html));
         let outputs = [
             ("stdout", &run.stdout),
             ("stderr", &run.stderr),
             ("JUnit", &junit),
+            ("JSON", &json),
+            ("JSON strings", &json_strings),
+            ("SARIF", &sarif),
+            ("SARIF strings", &sarif_strings),
+            ("HTML", &html),
+            ("HTML text", &html_text),
         ];
         for secret in [&bearer, &header_key, &query_key, &filed] {
             for (name, text) in outputs {
@@ -298,4 +331,35 @@ fn no_secret_nor_a_piece_of_one_reaches_any_output() {
     if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+/// Every string of a JSON document (keys too), decoded, one a line.
+fn strings(text: &str) -> String {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    out.push(k.clone());
+                    walk(v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        walk(&v, &mut out);
+    }
+    out.join("\n")
+}
+
+/// The page's text as a browser shows it: the references the writer uses resolved.
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

@@ -128,7 +128,7 @@ async fn a_failed_setup_makes_every_check_an_error_naming_the_step() {
         ],
         dir.path(),
     );
-    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert_eq!(run.code, 3, "{}", run.all_output());
     let report = dir.path().join("r.xml");
     assert_eq!(count(&report, "//testcase/error"), 2, "{}", run.stdout);
     let message = xpath(

@@ -452,7 +452,8 @@ async fn suite_requests_verify_tls_unless_turned_off_with_a_warning() {
     )
     .await;
     let dir = tempfile::tempdir().unwrap();
-    for (verify, code) in [("", 1), ("\n  tls:\n    verify: false", 0)] {
+    // An untrusted certificate is an error of every request, and no finding: exit 3.
+    for (verify, code) in [("", 3), ("\n  tls:\n    verify: false", 0)] {
         write(
             dir.path(),
             "v.yaml",
@@ -467,7 +468,7 @@ async fn suite_requests_verify_tls_unless_turned_off_with_a_warning() {
             dir.path(),
         );
         assert_eq!(run.code, code, "{}", run.stdout);
-        if code == 1 {
+        if code == 3 {
             assert_eq!(count(&report, "//testcase[error]"), 2, "{}", run.stdout);
             assert!(run.stdout.contains("could not be made"), "{}", run.stdout);
         } else {

@@ -309,7 +309,8 @@ async fn a_failing_token_endpoint_makes_the_roles_checks_errors_naming_the_serve
         &env_of(&s),
         dir.path(),
     );
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    // The role's checks are errors and nothing is a finding: exit 3.
+    assert_eq!(run.code, 3, "{}", run.stdout);
     assert_eq!(
         count(
             &report,
@@ -541,7 +542,7 @@ access:
     let bad = env("fake-wrong-password");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let run = authspec(&["run", "a.yaml"], &bad, dir.path());
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 3, "a login that fails makes errors, not findings");
     assert!(
         run.stdout
             .contains(&format!("the login got stuck at {}/login", auth.uri())),

@@ -288,7 +288,8 @@ fn a_scenario_whose_sut_never_calls_the_bad_upstream_is_an_error() {
         out.text("never calls")
             .contains("the SUT never tried it (it never called it)")
     );
-    assert_eq!(out.run.code, 1);
+    // An error and no finding: exit 3.
+    assert_eq!(out.run.code, 3);
 }
 
 /// Whether process `pid` is gone (or only a zombie waiting for its new parent).

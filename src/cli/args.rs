@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "authspec",
     version,
-    about = "Declarative integration-security tests: roles, credentials, access matrices, JUnit reports"
+    about = "Declarative integration-security tests: roles, credentials, access matrices, JUnit reports",
+    after_help = crate::exit_codes::HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -18,19 +19,23 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run suites and report every check (exit 0 all passed, 1 a check failed or errored,
-    /// 2 invalid suite or command line)
-    Run(RunArgs),
+    /// Run suites and report every check (exit 0 all passed, 1 a check failed, 3 no
+    /// failure but a check could not run, 2 invalid suite or command line)
+    #[command(after_help = crate::exit_codes::HELP)]
+    Run(Box<RunArgs>),
     /// Load and check suites without sending any request
     Validate(ValidateArgs),
     /// Serve the built-in demo target in the foreground
     Demo(DemoArgs),
     /// Print the Gherkin step catalogue for `.feature` files
     Steps,
-    /// Print a JSON Schema: `suite` (suites and authspec.yaml, for editors and linters)
-    Schema(SchemaArgs),
     /// Write a CA for stub upstreams, for a SUT started outside authspec to trust
     UpstreamCa(UpstreamCaArgs),
+    /// Print a JSON Schema: `suite` (suites and authspec.yaml, for editors and linters) or
+    /// `results` (the `--json` report)
+    Schema(SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
 }
 
 /// Where suites come from.
@@ -50,9 +55,8 @@ pub struct SuiteArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub suites: SuiteArgs,
-    /// Write a JUnit XML report here
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
+    #[command(flatten)]
+    pub reports: ReportArgs,
     /// Checks in flight at once [default: 4 per CPU]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -82,19 +86,86 @@ pub struct RunArgs {
     /// Sign stub upstreams' certificates with the CA in DIR (from `authspec upstream-ca`)
     #[arg(long, value_name = "DIR")]
     pub upstream_ca: Option<PathBuf>,
+    /// Color the console: `auto` when stdout is a terminal and NO_COLOR is unset
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// No line per check: only failures, errors, warnings and the counts
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// `None` for auto.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            ColorWhen::Auto => None,
+            ColorWhen::Always => Some(true),
+            ColorWhen::Never => Some(false),
+        }
+    }
+}
+
+/// `authspec completions SHELL`.
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The report files a run writes, each from the same results, whatever the exit code.
+#[derive(Args, Debug, Default, Clone)]
+pub struct ReportArgs {
+    /// Write a JUnit XML report here
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write every result with its typed fields as JSON here (schema: `authspec schema
+    /// results`)
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a SARIF 2.1.0 report here, for code scanning
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Write a self-contained HTML report here
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The reports asked for, in a fixed order.
+    pub fn requested(&self) -> Vec<(crate::report::Format, &std::path::Path)> {
+        use crate::report::Format;
+        [
+            (Format::Junit, &self.junit),
+            (Format::Json, &self.json),
+            (Format::Sarif, &self.sarif),
+            (Format::Html, &self.html),
+        ]
+        .into_iter()
+        .filter_map(|(f, p)| p.as_deref().map(|p| (f, p)))
+        .collect()
+    }
+}
+
+/// `authspec schema WHAT`.
 #[derive(Args, Debug)]
 pub struct SchemaArgs {
-    /// Which schema
     #[arg(value_enum)]
-    pub what: SchemaWhat,
+    pub what: SchemaKind,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
-pub enum SchemaWhat {
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaKind {
     /// Suites (*.yaml) and authspec.yaml
     Suite,
+    /// The `--json` report
+    Results,
 }
 
 #[derive(Args, Debug)]

@@ -1,12 +1,12 @@
 //! Parses the command line and hands it to the subcommand. A command line clap refuses is
-//! exit 2, and, when it is an `authspec run` whose `--junit FILE` parsed, the report says
-//! why nothing ran.
+//! exit 2, and, when it is an `authspec run` whose report paths (`--junit`, `--json`,
+//! `--sarif`, `--html`) parsed, the reports say why nothing ran.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::args::{Cli, Command, SuiteArgs};
+use super::args::{Cli, Command, ReportArgs, SuiteArgs};
 use super::output::Out;
 use super::report::{RunReport, command_line};
 use super::{demo, run, schema, steps, upstream_ca, validate};
@@ -21,12 +21,13 @@ pub fn main() -> u8 {
         Err(e) => return refused(&e),
     };
     match cli.command {
-        Command::Run(a) => run::run(a),
+        Command::Run(a) => run::run(*a),
         Command::Validate(a) => validate::validate(a),
         Command::Demo(a) => demo::demo(a),
         Command::Steps => steps::steps(),
-        Command::Schema(a) => schema::schema(&a),
         Command::UpstreamCa(a) => upstream_ca::upstream_ca(a),
+        Command::Schema(a) => schema::schema(a),
+        Command::Completions(a) => schema::completions(a),
     }
 }
 
@@ -49,10 +50,10 @@ fn refused(e: &clap::Error) -> u8 {
         text.clone()
     };
     out.line(shown.trim_end());
-    let Some((junit, suites)) = salvaged_run_args() else {
+    let Some((reports, suites)) = salvaged_run_args() else {
         return exit_codes::INVALID_INPUT;
     };
-    let Ok(report) = RunReport::open(Some(&junit), &suites, &[], &out) else {
+    let Ok(report) = RunReport::open(&reports, &suites, &[], &out) else {
         return exit_codes::INVALID_INPUT;
     };
     let first = text.lines().next().unwrap_or_default();
@@ -61,11 +62,11 @@ fn refused(e: &clap::Error) -> u8 {
     report.invalid(&[problem])
 }
 
-/// `--junit`, the suite paths and `--config` of an `authspec run` command line that
-/// clap refused for another reason, read leniently: every other option takes any text
-/// (`--jobs 0` no longer fails), and clap skips what it cannot parse (`--bogus`).
-fn salvaged_run_args() -> Option<(PathBuf, SuiteArgs)> {
-    const KEPT: [&str; 3] = ["junit", "paths", "config"];
+/// The report paths, the suite paths and `--config` of an `authspec run` command line
+/// that clap refused for another reason, read leniently: every other option takes any
+/// text (`--jobs 0` no longer fails), and clap skips what it cannot parse (`--bogus`).
+fn salvaged_run_args() -> Option<(ReportArgs, SuiteArgs)> {
+    const KEPT: [&str; 6] = ["junit", "json", "sarif", "html", "paths", "config"];
     let lenient = Cli::command()
         .ignore_errors(true)
         .mut_subcommand("run", |run| {
@@ -79,7 +80,16 @@ fn salvaged_run_args() -> Option<(PathBuf, SuiteArgs)> {
         });
     let matches = lenient.try_get_matches().ok()?;
     let run = matches.subcommand_matches("run")?;
-    let junit = run.try_get_one::<PathBuf>("junit").ok()??.clone();
+    let path = |id: &str| run.try_get_one::<PathBuf>(id).ok().flatten().cloned();
+    let reports = ReportArgs {
+        junit: path("junit"),
+        json: path("json"),
+        sarif: path("sarif"),
+        html: path("html"),
+    };
+    if reports.requested().is_empty() {
+        return None;
+    }
     let paths = run
         .try_get_many::<PathBuf>("paths")
         .ok()
@@ -88,7 +98,7 @@ fn salvaged_run_args() -> Option<(PathBuf, SuiteArgs)> {
         .unwrap_or_default();
     let config = run.try_get_one::<PathBuf>("config").ok().flatten().cloned();
     Some((
-        junit,
+        reports,
         SuiteArgs {
             paths,
             config,

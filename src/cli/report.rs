@@ -1,16 +1,17 @@
-//! The run's JUnit report from the command line's side: opened first (the path checked,
+//! The run's report files from the command line's side: opened first (the path checked,
 //! an earlier report removed), then written with the results, or with why the run
 //! stopped short as `<error>` cases, whatever the exit code.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use super::args::SuiteArgs;
+use super::args::{ReportArgs, SuiteArgs};
 use super::diagnostics::INVALID_COMMAND_LINE;
 use super::inputs;
 use super::output::Out;
 use crate::exit_codes;
-use crate::report::junit::{Report, RunProblem};
 use crate::report::pending::PendingReport;
+use crate::report::{CaseIndex, DocumentCache, Report, RunProblem};
 use crate::results::CheckResult;
 
 /// `<error type>` of a run stopped by a signal.
@@ -18,64 +19,99 @@ pub const INTERRUPTED: &str = "authspec.interrupted";
 /// `<error type>` of a harness failure that stopped the whole run.
 pub const HARNESS: &str = "authspec.harness";
 
-/// The `--junit` report of this run, if one was asked for.
+/// The report files of this run (`--junit`, `--json`, `--sarif`, `--html`), those asked
+/// for.
 pub struct RunReport {
-    pending: Option<PendingReport>,
+    pending: Vec<PendingReport>,
+    cases: CaseIndex,
+    started: Instant,
     out: Out,
 }
 
 impl RunReport {
-    /// Before anything else: a path that cannot take the report is a command-line error
+    /// Before anything else: a path that cannot take a report is a command-line error
     /// (printed; `Err` holds the exit code), and no report of an earlier run survives.
     /// `also` are inputs besides the suites' (the `--upstream-ca` files).
     pub fn open(
-        path: Option<&Path>,
+        paths: &ReportArgs,
         suites: &SuiteArgs,
         also: &[PathBuf],
         out: &Out,
     ) -> Result<Self, u8> {
-        let pending = match path {
-            None => None,
-            Some(path) => {
-                let mut inputs = inputs::all(suites);
-                inputs.extend_from_slice(also);
-                match PendingReport::create(path, &inputs) {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        out.error(e);
-                        return Err(exit_codes::INVALID_INPUT);
-                    }
+        let asked = paths.requested();
+        let mut inputs = Vec::new();
+        if !asked.is_empty() {
+            inputs = inputs::all(suites);
+            inputs.extend_from_slice(also);
+        }
+        let mut pending: Vec<PendingReport> = Vec::new();
+        for (format, path) in asked {
+            if let Some(same) = pending.iter().find(|p| same_path(p.path(), path)) {
+                out.error(format!(
+                    "{} and {} name the same file {}; give each report its own",
+                    same.format().flag(),
+                    format.flag(),
+                    path.display()
+                ));
+                return Err(exit_codes::INVALID_INPUT);
+            }
+            match PendingReport::create(format, path, &inputs) {
+                Ok(p) => pending.push(p),
+                Err(e) => {
+                    out.error(e);
+                    return Err(exit_codes::INVALID_INPUT);
                 }
             }
-        };
+        }
         Ok(Self {
             pending,
+            cases: CaseIndex::default(),
+            started: Instant::now(),
             out: out.clone(),
         })
     }
 
-    /// Writes the report and returns `code`, or 1 if the report could not be written.
+    /// Where each planned check was written, for the reports that show it.
+    pub fn set_cases(&mut self, cases: CaseIndex) {
+        self.cases = cases;
+    }
+
+    /// Writes every report and returns `code`; if one could not be written, a run that
+    /// would have passed exits 3 (a gate must not pass on a missing report).
     pub fn write(self, results: &[CheckResult], problems: &[RunProblem], code: u8) -> u8 {
-        let Some(pending) = self.pending else {
-            return code;
-        };
         let report = Report {
             results,
             problems,
             redactor: self.out.redactor(),
+            cases: &self.cases,
+            elapsed: self.started.elapsed(),
+            exit_code: code,
+            document: DocumentCache::default(),
         };
-        match pending.finish(&report) {
-            Ok(()) => code,
-            Err(e) => {
+        let mut code = code;
+        for pending in self.pending {
+            if let Err(e) = pending.finish(&report) {
                 self.out.error(e);
-                exit_codes::CHECKS_FAILED
+                if code == exit_codes::SUCCESS {
+                    code = exit_codes::CHECKS_ERRORED;
+                }
             }
         }
+        code
     }
 
     /// Invalid input: each problem as an `<error>` case, and exit 2.
     pub fn invalid(self, problems: &[RunProblem]) -> u8 {
         self.write(&[], problems, exit_codes::INVALID_INPUT)
+    }
+}
+
+/// The same file under two spellings (`r.xml`, `./r.xml`).
+fn same_path(a: &Path, b: &Path) -> bool {
+    let norm = |p: &Path| std::path::absolute(p).map(|p| p.components().collect::<PathBuf>());
+    match (norm(a), norm(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 

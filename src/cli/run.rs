@@ -17,7 +17,7 @@ use crate::model::Suite;
 use crate::plan::{Check, Selection, TagExpr, plan};
 use crate::redact::Redactor;
 use crate::report::console::Console;
-use crate::report::junit::RunProblem;
+use crate::report::{CaseIndex, RunProblem};
 use crate::results::{CheckResult, Summary};
 use crate::waivers::Waivers;
 
@@ -30,7 +30,7 @@ pub fn run(args: RunArgs) -> u8 {
         .iter()
         .flat_map(|d| super::upstream_ca::files(d))
         .collect();
-    let report = match RunReport::open(args.junit.as_deref(), &args.suites, &ca_files, &out) {
+    let mut report = match RunReport::open(&args.reports, &args.suites, &ca_files, &out) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -64,6 +64,7 @@ pub fn run(args: RunArgs) -> u8 {
         return report.write(&[], &[], exit_codes::SUCCESS);
     }
     let reported = checks.iter().filter(|c| !c.support).count();
+    report.set_cases(CaseIndex::of(&suites, &checks));
     let upstream_ca = match upstream_ca(&args) {
         Ok(ca) => ca,
         Err(e) => {
@@ -91,7 +92,8 @@ pub fn run(args: RunArgs) -> u8 {
         Err(e) => return stopped(report, &out, format!("cannot start the async runtime: {e}")),
     };
     let started = Instant::now();
-    let mut console = Console::new(reported, out.redactor().clone());
+    let mut console =
+        Console::new(reported, out.redactor().clone()).styled(args.color.forced(), args.quiet);
     let mut finished: Vec<CheckResult> = Vec::new();
     let redactor = out.redactor().clone();
     let outcome = runtime.block_on(async {
@@ -179,10 +181,10 @@ fn prepare(
     Ok((suites, checks))
 }
 
-/// The run could not go on (exit 1): why, on stderr and in the report.
+/// The run could not go on (exit 3: nothing was judged): why, on stderr and in the report.
 fn stopped(report: RunReport, out: &Out, message: String) -> u8 {
     out.error(&message);
-    report.write(&[], &[harness(message)], exit_codes::CHECKS_FAILED)
+    report.write(&[], &[harness(message)], exit_codes::CHECKS_ERRORED)
 }
 
 /// Results arrive as checks finish; the report lists them as a complete run would.

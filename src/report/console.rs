@@ -21,6 +21,8 @@ macro_rules! say {
 pub struct Console {
     color: bool,
     progress: bool,
+    /// `--quiet`: no line per check; failures, errors, warnings and counts only.
+    quiet: bool,
     total: usize,
     done: usize,
     redactor: Arc<Redactor>,
@@ -32,10 +34,20 @@ impl Console {
         Self {
             color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             progress: tty,
+            quiet: false,
             total,
             done: 0,
             redactor,
         }
+    }
+
+    /// `--color` (`None`: auto, as `new` decides) and `--quiet`.
+    pub fn styled(mut self, color: Option<bool>, quiet: bool) -> Self {
+        if let Some(color) = color {
+            self.color = color;
+        }
+        self.quiet = quiet;
+        self
     }
 
     fn paint(&self, text: &str, code: &str) -> String {
@@ -60,6 +72,9 @@ impl Console {
         self.done += 1;
         // Host-wide findings are checks the run found, beyond the plan's count.
         self.total = self.total.max(self.done);
+        if self.quiet {
+            return;
+        }
         let counter = if self.progress {
             let width = self.total.to_string().len();
             format!("[{:>width$}/{}] ", self.done, self.total)

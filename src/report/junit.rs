@@ -1,83 +1,175 @@
-//! The JUnit XML report (Jenkins xUnit `junit-10.xsd`): one `<testsuite>` per suite file,
-//! one `<testcase>` per check, failures as `<failure>`, checks that could not run as
-//! `<error>`; and, in a `<testsuite name="authspec">`, one `<error>` case per reason the
-//! run stopped short (an invalid suite or command line, a signal, a harness failure).
-//! Written with junit-report; every string sanitized, then redacted, last.
+//! The JUnit XML report (Jenkins xUnit `junit-10.xsd`), indented: one `<testsuite>` per
+//! suite file (with its `file`), one `<testcase>` per check with its real time (skipped
+//! ones too); failures as `<failure>` and checks that could not run as `<error>`, each
+//! with a `type` naming its kind (`authspec.finding.access`, `authspec.error.harness`), so
+//! a viewer can tell a finding from a harness failure without reading the text; and, in a
+//! `<testsuite name="authspec">`, one `<error>` case per reason the run stopped short.
+//! Written with quick-xml; every string sanitized, then redacted, last.
+//!
+//! junit-10.xsd allows no `file` or `line` on `<testcase>`, so the file is the suite's
+//! `file` attribute and the line is in the failure's `-->` line.
 
-use junit_report::{Duration, ReportBuilder, TestCase, TestCaseBuilder, TestSuiteBuilder};
 use std::io::Write;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesCData, BytesDecl, Event};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::{cdata_text, xml_text};
 use crate::redact::Redactor;
-use crate::results::{CheckResult, Outcome};
+use crate::results::{CheckResult, ErrorKind, FindingKind, Outcome, Summary};
+
+pub use super::run::{Report, RunProblem};
 
 /// The suite name and class name of the cases about the run itself.
 pub const RUN_SUITE: &str = "authspec";
 
-/// What one report holds.
-pub struct Report<'a> {
-    /// The checks that finished, in plan order.
-    pub results: &'a [CheckResult],
-    /// Why the run stopped short, if it did.
-    pub problems: &'a [RunProblem],
-    pub redactor: &'a Redactor,
-}
+type Xml<W> = Writer<W>;
 
-/// A reason the run did not run (or finish) every check, as one `<error>` test case, so
-/// a CI publisher shows why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RunProblem {
-    /// The test case name: `suite s.yaml:3:7`, `command line: --tags`, `interrupted`.
-    pub name: String,
-    /// The `<error type>`: `authspec.invalid_suite`, `authspec.invalid_command_line`,
-    /// `authspec.interrupted`, `authspec.harness`.
-    pub kind: &'static str,
-    /// One line, with `file:line:column` where there is one.
-    pub message: String,
-    /// The full text (the offending line and a help), or empty.
-    pub detail: String,
-}
-
-pub fn write(report: &Report<'_>, sink: impl Write) -> Result<(), junit_report::Error> {
+pub fn write(report: &Report<'_>, sink: impl Write) -> std::io::Result<()> {
     let text = Text(report.redactor);
-    let results = report.results;
-    let mut out = ReportBuilder::new();
+    let mut w = Writer::new_with_indent(sink, b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     let mut files: Vec<&str> = Vec::new();
-    for r in results {
+    for r in report.results {
         if !files.contains(&&*r.file) {
             files.push(&r.file);
         }
     }
-    for file in files {
-        let cases: Vec<&CheckResult> = results.iter().filter(|r| &*r.file == file).collect();
-        let suite_name = cases
-            .first()
-            .map(|r| r.suite.to_string())
-            .unwrap_or_default();
-        let mut suite = TestSuiteBuilder::new(&text.attr(&suite_name));
-        for r in cases {
-            suite.add_testcase(testcase(r, text));
-        }
-        out.add_testsuite(suite.build());
-    }
-    if !report.problems.is_empty() {
-        let mut suite = TestSuiteBuilder::new(RUN_SUITE);
-        for p in report.problems {
-            let mut b = TestCaseBuilder::error(
-                &text.attr(&p.name),
-                Duration::ZERO,
-                p.kind,
-                &text.attr(&p.message),
-            );
-            if !p.detail.is_empty() {
-                b.set_trace(&text.cdata(&p.detail));
+    let all = Summary::of(report.results);
+    let total_time: f64 = report
+        .results
+        .iter()
+        .map(|r| r.duration.as_secs_f64())
+        .sum();
+    let timestamp = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let problems = report.problems.len();
+    w.create_element("testsuites")
+        .with_attributes([
+            ("name", RUN_SUITE),
+            ("tests", &(all.total() + problems).to_string()),
+            ("failures", &all.failed.to_string()),
+            ("errors", &(all.errors + problems).to_string()),
+            ("time", &seconds(total_time)),
+        ])
+        .write_inner_content(|w| {
+            for (id, file) in files.iter().enumerate() {
+                let cases: Vec<&CheckResult> = report
+                    .results
+                    .iter()
+                    .filter(|r| &*r.file == *file)
+                    .collect();
+                suite(w, id, file, &cases, &timestamp, text)?;
             }
-            b.set_classname(RUN_SUITE);
-            suite.add_testcase(b.build());
-        }
-        out.add_testsuite(suite.build());
+            if !report.problems.is_empty() {
+                run_problems(w, files.len(), report.problems, &timestamp, text)?;
+            }
+            Ok(())
+        })?;
+    w.get_mut().write_all(b"\n")
+}
+
+fn suite<W: Write>(
+    w: &mut Xml<W>,
+    id: usize,
+    file: &str,
+    cases: &[&CheckResult],
+    timestamp: &str,
+    text: Text<'_>,
+) -> std::io::Result<()> {
+    let name = text.attr(cases.first().map_or("", |r| &r.suite));
+    let owned: Vec<CheckResult> = cases.iter().map(|r| (*r).clone()).collect();
+    let s = Summary::of(&owned);
+    let time: f64 = cases.iter().map(|r| r.duration.as_secs_f64()).sum();
+    w.create_element("testsuite")
+        .with_attributes([
+            ("id", id.to_string().as_str()),
+            ("name", &name),
+            ("package", &format!("testsuite/{name}")),
+            ("tests", &s.total().to_string()),
+            ("errors", &s.errors.to_string()),
+            ("failures", &s.failed.to_string()),
+            ("skipped", &s.skipped.to_string()),
+            ("hostname", "localhost"),
+            ("timestamp", timestamp),
+            ("time", &seconds(time)),
+            ("file", &text.attr(file)),
+        ])
+        .write_inner_content(|w| {
+            for r in cases {
+                testcase(w, r, text)?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn run_problems<W: Write>(
+    w: &mut Xml<W>,
+    id: usize,
+    problems: &[RunProblem],
+    timestamp: &str,
+    text: Text<'_>,
+) -> std::io::Result<()> {
+    let n = problems.len().to_string();
+    w.create_element("testsuite")
+        .with_attributes([
+            ("id", id.to_string().as_str()),
+            ("name", RUN_SUITE),
+            ("package", &format!("testsuite/{RUN_SUITE}")),
+            ("tests", &n),
+            ("errors", &n),
+            ("failures", "0"),
+            ("skipped", "0"),
+            ("hostname", "localhost"),
+            ("timestamp", timestamp),
+            ("time", "0"),
+        ])
+        .write_inner_content(|w| {
+            for p in problems {
+                let case = w.create_element("testcase").with_attributes([
+                    ("name", text.attr(&p.name).as_str()),
+                    ("time", "0"),
+                    ("classname", RUN_SUITE),
+                ]);
+                case.write_inner_content(|w| {
+                    outcome(w, "error", p.kind, &p.message, &p.detail, text)
+                })?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// `<failure>`, `<error>` or `<skipped>` with its type, message and (when there is one)
+/// the detail block as CDATA.
+fn outcome<W: Write>(
+    w: &mut Xml<W>,
+    tag: &str,
+    kind: &str,
+    message: &str,
+    detail: &str,
+    text: Text<'_>,
+) -> std::io::Result<()> {
+    let el = w
+        .create_element(tag)
+        .with_attributes([("type", kind), ("message", text.attr(message).as_str())]);
+    if detail.is_empty() {
+        el.write_empty()?;
+    } else {
+        el.write_cdata_content(BytesCData::new(text.cdata(detail)))?;
     }
-    out.build().write_xml(sink)
+    Ok(())
+}
+
+/// A sum of durations without float noise (`0.4387661350000003`).
+fn seconds(s: f64) -> String {
+    // An empty sum is -0.0, which the schema's time pattern refuses.
+    let text = format!("{:.9}", if s > 0.0 { s } else { 0.0 });
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Sanitizes, then redacts: removing a forbidden character must not join the pieces of a
@@ -96,38 +188,77 @@ impl Text<'_> {
     }
 }
 
-fn testcase(r: &CheckResult, text: Text<'_>) -> TestCase {
-    let name = text.attr(&r.name);
-    let time = Duration::try_from(r.duration).unwrap_or(Duration::ZERO);
-    let mut case = match &r.outcome {
-        Outcome::Pass => TestCaseBuilder::success(&name, time),
-        Outcome::Fail(f) => {
-            let mut b =
-                TestCaseBuilder::failure(&name, time, "authspec.finding", &text.attr(&f.message));
-            b.set_trace(&text.cdata(&f.detail()));
-            b
-        }
-        Outcome::Error(e) => {
-            let mut b =
-                TestCaseBuilder::error(&name, time, "authspec.error", &text.attr(&e.message));
-            b.set_trace(&text.cdata(&e.detail()));
-            b
-        }
-        Outcome::Skipped(reason) => {
-            TestCaseBuilder::skipped_with_cause(&name, "authspec.skipped", &text.attr(reason))
-        }
-    };
-    // No `file` attribute: junit-10.xsd does not allow it on <testcase>; the failure
-    // detail's `-->` line names the file instead.
-    case.set_classname(&text.attr(&r.suite));
-    if !r.warnings.is_empty() || !r.info.is_empty() {
-        let lines: Vec<String> = r
-            .warnings
-            .iter()
-            .map(|w| format!("warning: {w}"))
-            .chain(r.info.iter().cloned())
-            .collect();
-        case.set_system_out(&text.cdata(&lines.join("\n")));
+/// The `<failure type>` of a finding kind.
+pub fn finding_type(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::Access => "authspec.finding.access",
+        FindingKind::Assertion => "authspec.finding.assertion",
+        FindingKind::Leak => "authspec.finding.leak",
+        FindingKind::Log => "authspec.finding.log",
+        FindingKind::Upstream => "authspec.finding.upstream",
+        FindingKind::ProbeCase => "authspec.finding.probe",
     }
-    case.build()
+}
+
+/// The `<error type>` of an error kind.
+pub fn error_type(kind: &ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Harness(_) => "authspec.error.harness",
+        ErrorKind::VacuousDeny => "authspec.error.vacuous_deny",
+        ErrorKind::Vacuous => "authspec.error.vacuous",
+        ErrorKind::SuiteUnavailable(_) => "authspec.error.suite_unavailable",
+        ErrorKind::Internal => "authspec.error.internal",
+    }
+}
+
+/// The `<skipped type>`.
+pub const SKIPPED_TYPE: &str = "authspec.skipped";
+
+fn testcase<W: Write>(w: &mut Xml<W>, r: &CheckResult, text: Text<'_>) -> std::io::Result<()> {
+    let name = text.attr(&r.name);
+    let classname = text.attr(&r.suite);
+    let time = r.duration.as_secs_f64().to_string();
+    let el = w.create_element("testcase").with_attributes([
+        ("name", name.as_str()),
+        ("time", time.as_str()),
+        ("classname", classname.as_str()),
+    ]);
+    let out: Vec<String> = r
+        .warnings
+        .iter()
+        .map(|w| format!("warning: {w}"))
+        .chain(r.info.iter().cloned())
+        .collect();
+    if matches!(r.outcome, Outcome::Pass) && out.is_empty() {
+        el.write_empty()?;
+        return Ok(());
+    }
+    el.write_inner_content(|w| {
+        match &r.outcome {
+            Outcome::Pass => {}
+            Outcome::Fail(f) => outcome(
+                w,
+                "failure",
+                finding_type(f.kind),
+                &f.message,
+                &f.detail(),
+                text,
+            )?,
+            Outcome::Error(e) => outcome(
+                w,
+                "error",
+                error_type(&e.kind),
+                &e.message,
+                &e.detail(),
+                text,
+            )?,
+            Outcome::Skipped(reason) => outcome(w, "skipped", SKIPPED_TYPE, reason, "", text)?,
+        }
+        if !out.is_empty() {
+            w.create_element("system-out")
+                .write_cdata_content(BytesCData::new(text.cdata(&out.join("\n"))))?;
+        }
+        Ok(())
+    })?;
+    Ok(())
 }

@@ -1,10 +1,22 @@
-//! Reporters: format results for people (console) and for CI (JUnit). They only format;
-//! results were redacted in the engine, and every string they write passes through the
-//! redactor once more, last, with whatever the reporter added.
+//! Reporters: format results for people (console, HTML) and for CI (JUnit, JSON, SARIF).
+//! They only format; results were redacted in the engine, and every string they write
+//! passes through the redactor once more, last, with whatever the reporter added. JSON,
+//! SARIF and HTML are written from one `RunDocument` (`document`), so they show the same
+//! fields.
 
+mod build;
 pub mod console;
+mod document;
+mod fingerprint;
+pub mod html;
+pub mod json;
 pub mod junit;
 pub mod pending;
+mod rules;
+mod run;
 mod sanitize;
+pub mod sarif;
 
+pub use pending::Format;
+pub use run::{CaseIndex, CaseMeta, DocumentCache, Report, RunProblem};
 pub use sanitize::{cdata_text, xml_text};

@@ -1,4 +1,4 @@
-//! The JUnit file on disk is this run's. Before anything is sent, the path is checked (not
+//! A report file on disk (JUnit, JSON, SARIF, HTML) is this run's. Before anything is sent, the path is checked (not
 //! a directory, a link, a device or FIFO, nor any input of the run) and a report an earlier
 //! run left there is removed, so a run that stops early (invalid input, a signal, a crash)
 //! never leaves a stale passing report behind. The report is written to a temporary file
@@ -9,19 +9,61 @@ use std::io::{BufWriter, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
-use super::junit::{Report, write};
+use super::run::Report;
+
+/// The formats a run writes, each from the same `Report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Junit,
+    Json,
+    Sarif,
+    Html,
+}
+
+impl Format {
+    /// As messages name it: `the JUnit report`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Junit => "JUnit",
+            Format::Json => "JSON",
+            Format::Sarif => "SARIF",
+            Format::Html => "HTML",
+        }
+    }
+
+    /// The option that asks for it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Format::Junit => "--junit",
+            Format::Json => "--json",
+            Format::Sarif => "--sarif",
+            Format::Html => "--html",
+        }
+    }
+
+    fn write(self, report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Format::Junit => super::junit::write(report, sink),
+            Format::Json => super::json::write(report, sink),
+            Format::Sarif => super::sarif::write(report, sink),
+            Format::Html => super::html::write(report, sink),
+        }
+    }
+}
 
 /// Why the report cannot go to the path given: a command-line error (exit 2), found
 /// before any request.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write the JUnit report {}: {reason}", path.display())]
+#[error("cannot write the {} report {}: {reason}", format.name(), path.display())]
 pub struct ReportPathError {
+    pub format: Format,
     pub path: PathBuf,
     pub reason: String,
 }
 
 /// A report being written: a temporary file beside the target, renamed over it at the end.
 pub struct PendingReport {
+    format: Format,
     path: PathBuf,
     temp: PathBuf,
     file: File,
@@ -31,8 +73,13 @@ impl PendingReport {
     /// Checks `path` against the run's `inputs` (suites, features, configs), removes an
     /// earlier report there, and opens the temporary file (so an unwritable directory is
     /// found now, not after the run).
-    pub fn create(path: &Path, inputs: &[PathBuf]) -> Result<Self, ReportPathError> {
+    pub fn create(
+        format: Format,
+        path: &Path,
+        inputs: &[PathBuf],
+    ) -> Result<Self, ReportPathError> {
         let refuse = |reason: String| ReportPathError {
+            format,
             path: path.to_path_buf(),
             reason,
         };
@@ -56,6 +103,7 @@ impl PendingReport {
             .open(&temp)
             .map_err(|e| refuse(e.to_string()))?;
         Ok(Self {
+            format,
             path: path.to_path_buf(),
             temp,
             file,
@@ -66,12 +114,23 @@ impl PendingReport {
         &self.path
     }
 
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     /// Writes `report` and renames it over the target.
     pub fn finish(self, report: &Report<'_>) -> Result<(), String> {
-        let fail =
-            |e: String| format!("cannot write the JUnit report {}: {e}", self.path.display());
+        let fail = |e: String| {
+            format!(
+                "cannot write the {} report {}: {e}",
+                self.format.name(),
+                self.path.display()
+            )
+        };
         let mut sink = BufWriter::new(&self.file);
-        write(report, &mut sink).map_err(|e| fail(e.to_string()))?;
+        self.format
+            .write(report, &mut sink)
+            .map_err(|e| fail(e.to_string()))?;
         sink.flush().map_err(|e| fail(e.to_string()))?;
         drop(sink);
         self.file.sync_all().map_err(|e| fail(e.to_string()))?;
@@ -163,7 +222,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.xml");
         std::fs::write(&path, "<testsuites/>").unwrap();
-        let pending = PendingReport::create(&path, &[]).unwrap();
+        let pending = PendingReport::create(Format::Junit, &path, &[]).unwrap();
         assert!(!path.exists());
         drop(pending);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

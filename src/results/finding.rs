@@ -23,7 +23,8 @@ pub struct Finding {
 }
 
 /// What sort of check found it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// An access-matrix cell or a scenario step with `allow`/`deny`.
     Access,
@@ -39,7 +40,11 @@ pub enum FindingKind {
     ProbeCase,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// How bad a finding is; SARIF's `security-severity` follows it.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
     Low,

@@ -89,9 +89,13 @@ impl Summary {
         self.passed + self.failed + self.errors + self.skipped
     }
 
+    /// 1 when anything failed (a finding outweighs an error), else 3 when anything could
+    /// not be judged, else 0: a skip proves nothing wrong.
     pub fn exit_code(&self) -> u8 {
-        if self.failed + self.errors > 0 {
+        if self.failed > 0 {
             crate::exit_codes::CHECKS_FAILED
+        } else if self.errors > 0 {
+            crate::exit_codes::CHECKS_ERRORED
         } else {
             crate::exit_codes::SUCCESS
         }
@@ -103,13 +107,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn errors_and_failures_make_exit_code_1() {
+    fn a_finding_is_1_an_error_alone_is_3_and_skips_are_0() {
         let mut s = Summary {
             passed: 3,
+            skipped: 2,
             ..Summary::default()
         };
-        assert_eq!(s.exit_code(), 0);
+        assert_eq!(s.exit_code(), crate::exit_codes::SUCCESS);
         s.errors = 1;
+        assert_eq!(s.exit_code(), crate::exit_codes::CHECKS_ERRORED);
+        assert_eq!(s.exit_code(), 3);
+        s.failed = 1;
+        assert_eq!(s.exit_code(), crate::exit_codes::CHECKS_FAILED);
+        assert_eq!(s.exit_code(), 1);
+        s.errors = 0;
         assert_eq!(s.exit_code(), 1);
     }
 }

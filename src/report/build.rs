@@ -1,0 +1,234 @@
+//! Builds a run's `RunDocument` from its results: every string copied is sanitized (no
+//! control characters, as in the JUnit file) and then redacted; harness errors keep
+//! their kind and typed fields.
+
+use super::document::*;
+use super::run::{Report, RunProblem};
+use super::xml_text;
+use crate::model::Location;
+use crate::results::{
+    Actual, CheckError, CheckResult, ErrorKind, Evidence, Finding, HarnessError, LeakLine, Outcome,
+    Problem, RequestInfo, Summary, TransportKind,
+};
+
+/// The document of `report`: every string sanitized (no control characters), then
+/// redacted.
+pub fn of(report: &Report<'_>) -> RunDocument {
+    let c = Clean(report.redactor);
+    let s = Summary::of(report.results);
+    RunDocument {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "authspec".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        summary: Counts {
+            total: s.total(),
+            passed: s.passed,
+            failed: s.failed,
+            errors: s.errors,
+            skipped: s.skipped,
+            exit_code: report.exit_code,
+            duration_seconds: report.elapsed.as_secs_f64(),
+        },
+        results: report
+            .results
+            .iter()
+            .map(|r| result(r, report, c))
+            .collect(),
+        problems: report.problems.iter().map(|p| problem(p, c)).collect(),
+    }
+}
+
+/// Sanitize, then redact (as the JUnit writer does).
+#[derive(Clone, Copy)]
+struct Clean<'a>(&'a crate::redact::Redactor);
+
+impl Clean<'_> {
+    fn s(self, s: &str) -> String {
+        self.0.redact(&xml_text(s))
+    }
+
+    fn opt(self, s: &Option<String>) -> Option<String> {
+        s.as_deref().map(|s| self.s(s))
+    }
+
+    fn all(self, v: &[String]) -> Vec<String> {
+        v.iter().map(|s| self.s(s)).collect()
+    }
+
+    fn location(self, l: &Location) -> SourceLocation {
+        SourceLocation {
+            file: self.s(&l.file),
+            line: l.line,
+            column: l.column,
+        }
+    }
+}
+
+fn result(r: &CheckResult, report: &Report<'_>, c: Clean<'_>) -> ResultEntry {
+    let outcome = match &r.outcome {
+        Outcome::Pass => OutcomeEntry::Pass,
+        Outcome::Fail(f) => OutcomeEntry::Fail {
+            finding: finding(f, c),
+        },
+        Outcome::Error(e) => OutcomeEntry::Error { error: error(e, c) },
+        Outcome::Skipped(reason) => OutcomeEntry::Skipped {
+            reason: c.s(reason),
+        },
+    };
+    ResultEntry {
+        id: c.s(&r.id),
+        suite: c.s(&r.suite),
+        file: c.s(&r.file),
+        name: c.s(&r.name),
+        location: report.cases.location(r).map(|l| c.location(&l)),
+        tags: c.all(report.cases.tags(r)),
+        duration_seconds: r.duration.as_secs_f64(),
+        outcome,
+        warnings: c.all(&r.warnings),
+        info: c.all(&r.info),
+    }
+}
+
+fn finding(f: &Finding, c: Clean<'_>) -> FindingEntry {
+    FindingEntry {
+        kind: f.kind,
+        rule: c.s(f.rule.as_str()),
+        cwe: f.cwe.clone(),
+        owasp: f.owasp.map(|o| c.s(o)),
+        severity: f.severity,
+        message: c.s(&f.message),
+        evidence: evidence(&f.evidence, c),
+    }
+}
+
+fn error(e: &CheckError, c: Clean<'_>) -> ErrorEntry {
+    let (kind, cause) = match &e.kind {
+        ErrorKind::Harness(h) => (ErrorKindEntry::Harness, Some(harness(h, c))),
+        ErrorKind::SuiteUnavailable(h) => (ErrorKindEntry::SuiteUnavailable, Some(harness(h, c))),
+        ErrorKind::VacuousDeny => (ErrorKindEntry::VacuousDeny, None),
+        ErrorKind::Vacuous => (ErrorKindEntry::Vacuous, None),
+        ErrorKind::Internal => (ErrorKindEntry::Internal, None),
+    };
+    ErrorEntry {
+        kind,
+        cause,
+        message: c.s(&e.message),
+        evidence: evidence(&e.evidence, c),
+    }
+}
+
+fn harness(h: &HarnessError, c: Clean<'_>) -> HarnessEntry {
+    let mut entry = HarnessEntry {
+        kind: HarnessKind::Setup,
+        transport: None,
+        oauth_error: None,
+        oauth_error_description: None,
+        role: None,
+        server: None,
+        text: c.s(&h.to_string()),
+    };
+    entry.kind = match h {
+        HarnessError::Transport(t) => {
+            entry.transport = Some(match t.kind {
+                TransportKind::ConnectRefused => TransportKindEntry::ConnectRefused,
+                TransportKind::Dns => TransportKindEntry::Dns,
+                TransportKind::Tls { .. } => TransportKindEntry::Tls,
+                TransportKind::Timeout { .. } => TransportKindEntry::Timeout,
+                TransportKind::Build => TransportKindEntry::Build,
+                TransportKind::Decode => TransportKindEntry::Decode,
+                TransportKind::Other => TransportKindEntry::Other,
+            });
+            HarnessKind::Transport
+        }
+        HarnessError::AuthServer {
+            error,
+            error_description,
+            ..
+        } => {
+            entry.oauth_error = c.opt(error);
+            entry.oauth_error_description = c.opt(error_description);
+            HarnessKind::AuthServer
+        }
+        HarnessError::OAuth { .. } => HarnessKind::OAuth,
+        HarnessError::Token { role, server, .. } => {
+            entry.role = Some(c.s(role));
+            entry.server = Some(c.s(server));
+            HarnessKind::Token
+        }
+        HarnessError::Request { .. } => HarnessKind::Request,
+        HarnessError::SutExited { .. } => HarnessKind::SutExited,
+        HarnessError::SutNotReady { .. } => HarnessKind::SutNotReady,
+        HarnessError::Io { .. } => HarnessKind::Io,
+        HarnessError::Setup { .. } => HarnessKind::Setup,
+        HarnessError::BodyTooLarge { .. } => HarnessKind::BodyTooLarge,
+    };
+    entry
+}
+
+fn evidence(e: &Evidence, c: Clean<'_>) -> EvidenceEntry {
+    EvidenceEntry {
+        notes: c.all(&e.notes),
+        request: e.request.as_ref().map(|r| request(r, c)),
+        problems: e
+            .problems
+            .iter()
+            .map(|p| match p {
+                Problem::Text(t) => ProblemEntry::Text { text: c.s(t) },
+                Problem::Leak(l) => ProblemEntry::Leak { leak: leak(l, c) },
+            })
+            .collect(),
+        expected: c.opt(&e.expected),
+        actual: e.actual.as_ref().map(|a| actual(a, c)),
+        location: e.location.as_ref().map(|l| c.location(l)),
+        evidence_location: e.evidence_location.as_ref().map(|l| c.location(l)),
+        hint: c.opt(&e.hint),
+        leaks: e.leaks.iter().map(|l| leak(l, c)).collect(),
+        text: c.s(&e.text()),
+    }
+}
+
+fn request(r: &RequestInfo, c: Clean<'_>) -> RequestEntry {
+    RequestEntry {
+        method: c.s(&r.method),
+        url: c.s(&r.url),
+        role: c.opt(&r.role),
+    }
+}
+
+fn actual(a: &Actual, c: Clean<'_>) -> ActualEntry {
+    ActualEntry {
+        status: c.s(&a.status),
+        excerpt: c.opt(&a.excerpt),
+        headers: a
+            .headers
+            .iter()
+            .map(|(k, v)| HeaderEntry {
+                name: c.s(k),
+                value: c.s(v),
+            })
+            .collect(),
+    }
+}
+
+fn leak(l: &LeakLine, c: Clean<'_>) -> LeakEntry {
+    LeakEntry {
+        detector: c.s(l.detector),
+        rule: c.s(l.rule.as_str()),
+        cwe: l.cwe,
+        owasp: c.s(l.owasp),
+        what: c.s(&l.what),
+        excerpt: c.s(&l.excerpt),
+        whose: c.opt(&l.whose),
+    }
+}
+
+fn problem(p: &RunProblem, c: Clean<'_>) -> RunProblemEntry {
+    RunProblemEntry {
+        name: c.s(&p.name),
+        kind: p.kind.to_string(),
+        message: c.s(&p.message),
+        detail: c.s(&p.detail),
+    }
+}

@@ -1,0 +1,117 @@
+//! What every report of a run is written from: the results, why the run stopped short (if
+//! it did), the redactor every written string passes through last, and where in the suite
+//! files each check was written with its tags (`CaseIndex`), which results do not carry.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::model::{Location, Suite};
+use crate::plan::{Check, CheckKind};
+use crate::redact::Redactor;
+use crate::results::{CheckResult, Outcome};
+
+/// What one report holds.
+pub struct Report<'a> {
+    /// The checks that finished, in plan order.
+    pub results: &'a [CheckResult],
+    /// Why the run stopped short, if it did.
+    pub problems: &'a [RunProblem],
+    pub redactor: &'a Redactor,
+    /// Where each check was written, by check id.
+    pub cases: &'a CaseIndex,
+    /// How long the run took (zero when it did not start).
+    pub elapsed: Duration,
+    /// The exit code the run ends with.
+    pub exit_code: u8,
+    /// The JSON, SARIF and HTML writers' document, built once for all three.
+    pub document: DocumentCache,
+}
+
+/// `Report::document`'s cache: start with `DocumentCache::default()`.
+#[derive(Default)]
+pub struct DocumentCache(std::cell::OnceCell<super::document::RunDocument>);
+
+impl Report<'_> {
+    /// The run's document, sanitized and redacted (built on first use).
+    pub(super) fn document(&self) -> &super::document::RunDocument {
+        self.document.0.get_or_init(|| super::document::of(self))
+    }
+}
+
+/// A reason the run did not run (or finish) every check, as one `<error>` test case, so
+/// a CI publisher shows why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunProblem {
+    /// The test case name: `suite s.yaml:3:7`, `command line: --tags`, `interrupted`.
+    pub name: String,
+    /// The `<error type>`: `authspec.invalid_suite`, `authspec.invalid_command_line`,
+    /// `authspec.interrupted`, `authspec.harness`.
+    pub kind: &'static str,
+    /// One line, with `file:line:column` where there is one.
+    pub message: String,
+    /// The full text (the offending line and a help), or empty.
+    pub detail: String,
+}
+
+/// What the plan knows about a check that its result does not say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseMeta {
+    /// The suite entry that made the check.
+    pub location: Option<Location>,
+    /// The suite's tags and the entry's own, without `@`.
+    pub tags: Vec<String>,
+}
+
+/// `CaseMeta` by check id.
+#[derive(Clone, Debug, Default)]
+pub struct CaseIndex(HashMap<String, CaseMeta>);
+
+impl CaseIndex {
+    /// Every planned check's entry location and tags.
+    pub fn of(suites: &[Suite], checks: &[Check]) -> Self {
+        let map = checks
+            .iter()
+            .map(|c| {
+                let suite = suites.get(c.suite);
+                let location = suite.and_then(|s| location(s, &c.kind));
+                // A suite tag the entry repeats is one tag.
+                let mut tags: Vec<String> = Vec::new();
+                for t in &c.tags {
+                    if !tags.contains(t) {
+                        tags.push(t.clone());
+                    }
+                }
+                let meta = CaseMeta { location, tags };
+                (c.id.clone(), meta)
+            })
+            .collect();
+        Self(map)
+    }
+
+    /// Where `result`'s check was written: the plan's entry, else its evidence's
+    /// `-->`, else none (a server-wide finding belongs to no entry).
+    pub fn location(&self, result: &CheckResult) -> Option<Location> {
+        if let Some(l) = self.0.get(&result.id).and_then(|m| m.location.clone()) {
+            return Some(l);
+        }
+        match &result.outcome {
+            Outcome::Fail(f) => f.evidence.location.clone(),
+            Outcome::Error(e) => e.evidence.location.clone(),
+            Outcome::Pass | Outcome::Skipped(_) => None,
+        }
+    }
+
+    pub fn tags(&self, result: &CheckResult) -> &[String] {
+        self.0.get(&result.id).map_or(&[], |m| m.tags.as_slice())
+    }
+}
+
+fn location(suite: &Suite, kind: &CheckKind) -> Option<Location> {
+    match kind {
+        CheckKind::Access { location, .. } => Some(location.clone()),
+        CheckKind::Scenario { index } => suite.scenarios.get(*index).map(|s| s.location.clone()),
+        CheckKind::Probe { probe, .. } => suite.probes.get(*probe).map(|p| p.location().clone()),
+        // A log rule's entry keeps no position; the suite file is where it is.
+        CheckKind::Log { .. } => None,
+    }
+}

@@ -1,0 +1,351 @@
+//! The SARIF 2.1.0 report (`--sarif`), for code-scanning dashboards: one rule per rule id
+//! that failed (what it proves, how to fix, its README section, CWE and OWASP API Top 10
+//! tags, `security-severity`), one result per failing check with the suite entry as its
+//! physical location and the request as its logical location, and a `partialFingerprints`
+//! entry that stays the same across runs and shards (rule id, check id and location,
+//! with ports taken out). Checks that could not run and reasons the run stopped short are
+//! tool execution notifications, not results: they are no finding. Written with
+//! serde-sarif's types from the run's `RunDocument`, then redacted once more as JSON.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde_json::{Value, json};
+use serde_sarif::sarif;
+
+use super::document::{self, FindingEntry, OutcomeEntry, ResultEntry, SourceLocation};
+use super::fingerprint::{fingerprint, relative_uri};
+use super::rules;
+use super::run::Report;
+use crate::results::Severity;
+
+/// GitHub code scanning keeps at most this many results of a run; the rest are counted in
+/// a notification.
+pub const MAX_RESULTS: usize = 25_000;
+/// The key of our `partialFingerprints` entry.
+pub const FINGERPRINT_KEY: &str = "authspecFinding/v1";
+/// The base every artifact `uri` is relative to: the directory authspec ran in.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
+    let log = log(report)?;
+    let value = serde_json::to_value(log).map_err(std::io::Error::other)?;
+    super::json::pretty(super::json::redacted(value, report.redactor), sink)
+}
+
+fn log(report: &Report<'_>) -> std::io::Result<sarif::Sarif> {
+    let doc = report.document();
+    let failing: Vec<(&ResultEntry, &FindingEntry)> = doc
+        .results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            OutcomeEntry::Fail { finding } => Some((r, finding)),
+            _ => None,
+        })
+        .collect();
+    let mut rule_ids: Vec<&str> = Vec::new();
+    let mut descriptors = Vec::new();
+    for (_, f) in &failing {
+        if !rule_ids.contains(&f.rule.as_str()) {
+            rule_ids.push(&f.rule);
+            descriptors.push(rule(f));
+        }
+    }
+    let results: Vec<sarif::Result> = failing
+        .iter()
+        .take(MAX_RESULTS)
+        .map(|(r, f)| {
+            let index = rule_ids.iter().position(|id| *id == f.rule).unwrap_or(0);
+            result(r, f, index)
+        })
+        .collect();
+    let mut notes = notifications(doc);
+    if failing.len() > MAX_RESULTS {
+        notes.push(note(
+            "warning",
+            &format!(
+                "{} more failing checks are not listed: a SARIF upload keeps at most {MAX_RESULTS}",
+                failing.len() - MAX_RESULTS
+            ),
+            None,
+        ));
+    }
+    let successful = matches!(
+        doc.summary.exit_code,
+        crate::exit_codes::SUCCESS | crate::exit_codes::CHECKS_FAILED
+    );
+    let invocation = sarif::Invocation::builder()
+        .execution_successful(successful)
+        .exit_code(i64::from(doc.summary.exit_code))
+        .tool_execution_notifications(notes)
+        .build();
+    let driver = sarif::ToolComponent::builder()
+        .name("authspec")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .rules(descriptors)
+        .build();
+    let mut driver = driver;
+    driver.information_uri = home();
+    let run = sarif::Run::builder()
+        .tool(sarif::Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .column_kind(json!("unicodeCodePoints"))
+        .build();
+    Ok(sarif::Sarif::builder()
+        .schema(sarif::SCHEMA_URL)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build())
+}
+
+/// Where the README lives, when the package says (`repository` in Cargo.toml).
+fn home() -> Option<String> {
+    let repo = env!("CARGO_PKG_REPOSITORY");
+    (!repo.is_empty()).then(|| repo.trim_end_matches('/').to_string())
+}
+
+/// SARIF's `security-severity` (GitHub: 9+ critical, 7+ high, 4+ medium, else low).
+pub fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+fn level(s: Severity) -> sarif::ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => sarif::ResultLevel::Error,
+        Severity::Medium => sarif::ResultLevel::Warning,
+        Severity::Low | Severity::Info => sarif::ResultLevel::Note,
+    }
+}
+
+fn rule(f: &FindingEntry) -> sarif::ReportingDescriptor {
+    let words = rules::text(&f.rule);
+    let mut tags = vec!["security".to_string()];
+    tags.extend(f.cwe.iter().map(|c| format!("external/cwe/cwe-{c}")));
+    if let Some(owasp) = &f.owasp {
+        // `API1:2023 Broken Object Level Authorization` → `owasp-api-top10/API1:2023`.
+        let item = owasp.split_whitespace().next().unwrap_or(owasp);
+        tags.push(format!("external/owasp-api-top10/{item}"));
+    }
+    let mut extra = BTreeMap::new();
+    extra.insert(
+        "security-severity".to_string(),
+        Value::from(security_severity(f.severity)),
+    );
+    extra.insert("precision".to_string(), Value::from("high"));
+    extra.insert(
+        "problem.severity".to_string(),
+        Value::from(level_name(f.severity)),
+    );
+    if let Some(owasp) = &f.owasp {
+        extra.insert("owasp".to_string(), Value::from(owasp.as_str()));
+    }
+    let properties = sarif::PropertyBag::builder()
+        .tags(tags)
+        .additional_properties(extra)
+        .build();
+    let readme = format!("README.md#{}", words.anchor);
+    let help = sarif::MultiformatMessageString::builder()
+        .text(format!("{} See {readme}.", words.full))
+        .markdown(format!("{}\n\nSee [the README]({readme}).", words.full))
+        .build();
+    let cwe_text = match f.cwe.as_slice() {
+        [] => String::new(),
+        cwes => {
+            let list: Vec<String> = cwes.iter().map(|c| format!("CWE-{c}")).collect();
+            format!(" ({})", list.join(", "))
+        }
+    };
+    let mut descriptor = sarif::ReportingDescriptor::builder()
+        .id(f.rule.as_str())
+        .name(words.name)
+        .short_description(
+            sarif::MultiformatMessageString::builder()
+                .text(words.short)
+                .build(),
+        )
+        .full_description(
+            sarif::MultiformatMessageString::builder()
+                .text(format!("{}{cwe_text}", words.full))
+                .build(),
+        )
+        .help(help)
+        .default_configuration(
+            sarif::ReportingConfiguration::builder()
+                .level(json!(level_name(f.severity)))
+                .build(),
+        )
+        .properties(properties)
+        .build();
+    descriptor.help_uri = home().map(|h| format!("{h}#{}", words.anchor));
+    descriptor
+}
+
+fn level_name(s: Severity) -> &'static str {
+    match level(s) {
+        sarif::ResultLevel::Error => "error",
+        sarif::ResultLevel::Warning => "warning",
+        sarif::ResultLevel::Note => "note",
+        sarif::ResultLevel::None => "none",
+    }
+}
+
+fn result(r: &ResultEntry, f: &FindingEntry, rule_index: usize) -> sarif::Result {
+    // The step that failed, when the evidence names it; else the check's entry.
+    let at = f
+        .evidence
+        .location
+        .clone()
+        .or_else(|| r.location.clone())
+        .unwrap_or_else(|| SourceLocation {
+            file: r.file.clone(),
+            line: 1,
+            column: 1,
+        });
+    let region = sarif::Region::builder()
+        .start_line(to_i64(at.line.max(1)))
+        .start_column(to_i64(at.column.max(1)))
+        .build();
+    let artifact = sarif::ArtifactLocation::builder()
+        .uri(relative_uri(&at.file))
+        .uri_base_id(SRCROOT)
+        .build();
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .region(region)
+        .build();
+    let request = f
+        .evidence
+        .request
+        .as_ref()
+        .map(|q| format!("{} {}", q.method, q.url))
+        .unwrap_or_else(|| r.name.clone());
+    let logical = sarif::LogicalLocation::builder()
+        .name(request)
+        .fully_qualified_name(format!("{} › {}", r.suite, r.name))
+        .kind("resource")
+        .build();
+    let location = sarif::Location::builder()
+        .physical_location(physical)
+        .logical_locations(vec![logical])
+        .build();
+    let text = if f.message.trim().is_empty() {
+        r.name.clone()
+    } else {
+        format!("{}: {}", r.name, f.message)
+    };
+    let mut markdown = format!("**{}**\n\n{}", md(&r.name), md(&f.message));
+    if !f.evidence.text.is_empty() {
+        markdown.push_str(&format!(
+            "\n\n```\n{}\n```",
+            f.evidence.text.replace("```", "'''")
+        ));
+    }
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(
+        FINGERPRINT_KEY.to_string(),
+        fingerprint(&f.rule, &r.id, &at),
+    );
+    let mut extra = BTreeMap::new();
+    extra.insert("checkId".to_string(), Value::from(r.id.as_str()));
+    extra.insert("suite".to_string(), Value::from(r.suite.as_str()));
+    extra.insert(
+        "kind".to_string(),
+        serde_json::to_value(f.kind).unwrap_or_default(),
+    );
+    let properties = sarif::PropertyBag::builder()
+        .tags(r.tags.clone())
+        .additional_properties(extra)
+        .build();
+    sarif::Result::builder()
+        .rule_id(f.rule.as_str())
+        .rule_index(to_i64(rule_index as u64))
+        .level(level(f.severity))
+        .message(
+            sarif::Message::builder()
+                .text(text)
+                .markdown(markdown)
+                .build(),
+        )
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .properties(properties)
+        .build()
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Markdown-inert text: SARIF viewers render `message.markdown`.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_{}[]<>()#+-.!|".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Errors and run problems: no finding, but a reader of the dashboard must know the run
+/// did not judge everything.
+fn notifications(doc: &document::RunDocument) -> Vec<sarif::Notification> {
+    let mut out = Vec::new();
+    for r in &doc.results {
+        if let OutcomeEntry::Error { error } = &r.outcome {
+            let at = r.location.as_ref().map(location_of);
+            out.push(note(
+                "error",
+                &format!("{} could not be judged: {}", r.name, error.message),
+                at,
+            ));
+        }
+    }
+    for p in &doc.problems {
+        out.push(note("error", &format!("{}: {}", p.name, p.message), None));
+    }
+    out
+}
+
+fn location_of(l: &SourceLocation) -> sarif::Location {
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(
+            sarif::ArtifactLocation::builder()
+                .uri(relative_uri(&l.file))
+                .uri_base_id(SRCROOT)
+                .build(),
+        )
+        .region(
+            sarif::Region::builder()
+                .start_line(to_i64(l.line.max(1)))
+                .start_column(to_i64(l.column.max(1)))
+                .build(),
+        )
+        .build();
+    sarif::Location::builder()
+        .physical_location(physical)
+        .build()
+}
+
+fn note(level: &str, text: &str, at: Option<sarif::Location>) -> sarif::Notification {
+    let text = if text.trim().is_empty() {
+        "(no message)"
+    } else {
+        text
+    };
+    let mut n = sarif::Notification::builder()
+        .level(json!(level))
+        .message(sarif::Message::builder().text(text).build())
+        .build();
+    n.locations = at.map(|l| vec![l]);
+    n
+}
