@@ -70,6 +70,9 @@ pub struct RunArgs {
     /// Sign stub upstreams' certificates with the CA in DIR (from `authspec upstream-ca`)
     #[arg(long, value_name = "DIR")]
     pub upstream_ca: Option<PathBuf>,
+    /// A skipped case is an error (exit 1), as `fail_on_skip: true` makes a suite's
+    #[arg(long)]
+    pub fail_on_skip: bool,
 }
 
 #[derive(Args, Debug)]

@@ -22,6 +22,8 @@ pub struct Config {
     pub auth_servers: Vec<AuthServer>,
     pub policy: Option<Policy>,
     pub leakage: Option<Leakage>,
+    /// `fail_on_skip:`, for the suites and features it applies to.
+    pub fail_on_skip: Option<bool>,
 }
 
 /// Finds and loads configs, each once; a broken config is reported once too.

@@ -30,6 +30,8 @@ pub struct Suite {
     /// Third-party APIs authspec stands in for, and the SUT it starts against them.
     pub upstreams: Vec<Upstream>,
     pub sut: Option<Sut>,
+    /// `fail_on_skip: true` (its own, or its config's): a skipped case is an error.
+    pub fail_on_skip: bool,
 }
 
 impl Suite {

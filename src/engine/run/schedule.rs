@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use super::assemble::{result, run_probe, unavailable, unreachable_probe};
+use super::assemble::{refuse_skip, result, run_probe, unavailable, unreachable_probe};
 use super::proofs::{Proofs, proof_of, roles_needing_proof};
 use super::setup::{self, CaChoice};
 use crate::demo::{DemoCredentials, DemoEndpoints};
@@ -38,6 +38,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Where stub upstreams get their certificates.
     pub upstream_ca: CaChoice,
+    /// `--fail-on-skip`: a skipped case of any suite is an error.
+    pub fail_on_skip: bool,
 }
 
 /// Runs `checks`; `on_result` sees each (redacted) result as it finishes.
@@ -49,10 +51,19 @@ pub async fn run(
     mut on_result: impl FnMut(&CheckResult),
 ) -> Result<Vec<CheckResult>, EngineError> {
     let jobs = options.jobs.max(1);
+    let fail_on_skip: Vec<Option<&'static str>> = suites
+        .iter()
+        .map(|s| match (options.fail_on_skip, s.fail_on_skip) {
+            (true, _) => Some("--fail-on-skip"),
+            (false, true) => Some("`fail_on_skip: true`"),
+            (false, false) => None,
+        })
+        .collect();
     let (ctx, held) = setup::prepare(suites, checks, options, redactor).await?;
     let ctx = &ctx;
     let mut out = Emitter {
         checks,
+        fail_on_skip,
         redactor: &ctx.redactor,
         on_result: &mut on_result,
         results: vec![None; checks.len()],
@@ -89,6 +100,8 @@ pub async fn run(
 /// planned as checks) are not reported.
 struct Emitter<'a> {
     checks: &'a [Check],
+    /// By suite: what makes a skip an error there, if anything does.
+    fail_on_skip: Vec<Option<&'static str>>,
     redactor: &'a Redactor,
     on_result: &'a mut dyn FnMut(&CheckResult),
     results: Vec<Option<CheckResult>>,
@@ -101,7 +114,15 @@ impl Emitter<'_> {
         if self.checks[i].support {
             return;
         }
-        let r = r.redacted(self.redactor);
+        let mut r = r.redacted(self.redactor);
+        if let Some(why) = self
+            .fail_on_skip
+            .get(self.checks[i].suite)
+            .copied()
+            .flatten()
+        {
+            r.outcome = refuse_skip(r.outcome, why);
+        }
         (self.on_result)(&r);
         self.results[i] = Some(r);
     }

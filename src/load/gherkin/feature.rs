@@ -79,6 +79,7 @@ pub fn load(
         leakage: config.leakage.clone().unwrap_or_default(),
         upstreams: Vec::new(),
         sut: None,
+        fail_on_skip: config.fail_on_skip.unwrap_or(false),
     })
 }
 

@@ -82,6 +82,12 @@ pub fn suite(
             leakage,
             upstreams,
             sut,
+            fail_on_skip: raw
+                .fail_on_skip
+                .as_ref()
+                .map(|f| f.value)
+                .or_else(|| config.and_then(|c| c.fail_on_skip))
+                .unwrap_or(false),
         }),
         _ => Err(std::mem::take(&mut cx.errors)),
     }
@@ -187,6 +193,7 @@ pub fn config(
         auth_servers,
         policy,
         leakage,
+        fail_on_skip: raw.fail_on_skip.as_ref().map(|f| f.value),
     })
 }
 

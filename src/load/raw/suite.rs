@@ -31,6 +31,8 @@ pub struct RawSuite {
     pub logs: Vec<RawLog>,
     pub upstreams: Option<SpannedMap<RawUpstream>>,
     pub sut: Option<S<RawSut>>,
+    /// A skipped case fails the run, as `--fail-on-skip` makes every suite's.
+    pub fail_on_skip: Option<S<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +64,7 @@ pub struct RawConfig {
     #[serde(default)]
     pub policy: Option<RawPolicy>,
     pub leakage: Option<S<RawLeakage>>,
+    pub fail_on_skip: Option<S<bool>>,
 }
 
 /// `target: demo`, or `target: { base_url: … }`.
