@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 
 use super::assemble::{refuse_skip, result, run_probe, unavailable, unreachable_probe};
-use super::proofs::{Proofs, proof_of, roles_needing_proof};
+use super::proofs::{
+    Proofs, deny_roles, proof_of, prove_again, roles_needing_proof, stopped_working,
+};
 use super::setup::{self, CaChoice};
 use crate::demo::{DemoCredentials, DemoEndpoints};
 use crate::engine::EngineError;
@@ -75,8 +77,8 @@ pub async fn run(
             .flat_map(|s| s.suite.logs.iter().map(|l| l.path.clone())),
     );
     let (probe_jobs, rate_limits) = probe_jobs(ctx, checks);
-    let proofs = phase_one(ctx, checks, jobs, probe_jobs, &mut out).await;
-    phase_two(ctx, checks, jobs, &proofs, &mut out).await;
+    let (proofs, proof_passed) = phase_one(ctx, checks, jobs, probe_jobs, &mut out).await;
+    phase_two(ctx, checks, jobs, &proofs, &proof_passed, &mut out).await;
     // Last and one at a time: a burst must not starve other checks, nor they it.
     for job in rate_limits {
         if let Done::Many(results) = run_job(ctx, checks, job, &proofs).await {
@@ -134,15 +136,17 @@ impl Emitter<'_> {
     }
 }
 
-/// Everything that does not wait for a proof; returns what was proven.
+/// Everything that does not wait for a proof; returns what was proven, and the roles
+/// whose `proof:` request itself passed (to be run again after their denies).
 async fn phase_one(
     ctx: &Context,
     checks: &[Check],
     jobs: usize,
     probe_jobs: Vec<Job>,
     out: &mut Emitter<'_>,
-) -> Proofs {
+) -> (Proofs, Vec<(usize, RoleId)>) {
     let mut proofs = Proofs::new();
+    let mut proof_passed = Vec::new();
     let nothing_proven = Proofs::new();
     let first = (0..checks.len())
         .filter(|i| {
@@ -169,31 +173,58 @@ async fn phase_one(
             }
             Done::Many(results) => results.into_iter().for_each(|(i, r)| out.emit(i, r)),
             Done::Proof(s, role, p) => {
+                if !matches!(p, Proof::Unproven(_)) {
+                    proof_passed.push((s, role));
+                }
                 proofs.entry((s, role)).or_insert(p);
             }
         }
     }
-    proofs
+    (proofs, proof_passed)
 }
 
-/// The deferred checks, judged with what phase one proved.
+/// The deferred checks, judged with what phase one proved. A passing deny of a role
+/// whose proof passed waits until that proof, run once more after the last deny, still
+/// passes; if it fails, the credentials stopped working and those denies are errors.
 async fn phase_two(
     ctx: &Context,
     checks: &[Check],
     jobs: usize,
     proofs: &Proofs,
+    proof_passed: &[(usize, RoleId)],
     out: &mut Emitter<'_>,
 ) {
+    let relies = |i: usize| {
+        deny_roles(ctx, &checks[i])
+            .iter()
+            .any(|k| proof_passed.contains(k))
+    };
     let second = (0..checks.len())
         .filter(|i| checks[*i].deferred)
         .map(Job::Check);
     let mut stream = futures::stream::iter(second)
         .map(|job| run_job(ctx, checks, job, proofs))
         .buffer_unordered(jobs);
+    let mut held = Vec::new();
+    let mut denied = Vec::new();
     while let Some(done) = stream.next().await {
         if let Done::Check(i, r, _) = done {
+            if relies(i) {
+                denied.extend(deny_roles(ctx, &checks[i]));
+                if r.outcome == Outcome::Pass {
+                    held.push((i, r));
+                    continue;
+                }
+            }
             out.emit(i, *r);
         }
+    }
+    denied.retain(|k| proof_passed.contains(k));
+    denied.sort();
+    denied.dedup();
+    let failed = prove_again(ctx, &denied).await;
+    for (i, r) in held {
+        out.emit(i, stopped_working(ctx, &checks[i], *r, &failed));
     }
 }
 
