@@ -1,6 +1,7 @@
 //! Schedules a plan. Phase one runs allow cells, scenarios without deny steps, probes
 //! and role proofs concurrently; phase two runs the deferred checks (deny cells,
-//! scenarios with deny steps), now that it is known which roles are proven; then rate
+//! scenarios with deny steps), now that it is known which roles are proven, and runs each
+//! role's passing proof once more after its last deny (its denies wait for that); then rate
 //! limits, one at a time; then log rules, after every request; then one check per origin
 //! and server-scope detector that saw something (a version banner). Results are redacted
 //! here, handed to the caller as they finish, and returned in plan order.
