@@ -40,6 +40,7 @@ async fn run(suite: &str) -> Vec<CheckResult> {
         demo_endpoints: None,
         seed: Some(1),
         upstream_ca: CaChoice::Fresh,
+        fail_on_skip: false,
     };
     engine::run(suites, &checks, options, redactor, |_| {})
         .await

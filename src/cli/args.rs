@@ -86,6 +86,9 @@ pub struct RunArgs {
     /// Sign stub upstreams' certificates with the CA in DIR (from `authspec upstream-ca`)
     #[arg(long, value_name = "DIR")]
     pub upstream_ca: Option<PathBuf>,
+    /// A skipped case is an error (exit 3), as `fail_on_skip: true` makes a suite's
+    #[arg(long)]
+    pub fail_on_skip: bool,
     /// Color the console: `auto` when stdout is a terminal and NO_COLOR is unset
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,

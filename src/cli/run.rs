@@ -83,6 +83,7 @@ pub fn run(args: RunArgs) -> u8 {
         demo_endpoints: endpoints,
         seed: args.seed,
         upstream_ca,
+        fail_on_skip: args.fail_on_skip,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

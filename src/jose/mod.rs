@@ -4,5 +4,7 @@
 //! made by jsonwebtoken (`sign`).
 
 mod jwt;
+mod signing_key;
 
 pub use jwt::{Jwt, b64, unb64};
+pub use signing_key::SigningKey;

@@ -27,6 +27,8 @@ pub struct Config {
     pub secrets: Vec<SecretCommand>,
     /// Run once per run for all the suites and features that use this config.
     pub setup: Option<Arc<Setup>>,
+    /// `fail_on_skip:`, for the suites and features it applies to.
+    pub fail_on_skip: Option<bool>,
 }
 
 /// Finds and loads configs, each once; a broken config is reported once too.

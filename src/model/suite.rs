@@ -33,6 +33,8 @@ pub struct Suite {
     /// Run once before any check; shared (the same `Arc`) by the suites of one
     /// `authspec.yaml` that holds it.
     pub setup: Option<Arc<Setup>>,
+    /// `fail_on_skip: true` (its own, or its config's): a skipped case is an error.
+    pub fail_on_skip: bool,
 }
 
 impl Suite {

@@ -1,5 +1,6 @@
 //! What mutations share: the decoded JWT or the skip for an opaque token, a plan of one
-//! token, and minting (edited claims, validly re-signed with the issuer's own key).
+//! token, and minting (edited claims, validly re-signed with the issuer's own key, the
+//! one of the token's `alg` and `kid`).
 
 use super::{Input, Plan, Variant};
 use crate::jose::Jwt;
@@ -33,24 +34,15 @@ pub fn mint(
     let Some(key) = input.signing_key else {
         return Plan::Skip("needs the issuer's signing key (`signing_key:` in the probe)".into());
     };
-    let Ok(alg) = jwt.alg().parse::<jsonwebtoken::Algorithm>() else {
-        return Plan::Skip(format!("cannot sign with algorithm `{}`", jwt.alg()));
-    };
-    let encoding = match jwt.alg() {
-        a if a.starts_with("HS") => Ok(jsonwebtoken::EncodingKey::from_secret(key.as_bytes())),
-        a if a.starts_with("RS") || a.starts_with("PS") => {
-            jsonwebtoken::EncodingKey::from_rsa_pem(key.as_bytes())
-        }
-        a if a.starts_with("ES") => jsonwebtoken::EncodingKey::from_ec_pem(key.as_bytes()),
-        _ => jsonwebtoken::EncodingKey::from_ed_pem(key.as_bytes()),
-    };
-    let Ok(encoding) = encoding else {
-        return Plan::Skip(format!("the signing key is not usable for {}", jwt.alg()));
+    let kid = jwt.header.get("kid").and_then(|k| k.as_str());
+    let (encoding, alg) = match key.for_token(jwt.alg(), kid) {
+        Ok(k) => k,
+        Err(why) => return Plan::Error(why),
     };
     let mut t = jwt.clone();
     edit(&mut t.claims);
-    match t.signed(&encoding, alg) {
+    match t.signed(encoding, alg) {
         Ok(token) => one(label, token),
-        Err(e) => Plan::Skip(format!("cannot sign: {e}")),
+        Err(e) => Plan::Error(format!("cannot sign with signing_key: {e}")),
     }
 }

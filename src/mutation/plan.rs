@@ -2,14 +2,15 @@
 //! and plans doctored tokens to send (`Plan::Send`), a skip with the reason, or a wait.
 
 use super::Attacker;
-use crate::jose::Jwt;
+use crate::jose::{Jwt, SigningKey};
 
 /// What a mutation works from.
 pub struct Input<'a> {
     pub token: &'a str,
     pub jwt: Option<&'a Jwt>,
-    /// The issuer's signing key, when the suite gives one (an HS secret or a PEM key).
-    pub signing_key: Option<&'a str>,
+    /// The issuer's signing key, when the suite gives one (an HS secret, a PEM key, a
+    /// JWK or a JWKS).
+    pub signing_key: Option<&'a SigningKey>,
     /// The issuer's public keys (JWKS `keys`), when they could be fetched.
     pub issuer_keys: &'a [serde_json::Value],
     pub attacker: &'a Attacker,
@@ -26,6 +27,9 @@ pub struct Variant {
 pub enum Plan {
     Send(Vec<Variant>),
     Skip(String),
+    /// The mutation applies but cannot be built (the signing key cannot sign this
+    /// token): an error, never a skip, since the suite asked for it to be judged.
+    Error(String),
     /// `expired` without a signing key: wait for the genuine token to expire, replay it.
     WaitForExpiry,
 }

@@ -110,6 +110,7 @@ fn error(e: &CheckError, c: Clean<'_>) -> ErrorEntry {
         ErrorKind::VacuousDeny => (ErrorKindEntry::VacuousDeny, None),
         ErrorKind::Vacuous => (ErrorKindEntry::Vacuous, None),
         ErrorKind::Internal => (ErrorKindEntry::Internal, None),
+        ErrorKind::Skipped => (ErrorKindEntry::Skipped, None),
     };
     ErrorEntry {
         kind,

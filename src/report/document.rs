@@ -134,6 +134,8 @@ pub enum ErrorKindEntry {
     SuiteUnavailable,
     /// A planning bug.
     Internal,
+    /// A skipped case under `--fail-on-skip` / `fail_on_skip: true`.
+    Skipped,
 }
 
 /// Why the harness failed, typed.

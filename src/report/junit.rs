@@ -208,6 +208,7 @@ pub fn error_type(kind: &ErrorKind) -> &'static str {
         ErrorKind::Vacuous => "authspec.error.vacuous",
         ErrorKind::SuiteUnavailable(_) => "authspec.error.suite_unavailable",
         ErrorKind::Internal => "authspec.error.internal",
+        ErrorKind::Skipped => "authspec.error.skipped",
     }
 }
 

@@ -28,6 +28,8 @@ pub enum ErrorKind {
     SuiteUnavailable(HarnessError),
     /// A planning bug (a case without a result): reported, never a panic.
     Internal,
+    /// A skipped case in a run that fails on skips (`--fail-on-skip`, `fail_on_skip:`).
+    Skipped,
 }
 
 /// Why the harness failed. The Display text is what the report prints.

@@ -2,14 +2,17 @@
 //! 2xx. Deny passes on a policy refusal status, but only for a role whose credentials are
 //! proven to work in this run (a passing allow, or its `proof:` request): otherwise the
 //! refusal may just mean the credential is broken, and the check is an error ("vacuous
-//! deny"). Fail closed: never count an unproven refusal as a pass.
+//! deny"). The proof must hold at the time of the deny: a refusal judged after the `exp`
+//! of the role's JWT is an error too (the schedule also runs each role's proof again after
+//! its last deny). Fail closed: never count an unproven refusal as a pass.
 
 use crate::engine::checks::expect::one_of;
 use crate::engine::checks::leaks::{cut_note, too_large};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
+use crate::jose::Jwt;
 use crate::model::template::Vars;
-use crate::model::{Location, Policy, Role, RoleId, Verdict};
+use crate::model::{Credential, Location, Policy, Role, RoleId, Verdict};
 use crate::results::rule::{self, Rule};
 use crate::results::{
     Actual, CheckError, ErrorKind, Evidence, Finding, LeakLine, Outcome, RequestInfo,
@@ -85,8 +88,20 @@ pub fn judge(
             ),
             format!("refused ({})", one_of(denied)),
         ),
-        Verdict::Deny => match proof {
-            Proof::Unproven(why) if role.needs_proof() => Judgement::Vacuous(
+        Verdict::Deny => match (proof, expired(role)) {
+            (_, Some(exp)) => Judgement::Vacuous(
+                format!(
+                    "vacuous deny: {}'s token expired at {}",
+                    role.name,
+                    rfc3339(exp)
+                ),
+                format!(
+                    "this refusal ({}) came after the token's `exp`, so it may only mean the \
+                     token expired; give the role a token that outlives the run.",
+                    ex.status_line()
+                ),
+            ),
+            (Proof::Unproven(why), None) if role.needs_proof() => Judgement::Vacuous(
                 format!("vacuous deny: role {} was never authenticated", role.name),
                 format!(
                     "{why}, so this refusal ({}) proves nothing: it may only mean the \
@@ -96,6 +111,33 @@ pub fn judge(
             ),
             _ => Judgement::Pass,
         },
+    }
+}
+
+/// The `exp` of the role's own JWT (a `bearer:` credential), when it has passed.
+fn expired(role: &Role) -> Option<i64> {
+    let Credential::Bearer(token) = &role.credential else {
+        return None;
+    };
+    let exp = Jwt::parse(token.expose())?.claims.get("exp")?.as_i64()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs() as i64;
+    (now >= exp).then_some(exp)
+}
+
+/// `2026-12-02T04:05:06Z`.
+fn rfc3339(unix: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(unix) {
+        Ok(t) => format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            t.date(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        Err(_) => format!("{unix} (Unix time)"),
     }
 }
 

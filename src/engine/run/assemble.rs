@@ -29,6 +29,24 @@ pub fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration
     }
 }
 
+/// A skip in a run that fails on skips (`why`: the flag or the suite setting) is an
+/// error: a gate must not read "nothing failed" when nothing was judged.
+pub fn refuse_skip(outcome: Outcome, why: &str) -> Outcome {
+    let Outcome::Skipped(reason) = outcome else {
+        return outcome;
+    };
+    Outcome::Error(CheckError::new(
+        ErrorKind::Skipped,
+        format!("skipped ({reason}), and {why} makes a skip fail the run"),
+        Evidence {
+            notes: vec![format!(
+                "nothing was judged: {reason}. Remove {why} to report this case as skipped."
+            )],
+            ..Evidence::default()
+        },
+    ))
+}
+
 /// The error of every check of a suite whose SUT or upstreams did not start.
 pub fn unavailable(why: &HarnessError) -> Outcome {
     let text = why.to_string();
@@ -99,5 +117,24 @@ pub async fn run_probe(
             out.push((*i, result(&checks[*i], suite, outcome, each)));
         }
     }
+    warn_if_all_skipped(&mut out);
     out
+}
+
+/// A probe of which every case was skipped judged nothing: the console says so, not
+/// only each case's SKIP line.
+fn warn_if_all_skipped(out: &mut [(usize, CheckResult)]) {
+    if out.is_empty()
+        || !out
+            .iter()
+            .all(|(_, r)| matches!(r.outcome, Outcome::Skipped(_)))
+    {
+        return;
+    }
+    let name = &out[0].1.name;
+    let probe = name.rsplit_once(": ").map_or(name.as_str(), |(p, _)| p);
+    let warning = format!("every case of probe `{probe}` was skipped: it judged nothing");
+    for (_, r) in out.iter_mut() {
+        r.warnings.push(warning.clone());
+    }
 }

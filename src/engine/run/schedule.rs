@@ -1,6 +1,7 @@
 //! Schedules a plan. Phase one runs allow cells, scenarios without deny steps, probes
 //! and role proofs concurrently; phase two runs the deferred checks (deny cells,
-//! scenarios with deny steps), now that it is known which roles are proven; then rate
+//! scenarios with deny steps), now that it is known which roles are proven, and runs each
+//! role's passing proof once more after its last deny (its denies wait for that); then rate
 //! limits, one at a time; then log rules, after every request; then one check per origin
 //! and server-scope detector that saw something (a version banner). Results are redacted
 //! here, handed to the caller as they finish, and returned in plan order.
@@ -10,8 +11,10 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use super::assemble::{result, run_probe, unavailable, unreachable_probe};
-use super::proofs::{Proofs, proof_of, roles_needing_proof};
+use super::assemble::{refuse_skip, result, run_probe, unavailable, unreachable_probe};
+use super::proofs::{
+    Proofs, deny_roles, proof_of, prove_again, roles_needing_proof, stopped_working,
+};
 use super::setup::{self, CaChoice};
 use crate::demo::{DemoCredentials, DemoEndpoints};
 use crate::engine::EngineError;
@@ -38,6 +41,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Where stub upstreams get their certificates.
     pub upstream_ca: CaChoice,
+    /// `--fail-on-skip`: a skipped case of any suite is an error.
+    pub fail_on_skip: bool,
 }
 
 /// Runs `checks`; `on_result` sees each (redacted) result as it finishes.
@@ -49,10 +54,19 @@ pub async fn run(
     mut on_result: impl FnMut(&CheckResult),
 ) -> Result<Vec<CheckResult>, EngineError> {
     let jobs = options.jobs.max(1);
+    let fail_on_skip: Vec<Option<&'static str>> = suites
+        .iter()
+        .map(|s| match (options.fail_on_skip, s.fail_on_skip) {
+            (true, _) => Some("--fail-on-skip"),
+            (false, true) => Some("`fail_on_skip: true`"),
+            (false, false) => None,
+        })
+        .collect();
     let (ctx, held) = setup::prepare(suites, checks, options, redactor).await?;
     let ctx = &ctx;
     let mut out = Emitter {
         checks,
+        fail_on_skip,
         redactor: &ctx.redactor,
         on_result: &mut on_result,
         results: vec![None; checks.len()],
@@ -64,8 +78,8 @@ pub async fn run(
             .flat_map(|s| s.suite.logs.iter().map(|l| l.path.clone())),
     );
     let (probe_jobs, rate_limits) = probe_jobs(ctx, checks);
-    let proofs = phase_one(ctx, checks, jobs, probe_jobs, &mut out).await;
-    phase_two(ctx, checks, jobs, &proofs, &mut out).await;
+    let (proofs, proof_passed) = phase_one(ctx, checks, jobs, probe_jobs, &mut out).await;
+    phase_two(ctx, checks, jobs, &proofs, &proof_passed, &mut out).await;
     // Last and one at a time: a burst must not starve other checks, nor they it.
     for job in rate_limits {
         if let Done::Many(results) = run_job(ctx, checks, job, &proofs).await {
@@ -89,6 +103,8 @@ pub async fn run(
 /// planned as checks) are not reported.
 struct Emitter<'a> {
     checks: &'a [Check],
+    /// By suite: what makes a skip an error there, if anything does.
+    fail_on_skip: Vec<Option<&'static str>>,
     redactor: &'a Redactor,
     on_result: &'a mut dyn FnMut(&CheckResult),
     results: Vec<Option<CheckResult>>,
@@ -101,7 +117,15 @@ impl Emitter<'_> {
         if self.checks[i].support {
             return;
         }
-        let r = r.redacted(self.redactor);
+        let mut r = r.redacted(self.redactor);
+        if let Some(why) = self
+            .fail_on_skip
+            .get(self.checks[i].suite)
+            .copied()
+            .flatten()
+        {
+            r.outcome = refuse_skip(r.outcome, why);
+        }
         (self.on_result)(&r);
         self.results[i] = Some(r);
     }
@@ -113,15 +137,17 @@ impl Emitter<'_> {
     }
 }
 
-/// Everything that does not wait for a proof; returns what was proven.
+/// Everything that does not wait for a proof; returns what was proven, and the roles
+/// whose `proof:` request itself passed (to be run again after their denies).
 async fn phase_one(
     ctx: &Context,
     checks: &[Check],
     jobs: usize,
     probe_jobs: Vec<Job>,
     out: &mut Emitter<'_>,
-) -> Proofs {
+) -> (Proofs, Vec<(usize, RoleId)>) {
     let mut proofs = Proofs::new();
+    let mut proof_passed = Vec::new();
     let nothing_proven = Proofs::new();
     let first = (0..checks.len())
         .filter(|i| {
@@ -148,31 +174,58 @@ async fn phase_one(
             }
             Done::Many(results) => results.into_iter().for_each(|(i, r)| out.emit(i, r)),
             Done::Proof(s, role, p) => {
+                if !matches!(p, Proof::Unproven(_)) {
+                    proof_passed.push((s, role));
+                }
                 proofs.entry((s, role)).or_insert(p);
             }
         }
     }
-    proofs
+    (proofs, proof_passed)
 }
 
-/// The deferred checks, judged with what phase one proved.
+/// The deferred checks, judged with what phase one proved. A passing deny of a role
+/// whose proof passed waits until that proof, run once more after the last deny, still
+/// passes; if it fails, the credentials stopped working and those denies are errors.
 async fn phase_two(
     ctx: &Context,
     checks: &[Check],
     jobs: usize,
     proofs: &Proofs,
+    proof_passed: &[(usize, RoleId)],
     out: &mut Emitter<'_>,
 ) {
+    let relies = |i: usize| {
+        deny_roles(ctx, &checks[i])
+            .iter()
+            .any(|k| proof_passed.contains(k))
+    };
     let second = (0..checks.len())
         .filter(|i| checks[*i].deferred)
         .map(Job::Check);
     let mut stream = futures::stream::iter(second)
         .map(|job| run_job(ctx, checks, job, proofs))
         .buffer_unordered(jobs);
+    let mut held = Vec::new();
+    let mut denied = Vec::new();
     while let Some(done) = stream.next().await {
         if let Done::Check(i, r, _) = done {
+            if relies(i) {
+                denied.extend(deny_roles(ctx, &checks[i]));
+                if r.outcome == Outcome::Pass {
+                    held.push((i, r));
+                    continue;
+                }
+            }
             out.emit(i, *r);
         }
+    }
+    denied.retain(|k| proof_passed.contains(k));
+    denied.sort();
+    denied.dedup();
+    let failed = prove_again(ctx, &denied).await;
+    for (i, r) in held {
+        out.emit(i, stopped_working(ctx, &checks[i], *r, &failed));
     }
 }
 

@@ -25,8 +25,10 @@
 //! (`Response::run_secrets`, reported by the canary detector, and values the suite
 //! captures); a JWT a credential exchange hands its caller (a top-level `access_token`,
 //! `auth_token`, `accessToken`, `jwt` … of a JSON body; the same field inside a listing is
-//! someone else's and is reported); and JWTs in `Set-Cookie`, where a signed session
-//! token is the normal way to hold a session.
+//! someone else's and is reported); a JWT whose `sub` is that of a JWT among the run's
+//! own secrets (the caller's token again, e.g. a refreshed session in a profile; another
+//! subject is reported); and JWTs in `Set-Cookie`, where a signed session token is the
+//! normal way to hold a session.
 
 use std::sync::LazyLock;
 
@@ -94,6 +96,15 @@ impl Detector for SecretFormat {
             texts.push((name == "set-cookie", value.as_str()));
         }
         let handed_over = delivered(response.body);
+        // Decoded only when a JWT is found: the run's secrets may be many.
+        let own_subjects = std::cell::OnceCell::new();
+        let own = |m: &str| {
+            subject(m).is_some_and(|sub| {
+                own_subjects
+                    .get_or_init(|| subjects(response.run_secrets))
+                    .contains(&sub)
+            })
+        };
         let mut found: Vec<(&'static str, &str)> = Vec::new();
         for (kind, re) in PATTERNS.iter() {
             if found.iter().any(|(k, _)| k == kind) {
@@ -108,7 +119,10 @@ impl Detector for SecretFormat {
                         .filter(|m| !(is_jwt && handed_over.iter().any(|d| d == m.as_str())))
                         .map(|m| m.as_str())
                 })
-                .find(|m| !is_run_secret(m, response.run_secrets) && (!is_jwt || is_jwt_like(m)));
+                .find(|m| {
+                    !is_run_secret(m, response.run_secrets)
+                        && (!is_jwt || (is_jwt_like(m) && !own(m)))
+                });
             if let Some(evidence) = hit {
                 found.push((kind, evidence));
             }
@@ -164,6 +178,26 @@ fn is_run_secret(found: &str, run_secrets: &[String]) -> bool {
         .iter()
         .filter(|s| s.len() >= 8)
         .any(|s| s.contains(found) || found.contains(s.as_str()))
+}
+
+/// The `sub` claim of a JWT.
+fn subject(token: &str) -> Option<String> {
+    let claims = token.split('.').nth(1)?;
+    let bytes = LENIENT_URL_SAFE.decode(claims).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("sub")?.as_str().map(str::to_string)
+}
+
+/// The subjects of the JWTs among the run's own secrets (a `Bearer <jwt>` included): a
+/// JWT of one of them in a response is the caller's own token again (a refreshed
+/// session in a profile), not another user's.
+fn subjects(run_secrets: &[String]) -> Vec<String> {
+    run_secrets
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .filter(|s| s.matches('.').count() == 2 && is_jwt_like(s))
+        .filter_map(subject)
+        .collect()
 }
 
 /// Whether the first segment decodes to a JSON object with an `alg`, as a JWT header does.
@@ -307,6 +341,17 @@ mod tests {
         assert_eq!(scan(&[], &listing, &[]).len(), 1);
         let not_a_token_field = format!(r#"{{"debug": "{}"}}"#, fake_jwt());
         assert_eq!(scan(&[], &not_a_token_field, &[]).len(), 1);
+    }
+
+    #[test]
+    fn a_jwt_of_the_callers_own_subject_is_not_another_users() {
+        let mine = jwt(r#"{"alg":"HS256"}"#, r#"{"sub":"alice","n":1}"#);
+        let again = jwt(r#"{"alg":"HS256"}"#, r#"{"sub":"alice","n":2}"#);
+        let bobs = jwt(r#"{"alg":"HS256"}"#, r#"{"sub":"bob"}"#);
+        let profile = |t: &str| format!(r#"{{"profile": {{"session": "{t}"}}}}"#);
+        let run = [format!("Bearer {mine}")];
+        assert!(scan(&[], &profile(&again), &run).is_empty());
+        assert_eq!(scan(&[], &profile(&bobs), &run).len(), 1);
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub fn load(
         upstreams: Vec::new(),
         sut: None,
         setup: config.setup.clone(),
+        fail_on_skip: config.fail_on_skip.unwrap_or(false),
     })
 }
 

@@ -118,13 +118,24 @@ fn tokens_probe(cx: &mut Cx<'_>, index: usize, t: &RawTokens, demo: bool) -> Opt
         },
     };
     let signing_key = match &t.signing_key {
-        Some(k) => Some(super::secret::secret_at(
-            cx,
-            k,
-            &format!("probes[{index}].tokens.signing_key"),
-            format!("tokens[{index}].signing_key"),
-            demo,
-        )?),
+        Some(k) => {
+            let key = super::secret::secret_at(
+                cx,
+                k,
+                &format!("probes[{index}].tokens.signing_key"),
+                format!("tokens[{index}].signing_key"),
+                demo,
+            )?;
+            // Proven before anything is sent: a key that cannot sign would leave every
+            // claim mutation unjudged.
+            if let Err(why) = crate::jose::SigningKey::parse(key.expose()) {
+                cx.error(&k.at, why).help(
+                    "give the issuer's private key: a PEM block, a private JWK, a JWKS of them (chosen by the token's `kid`), or an HS secret",
+                );
+                return None;
+            }
+            Some(key)
+        }
         None => None,
     };
     Some(TokensProbe {

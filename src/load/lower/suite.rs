@@ -92,6 +92,12 @@ pub fn suite(
             upstreams,
             sut,
             setup,
+            fail_on_skip: raw
+                .fail_on_skip
+                .as_ref()
+                .map(|f| f.value)
+                .or_else(|| config.and_then(|c| c.fail_on_skip))
+                .unwrap_or(false),
         }),
         _ => Err(std::mem::take(&mut cx.errors)),
     }
@@ -227,6 +233,7 @@ pub fn config(
         leakage,
         secrets: std::mem::take(&mut cx.secrets),
         setup,
+        fail_on_skip: raw.fail_on_skip.as_ref().map(|f| f.value),
     })
 }
 

@@ -37,6 +37,8 @@ pub struct RawSuite {
     /// Requests run once before any check; what they capture every check may use.
     #[serde(default)]
     pub setup: Vec<RawSetupStep>,
+    /// A skipped case fails the run, as `--fail-on-skip` makes every suite's.
+    pub fail_on_skip: Option<S<bool>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -81,6 +83,7 @@ pub struct RawConfig {
     /// Run once before the checks of every suite that uses this config.
     #[serde(default)]
     pub setup: Vec<RawSetupStep>,
+    pub fail_on_skip: Option<S<bool>>,
 }
 
 /// `target: demo`, or `target: { base_url: … }`.

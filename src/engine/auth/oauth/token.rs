@@ -137,10 +137,10 @@ pub fn parse(ex: &Exchange, prior_refresh: Option<String>) -> Result<Token, Harn
                 ex.status_line()
             ),
         })?;
+        let lifetime = lifetime(&ok.access_token, ok.expires_in);
         return Ok(Token {
-            expires_at: ok
-                .expires_in
-                .map(|s| Instant::now() + Duration::from_secs(s)),
+            expires_at: lifetime.map(|l| Instant::now() + l),
+            lifetime,
             expires_in: ok.expires_in,
             access: ok.access_token,
             refresh: ok.refresh_token.or(prior_refresh),
@@ -153,6 +153,24 @@ pub fn parse(ex: &Exchange, prior_refresh: Option<String>) -> Result<Token, Harn
         error: failure.as_ref().map(|f| f.error.clone()),
         error_description: failure.and_then(|f| f.error_description),
     })
+}
+
+/// How long a new token lives: `expires_in`, or the `exp` of a JWT access token if that
+/// comes sooner or is all there is. A cached JWT is renewed before its own `exp`, so no
+/// check is judged with a token that expired mid-run.
+fn lifetime(access: &str, expires_in: Option<u64>) -> Option<Duration> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs() as i64;
+    let by_exp = crate::jose::Jwt::parse(access)
+        .and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()))
+        .map(|exp| Duration::from_secs((exp - now).max(0) as u64));
+    let by_expires_in = expires_in.map(Duration::from_secs);
+    match (by_expires_in, by_exp) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// `invalid_client (401 Unauthorized): Client authentication failed`.
@@ -190,4 +208,34 @@ pub async fn request(
     )
     .await?;
     parse(&ex, prior)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(exp: i64) -> String {
+        let seg = |v: serde_json::Value| crate::jose::b64(v.to_string().as_bytes());
+        format!(
+            "{}.{}.{}",
+            seg(serde_json::json!({"alg": "HS256"})),
+            seg(serde_json::json!({"sub": "client-1", "exp": exp})),
+            crate::jose::b64(b"fake-signature")
+        )
+    }
+
+    #[test]
+    fn a_jwt_lives_until_its_exp_when_that_comes_before_expires_in() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let secs = |t: &str, e| lifetime(t, e).map(|d| d.as_secs());
+        assert!(matches!(secs(&jwt(now + 60), None), Some(58..=60)));
+        assert!(matches!(secs(&jwt(now + 60), Some(3600)), Some(58..=60)));
+        assert_eq!(secs(&jwt(now - 10), None), Some(0));
+        assert_eq!(secs(&jwt(now + 3600), Some(60)), Some(60));
+        assert_eq!(secs("opaque-token", Some(60)), Some(60));
+        assert_eq!(secs("opaque-token", None), None);
+    }
 }

@@ -1,5 +1,6 @@
 //! OAuth 2.0 tokens for roles: endpoints by OIDC discovery, one token per role per run,
-//! cached and reused by every check, refreshed only when it expires. Every token is
+//! cached and reused by every check, refreshed only when it expires (by `expires_in`, or
+//! by the `exp` of a JWT access token). Every token is
 //! registered for redaction the moment it arrives. A failed token request is an error
 //! naming the server's `error` and `error_description`, for every check of that role.
 
@@ -23,6 +24,8 @@ pub struct Token {
     pub access: String,
     pub refresh: Option<String>,
     pub expires_at: Option<Instant>,
+    /// What `expires_at` was counted from: `expires_in`, or a JWT's own `exp`.
+    pub lifetime: Option<Duration>,
     /// `expires_in` as the server said it, for reports.
     pub expires_in: Option<u64>,
     /// The granted scope, when the server says it.
@@ -31,9 +34,7 @@ pub struct Token {
 
 impl Token {
     fn fresh(&self) -> bool {
-        let skew = self
-            .expires_in
-            .map_or(SKEW, |s| SKEW.min(Duration::from_secs(s) / 4));
+        let skew = self.lifetime.map_or(SKEW, |l| SKEW.min(l / 4));
         self.expires_at.is_none_or(|t| Instant::now() + skew < t)
     }
 }

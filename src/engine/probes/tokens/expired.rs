@@ -1,12 +1,15 @@
 //! `expired` without a signing key: a fresh genuine token is replayed once it has
 //! expired, and again past the verifier's leeway when it was still accepted; only
-//! acceptance past the leeway is a finding. Bounded by `max_wait`, skipped beyond it.
+//! acceptance past the leeway is a finding. Bounded by `max_wait`: skipped when the
+//! token outlives it, and an error when the token was accepted after `exp` but the
+//! leeway outlasts `max_wait` (an API that never checks `exp` must not pass); both say
+//! which `max_wait` would judge it.
 
 use std::time::Duration;
 
 use super::answer::{Seen, outcome, refused};
 use super::probe::now;
-use crate::engine::probes::{CaseResult, harness};
+use crate::engine::probes::{CaseResult, harness, vacuous};
 use crate::engine::request::context::Context;
 use crate::jose::Jwt;
 use crate::model::{Credential, TokensProbe};
@@ -35,10 +38,16 @@ pub async fn by_waiting(ctx: &Context, si: usize, probe: &TokensProbe, cached: &
             "the token's expiry is unknown (no `exp`, no `expires_in`)".into(),
         ));
     };
-    let wait = (exp - now() + 2).max(0) as u64;
+    let started = now();
+    let leeway = probe.leeway.as_secs() as i64;
+    // From the start of the case: past `exp` and the leeway, with the 2 s margin of each
+    // replay.
+    let judging_wait = (exp + leeway + 2 - started).max(0);
+    let wait = (exp - started + 2).max(0) as u64;
     if wait > probe.max_wait.as_secs() {
         return CaseResult::of(Outcome::Skipped(format!(
-            "the token is valid for another {wait} s, longer than max_wait ({} s)",
+            "the token is valid for another {wait} s, longer than max_wait ({} s); \
+             `max_wait: {judging_wait}s` would judge it",
             probe.max_wait.as_secs()
         )));
     }
@@ -57,17 +66,18 @@ pub async fn by_waiting(ctx: &Context, si: usize, probe: &TokensProbe, cached: &
     };
     // Many verifiers allow clock skew (60 s is common): only acceptance past it is a
     // finding. Within max_wait, wait past the leeway and replay again.
-    let leeway = probe.leeway.as_secs() as i64;
     let until = exp + leeway + 2;
     let more = (until - now()).max(0) as u64;
     if wait + more > probe.max_wait.as_secs() {
-        let mut r = CaseResult::of(Outcome::Pass);
-        r.warnings.push(format!(
-            "the expired token was accepted {} s after `exp` ({first}); within a {leeway} s leeway, and max_wait ({} s) is too short to test past it",
+        // Accepted after `exp` and not replayed past the leeway: an API that never checks
+        // `exp` looks just like this, so it cannot pass.
+        return CaseResult::of(vacuous(format!(
+            "expired could not be judged: the expired token was still accepted {} s after \
+             `exp` ({first}), within the {leeway} s leeway, and max_wait ({} s) is too \
+             short to replay it past the leeway; `max_wait: {judging_wait}s` would judge it",
             now() - exp,
             probe.max_wait.as_secs()
-        ));
-        return r;
+        )));
     }
     tokio::time::sleep(Duration::from_secs(more)).await;
     let mut r = match refused(ctx, si, probe, &token).await {

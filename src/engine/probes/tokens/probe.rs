@@ -13,7 +13,7 @@ use super::answer::{Seen, outcome, refused};
 use super::{expired, fuzz::fuzz};
 use crate::engine::probes::{CaseResult, harness, vacuous};
 use crate::engine::request::context::Context;
-use crate::jose::Jwt;
+use crate::jose::{Jwt, SigningKey};
 use crate::model::template::Vars;
 use crate::model::{Credential, TokensCase, TokensProbe};
 use crate::mutation::{Attacker, Input, Plan, catalogue};
@@ -106,11 +106,20 @@ pub async fn run(
         .await;
     let issuer_keys = issuer_keys(ctx, si, probe).await;
     let jwt = Jwt::parse(&token);
-    let signing_key = probe.signing_key.as_ref().map(|k| k.expose().to_string());
+    // Read and proven while loading; read again here, an error if that ever differs.
+    let signing_key = match probe
+        .signing_key
+        .as_ref()
+        .map(|k| SigningKey::parse(k.expose()))
+    {
+        None => None,
+        Some(Ok(k)) => Some(k),
+        Some(Err(why)) => return error_all(cases, why.clone(), HarnessError::setup(why)),
+    };
     let input = Input {
         token: &token,
         jwt: jwt.as_ref(),
-        signing_key: signing_key.as_deref(),
+        signing_key: signing_key.as_ref(),
         issuer_keys: &issuer_keys,
         attacker: &attacker,
         now: now(),
@@ -143,6 +152,7 @@ pub async fn run(
         };
         let result = match m.plan(&input) {
             Plan::Skip(reason) => CaseResult::of(Outcome::Skipped(reason)),
+            Plan::Error(why) => CaseResult::of(harness(why.clone(), HarnessError::setup(why))),
             Plan::Send(variants) if variants.is_empty() => {
                 CaseResult::of(Outcome::Skipped("no doctored token could be built".into()))
             }
