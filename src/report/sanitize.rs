@@ -1,4 +1,4 @@
-//! Makes any text safe for the JUnit file. junit-report escapes markup in attributes but
+//! Makes any text safe for the XML and HTML reports. An XML writer escapes markup but
 //! copies control characters raw and writes CDATA unbroken, so a hostile response body
 //! could break the file or forge results in it. Every string goes through here first.
 
