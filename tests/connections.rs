@@ -127,8 +127,8 @@ async fn a_run_opens_at_most_jobs_connections_to_one_origin() {
 }
 
 /// The twin: a server that closes every connection gets one connection per request, and
-/// the counter sees each (so the bound above is not the counter's blindness). The run
-/// is not slowed by waiting for connections the server closed: each close is seen.
+/// the counter sees each (so the bound above is not the counter's blindness); the run
+/// still passes, each `Connection: close` freeing its place for the next connection.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_closes_each_connection_is_counted_once_per_request() {
     let n = connections_for(4, Keep::Close).await;

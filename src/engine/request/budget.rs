@@ -187,3 +187,45 @@ where
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_slot_counts_to_its_limit_and_a_close_frees_a_place() {
+        let budget = Budget::new(2);
+        let url = reqwest::Url::parse("http://127.0.0.1:8080/a").unwrap();
+        let slot = budget.slot(&url);
+        // Same origin, same slot; the default port is the origin's too.
+        assert!(Arc::ptr_eq(&slot, &budget.slot(&url.join("/b").unwrap())));
+        let other = reqwest::Url::parse("http://127.0.0.1/").unwrap();
+        assert!(!Arc::ptr_eq(&slot, &budget.slot(&other)));
+        assert!(slot.try_open() && slot.try_open());
+        assert!(!slot.try_open());
+        slot.closed();
+        assert!(slot.try_open());
+    }
+
+    #[tokio::test]
+    async fn a_connect_outside_the_requests_task_is_not_dialled() {
+        let slot = Budget::new(1).slot(&reqwest::Url::parse("http://127.0.0.1:1/").unwrap());
+        assert!(slot.try_open());
+        // Full, and polled outside any request's scope (as hyper's background connect
+        // is): it gives up instead of dialling once the wait ends.
+        let waiting = slot.clone();
+        let gave_up = tokio::spawn(async move { waiting.admit().await })
+            .await
+            .unwrap();
+        assert!(gave_up.is_err());
+        // Inside the request's scope, a place freed is taken.
+        let inside = slot.clone();
+        let admitted = tokio::spawn(async move {
+            let slot = inside.clone();
+            inside.sending(async move { slot.admit().await }).await
+        });
+        tokio::task::yield_now().await;
+        slot.closed();
+        assert!(admitted.await.unwrap().is_ok());
+    }
+}
