@@ -2,6 +2,8 @@
 # The benchmark: authspec against curl -K (and oha / wrk when installed) on one target
 # that answers `GET /ok`, at 1,000 / 10,000 / 100,000 checks, medians of --runs runs,
 # with the server and the clients pinned to different cores where there are two.
+# Ratios measured in one run are what counts: absolute numbers move with whatever else
+# the machine is doing.
 #
 #   bash bench/run.sh [--sizes "1000 10000 100000"] [--runs 3] [--bin PATH]
 #
@@ -95,22 +97,28 @@ connections() {
 token="bench-fake-token-$RANDOM$RANDOM"
 export BENCH_URL="$url" BENCH_TOKEN="$token"
 
+# A directory of suites of at most 10,000 cells each (a suite file is read up to 1 MiB).
 suite() { # N LEAKAGE
   local n=$1 leakage=$2
-  {
-    echo "suite: bench $n"
-    echo "target:"
-    echo "  base_url: \${env:BENCH_URL}"
-    [ "$leakage" = off ] && echo "leakage: off"
-    echo "roles:"
-    echo "  reader:"
-    echo "    bearer: \${env:BENCH_TOKEN}"
-    echo "access:"
-    for ((i = 0; i < n; i++)); do
-      echo "  - request: GET /ok?n=$i"
-      echo "    allow: [reader]"
-    done
-  } > "$work/bench-$n-$leakage.yaml"
+  local dir="$work/bench-$n-$leakage" part=0
+  mkdir -p "$dir"
+  for ((start = 0; start < n; start += 10000)); do
+    part=$((part + 1))
+    {
+      echo "suite: bench $n part $part"
+      echo "target:"
+      echo "  base_url: \${env:BENCH_URL}"
+      [ "$leakage" = off ] && echo "leakage: off"
+      echo "roles:"
+      echo "  reader:"
+      echo "    bearer: \${env:BENCH_TOKEN}"
+      echo "access:"
+      for ((i = start; i < n && i < start + 10000; i++)); do
+        echo "  - request: GET /ok?n=$i"
+        echo "    allow: [reader]"
+      done
+    } > "$dir/part-$part.yaml"
+  done
 }
 
 curl_config() { # N
@@ -142,18 +150,35 @@ measure() {
 have_oha=""; command -v oha >/dev/null && have_oha=1
 have_wrk=""; command -v wrk >/dev/null && have_wrk=1
 
+# wrk runs for a time, not a count: its row holds the requests it made in that time
+# (one thread, 64 connections), under the size it was run beside.
+measure_wrk() { # N
+  local n=$1 secs=3 before after out requests took
+  [ "$n" -lt 1000 ] && secs=1
+  before="$(connections)"
+  out="$("${client_cpu[@]}" python3 "$here/measure.py" --out "$work/wrk.out" \
+    wrk -t1 -c64 -d"${secs}s" -H "Authorization: Bearer $token" "$url/ok")"
+  after="$(connections)"
+  # "  123456 requests in 3.00s, 12.34MB read"
+  read -r requests took < <(awk '/requests in/ {sub(/s,$/, "", $4); print $1, $4}' "$work/wrk.out")
+  echo "wrk -c 64 $n $took ${out#* } $((after - before - 1)) $requests" >> "$results"
+}
+
 for n in $sizes; do
   suite "$n" on
   suite "$n" off
   curl_config "$n"
   for ((r = 0; r < runs; r++)); do
     measure "curl -K" "$n" -- curl -K "$work/curl-$n.cfg"
-    measure "authspec" "$n" -- "$bin" run "$work/bench-$n-on.yaml" --junit "$work/r.xml"
-    measure "authspec --jobs 1" "$n" -- "$bin" run "$work/bench-$n-on.yaml" --jobs 1 --junit "$work/r.xml"
-    measure "authspec --jobs 64" "$n" -- "$bin" run "$work/bench-$n-on.yaml" --jobs 64 --junit "$work/r.xml"
-    measure "authspec leakage:off" "$n" -- "$bin" run "$work/bench-$n-off.yaml" --junit "$work/r.xml"
+    measure "authspec" "$n" -- "$bin" run "$work/bench-$n-on" --junit "$work/r.xml"
+    measure "authspec --jobs 1" "$n" -- "$bin" run "$work/bench-$n-on" --jobs 1 --junit "$work/r.xml"
+    measure "authspec --jobs 64" "$n" -- "$bin" run "$work/bench-$n-on" --jobs 64 --junit "$work/r.xml"
+    measure "authspec leakage:off" "$n" -- "$bin" run "$work/bench-$n-off" --junit "$work/r.xml"
     if [ -n "$have_oha" ]; then
       measure "oha -c 64" "$n" -- oha --no-tui -n "$n" -c 64 -H "Authorization: Bearer $token" "$url/ok"
+    fi
+    if [ -n "$have_wrk" ]; then
+      measure_wrk "$n"
     fi
   done
 done
@@ -162,18 +187,25 @@ echo "target: $server on 127.0.0.1 $([ ${#server_cpu[@]} -gt 0 ] && echo '(serve
 echo "machine: $(nproc) CPU(s), $(uname -sm), $(date -u +%Y-%m-%d)"
 printf '\n| %-22s | %8s | %9s | %10s | %9s | %11s |\n' tool checks "wall (s)" "checks/s" "RSS (MiB)" connections
 printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------" "----------" "-----------" "------------" "-----------" "-------------"
-med() { # NAME N FIELD
-  awk -v name="$1" -v n="$2" -v f="$3" '{ k=$1; for (i=2;i<=NF-4;i++) k=k" "$i; if (k==name && $(NF-3)==n) print $(NF-4+f) }' "$results" | median
+med() { # NAME N FIELD (2 wall, 3 RSS, 4 connections, 5 requests made: wrk only)
+  awk -v name="$1" -v n="$2" -v f="$3" '{
+    extra = ($1 == "wrk") ? 1 : 0; last = NF - extra
+    k=$1; for (i=2;i<=last-4;i++) k=k" "$i
+    if (k==name && $(last-3)==n) print $(last-4+f)
+  }' "$results" | median
 }
-declare -A wall
+declare -A wall rate
 for n in $sizes; do
-  for name in "curl -K" "authspec" "authspec --jobs 1" "authspec --jobs 64" "authspec leakage:off" "oha -c 64"; do
+  for name in "curl -K" "authspec" "authspec --jobs 1" "authspec --jobs 64" "authspec leakage:off" "oha -c 64" "wrk -c 64"; do
     w="$(med "$name" "$n" 2)"
     [ -n "$w" ] || continue
     rss="$(med "$name" "$n" 3)"
     conns="$(med "$name" "$n" 4)"
+    count="$n"
+    [ "$name" = "wrk -c 64" ] && count="$(med "$name" "$n" 5)"
     wall["$name/$n"]="$w"
-    printf '| %-22s | %8s | %9.3f | %10.0f | %9.1f | %11s |\n' "$name" "$n" "$w" "$(echo "$n / $w" | bc -l 2>/dev/null || python3 -c "print($n/$w)")" "$(python3 -c "print($rss/1024)")" "$conns"
+    rate["$name/$n"]="$(python3 -c "print($count/$w)")"
+    printf '| %-22s | %8s | %9.3f | %10.0f | %9.1f | %11s |\n' "$name" "$count" "$w" "${rate["$name/$n"]}" "$(python3 -c "print($rss/1024)")" "$conns"
   done
 done
 
@@ -183,7 +215,11 @@ for n in $sizes; do
   c="${wall["curl -K/$n"]}" d="${wall["authspec/$n"]}" j1="${wall["authspec --jobs 1/$n"]}"
   off="${wall["authspec leakage:off/$n"]}" j64="${wall["authspec --jobs 64/$n"]}"
   echo "at $n checks: --jobs 1 / curl -K = $(ratio "$j1" "$c") (target <= 1.2); curl -K / default = $(ratio "$c" "$d") (target >= 2); default / leakage:off = $(ratio "$d" "$off") (target <= 1.15)"
-  if [ -n "${wall["oha -c 64/$n"]:-}" ]; then
-    echo "at $n checks: authspec --jobs 64 rate / oha -c 64 rate = $(ratio "${wall["oha -c 64/$n"]}" "$j64") (target >= 0.5)"
-  fi
+  for tool in "oha -c 64" "wrk -c 64"; do
+    if [ -n "${rate["$tool/$n"]:-}" ]; then
+      echo "at $n checks: authspec --jobs 64 rate / $tool rate = $(ratio "${rate["authspec --jobs 64/$n"]}" "${rate["$tool/$n"]}") (target >= 0.5)"
+    fi
+  done
 done
+[ -n "$have_oha" ] || echo "(oha is not installed: no oha row)"
+[ -n "$have_wrk" ] || echo "(wrk is not installed: no wrk row; Debian: apt-get install wrk)"

@@ -43,9 +43,11 @@ impl std::fmt::Debug for DemoCredentials {
 
 fn random_token(prefix: &str) -> String {
     let mut bytes = [0u8; 18];
-    // Failure here means the OS has no randomness; fall back to time-derived bytes rather
-    // than abort a demo (these tokens guard nothing real).
-    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+    // The kernel's generator first: aws-lc's seeds itself from CPU jitter on first use,
+    // about 60 ms of every run, and every run makes these tokens. Failure of both means
+    // the OS has no randomness; fall back to time-derived bytes rather than abort a demo
+    // (these tokens guard nothing real).
+    if os_random(&mut bytes).is_err() && aws_lc_rs::rand::fill(&mut bytes).is_err() {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -54,6 +56,12 @@ fn random_token(prefix: &str) -> String {
     }
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("{prefix}_{hex}")
+}
+
+/// `bytes` from the kernel's random generator.
+pub fn os_random(bytes: &mut [u8]) -> std::io::Result<()> {
+    use std::io::Read;
+    std::fs::File::open("/dev/urandom")?.read_exact(bytes)
 }
 
 #[cfg(test)]

@@ -7,6 +7,6 @@ mod hygiene;
 mod orders;
 mod server;
 
-pub use credentials::DemoCredentials;
+pub use credentials::{DemoCredentials, os_random};
 pub use endpoints::DemoEndpoints;
 pub use server::DemoServer;

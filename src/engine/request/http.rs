@@ -1,10 +1,12 @@
 //! The HTTP side: one reqwest client (rustls, no redirects, bounded time, bodies decoded
-//! and bounded by `--max-body`) and the exchange record every check evaluates.
+//! and bounded by `--max-body`, at most its pool size of connections per origin) and the
+//! exchange record every check evaluates.
 
 use std::time::Duration;
 
 use reqwest::redirect::Policy;
 
+use super::budget::{Budget, Gate};
 use super::transport::transport;
 use crate::model::TlsSettings;
 use crate::results::{BodyLimit, HarnessError, TransportError, TransportKind};
@@ -15,6 +17,8 @@ pub struct HttpClient {
     tls: TlsSettings,
     /// Bodies beyond this are cut: a hostile server cannot exhaust memory.
     max_body: BodyLimit,
+    /// Connections per origin, at most the pool size.
+    budget: Budget,
 }
 
 /// A request as sent and the response as received.
@@ -105,6 +109,7 @@ impl HttpClient {
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)
             .pool_max_idle_per_host(pool_size)
+            .connector_layer(Gate)
             .tls_version_min(reqwest::tls::Version::TLS_1_2)
             .user_agent(concat!("authspec/", env!("CARGO_PKG_VERSION")));
         if let Some(ca) = &tls.ca_file {
@@ -118,6 +123,7 @@ impl HttpClient {
             timeout,
             tls: tls.clone(),
             max_body: BodyLimit::DEFAULT,
+            budget: Budget::new(pool_size),
         })
     }
 
@@ -131,12 +137,20 @@ impl HttpClient {
             .map_err(|e| transport(&e, self.timeout, None, false))?;
         let request_line = format!("{} {}", request.method(), request.url());
         let url = request.url().clone();
-        let mut response = self
-            .client
-            .execute(request)
+        let slot = self.budget.slot(&url);
+        let mut response = slot
+            .sending(self.client.execute(request))
             .await
-            .map_err(|e| transport(&e, self.timeout, Some(&request_line), false))?;
+            .map_err(|e| {
+                // A failed exchange's connection is not reused (a failed connect was
+                // never counted).
+                if !e.is_connect() {
+                    slot.closed();
+                }
+                transport(&e, self.timeout, Some(&request_line), false)
+            })?;
         let status = response.status();
+        let closes = closes_after(&response);
         let headers = response
             .headers()
             .iter()
@@ -154,9 +168,15 @@ impl HttpClient {
             .get(reqwest::header::CONTENT_ENCODING)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
             .filter(|v| !v.eq_ignore_ascii_case("identity"));
-        let body = super::body::read(&mut response, self.max_body)
-            .await
-            .map_err(|e| transport(&e, self.timeout, Some(&request_line), true))?;
+        let read = super::body::read(&mut response, self.max_body).await;
+        drop(response);
+        // A body cut at `--max-body` is not read to its end, so its connection cannot
+        // carry another request and is closed: a target answering beyond the limit sees
+        // one connection per such answer.
+        if closes || !matches!(&read, Ok(b) if b.truncated.is_none()) {
+            slot.closed();
+        }
+        let body = read.map_err(|e| transport(&e, self.timeout, Some(&request_line), true))?;
         if let Some(coding) = undecoded.filter(|_| !body.text.is_empty()) {
             return Err(HarnessError::Transport(TransportError {
                 kind: TransportKind::Decode,
@@ -178,4 +198,20 @@ impl HttpClient {
             truncated: body.truncated,
         })
     }
+}
+
+/// Whether the server closes the connection after this response (`Connection: close`,
+/// or HTTP/1.0 without keep-alive).
+fn closes_after(response: &reqwest::Response) -> bool {
+    let connection = response
+        .headers()
+        .get_all(reqwest::header::CONNECTION)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("").split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .collect::<Vec<_>>();
+    if connection.iter().any(|t| t == "close") {
+        return true;
+    }
+    response.version() <= reqwest::Version::HTTP_10 && !connection.iter().any(|t| t == "keep-alive")
 }

@@ -1,8 +1,9 @@
-//! From a model request to an HTTP exchange: the context a check runs in, the client, the
-//! role's credential, per-suite TLS clients, bodies read decoded and bounded, typed
-//! transport errors, and body excerpts.
+//! From a model request to an HTTP exchange: the context a check runs in, the client and
+//! its connection budget per origin, the role's credential, per-suite TLS clients, bodies
+//! read decoded and bounded, typed transport errors, and body excerpts.
 
 mod body;
+mod budget;
 pub mod context;
 mod credentials;
 pub mod excerpt;

@@ -104,7 +104,7 @@ pub async fn prepare(
 /// Eight hex digits, random: short enough for a user name, and no secret.
 fn run_id() -> String {
     let mut bytes = [0u8; 4];
-    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+    if crate::demo::os_random(&mut bytes).is_err() && aws_lc_rs::rand::fill(&mut bytes).is_err() {
         // Unique is what matters here, not unpredictable.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -114,9 +114,13 @@ fn run_id() -> String {
     format!("{:08x}", u32::from_le_bytes(bytes))
 }
 
+/// From the kernel's generator, like the demo's tokens: aws-lc's would seed itself from
+/// CPU jitter first, a cost a run without TLS need not pay.
 fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
-    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    if crate::demo::os_random(&mut bytes).is_err() {
+        let _ = aws_lc_rs::rand::fill(&mut bytes);
+    }
     u64::from_le_bytes(bytes)
 }
 

@@ -21,9 +21,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
-use super::{body_leaks, compile};
+use super::{Pattern, body_leaks, compile};
 use crate::leak::{Detector, Leak, Response};
 
 /// (product, pattern); patterns of one product are tried in order.
@@ -104,7 +102,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("PHP PDO", r"\bSQLSTATE\[[0-9A-Z]{5}\]"),
 ];
 
-static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| compile(SOURCES));
+static PATTERNS: LazyLock<Vec<(&'static str, Pattern)>> = LazyLock::new(|| compile(SOURCES));
 
 /// Database error messages in the body.
 pub struct DatabaseError;
@@ -135,6 +133,7 @@ mod tests {
     #[test]
     fn every_pattern_compiles() {
         assert_eq!(PATTERNS.len(), SOURCES.len());
+        assert!(PATTERNS.iter().all(|(_, p)| p.compiles()));
     }
 
     #[test]

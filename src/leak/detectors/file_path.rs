@@ -23,8 +23,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use super::Pattern;
 use crate::leak::{Detector, Leak, Response};
 
 /// An absolute Unix path of two or more segments, not inside a URL or a longer token.
@@ -33,8 +32,9 @@ const UNIX: &str = r"(?:^|[^\w.:/~\\-]|\\[nrt])(/[\w.@+~-]+(?:/[\w.@+~-]+)+)";
 const WINDOWS: &str =
     r"(?:^|[^\w\\]|\\[nrt])([A-Za-z]:\\{1,2}(?:[\w.$@~()-]+(?: [\w.$@~()-]+)*\\{1,2})+[\w.$@~-]+)";
 
-static UNIX_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(UNIX).ok());
-static WINDOWS_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(WINDOWS).ok());
+// Both start with a class: what every match contains is named instead.
+static UNIX_RE: LazyLock<Pattern> = LazyLock::new(|| Pattern::containing(UNIX, &["/"]));
+static WINDOWS_RE: LazyLock<Pattern> = LazyLock::new(|| Pattern::containing(WINDOWS, &[":\\"]));
 
 /// Roots that are never web routes: any path below them counts.
 const STRONG_ROOTS: &[&str] = &["etc", "root", "proc", "opt", "srv", "tmp"];
@@ -117,14 +117,14 @@ impl Detector for FilePath {
         } else {
             Cow::Borrowed(response.body)
         };
-        let unix = UNIX_RE.as_ref().and_then(|re| {
+        let unix = UNIX_RE.for_text(&body).and_then(|re| {
             re.captures_iter(&body)
                 .filter_map(|c| c.get(1))
                 .map(|m| m.as_str())
                 .find(|path| is_server_path(path))
         });
         let windows = WINDOWS_RE
-            .as_ref()
+            .for_text(&body)
             .and_then(|re| re.captures(&body))
             .and_then(|c| c.get(1))
             .map(|m| m.as_str());
@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        assert!(UNIX_RE.is_some() && WINDOWS_RE.is_some());
+        assert!(UNIX_RE.compiles() && WINDOWS_RE.compiles());
     }
 
     #[test]

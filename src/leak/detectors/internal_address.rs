@@ -26,15 +26,16 @@
 use std::net::Ipv6Addr;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use super::Pattern;
 use crate::leak::{Detector, Leak, Response};
 
 const IPV4: &str = r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(:\d{1,5}\b)?";
 const IPV6: &str = r"(?i)(?:^|[^\w:.])(::1|f[c-e][0-9a-f]{2}:[0-9a-f:]*[0-9a-f])";
 
-static IPV4_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(IPV4).ok());
-static IPV6_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(IPV6).ok());
+// Every IPv4 match has a dot; every IPv6 one is `::1` or starts `fc`, `fd` or `fe`.
+static IPV4_RE: LazyLock<Pattern> = LazyLock::new(|| Pattern::containing(IPV4, &["."]));
+static IPV6_RE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::containing(IPV6, &["::1", "fc", "fd", "fe"]));
 
 const PRIVATE_V4: &str = "private IPv4 address";
 const LOOPBACK: &str = "loopback address";
@@ -52,7 +53,7 @@ impl Detector for InternalAddress {
     fn scan(&self, response: &Response<'_>) -> Vec<Leak> {
         let body = response.body;
         let mut found: Vec<(&'static str, &str)> = Vec::new();
-        if let Some(re) = IPV4_RE.as_ref() {
+        if let Some(re) = IPV4_RE.for_text(body) {
             for c in re.captures_iter(body) {
                 let (Some(whole), Some(ip)) = (c.get(0), c.get(4)) else {
                     continue;
@@ -71,7 +72,7 @@ impl Detector for InternalAddress {
                 }
             }
         }
-        if let Some(re) = IPV6_RE.as_ref() {
+        if let Some(re) = IPV6_RE.for_text(body) {
             for m in re.captures_iter(body).filter_map(|c| c.get(1)) {
                 let next = body[m.end()..].chars().next();
                 if next.is_some_and(|ch| ch.is_alphanumeric() || ch == '_' || ch == ':') {
@@ -171,7 +172,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        assert!(IPV4_RE.is_some() && IPV6_RE.is_some());
+        assert!(IPV4_RE.compiles() && IPV6_RE.compiles());
     }
 
     #[test]

@@ -12,5 +12,5 @@ mod testing;
 mod version_banner;
 
 pub use catalogue::all;
-use patterns::{body_leaks, compile};
+use patterns::{Pattern, body_leaks, compile};
 pub use secret_format::formats as credential_formats;

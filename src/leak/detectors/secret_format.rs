@@ -32,12 +32,10 @@
 
 use std::sync::LazyLock;
 
+use super::{Pattern, compile};
+use crate::leak::{Detector, Leak, Response};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use regex::Regex;
-
-use super::compile;
-use crate::leak::{Detector, Leak, Response};
 
 const SOURCES: &[(&str, &str)] = &[
     ("AWS access key ID", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
@@ -66,11 +64,11 @@ const SOURCES: &[(&str, &str)] = &[
 ];
 const JWT_KIND: &str = "JSON Web Token";
 
-static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| compile(SOURCES));
+static PATTERNS: LazyLock<Vec<(&'static str, Pattern)>> = LazyLock::new(|| compile(SOURCES));
 
 /// The well-known credential formats as (kind, pattern): the redaction layer masks every
 /// match in any output, the run's own or not.
-pub fn formats() -> &'static [(&'static str, Regex)] {
+pub fn formats() -> &'static [(&'static str, Pattern)] {
     &PATTERNS
 }
 
@@ -95,7 +93,8 @@ impl Detector for SecretFormat {
         for (name, value) in response.headers {
             texts.push((name == "set-cookie", value.as_str()));
         }
-        let handed_over = delivered(response.body);
+        // Parsed only when a JWT is found: most bodies hold none.
+        let handed_over = std::cell::OnceCell::new();
         // Decoded only when a JWT is found: the run's secrets may be many.
         let own_subjects = std::cell::OnceCell::new();
         let own = |m: &str| {
@@ -106,7 +105,7 @@ impl Detector for SecretFormat {
             })
         };
         let mut found: Vec<(&'static str, &str)> = Vec::new();
-        for (kind, re) in PATTERNS.iter() {
+        for (kind, pattern) in PATTERNS.iter() {
             if found.iter().any(|(k, _)| k == kind) {
                 continue;
             }
@@ -115,8 +114,17 @@ impl Detector for SecretFormat {
                 .iter()
                 .filter(|(set_cookie, _)| !(is_jwt && *set_cookie))
                 .flat_map(|(_, text)| {
-                    re.find_iter(text)
-                        .filter(|m| !(is_jwt && handed_over.iter().any(|d| d == m.as_str())))
+                    pattern
+                        .for_text(text)
+                        .into_iter()
+                        .flat_map(|re| re.find_iter(text))
+                        .filter(|m| {
+                            !(is_jwt
+                                && handed_over
+                                    .get_or_init(|| delivered(response.body))
+                                    .iter()
+                                    .any(|d| d == m.as_str()))
+                        })
                         .map(|m| m.as_str())
                 })
                 .find(|m| {
@@ -251,6 +259,7 @@ mod tests {
     #[test]
     fn every_pattern_compiles() {
         assert_eq!(PATTERNS.len(), SOURCES.len());
+        assert!(PATTERNS.iter().all(|(_, p)| p.compiles()));
     }
 
     #[test]

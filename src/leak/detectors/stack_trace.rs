@@ -19,9 +19,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
-use super::{body_leaks, compile};
+use super::{Pattern, body_leaks, compile};
 use crate::leak::{Detector, Leak, Response};
 
 /// (language, pattern); patterns of one language are tried in order.
@@ -84,7 +82,7 @@ const SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
-static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| compile(SOURCES));
+static PATTERNS: LazyLock<Vec<(&'static str, Pattern)>> = LazyLock::new(|| compile(SOURCES));
 
 /// Stack traces and exception dumps in the body.
 pub struct StackTrace;
@@ -115,6 +113,7 @@ mod tests {
     #[test]
     fn every_pattern_compiles() {
         assert_eq!(PATTERNS.len(), SOURCES.len());
+        assert!(PATTERNS.iter().all(|(_, p)| p.compiles()));
     }
 
     #[test]

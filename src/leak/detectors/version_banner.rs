@@ -24,8 +24,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use super::Pattern;
 use crate::leak::{Detector, Leak, Response, Scope};
 
 /// `product/1.2.3` or `product(1.2.3)` inside a `Server` value.
@@ -33,8 +32,8 @@ const SERVER_VERSION: &str = r"[A-Za-z][\w.+-]*(?:/v?\d+(?:\.\d+)*\b|\(v?\d+\.\d
 /// The footer of nginx, Apache httpd and Tomcat default error pages.
 const ERROR_PAGE: &str = r"<(?:center|address|h3)>((?:Apache Tomcat|[A-Za-z][\w.+-]*)/\d+(?:\.\d+)+[^<\n]{0,80})</(?:center|address|h3)>";
 
-static SERVER_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(SERVER_VERSION).ok());
-static ERROR_PAGE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(ERROR_PAGE).ok());
+static SERVER_RE: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(SERVER_VERSION));
+static ERROR_PAGE_RE: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(ERROR_PAGE));
 
 /// (lower-case name, display name); any non-empty value is a banner.
 const FRAMEWORK_HEADERS: &[(&str, &str)] = &[
@@ -79,9 +78,8 @@ impl Detector for VersionBanner {
                 .filter(move |(n, _)| n == name)
                 .map(|(_, v)| v.trim())
         };
-        let server = SERVER_RE
-            .as_ref()
-            .and_then(|re| value_of("server").find(|v| re.is_match(v)));
+        let server =
+            value_of("server").find(|v| SERVER_RE.for_text(v).is_some_and(|re| re.is_match(v)));
         if let Some(value) = server {
             leaks.push(self.leak(
                 "Server version banner".to_string(),
@@ -94,7 +92,7 @@ impl Detector for VersionBanner {
             }
         }
         let footer = ERROR_PAGE_RE
-            .as_ref()
+            .for_text(response.body)
             .and_then(|re| re.captures(response.body))
             .and_then(|c| c.get(1));
         if let Some(m) = footer {
@@ -126,7 +124,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        assert!(SERVER_RE.is_some() && ERROR_PAGE_RE.is_some());
+        assert!(SERVER_RE.compiles() && ERROR_PAGE_RE.compiles());
     }
 
     #[test]
