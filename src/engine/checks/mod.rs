@@ -8,5 +8,6 @@ pub mod host_wide;
 pub mod leaks;
 pub mod logs;
 pub mod scenario;
+mod step_finding;
 
 pub use leaks::detector_ids;

@@ -8,15 +8,14 @@ use crate::engine::checks::access::{Judgement, Proof, actual_shown, judge};
 use crate::engine::checks::capture::{capture, register_captured_secrets};
 use crate::engine::checks::expect::{self, mismatches};
 use crate::engine::checks::leaks::{cut_note, too_large};
+use crate::engine::checks::step_finding::{Problems, failure, late};
 use crate::engine::doubles::upstreams::{Mark, Upstreams, verdict};
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
 use crate::model::template::Vars;
 use crate::model::{RoleId, Scenario, Step, Verdict};
-use crate::results::rule::{self, Rule};
-use crate::results::{
-    Actual, CheckError, ErrorKind, Evidence, Finding, Outcome, Problem, RequestInfo,
-};
+use crate::results::rule;
+use crate::results::{Actual, CheckError, ErrorKind, Evidence, Outcome, Problem, RequestInfo};
 
 /// The outcome, the roles whose allow steps passed (they are proven from now on), and
 /// notes for the report (how the SUT refused an upstream's certificate).
@@ -92,14 +91,6 @@ struct Walk<'a> {
     seen: &'a mut verdict::Seen,
     vars: Vars,
     proven: Vec<RoleId>,
-}
-
-/// What one step found wrong, and the rule of its headline when that is not a plain
-/// expectation.
-#[derive(Default)]
-struct Problems {
-    list: Vec<Problem>,
-    headline: Option<&'static Rule>,
 }
 
 impl Walk<'_> {
@@ -317,60 +308,6 @@ impl Walk<'_> {
         }
         list.extend(unmet.into_iter().map(Problem::Text));
     }
-}
-
-/// The step asked for an answer within `bound` and got none: a finding, not a harness
-/// timeout, since the suite set the bound.
-fn late(which: &str, bound: std::time::Duration, step: &Step, role: &str) -> Outcome {
-    let request = RequestInfo::new(
-        &format!("{} {}", step.request.method, step.request.path),
-        Some(role),
-    );
-    let message = format!(
-        "{which}: the SUT did not answer within {} s; the request was abandoned",
-        bound.as_secs_f64()
-    );
-    let evidence = Evidence {
-        request: Some(request),
-        ..Evidence::at(&step.request.location)
-    };
-    Outcome::Fail(Finding::of(&rule::RESILIENCE_WITHIN, message, evidence))
-}
-
-/// The step's finding, when anything was wrong: the first problem is its headline.
-fn failure(
-    problems: Problems,
-    which: &str,
-    request: RequestInfo,
-    actual: Actual,
-    step: &Step,
-    notes: Vec<String>,
-) -> Option<Finding> {
-    // A secret of the run in the SUT's answer (an upstream's canary) is the headline: it
-    // is the worst thing the step found, whatever else did not match.
-    let canary = problems.list.iter().find(|p| {
-        matches!(p, Problem::Leak(l) if l.detector == "secret_canary")
-            && problems.headline.is_none()
-    });
-    let first = canary.or(problems.list.first())?;
-    let message = format!("{which}: {first}");
-    let rule = problems.headline;
-    let leak = match first {
-        Problem::Leak(l) => Some(l.clone()),
-        Problem::Text(_) => None,
-    };
-    let evidence = Evidence {
-        notes,
-        request: Some(request),
-        problems: problems.list,
-        actual: Some(actual),
-        ..Evidence::at(&step.request.location)
-    };
-    Some(match (rule, leak) {
-        (Some(rule), _) => Finding::of(rule, message, evidence),
-        (None, Some(leak)) => Finding::leak(&leak, message, evidence),
-        (None, None) => Finding::of(&rule::SCENARIO_EXPECTATION, message, evidence),
-    })
 }
 
 /// What of `step` needs the whole of a body cut at `--max-body` and was not decided by
