@@ -11,6 +11,7 @@ mod lower;
 mod mask;
 mod raw;
 mod reference;
+mod reference_syntax;
 pub(crate) mod request_line;
 mod secret_command;
 mod source;
