@@ -3,6 +3,7 @@
 
 mod checks;
 mod context;
+mod enumeration;
 mod expect;
 mod faults;
 mod oauth;

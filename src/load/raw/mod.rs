@@ -9,7 +9,7 @@ mod suite;
 mod upstream;
 
 pub use probes::{
-    RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
+    RawEnumeration, RawVariant, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
 };
 pub use schema::suite_schema;
 pub use span::{OneOrMany, Pos, S, SpannedMap};
