@@ -8,6 +8,7 @@ mod expand;
 mod expect;
 mod feature;
 mod matcher;
+mod probe_kinds;
 mod probes;
 mod request;
 mod scenario;

@@ -9,7 +9,8 @@ mod suite;
 mod upstream;
 
 pub use probes::{
-    RawEnumeration, RawVariant, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
+    RawEnumeration, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens,
+    RawVariant, RawWebhooks,
 };
 pub use schema::suite_schema;
 pub use span::{OneOrMany, Pos, S, SpannedMap};
