@@ -67,6 +67,7 @@ fn every_text_field_survives_hostile_content() {
         elapsed: Duration::from_millis(12),
         exit_code: 1,
         document: DocumentCache::default(),
+        coverage: &[],
     };
     junit::write(&report, std::fs::File::create(&path).unwrap()).unwrap();
     hostile_json_sarif_and_html(&report, dir.path());

@@ -24,6 +24,7 @@ pub const HARNESS: &str = "authspec.harness";
 pub struct RunReport {
     pending: Vec<PendingReport>,
     cases: CaseIndex,
+    coverage: Vec<crate::openapi::Coverage>,
     started: Instant,
     out: Out,
 }
@@ -66,6 +67,7 @@ impl RunReport {
         Ok(Self {
             pending,
             cases: CaseIndex::default(),
+            coverage: Vec::new(),
             started: Instant::now(),
             out: out.clone(),
         })
@@ -74,6 +76,11 @@ impl RunReport {
     /// Where each planned check was written, for the reports that show it.
     pub fn set_cases(&mut self, cases: CaseIndex) {
         self.cases = cases;
+    }
+
+    /// The coverage of the suites' OpenAPI documents, for the reports that show it.
+    pub fn set_coverage(&mut self, coverage: Vec<crate::openapi::Coverage>) {
+        self.coverage = coverage;
     }
 
     /// Writes every report and returns `code`; if one could not be written, a run that
@@ -87,6 +94,7 @@ impl RunReport {
             elapsed: self.started.elapsed(),
             exit_code: code,
             document: DocumentCache::default(),
+            coverage: &self.coverage,
         };
         let mut code = code;
         for pending in self.pending {

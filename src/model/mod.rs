@@ -9,6 +9,7 @@ mod leakage;
 mod location;
 mod log;
 mod oauth;
+mod openapi;
 mod probe;
 mod request;
 mod role;
@@ -28,6 +29,7 @@ pub use leakage::{DETECTOR_IDS, Leakage};
 pub use location::Location;
 pub use log::LogRule;
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
+pub use openapi::{OpenApi, Operation, SpecOrigin};
 pub use probe::{
     HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
     RateLimitCase, RateLimitProbe, TlsCase, TlsCheck, TlsProbe, TlsVersion, TokensCase,

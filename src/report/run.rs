@@ -25,6 +25,8 @@ pub struct Report<'a> {
     pub exit_code: u8,
     /// The JSON, SARIF and HTML writers' document, built once for all three.
     pub document: DocumentCache,
+    /// The coverage of each suite's OpenAPI document (`openapi:`), after the run.
+    pub coverage: &'a [crate::openapi::Coverage],
 }
 
 /// `Report::document`'s cache: start with `DocumentCache::default()`.
@@ -113,5 +115,8 @@ fn location(suite: &Suite, kind: &CheckKind) -> Option<Location> {
         CheckKind::Probe { probe, .. } => suite.probes.get(*probe).map(|p| p.location().clone()),
         // A log rule's entry keeps no position; the suite file is where it is.
         CheckKind::Log { .. } => None,
+        CheckKind::Unbuilt { .. } | CheckKind::Coverage => {
+            suite.openapi.as_ref().map(|o| o.location.clone())
+        }
     }
 }

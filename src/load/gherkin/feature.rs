@@ -85,6 +85,7 @@ pub fn load(
         sut: None,
         setup: config.setup.clone(),
         fail_on_skip: config.fail_on_skip.unwrap_or(false),
+        openapi: None,
     })
 }
 

@@ -6,6 +6,7 @@ mod context;
 mod expect;
 mod faults;
 mod oauth;
+mod openapi;
 mod policy;
 mod probes;
 mod request;
