@@ -11,6 +11,7 @@ mod load;
 mod output;
 mod report;
 mod run;
+mod scaffold;
 mod schema;
 mod steps;
 mod upstream_ca;
