@@ -158,8 +158,9 @@ scenarios:
     );
     assert_eq!(run.code, 1, "{}", run.all_output());
     assert!(
-        run.stdout
-            .contains("status: expected 2xx (no `status` given), got 500"),
+        run.stdout.contains(
+            "status: expected 2xx (no `status` given, and nothing the body must hold), got 500"
+        ),
         "{}",
         run.stdout
     );

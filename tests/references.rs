@@ -362,3 +362,60 @@ scenarios:
     );
     assert_eq!(run.code, 0, "{}", run.all_output());
 }
+
+/// The issue's scenario as written: no `status` on either step. The first only
+/// captures, the second only compares a JSON value; both judge a 401 by what it holds.
+const LOGIN_AS_WRITTEN: &str = "suite: login messages
+target:
+  base_url: ${env:API_URL}
+roles:
+  anonymous: {}
+scenarios:
+  - name: login does not say which part was wrong
+    steps:
+      - as: anonymous
+        request: POST /auth/login
+        json: { username: \"nobody-{{run.id}}\", password: not-a-password }
+        capture: { unknown_user: $.message }
+      - as: anonymous
+        request: POST /auth/login
+        json: { username: \"alice-{{run.id}}\", password: not-her-password }
+        expect:
+          json: { $.message: \"{{unknown_user}}\" }
+  - name: an error page holds nothing it must not
+    as: anonymous
+    request: POST /auth/login
+    json: { username: \"nobody\", password: x }
+    expect: { body_not_contains: [\"stack trace\"] }
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_judged_by_what_it_captures_or_expects_takes_any_status() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "s.yaml", LOGIN_AS_WRITTEN);
+    let report = dir.path().join("r.xml");
+    let report_arg = report.to_str().unwrap();
+    for (flawed, login_fails) in [(false, false), (true, true)] {
+        let server = login_api(flawed).await;
+        let run = authspec(
+            &["run", "s.yaml", "--junit", report_arg],
+            &[("API_URL", &server.uri())],
+            dir.path(),
+        );
+        assert_eq!(run.code, 1, "{}", run.all_output());
+        // Negative expectations alone still need a 2xx: an error page proves nothing.
+        assert_eq!(
+            count(&report, "//testcase[contains(@name,'error page')]/failure"),
+            1,
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("nothing the body must hold), got 401"));
+        assert_eq!(
+            count(&report, "//testcase[contains(@name,'which part')]/failure"),
+            usize::from(login_fails),
+            "flawed={flawed}: {}",
+            run.stdout
+        );
+    }
+}

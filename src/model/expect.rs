@@ -20,6 +20,22 @@ pub struct Expectation {
     /// The response must arrive within this long; past it the step fails and the
     /// request is abandoned.
     pub within: Option<std::time::Duration>,
+    /// Set where neither `status` nor `access` is given and the step still shows it got
+    /// the response it meant: by a positive expectation (a JSON value, a text the body
+    /// contains, a header's value) or by values it captures. Such a step accepts any
+    /// status (a login that must fail, and whose message is compared); every other step
+    /// without a status must answer 2xx, so that negative expectations alone
+    /// (`body_not_contains`) never pass on an error page.
+    pub any_status: bool,
+}
+
+impl Expectation {
+    /// Whether something in the response must be present for this to hold.
+    pub fn positive(&self) -> bool {
+        !self.json.is_empty()
+            || !self.body_contains.is_empty()
+            || self.headers.iter().any(|h| h.value.is_some())
+    }
 }
 
 #[derive(Clone, Debug)]

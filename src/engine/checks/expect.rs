@@ -31,10 +31,15 @@ pub fn rendered(expect: &Expectation, vars: &Vars) -> Result<Expectation, String
 /// `shown` is the redacted body, used for every excerpt.
 pub fn mismatches(expect: &Expectation, ex: &Exchange, shown: &str) -> Vec<String> {
     let mut out = Vec::new();
-    // No status and no access rule: a step still has to succeed, never a silent pass.
-    if expect.status.is_none() && expect.access.is_none() && !(200..300).contains(&ex.status) {
+    // No status and no access rule: a step still has to succeed, never a silent pass,
+    // unless what it expects or captures shows it got the response it meant.
+    if expect.status.is_none()
+        && expect.access.is_none()
+        && !expect.any_status
+        && !(200..300).contains(&ex.status)
+    {
         out.push(format!(
-            "status: expected 2xx (no `status` given), got {}",
+            "status: expected 2xx (no `status` given, and nothing the body must hold), got {}",
             ex.status_line()
         ));
     }

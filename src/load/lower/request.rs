@@ -178,8 +178,11 @@ pub fn step(
 ) -> Option<Step> {
     let role = cx.role_id(role);
     let request = request(cx, parts, captured);
-    let expect = super::expect::expect(cx, raw_expect, captured);
+    let mut expect = super::expect::expect(cx, raw_expect, captured);
     let captures = captures(cx, capture);
+    expect.any_status = expect.status.is_none()
+        && expect.access.is_none()
+        && (expect.positive() || !captures.is_empty());
     captured.extend(captures.iter().map(|c| c.name.clone()));
     Some(Step {
         role: role?,
