@@ -214,6 +214,7 @@ mod tests {
             key_quality: None,
             upstream: Vec::new(),
             within: None,
+            any_status: false,
             headers: vec![
                 HeaderExpectation {
                     name: "X-Frame-Options".into(),
