@@ -20,11 +20,11 @@ pub struct Expectation {
     /// The response must arrive within this long; past it the step fails and the
     /// request is abandoned.
     pub within: Option<std::time::Duration>,
-    /// Set where neither `status` nor `access` is given and the step still shows it got
-    /// the response it meant: by a positive expectation (a JSON value, a text the body
-    /// contains, a header's value) or by values it captures. Such a step accepts any
+    /// Whether the step shows it got the response it meant: by a positive expectation
+    /// (a JSON value, a text the body contains, a header's value) or by values it
+    /// captures. Where neither `status` nor `access` is given, such a step accepts any
     /// status (a login that must fail, and whose message is compared); every other step
-    /// without a status must answer 2xx, so that negative expectations alone
+    /// without them must answer 2xx, so that negative expectations alone
     /// (`body_not_contains`) never pass on an error page.
     pub any_status: bool,
 }

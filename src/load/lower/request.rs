@@ -180,9 +180,7 @@ pub fn step(
     let request = request(cx, parts, captured);
     let mut expect = super::expect::expect(cx, raw_expect, captured);
     let captures = captures(cx, capture);
-    expect.any_status = expect.status.is_none()
-        && expect.access.is_none()
-        && (expect.positive() || !captures.is_empty());
+    expect.any_status = expect.positive() || !captures.is_empty();
     captured.extend(captures.iter().map(|c| c.name.clone()));
     Some(Step {
         role: role?,
