@@ -27,6 +27,7 @@ fn result(name: &str, outcome: Outcome) -> CheckResult {
         duration: Duration::from_millis(3),
         warnings: vec![format!("warning {HOSTILE}")],
         info: vec![format!("info {HOSTILE}")],
+        waived: None,
     }
 }
 

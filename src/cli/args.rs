@@ -23,6 +23,11 @@ pub enum Command {
     /// failure but a check could not run, 2 invalid suite or command line)
     #[command(after_help = crate::exit_codes::HELP)]
     Run(Box<RunArgs>),
+    /// Combine the `--json` reports of a run's shards (`run --shard I/N`) into the reports
+    /// of the whole run; exits as that run would (0, 1, 3; 2 for a file that is not a
+    /// shard report of one run)
+    #[command(after_help = crate::exit_codes::HELP)]
+    Merge(MergeArgs),
     /// Load and check suites without sending any request
     Validate(ValidateArgs),
     /// Serve the built-in demo target in the foreground
@@ -154,6 +159,16 @@ impl ReportArgs {
         .filter_map(|(f, p)| p.as_deref().map(|p| (f, p)))
         .collect()
     }
+}
+
+/// `authspec merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    #[command(flatten)]
+    pub reports: ReportArgs,
+    /// The shards' `--json` reports, every shard of the run once
+    #[arg(required = true, value_name = "SHARD.json")]
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// `authspec schema WHAT`.

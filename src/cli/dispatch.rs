@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::args::{Cli, Command, ReportArgs, SuiteArgs};
 use super::output::Out;
 use super::report::{RunReport, command_line};
-use super::{demo, run, schema, steps, upstream_ca, validate};
+use super::{demo, merge, run, schema, steps, upstream_ca, validate};
 use crate::exit_codes;
 use crate::redact::Redactor;
 use clap::{CommandFactory, Parser};
@@ -22,6 +22,7 @@ pub fn main() -> u8 {
     };
     match cli.command {
         Command::Run(a) => run::run(*a),
+        Command::Merge(a) => merge::merge(a),
         Command::Validate(a) => validate::validate(a),
         Command::Demo(a) => demo::demo(a),
         Command::Steps => steps::steps(),

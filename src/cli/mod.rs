@@ -8,6 +8,7 @@ mod dispatch;
 mod inputs;
 mod interrupt;
 mod load;
+mod merge;
 mod output;
 mod report;
 mod run;

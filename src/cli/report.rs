@@ -10,6 +10,7 @@ use super::diagnostics::INVALID_COMMAND_LINE;
 use super::inputs;
 use super::output::Out;
 use crate::exit_codes;
+use crate::report::document::{RunDocument, RunInfo};
 use crate::report::pending::PendingReport;
 use crate::report::{CaseIndex, DocumentCache, Report, RunProblem};
 use crate::results::CheckResult;
@@ -23,6 +24,7 @@ pub const HARNESS: &str = "authspec.harness";
 /// for.
 pub struct RunReport {
     pending: Vec<PendingReport>,
+    run: RunInfo,
     cases: CaseIndex,
     started: Instant,
     out: Out,
@@ -38,12 +40,18 @@ impl RunReport {
         also: &[PathBuf],
         out: &Out,
     ) -> Result<Self, u8> {
-        let asked = paths.requested();
         let mut inputs = Vec::new();
-        if !asked.is_empty() {
+        if !paths.requested().is_empty() {
             inputs = inputs::all(suites);
             inputs.extend_from_slice(also);
         }
+        Self::open_over(paths, &inputs, out)
+    }
+
+    /// As `open`, for a command whose inputs are `inputs` (`authspec merge`'s shard
+    /// reports), which no report may replace.
+    pub fn open_over(paths: &ReportArgs, inputs: &[PathBuf], out: &Out) -> Result<Self, u8> {
+        let asked = paths.requested();
         let mut pending: Vec<PendingReport> = Vec::new();
         for (format, path) in asked {
             if let Some(same) = pending.iter().find(|p| same_path(p.path(), path)) {
@@ -55,7 +63,7 @@ impl RunReport {
                 ));
                 return Err(exit_codes::INVALID_INPUT);
             }
-            match PendingReport::create(format, path, &inputs) {
+            match PendingReport::create(format, path, inputs) {
                 Ok(p) => pending.push(p),
                 Err(e) => {
                     out.error(e);
@@ -65,6 +73,7 @@ impl RunReport {
         }
         Ok(Self {
             pending,
+            run: RunInfo::default(),
             cases: CaseIndex::default(),
             started: Instant::now(),
             out: out.clone(),
@@ -74,6 +83,11 @@ impl RunReport {
     /// Where each planned check was written, for the reports that show it.
     pub fn set_cases(&mut self, cases: CaseIndex) {
         self.cases = cases;
+    }
+
+    /// What was run (the selection and shard, and the suites once loaded), for `merge`.
+    pub fn run_info(&mut self) -> &mut RunInfo {
+        &mut self.run
     }
 
     /// Writes every report and returns `code`; if one could not be written, a run that
@@ -86,11 +100,22 @@ impl RunReport {
             cases: &self.cases,
             elapsed: self.started.elapsed(),
             exit_code: code,
+            run: self.run.clone(),
             document: DocumentCache::default(),
         };
-        let mut code = code;
+        if self.pending.is_empty() {
+            return code;
+        }
+        let doc = report.document().clone();
+        self.write_document(&doc)
+    }
+
+    /// Writes every report from `doc` (a run's, or shards' merged) and returns its exit
+    /// code; if a report could not be written, one that would have passed is 3.
+    pub fn write_document(self, doc: &RunDocument) -> u8 {
+        let mut code = doc.summary.exit_code;
         for pending in self.pending {
-            if let Err(e) = pending.finish(&report) {
+            if let Err(e) = pending.finish(doc, self.out.redactor()) {
                 self.out.error(e);
                 if code == exit_codes::SUCCESS {
                     code = exit_codes::CHECKS_ERRORED;

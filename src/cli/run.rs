@@ -17,6 +17,7 @@ use crate::model::Suite;
 use crate::plan::{Check, Selection, TagExpr, plan};
 use crate::redact::Redactor;
 use crate::report::console::Console;
+use crate::report::document::{RunInfo, ShardEntry, SuiteEntry};
 use crate::report::{CaseIndex, RunProblem};
 use crate::results::{CheckResult, Summary};
 use crate::waivers::Waivers;
@@ -33,6 +34,16 @@ pub fn run(args: RunArgs) -> u8 {
     let mut report = match RunReport::open(&args.reports, &args.suites, &ca_files, &out) {
         Ok(r) => r,
         Err(code) => return code,
+    };
+    *report.run_info() = RunInfo {
+        shard: args.shard.map(|s| ShardEntry {
+            index: s.index(),
+            count: s.count(),
+        }),
+        seed: args.seed,
+        filter: args.filter.clone(),
+        tags: args.tags.clone(),
+        suites: Vec::new(),
     };
     let waivers = match args.waivers.as_deref().map(Waivers::load).transpose() {
         Ok(w) => w.unwrap_or_default(),
@@ -51,10 +62,17 @@ pub fn run(args: RunArgs) -> u8 {
         }
         Err(Refused::Other(message)) => return stopped(report, &out, message),
     };
-    let (suites, checks) = match prepare(&args, &ctx, &out) {
+    let (suites, checks, whole) = match prepare(&args, &ctx, &out) {
         Ok(p) => p,
         Err(problems) => return report.invalid(&problems),
     };
+    report.run_info().suites = suites
+        .iter()
+        .map(|s| SuiteEntry {
+            name: s.name.as_str().into(),
+            file: s.file.to_string(),
+        })
+        .collect();
     if checks.is_empty() {
         // Only a shard can be empty (an empty selection is refused): its runner passes.
         let shard = args.shard.map(|s| s.to_string()).unwrap_or_default();
@@ -64,7 +82,7 @@ pub fn run(args: RunArgs) -> u8 {
         return report.write(&[], &[], exit_codes::SUCCESS);
     }
     let reported = checks.iter().filter(|c| !c.support).count();
-    report.set_cases(CaseIndex::of(&suites, &checks));
+    report.set_cases(CaseIndex::of(&suites, &checks, &whole));
     let upstream_ca = match upstream_ca(&args) {
         Ok(ca) => ca,
         Err(e) => {
@@ -134,13 +152,14 @@ pub fn run(args: RunArgs) -> u8 {
     }
 }
 
-/// The suites and the checks they plan into; or every problem of the suites and of
-/// `--tags` / `--filter`, printed, for the report.
+/// The suites, the checks they plan into and the plan of the whole run (without
+/// `--shard`); or every problem of the suites and of `--tags` / `--filter`, printed, for
+/// the report.
 fn prepare(
     args: &RunArgs,
     ctx: &LoadContext,
     out: &Out,
-) -> Result<(Vec<Suite>, Vec<Check>), Vec<RunProblem>> {
+) -> Result<(Vec<Suite>, Vec<Check>, Vec<Check>), Vec<RunProblem>> {
     let tags = args.tags.as_deref().map(TagExpr::parse).transpose();
     // Loaded even after a bad `--tags`: the report then lists every problem, and the
     // message about `--tags` is redacted with the secrets the suites resolve.
@@ -168,18 +187,21 @@ fn prepare(
         shard: args.shard,
     };
     let checks = plan(&suites, &selection);
-    if checks.iter().all(|c| c.support) && args.shard.is_some() {
-        selection.shard = None;
-        if plan(&suites, &selection).iter().any(|c| !c.support) {
-            return Ok((suites, Vec::new()));
-        }
+    selection.shard = None;
+    let whole = match args.shard {
+        Some(_) => plan(&suites, &selection),
+        None => checks.clone(),
+    };
+    if checks.iter().all(|c| c.support) && args.shard.is_some() && whole.iter().any(|c| !c.support)
+    {
+        return Ok((suites, Vec::new(), whole));
     }
     if checks.iter().all(|c| c.support) {
         let message = nothing_selected(args);
         out.error(&message);
         return Err(vec![command_line("nothing selected", message)]);
     }
-    Ok((suites, checks))
+    Ok((suites, checks, whole))
 }
 
 /// The run could not go on (exit 3: nothing was judged): why, on stderr and in the report.

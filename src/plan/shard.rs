@@ -13,6 +13,15 @@ pub struct Shard {
 }
 
 impl Shard {
+    /// 1-based.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
     /// Whether the check with this id belongs to this shard.
     pub fn holds(&self, check_id: &str) -> bool {
         fnv1a(check_id.as_bytes()) % u64::from(self.count) == u64::from(self.index - 1)

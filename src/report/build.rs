@@ -8,7 +8,7 @@ use super::xml_text;
 use crate::model::Location;
 use crate::results::{
     Actual, CheckError, CheckResult, ErrorKind, Evidence, Finding, HarnessError, LeakLine, Outcome,
-    Problem, RequestInfo, Summary, TransportKind,
+    Problem, RequestInfo, Summary, TransportKind, WaivedFinding,
 };
 
 /// The document of `report`: every string sanitized (no control characters), then
@@ -21,6 +21,21 @@ pub fn of(report: &Report<'_>) -> RunDocument {
         tool: Tool {
             name: "authspec".into(),
             version: env!("CARGO_PKG_VERSION").into(),
+        },
+        run: RunInfo {
+            shard: report.run.shard,
+            seed: report.run.seed,
+            filter: c.opt(&report.run.filter),
+            tags: c.opt(&report.run.tags),
+            suites: report
+                .run
+                .suites
+                .iter()
+                .map(|s| SuiteEntry {
+                    name: c.s(&s.name),
+                    file: c.s(&s.file),
+                })
+                .collect(),
         },
         summary: Counts {
             total: s.total(),
@@ -75,10 +90,12 @@ fn result(r: &CheckResult, report: &Report<'_>, c: Clean<'_>) -> ResultEntry {
         Outcome::Error(e) => OutcomeEntry::Error { error: error(e, c) },
         Outcome::Skipped(reason) => OutcomeEntry::Skipped {
             reason: c.s(reason),
+            waiver: r.waived.as_deref().map(|w| waiver(w, c)),
         },
     };
     ResultEntry {
         id: c.s(&r.id),
+        plan_index: report.cases.plan_index(r),
         suite: c.s(&r.suite),
         file: c.s(&r.file),
         name: c.s(&r.name),
@@ -88,6 +105,16 @@ fn result(r: &CheckResult, report: &Report<'_>, c: Clean<'_>) -> ResultEntry {
         outcome,
         warnings: c.all(&r.warnings),
         info: c.all(&r.info),
+    }
+}
+
+fn waiver(w: &WaivedFinding, c: Clean<'_>) -> WaiverEntry {
+    WaiverEntry {
+        reason: c.s(&w.reason),
+        owner: c.s(&w.owner),
+        expires: c.s(&w.expires),
+        at: c.s(&w.at),
+        finding: finding(&w.finding, c),
     }
 }
 

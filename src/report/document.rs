@@ -5,7 +5,7 @@
 //! Built by `build::of`, which sanitizes and redacts every string it copies.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::results::{FindingKind, Severity};
 
@@ -15,11 +15,14 @@ pub use super::build::of;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One run of authspec: its counts, every check's result, and why it stopped short.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct RunDocument {
     /// The version of this document's shape (`1`).
     pub schema_version: u32,
     pub tool: Tool,
+    /// What was run: the suites, the selection and the shard, so `authspec merge` can
+    /// tell the shards of one run from documents of different runs.
+    pub run: RunInfo,
     pub summary: Counts,
     /// Every reported check, in plan order.
     pub results: Vec<ResultEntry>,
@@ -28,15 +31,45 @@ pub struct RunDocument {
     pub problems: Vec<RunProblemEntry>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Tool {
     /// `authspec`.
     pub name: String,
     pub version: String,
 }
 
+/// What a run was asked to run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RunInfo {
+    /// `--shard I/N`, when the run was one shard of a larger one.
+    pub shard: Option<ShardEntry>,
+    /// `--seed`, when given.
+    pub seed: Option<u64>,
+    /// `--filter`, when given.
+    pub filter: Option<String>,
+    /// `--tags`, when given.
+    pub tags: Option<String>,
+    /// Every suite loaded, in order (empty when the suites did not load).
+    pub suites: Vec<SuiteEntry>,
+}
+
+/// Shard `index` (1-based) of `count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ShardEntry {
+    pub index: u32,
+    pub count: u32,
+}
+
+/// A suite of the run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SuiteEntry {
+    pub name: String,
+    /// The suite file, as given on the command line.
+    pub file: String,
+}
+
 /// How many checks ended each way, and the exit code that means.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Counts {
     pub total: usize,
     pub passed: usize,
@@ -51,10 +84,15 @@ pub struct Counts {
 }
 
 /// One check.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ResultEntry {
     /// Stable across runs: `scenarios/orders.yaml#access[2].deny.reader`.
     pub id: String,
+    /// The check's place in the plan of the whole run (all shards together); `authspec
+    /// merge` puts the shards' results back in this order. None for a host-wide check
+    /// (once per origin and detector, found by the run rather than planned), which
+    /// follows every planned check.
+    pub plan_index: Option<usize>,
     /// The suite's name.
     pub suite: String,
     /// The suite file, as given on the command line.
@@ -74,7 +112,7 @@ pub struct ResultEntry {
 }
 
 /// How the check ended.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OutcomeEntry {
     /// The guarantee holds.
@@ -83,12 +121,28 @@ pub enum OutcomeEntry {
     Fail { finding: FindingEntry },
     /// The check could not be judged: never a pass, never a finding.
     Error { error: ErrorEntry },
-    /// Not run, and why.
-    Skipped { reason: String },
+    /// Not run, and why; or a finding a waiver accepted (`waiver`).
+    Skipped {
+        reason: String,
+        waiver: Option<WaiverEntry>,
+    },
+}
+
+/// A finding a waiver (`--waivers`) accepted: still a finding, reported as skipped.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct WaiverEntry {
+    pub reason: String,
+    pub owner: String,
+    /// The last day (UTC) the waiver holds, `YYYY-MM-DD`.
+    pub expires: String,
+    /// `file:line:column` of the waiver.
+    pub at: String,
+    /// The finding it accepted.
+    pub finding: FindingEntry,
 }
 
 /// `file:line:column` in a suite.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceLocation {
     pub file: String,
     /// 1-based.
@@ -97,7 +151,7 @@ pub struct SourceLocation {
     pub column: u64,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct FindingEntry {
     pub kind: FindingKind,
     /// Stable rule id: `access.deny`, `leak.stack_trace`, `tokens.alg_none`.
@@ -112,7 +166,7 @@ pub struct FindingEntry {
     pub evidence: EvidenceEntry,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorEntry {
     pub kind: ErrorKindEntry,
     /// The harness failure behind `harness` and `suite_unavailable`.
@@ -121,7 +175,7 @@ pub struct ErrorEntry {
     pub evidence: EvidenceEntry,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKindEntry {
     /// The harness could not make a request or read what it needed.
@@ -139,7 +193,7 @@ pub enum ErrorKindEntry {
 }
 
 /// Why the harness failed, typed.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct HarnessEntry {
     pub kind: HarnessKind,
     /// For `transport`: what failed on the wire.
@@ -154,7 +208,7 @@ pub struct HarnessEntry {
     pub text: String,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HarnessKind {
     Transport,
@@ -169,7 +223,7 @@ pub enum HarnessKind {
     BodyTooLarge,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TransportKindEntry {
     ConnectRefused,
@@ -182,7 +236,7 @@ pub enum TransportKindEntry {
 }
 
 /// What a finding or an error shows as proof. Every field is optional.
-#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct EvidenceEntry {
     pub notes: Vec<String>,
     pub request: Option<RequestEntry>,
@@ -200,7 +254,7 @@ pub struct EvidenceEntry {
     pub text: String,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct RequestEntry {
     pub method: String,
     pub url: String,
@@ -208,7 +262,7 @@ pub struct RequestEntry {
     pub role: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProblemEntry {
     /// A mismatch, in a line.
@@ -217,7 +271,7 @@ pub enum ProblemEntry {
     Leak { leak: LeakEntry },
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ActualEntry {
     /// `403 Forbidden`.
     pub status: String,
@@ -226,13 +280,13 @@ pub struct ActualEntry {
     pub headers: Vec<HeaderEntry>,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct HeaderEntry {
     pub name: String,
     pub value: String,
 }
 
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct LeakEntry {
     /// `stack_trace`, `secret_canary`.
     pub detector: String,
@@ -249,7 +303,7 @@ pub struct LeakEntry {
 }
 
 /// A reason the run stopped short.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct RunProblemEntry {
     /// `suite s.yaml:3:7`, `command line: --tags`, `interrupted`.
     pub name: String,

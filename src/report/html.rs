@@ -62,7 +62,12 @@ const SCRIPT: &str = r#"
 "#;
 
 pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
-    sink.write_all(page(report.document(), report.redactor).as_bytes())
+    render(report.document(), report.redactor, sink)
+}
+
+/// The page of `doc` (a run's, or shards' merged).
+pub fn render(doc: &RunDocument, redactor: &Redactor, sink: &mut dyn Write) -> std::io::Result<()> {
+    sink.write_all(page(doc, redactor).as_bytes())
 }
 
 /// Redacted once more, then escaped for text and attribute values alike.
@@ -204,7 +209,7 @@ fn check(r: &ResultEntry, x: &Esc<'_>) -> String {
             ));
             h.push_str(&evidence(&error.evidence, r.location.as_ref(), x));
         }
-        OutcomeEntry::Skipped { reason } => {
+        OutcomeEntry::Skipped { reason, .. } => {
             h.push_str(&format!("<p class=\"message\">{}</p>\n", x.e(reason)));
         }
     }

@@ -6,13 +6,18 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use super::document;
+use super::document::{self, RunDocument};
 use super::run::Report;
 use crate::redact::Redactor;
 
 pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
-    let value = serde_json::to_value(report.document()).map_err(std::io::Error::other)?;
-    pretty(redacted(value, report.redactor), sink)
+    render(report.document(), report.redactor, sink)
+}
+
+/// The JSON file of `doc` (a run's, or shards' merged).
+pub fn render(doc: &RunDocument, redactor: &Redactor, sink: &mut dyn Write) -> std::io::Result<()> {
+    let value = serde_json::to_value(doc).map_err(std::io::Error::other)?;
+    pretty(redacted(value, redactor), sink)
 }
 
 /// The schema `authspec schema results` prints.

@@ -4,7 +4,8 @@
 //! with a `type` naming its kind (`authspec.finding.access`, `authspec.error.harness`), so
 //! a viewer can tell a finding from a harness failure without reading the text; and, in a
 //! `<testsuite name="authspec">`, one `<error>` case per reason the run stopped short.
-//! Written with quick-xml; every string sanitized, then redacted, last.
+//! Written with quick-xml from the run's `RunDocument` (or the one `authspec merge` made
+//! of shards'); every string sanitized, then redacted, last.
 //!
 //! junit-10.xsd allows no `file` or `line` on `<testcase>`, so the file is the suite's
 //! `file` attribute and the line is in the failure's `-->` line.
@@ -16,9 +17,10 @@ use quick_xml::events::{BytesCData, BytesDecl, Event};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::document::{ErrorKindEntry, OutcomeEntry, ResultEntry, RunDocument, RunProblemEntry};
 use super::{cdata_text, xml_text};
 use crate::redact::Redactor;
-use crate::results::{CheckResult, ErrorKind, FindingKind, Outcome, Summary};
+use crate::results::{ErrorKind, FindingKind};
 
 pub use super::run::{Report, RunProblem};
 
@@ -28,68 +30,90 @@ pub const RUN_SUITE: &str = "authspec";
 type Xml<W> = Writer<W>;
 
 pub fn write(report: &Report<'_>, sink: impl Write) -> std::io::Result<()> {
-    let text = Text(report.redactor);
+    render(report.document(), report.redactor, sink)
+}
+
+/// The JUnit file of `doc` (a run's, or shards' merged).
+pub fn render(doc: &RunDocument, redactor: &Redactor, sink: impl Write) -> std::io::Result<()> {
+    let text = Text(redactor);
     let mut w = Writer::new_with_indent(sink, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     let mut files: Vec<&str> = Vec::new();
-    for r in report.results {
-        if !files.contains(&&*r.file) {
+    for r in &doc.results {
+        if !files.contains(&r.file.as_str()) {
             files.push(&r.file);
         }
     }
-    let all = Summary::of(report.results);
-    let total_time: f64 = report
-        .results
-        .iter()
-        .map(|r| r.duration.as_secs_f64())
-        .sum();
+    let all = Tally::of(doc.results.iter());
+    let total_time: f64 = doc.results.iter().map(|r| r.duration_seconds).sum();
     let timestamp = OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_default();
-    let problems = report.problems.len();
+    let problems = doc.problems.len();
     w.create_element("testsuites")
         .with_attributes([
             ("name", RUN_SUITE),
-            ("tests", &(all.total() + problems).to_string()),
+            ("tests", &(all.total + problems).to_string()),
             ("failures", &all.failed.to_string()),
             ("errors", &(all.errors + problems).to_string()),
             ("time", &seconds(total_time)),
         ])
         .write_inner_content(|w| {
             for (id, file) in files.iter().enumerate() {
-                let cases: Vec<&CheckResult> = report
-                    .results
-                    .iter()
-                    .filter(|r| &*r.file == *file)
-                    .collect();
+                let cases: Vec<&ResultEntry> =
+                    doc.results.iter().filter(|r| r.file == *file).collect();
                 suite(w, id, file, &cases, &timestamp, text)?;
             }
-            if !report.problems.is_empty() {
-                run_problems(w, files.len(), report.problems, &timestamp, text)?;
+            if !doc.problems.is_empty() {
+                run_problems(w, files.len(), &doc.problems, &timestamp, text)?;
             }
             Ok(())
         })?;
     w.get_mut().write_all(b"\n")
 }
 
+/// How the cases of a `<testsuite>` ended.
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    failed: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Tally {
+    fn of<'a>(results: impl Iterator<Item = &'a ResultEntry>) -> Self {
+        let mut t = Tally::default();
+        for r in results {
+            t.total += 1;
+            match r.outcome {
+                OutcomeEntry::Pass => {}
+                OutcomeEntry::Fail { .. } => t.failed += 1,
+                OutcomeEntry::Error { .. } => t.errors += 1,
+                OutcomeEntry::Skipped { .. } => t.skipped += 1,
+            }
+        }
+        t
+    }
+}
+
 fn suite<W: Write>(
     w: &mut Xml<W>,
     id: usize,
     file: &str,
-    cases: &[&CheckResult],
+    cases: &[&ResultEntry],
     timestamp: &str,
     text: Text<'_>,
 ) -> std::io::Result<()> {
     let name = text.attr(cases.first().map_or("", |r| &r.suite));
-    let owned: Vec<CheckResult> = cases.iter().map(|r| (*r).clone()).collect();
-    let s = Summary::of(&owned);
-    let time: f64 = cases.iter().map(|r| r.duration.as_secs_f64()).sum();
+    let s = Tally::of(cases.iter().copied());
+    let time: f64 = cases.iter().map(|r| r.duration_seconds).sum();
     w.create_element("testsuite")
         .with_attributes([
             ("id", id.to_string().as_str()),
             ("name", &name),
             ("package", &format!("testsuite/{name}")),
-            ("tests", &s.total().to_string()),
+            ("tests", &s.total.to_string()),
             ("errors", &s.errors.to_string()),
             ("failures", &s.failed.to_string()),
             ("skipped", &s.skipped.to_string()),
@@ -110,7 +134,7 @@ fn suite<W: Write>(
 fn run_problems<W: Write>(
     w: &mut Xml<W>,
     id: usize,
-    problems: &[RunProblem],
+    problems: &[RunProblemEntry],
     timestamp: &str,
     text: Text<'_>,
 ) -> std::io::Result<()> {
@@ -136,7 +160,7 @@ fn run_problems<W: Write>(
                     ("classname", RUN_SUITE),
                 ]);
                 case.write_inner_content(|w| {
-                    outcome(w, "error", p.kind, &p.message, &p.detail, text)
+                    outcome(w, "error", &p.kind, &p.message, &p.detail, text)
                 })?;
             }
             Ok(())
@@ -212,13 +236,25 @@ pub fn error_type(kind: &ErrorKind) -> &'static str {
     }
 }
 
+/// The `<error type>` of an error kind, as the document names it.
+fn error_entry_type(kind: ErrorKindEntry) -> &'static str {
+    match kind {
+        ErrorKindEntry::Harness => "authspec.error.harness",
+        ErrorKindEntry::VacuousDeny => "authspec.error.vacuous_deny",
+        ErrorKindEntry::Vacuous => "authspec.error.vacuous",
+        ErrorKindEntry::SuiteUnavailable => "authspec.error.suite_unavailable",
+        ErrorKindEntry::Internal => "authspec.error.internal",
+        ErrorKindEntry::Skipped => "authspec.error.skipped",
+    }
+}
+
 /// The `<skipped type>`.
 pub const SKIPPED_TYPE: &str = "authspec.skipped";
 
-fn testcase<W: Write>(w: &mut Xml<W>, r: &CheckResult, text: Text<'_>) -> std::io::Result<()> {
+fn testcase<W: Write>(w: &mut Xml<W>, r: &ResultEntry, text: Text<'_>) -> std::io::Result<()> {
     let name = text.attr(&r.name);
     let classname = text.attr(&r.suite);
-    let time = r.duration.as_secs_f64().to_string();
+    let time = r.duration_seconds.to_string();
     let el = w.create_element("testcase").with_attributes([
         ("name", name.as_str()),
         ("time", time.as_str()),
@@ -230,30 +266,32 @@ fn testcase<W: Write>(w: &mut Xml<W>, r: &CheckResult, text: Text<'_>) -> std::i
         .map(|w| format!("warning: {w}"))
         .chain(r.info.iter().cloned())
         .collect();
-    if matches!(r.outcome, Outcome::Pass) && out.is_empty() {
+    if matches!(r.outcome, OutcomeEntry::Pass) && out.is_empty() {
         el.write_empty()?;
         return Ok(());
     }
     el.write_inner_content(|w| {
         match &r.outcome {
-            Outcome::Pass => {}
-            Outcome::Fail(f) => outcome(
+            OutcomeEntry::Pass => {}
+            OutcomeEntry::Fail { finding: f } => outcome(
                 w,
                 "failure",
                 finding_type(f.kind),
                 &f.message,
-                &f.detail(),
+                &f.evidence.text,
                 text,
             )?,
-            Outcome::Error(e) => outcome(
+            OutcomeEntry::Error { error: e } => outcome(
                 w,
                 "error",
-                error_type(&e.kind),
+                error_entry_type(e.kind),
                 &e.message,
-                &e.detail(),
+                &e.evidence.text,
                 text,
             )?,
-            Outcome::Skipped(reason) => outcome(w, "skipped", SKIPPED_TYPE, reason, "", text)?,
+            OutcomeEntry::Skipped { reason, .. } => {
+                outcome(w, "skipped", SKIPPED_TYPE, reason, "", text)?
+            }
         }
         if !out.is_empty() {
             w.create_element("system-out")

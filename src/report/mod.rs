@@ -6,11 +6,12 @@
 
 mod build;
 pub mod console;
-mod document;
+pub mod document;
 mod fingerprint;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod merge;
 pub mod pending;
 mod rules;
 mod run;

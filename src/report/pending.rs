@@ -9,9 +9,10 @@ use std::io::{BufWriter, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
-use super::run::Report;
+use super::document::RunDocument;
+use crate::redact::Redactor;
 
-/// The formats a run writes, each from the same `Report`.
+/// The formats a run writes, each from the same `RunDocument`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Junit,
@@ -41,12 +42,17 @@ impl Format {
         }
     }
 
-    fn write(self, report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
+    fn write(
+        self,
+        doc: &RunDocument,
+        redactor: &Redactor,
+        sink: &mut dyn Write,
+    ) -> std::io::Result<()> {
         match self {
-            Format::Junit => super::junit::write(report, sink),
-            Format::Json => super::json::write(report, sink),
-            Format::Sarif => super::sarif::write(report, sink),
-            Format::Html => super::html::write(report, sink),
+            Format::Junit => super::junit::render(doc, redactor, sink),
+            Format::Json => super::json::render(doc, redactor, sink),
+            Format::Sarif => super::sarif::render(doc, redactor, sink),
+            Format::Html => super::html::render(doc, redactor, sink),
         }
     }
 }
@@ -118,8 +124,9 @@ impl PendingReport {
         self.format
     }
 
-    /// Writes `report` and renames it over the target.
-    pub fn finish(self, report: &Report<'_>) -> Result<(), String> {
+    /// Writes `doc` (every string through `redactor`, last) and renames it over the
+    /// target.
+    pub fn finish(self, doc: &RunDocument, redactor: &Redactor) -> Result<(), String> {
         let fail = |e: String| {
             format!(
                 "cannot write the {} report {}: {e}",
@@ -129,7 +136,7 @@ impl PendingReport {
         };
         let mut sink = BufWriter::new(&self.file);
         self.format
-            .write(report, &mut sink)
+            .write(doc, redactor, &mut sink)
             .map_err(|e| fail(e.to_string()))?;
         sink.flush().map_err(|e| fail(e.to_string()))?;
         drop(sink);

@@ -23,6 +23,8 @@ pub struct Report<'a> {
     pub elapsed: Duration,
     /// The exit code the run ends with.
     pub exit_code: u8,
+    /// What was run (suites, selection, shard), for `authspec merge`.
+    pub run: super::document::RunInfo,
     /// The JSON, SARIF and HTML writers' document, built once for all three.
     pub document: DocumentCache,
 }
@@ -33,7 +35,7 @@ pub struct DocumentCache(std::cell::OnceCell<super::document::RunDocument>);
 
 impl Report<'_> {
     /// The run's document, sanitized and redacted (built on first use).
-    pub(super) fn document(&self) -> &super::document::RunDocument {
+    pub fn document(&self) -> &super::document::RunDocument {
         self.document.0.get_or_init(|| super::document::of(self))
     }
 }
@@ -60,6 +62,8 @@ pub struct CaseMeta {
     pub location: Option<Location>,
     /// The suite's tags and the entry's own, without `@`.
     pub tags: Vec<String>,
+    /// The check's place in the plan of the whole (unsharded) run.
+    pub plan_index: Option<usize>,
 }
 
 /// `CaseMeta` by check id.
@@ -67,8 +71,15 @@ pub struct CaseMeta {
 pub struct CaseIndex(HashMap<String, CaseMeta>);
 
 impl CaseIndex {
-    /// Every planned check's entry location and tags.
-    pub fn of(suites: &[Suite], checks: &[Check]) -> Self {
+    /// Every planned check's entry location and tags; `whole` is the plan of the whole
+    /// run (the same as `checks` unless the run is one shard), which gives each check its
+    /// place.
+    pub fn of(suites: &[Suite], checks: &[Check], whole: &[Check]) -> Self {
+        let places: HashMap<&str, usize> = whole
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
         let map = checks
             .iter()
             .map(|c| {
@@ -81,7 +92,11 @@ impl CaseIndex {
                         tags.push(t.clone());
                     }
                 }
-                let meta = CaseMeta { location, tags };
+                let meta = CaseMeta {
+                    location,
+                    tags,
+                    plan_index: places.get(c.id.as_str()).copied(),
+                };
                 (c.id.clone(), meta)
             })
             .collect();
@@ -99,6 +114,12 @@ impl CaseIndex {
             Outcome::Error(e) => e.evidence.location.clone(),
             Outcome::Pass | Outcome::Skipped(_) => None,
         }
+    }
+
+    /// The place of `result`'s check in the whole run's plan; none for a check the run
+    /// found rather than planned (host-wide).
+    pub fn plan_index(&self, result: &CheckResult) -> Option<usize> {
+        self.0.get(&result.id).and_then(|m| m.plan_index)
     }
 
     pub fn tags(&self, result: &CheckResult) -> &[String] {

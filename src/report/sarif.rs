@@ -17,6 +17,7 @@ use super::document::{self, FindingEntry, OutcomeEntry, ResultEntry, SourceLocat
 use super::fingerprint::{fingerprint, relative_uri};
 use super::rules;
 use super::run::Report;
+use crate::redact::Redactor;
 use crate::results::Severity;
 
 /// GitHub code scanning keeps at most this many results of a run; the rest are counted in
@@ -28,13 +29,20 @@ pub const FINGERPRINT_KEY: &str = "authspecFinding/v1";
 pub const SRCROOT: &str = "%SRCROOT%";
 
 pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
-    let log = log(report)?;
-    let value = serde_json::to_value(log).map_err(std::io::Error::other)?;
-    super::json::pretty(super::json::redacted(value, report.redactor), sink)
+    render(report.document(), report.redactor, sink)
 }
 
-fn log(report: &Report<'_>) -> std::io::Result<sarif::Sarif> {
-    let doc = report.document();
+/// The SARIF log of `doc` (a run's, or shards' merged).
+pub fn render(
+    doc: &document::RunDocument,
+    redactor: &Redactor,
+    sink: &mut dyn Write,
+) -> std::io::Result<()> {
+    let value = serde_json::to_value(log(doc)).map_err(std::io::Error::other)?;
+    super::json::pretty(super::json::redacted(value, redactor), sink)
+}
+
+fn log(doc: &document::RunDocument) -> sarif::Sarif {
     let failing: Vec<(&ResultEntry, &FindingEntry)> = doc
         .results
         .iter()
@@ -93,11 +101,11 @@ fn log(report: &Report<'_>) -> std::io::Result<sarif::Sarif> {
         .invocations(vec![invocation])
         .column_kind(json!("unicodeCodePoints"))
         .build();
-    Ok(sarif::Sarif::builder()
+    sarif::Sarif::builder()
         .schema(sarif::SCHEMA_URL)
         .version(json!("2.1.0"))
         .runs(vec![run])
-        .build())
+        .build()
 }
 
 /// Where the README lives, when the package says (`repository` in Cargo.toml).

@@ -13,5 +13,5 @@ pub use error::{CheckError, ErrorKind, HarnessError, TransportError, TransportKi
 pub use evidence::{Actual, Evidence, LeakLine, Problem, RequestInfo};
 pub use finding::{Finding, FindingKind, RuleId, Severity};
 pub use limit::BodyLimit;
-pub use outcome::{CheckResult, Outcome, Summary};
+pub use outcome::{CheckResult, Outcome, Summary, WaivedFinding};
 pub use rule::Rule;

@@ -21,6 +21,21 @@ pub struct CheckResult {
     pub warnings: Vec<String>,
     /// Measurements worth reporting on any outcome (the request a rate limit began at).
     pub info: Vec<String>,
+    /// The finding a waiver accepted (the outcome is then `Skipped`), so reports show it
+    /// as suppressed rather than gone.
+    pub waived: Option<Box<WaivedFinding>>,
+}
+
+/// A finding a waiver accepted, and the waiver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaivedFinding {
+    pub finding: Finding,
+    pub reason: String,
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    /// `file:line:column` of the waiver.
+    pub at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -140,6 +140,7 @@ mod tests {
             duration: Duration::ZERO,
             warnings: Vec::new(),
             info: Vec::new(),
+            waived: None,
         }
         .redacted(&r);
         let Outcome::Fail(f) = result.outcome else {

@@ -1,12 +1,13 @@
 //! Applying waivers to results: a failing check whose finding a live waiver matches is
-//! skipped with the waiver's reason and owner; one an expired waiver matches still fails,
+//! skipped with the waiver's reason and owner (the finding kept beside it, for the reports
+//! that show it as suppressed); one an expired waiver matches still fails,
 //! with a warning that the waiver ran out. Errors are never waived: a check that could not
 //! run proves nothing, and a waiver accepts a known finding, not an unknown.
 
 use time::Date;
 
 use super::file::{Waiver, Waivers};
-use crate::results::{CheckResult, Outcome};
+use crate::results::{CheckResult, Outcome, WaivedFinding};
 
 /// What a waiver did to a result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +48,18 @@ impl Waivers {
             "waived until {} by {}: {} ({}; finding: {})",
             w.expires, w.owner, w.reason, w.at, finding.message
         );
-        result.outcome = Outcome::Skipped(reason);
+        let Outcome::Fail(finding) =
+            std::mem::replace(&mut result.outcome, Outcome::Skipped(reason))
+        else {
+            return None;
+        };
+        result.waived = Some(Box::new(WaivedFinding {
+            finding,
+            reason: w.reason.clone(),
+            owner: w.owner.clone(),
+            expires: w.expires.to_string(),
+            at: w.at.clone(),
+        }));
         Some(Waived::Accepted(i))
     }
 

@@ -145,5 +145,6 @@ fn check(suite: &Suite, h: Hit) -> CheckResult {
         duration: Duration::ZERO,
         warnings: Vec::new(),
         info: Vec::new(),
+        waived: None,
     }
 }

@@ -26,6 +26,7 @@ pub fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration
             .chain(crate::engine::request::tls_clients::notice(suite))
             .collect(),
         info: Vec::new(),
+        waived: None,
     }
 }
 
