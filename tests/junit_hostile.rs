@@ -67,6 +67,7 @@ fn every_text_field_survives_hostile_content() {
         cases: &cases,
         elapsed: Duration::from_millis(12),
         exit_code: 1,
+        run: Default::default(),
         document: DocumentCache::default(),
     };
     junit::write(&report, std::fs::File::create(&path).unwrap()).unwrap();
