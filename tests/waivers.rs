@@ -2,6 +2,8 @@
 //! its reason and owner; an expired one leaves the finding failing and says so; one that
 //! matched nothing is a warning; a bad waiver file is invalid input at its position.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;
@@ -30,6 +32,8 @@ fn a_live_waiver_skips_its_finding_and_an_expired_one_does_not() {
          \x20   expires: 2999-12-31\n",
     );
     let report = dir.path().join("report.xml");
+    let sarif = dir.path().join("report.sarif");
+    let json = dir.path().join("report.json");
     let run = authspec(
         &[
             "run",
@@ -38,6 +42,10 @@ fn a_live_waiver_skips_its_finding_and_an_expired_one_does_not() {
             waivers.to_str().unwrap(),
             "--junit",
             report.to_str().unwrap(),
+            "--sarif",
+            sarif.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
         ],
         &[],
         &repo_root(),
@@ -69,18 +77,79 @@ fn a_live_waiver_skips_its_finding_and_an_expired_one_does_not() {
     );
     // The expired waiver leaves a finding: the gate still fails.
     assert_eq!(run.code, 1, "{out}");
+    // SARIF: the waived finding is a suppressed result (external, the reason as its
+    // justification); the expired one is an ordinary result.
+    let deny_result = sarif_result(&sarif, deny).expect("the waived finding is in the SARIF");
+    assert_eq!(deny_result["ruleId"], "access.deny");
+    let suppression = &deny_result["suppressions"][0];
+    assert_eq!(suppression["kind"], "external", "{deny_result}");
+    let why = suppression["justification"].as_str().unwrap();
+    assert!(
+        why.contains("feature flag") && why.contains("team-orders"),
+        "{why}"
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/schemas/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let leak_result = sarif_result(&sarif, leak).expect("the expired waiver's finding");
+    assert!(leak_result.get("suppressions").is_none(), "{leak_result}");
+    // JSON: the skip carries the waiver and the finding it accepted.
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let entry = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == deny)
+        .unwrap();
+    assert_eq!(entry["outcome"]["status"], "skipped");
+    assert_eq!(entry["outcome"]["waiver"]["owner"], "team-orders");
+    assert_eq!(entry["outcome"]["waiver"]["finding"]["rule"], "access.deny");
+}
+
+/// The SARIF result of the check named `name`.
+fn sarif_result(path: &std::path::Path, name: &str) -> Option<serde_json::Value> {
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .is_some_and(|q| q.ends_with(&format!(" › {name}")))
+        })
+        .cloned()
 }
 
 #[test]
 fn without_waivers_the_same_findings_fail() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.xml");
+    let sarif = dir.path().join("report.sarif");
     let run = authspec(
-        &["run", SUITE, "--junit", report.to_str().unwrap()],
+        &[
+            "run",
+            SUITE,
+            "--junit",
+            report.to_str().unwrap(),
+            "--sarif",
+            sarif.to_str().unwrap(),
+        ],
         &[],
         &repo_root(),
     );
     assert_eq!(run.code, 1, "{}", run.all_output());
+    let deny = sarif_result(&sarif, "DELETE /orders/1 as reader: deny").unwrap();
+    assert!(deny.get("suppressions").is_none(), "{deny}");
     assert_eq!(
         count(
             &report,

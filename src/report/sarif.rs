@@ -4,7 +4,9 @@
 //! physical location and the request as its logical location, and a `partialFingerprints`
 //! entry that stays the same across runs and shards (rule id, check id and location,
 //! with ports taken out). Checks that could not run and reasons the run stopped short are
-//! tool execution notifications, not results: they are no finding. Written with
+//! tool execution notifications, not results: they are no finding. A finding a waiver
+//! accepted is a result with an `external` suppression (the waiver's reason, owner and
+//! date), so a dashboard shows it dismissed rather than fixed. Written with
 //! serde-sarif's types from the run's `RunDocument`, then redacted once more as JSON.
 
 use std::collections::BTreeMap;
@@ -13,7 +15,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 use serde_sarif::sarif;
 
-use super::document::{self, FindingEntry, OutcomeEntry, ResultEntry, SourceLocation};
+use super::document::{self, FindingEntry, OutcomeEntry, ResultEntry, SourceLocation, WaiverEntry};
 use super::fingerprint::{fingerprint, relative_uri};
 use super::rules;
 use super::run::Report;
@@ -43,17 +45,22 @@ pub fn render(
 }
 
 fn log(doc: &document::RunDocument) -> sarif::Sarif {
-    let failing: Vec<(&ResultEntry, &FindingEntry)> = doc
+    // A finding a waiver accepted is still a result, suppressed (GitHub shows it as
+    // dismissed), not gone.
+    let failing: Vec<(&ResultEntry, &FindingEntry, Option<&WaiverEntry>)> = doc
         .results
         .iter()
         .filter_map(|r| match &r.outcome {
-            OutcomeEntry::Fail { finding } => Some((r, finding)),
+            OutcomeEntry::Fail { finding } => Some((r, finding, None)),
+            OutcomeEntry::Skipped {
+                waiver: Some(w), ..
+            } => Some((r, &w.finding, Some(w))),
             _ => None,
         })
         .collect();
     let mut rule_ids: Vec<&str> = Vec::new();
     let mut descriptors = Vec::new();
-    for (_, f) in &failing {
+    for (_, f, _) in &failing {
         if !rule_ids.contains(&f.rule.as_str()) {
             rule_ids.push(&f.rule);
             descriptors.push(rule(f));
@@ -62,9 +69,11 @@ fn log(doc: &document::RunDocument) -> sarif::Sarif {
     let results: Vec<sarif::Result> = failing
         .iter()
         .take(MAX_RESULTS)
-        .map(|(r, f)| {
+        .map(|(r, f, waiver)| {
             let index = rule_ids.iter().position(|id| *id == f.rule).unwrap_or(0);
-            result(r, f, index)
+            let mut out = result(r, f, index);
+            out.suppressions = waiver.map(|w| vec![suppression(w)]);
+            out
         })
         .collect();
     let mut notes = notifications(doc);
@@ -108,10 +117,14 @@ fn log(doc: &document::RunDocument) -> sarif::Sarif {
         .build()
 }
 
-/// Where the README lives, when the package says (`repository` in Cargo.toml).
+/// Where the README lives, when the package says (`repository`, else `homepage`, in
+/// Cargo.toml); without either, rules carry no `helpUri` (their help names the README
+/// section instead).
 fn home() -> Option<String> {
-    let repo = env!("CARGO_PKG_REPOSITORY");
-    (!repo.is_empty()).then(|| repo.trim_end_matches('/').to_string())
+    [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .find(|u| !u.is_empty())
+        .map(|u| u.trim_end_matches('/').to_string())
 }
 
 /// SARIF's `security-severity` (GitHub: 9+ critical, 7+ high, 4+ medium, else low).
@@ -285,6 +298,28 @@ fn result(r: &ResultEntry, f: &FindingEntry, rule_index: usize) -> sarif::Result
         .locations(vec![location])
         .partial_fingerprints(fingerprints)
         .properties(properties)
+        .build()
+}
+
+/// A waiver as SARIF says it: an `external` suppression (it lives outside the suite)
+/// with the waiver's reason as justification.
+fn suppression(w: &WaiverEntry) -> sarif::Suppression {
+    let mut extra = BTreeMap::new();
+    extra.insert("owner".to_string(), Value::from(w.owner.as_str()));
+    extra.insert("expires".to_string(), Value::from(w.expires.as_str()));
+    extra.insert("waiver".to_string(), Value::from(w.at.as_str()));
+    sarif::Suppression::builder()
+        .kind(json!("external"))
+        .status(json!("accepted"))
+        .justification(format!(
+            "{} (owner {}, until {})",
+            w.reason, w.owner, w.expires
+        ))
+        .properties(
+            sarif::PropertyBag::builder()
+                .additional_properties(extra)
+                .build(),
+        )
         .build()
 }
 
