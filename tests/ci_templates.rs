@@ -1,7 +1,8 @@
 //! The CI templates in `ci/` really gate: each is valid for its CI system (GitHub Actions
 //! and GitLab CI against their published schemas, with check-jsonschema, which `.ci/run`
 //! installs), installs authspec the way the README says, runs the suites in shards with
-//! reports that exist as flags, and deploys only after the gate.
+//! reports that exist as flags, merges the shards' JSON reports (`authspec merge`) into
+//! the reports it publishes, and deploys only after the merge, which gates.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -41,10 +42,21 @@ fn readme_install() -> String {
         .to_string()
 }
 
-/// Every `--flag` the templates pass to `authspec run` exists.
+/// Every `--flag` the templates pass to `authspec run` or `authspec merge` exists (of the
+/// command the line, or the folded command it continues, runs).
 fn assert_run_flags_exist(text: &str) {
-    let help = authspec(&["run", "--help"], &[], &repo_root()).stdout;
-    for line in text.lines().filter(|l| l.contains("--")) {
+    let run = authspec(&["run", "--help"], &[], &repo_root()).stdout;
+    let merge = authspec(&["merge", "--help"], &[], &repo_root()).stdout;
+    let mut help = &run;
+    for line in text.lines() {
+        if line.contains("authspec merge") {
+            help = &merge;
+        } else if line.contains("authspec run") {
+            help = &run;
+        }
+        if !line.contains("--") {
+            continue;
+        }
         for word in line.split_whitespace().filter(|w| w.starts_with("--")) {
             let flag = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
             if ["--locked", "--git", "--tag"].contains(&flag) {
@@ -52,7 +64,7 @@ fn assert_run_flags_exist(text: &str) {
             }
             assert!(
                 help.contains(flag),
-                "`{flag}` is no flag of `authspec run`:\n{line}"
+                "`{flag}` is no flag of the authspec command on:\n{line}"
             );
         }
     }
@@ -80,6 +92,10 @@ fn the_github_workflow_is_valid_shards_publishes_and_gates_the_deploy() {
         t.contains("needs: [authspec, report]"),
         "the deploy must need the gate"
     );
+    // The report job merges the shards' JSON and publishes the merged reports.
+    assert!(t.contains("authspec merge shards/*/authspec.json"), "{t}");
+    assert!(t.contains("files: reports/authspec.xml") && t.contains("sarif_file: reports/authspec.sarif"));
+    assert!(t.contains("--json shard/authspec.json"));
     assert_run_flags_exist(&t);
 }
 
@@ -100,7 +116,9 @@ fn the_gitlab_pipeline_is_valid_shards_reports_junit_and_gates_the_deploy() {
     );
     assert!(t.contains("parallel: 3") && t.contains("--shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\""));
     assert!(t.contains("junit: authspec-report.xml"));
-    assert!(t.contains("needs: [authspec]"));
+    assert!(t.contains("authspec merge authspec-shard-*.json"));
+    assert!(t.contains("--json \"authspec-shard-$CI_NODE_INDEX.json\""));
+    assert!(t.contains("needs: [authspec]") && t.contains("needs: [authspec-report]"));
     assert_run_flags_exist(&t);
 }
 
@@ -118,6 +136,10 @@ fn the_jenkinsfile_shards_in_parallel_and_refuses_empty_results() {
     );
     assert!(t.contains("parallel(") && t.contains("--shard ${i}/3"));
     assert!(t.contains("allowEmptyResults: false"));
+    assert!(t.contains("authspec merge shard-1.json shard-2.json shard-3.json"));
+    assert!(t.contains("junit testResults: 'authspec.xml'"));
+    let shards = t.find("stage('Shards')").unwrap();
+    assert!(shards < t.find("stage('API security gate')").unwrap());
     let gate = t.find("stage('API security gate')").unwrap();
     let deploy = t.find("stage('Deploy')").unwrap();
     assert!(gate < deploy, "the deploy stage comes after the gate");
