@@ -94,7 +94,10 @@ fn the_github_workflow_is_valid_shards_publishes_and_gates_the_deploy() {
     );
     // The report job merges the shards' JSON and publishes the merged reports.
     assert!(t.contains("authspec merge shards/*/authspec.json"), "{t}");
-    assert!(t.contains("files: reports/authspec.xml") && t.contains("sarif_file: reports/authspec.sarif"));
+    assert!(
+        t.contains("files: reports/authspec.xml")
+            && t.contains("sarif_file: reports/authspec.sarif")
+    );
     assert!(t.contains("--json shard/authspec.json"));
     assert_run_flags_exist(&t);
 }

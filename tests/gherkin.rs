@@ -1,11 +1,13 @@
 //! Gherkin features compile into the same model as YAML suites: the acceptance
 //! files with exact counts, tag filtering, Outline/Background/Rule expansion, step
 //! errors with suggestions, config inheritance, and mixed YAML + Gherkin runs; probes
-//! and data tables in `gherkin/`.
+//! data tables and upstream faults in `gherkin/`.
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "gherkin/faults.rs"]
+mod faults;
 #[path = "gherkin/probes.rs"]
 mod probes;
 #[path = "gherkin/tables.rs"]

@@ -53,6 +53,7 @@ fn every_sample_and_acceptance_file_validates() {
     files.extend(yaml_files("features"));
     files.extend(yaml_files("tests/acceptance"));
     files.extend(yaml_files("tests/acceptance/gherkin"));
+    files.extend(yaml_files("tests/acceptance/faults"));
     assert!(files.len() >= 9, "{files:?}");
     for file in files {
         let doc = yaml(&file);

@@ -1,4 +1,4 @@
-//! `authspec.yaml`: the target, roles, policy, secrets and setup shared by the features and YAML suites of
+//! `authspec.yaml`: the target, roles, policy, secrets, setup, stub upstreams and SUT shared by the features and YAML suites of
 //! a directory tree. The nearest one in a suite's directory or its parents applies, unless
 //! `--config FILE` names one for all.
 
@@ -29,6 +29,9 @@ pub struct Config {
     pub setup: Option<Arc<Setup>>,
     /// `fail_on_skip:`, for the suites and features it applies to.
     pub fail_on_skip: Option<bool>,
+    /// `upstreams:` and `sut:`: for its features, and its YAML suites that have neither.
+    pub upstreams: Vec<crate::model::Upstream>,
+    pub sut: Option<crate::model::Sut>,
 }
 
 /// Finds and loads configs, each once; a broken config is reported once too.

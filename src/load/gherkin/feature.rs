@@ -33,6 +33,8 @@ pub fn load(
         errors: Vec::new(),
         tables: Default::default(),
         secrets: config.secrets.clone(),
+        upstreams: config.upstreams.iter().map(|u| u.name.clone()).collect(),
+        has_sut: config.sut.is_some(),
         run_vars: std::iter::once(crate::model::template::RUN_ID.to_string())
             .chain(config.setup.iter().flat_map(|s| s.captured()))
             .collect(),
@@ -81,8 +83,8 @@ pub fn load(
         logs: Vec::new(),
         tags: feature.tags.clone(),
         leakage: config.leakage.clone().unwrap_or_default(),
-        upstreams: Vec::new(),
-        sut: None,
+        upstreams: config.upstreams.clone(),
+        sut: config.sut.clone(),
         setup: config.setup.clone(),
         fail_on_skip: config.fail_on_skip.unwrap_or(false),
     })

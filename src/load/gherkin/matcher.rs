@@ -85,6 +85,23 @@ fn match_pattern(pattern: &str, text: &str) -> Option<Vec<Arg>> {
             args.push(Arg::Ints(codes));
             rest = "";
             pat = p;
+        } else if let Some(p) = pat
+            .strip_prefix("{duration}")
+            .or_else(|| pat.strip_prefix("{size}"))
+        {
+            // A number and its unit (`30s`, `500ms`, `20MiB`); the lowering judges it.
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            if digits == 0 {
+                return None;
+            }
+            let end = rest[digits..]
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .map_or(rest.len(), |e| digits + e);
+            args.push(Arg::Text(rest[..end].to_string()));
+            rest = &rest[end..];
+            pat = p;
         } else if let Some(p) = pat.strip_prefix("{int}") {
             let end = rest
                 .find(|c: char| !c.is_ascii_digit())
@@ -105,7 +122,7 @@ fn match_pattern(pattern: &str, text: &str) -> Option<Vec<Arg>> {
 mod tests {
     use super::*;
     use crate::load::gherkin::probes::ProbeKind;
-    use crate::load::gherkin::steps::Op;
+    use crate::load::gherkin::steps::{FaultStep, Op};
 
     #[test]
     fn every_step_of_the_acceptance_feature_matches() {
@@ -170,6 +187,51 @@ mod tests {
                 Op::Probe(ProbeKind::RateLimit),
                 vec![],
             ),
+            (
+                "the upstream \"payments\" delays 30s",
+                Op::Fault(FaultStep::Delay),
+                vec![Arg::Text("payments".into()), Arg::Text("30s".into())],
+            ),
+            (
+                "the upstream \"payments\" answers 401 with:",
+                Op::Fault(FaultStep::StatusWith),
+                vec![Arg::Text("payments".into()), Arg::Int(401)],
+            ),
+            (
+                "the upstream \"payments\" answers 503",
+                Op::Fault(FaultStep::Status),
+                vec![Arg::Text("payments".into()), Arg::Int(503)],
+            ),
+            (
+                "the upstream \"payments\" answers in sequence 503, 503, 200",
+                Op::Fault(FaultStep::Sequence),
+                vec![Arg::Text("payments".into()), Arg::Ints(vec![503, 503, 200])],
+            ),
+            (
+                "the upstream \"payments\" sends a huge body of 20MiB",
+                Op::Fault(FaultStep::HugeBodyOf),
+                vec![Arg::Text("payments".into()), Arg::Text("20MiB".into())],
+            ),
+            (
+                "the upstream \"payments\" sends a slow body",
+                Op::Fault(FaultStep::SlowBody),
+                vec![Arg::Text("payments".into())],
+            ),
+            (
+                "the response arrives within 500ms",
+                Op::Within,
+                vec![Arg::Text("500ms".into())],
+            ),
+            (
+                "the upstream \"payments\" received between 1 and 3 requests",
+                Op::UpstreamReceivedBetween,
+                vec![Arg::Text("payments".into()), Arg::Int(1), Arg::Int(3)],
+            ),
+            (
+                "the upstream \"payments\" was retried with increasing backoff",
+                Op::UpstreamBackoff,
+                vec![Arg::Text("payments".into())],
+            ),
         ];
         for (text, op, args) in cases {
             let (def, got) = find(text).unwrap_or_else(|| panic!("no match for {text}"));
@@ -181,6 +243,8 @@ mod tests {
     fn near_misses_do_not_match_and_get_suggestions() {
         assert!(find("acess is allowed").is_none());
         assert!(find("the response status is 2O1").is_none());
+        assert!(find("the response arrives within s").is_none());
+        assert!(find("the response arrives within 5 s").is_none());
         assert_eq!(
             suggestions("acess is allowed").first(),
             Some(&"access is allowed")

@@ -13,5 +13,6 @@ mod request;
 mod scenario;
 pub mod steps;
 mod table;
+mod upstream;
 
 pub use feature::load;

@@ -2,12 +2,13 @@
 //! to, and lowers it with the one lowering; or lowers its probe step. `Given I am` picks
 //! the role, request modifiers wait for the next `When I send`, and every `Then` applies
 //! to the latest request: the same fields a YAML scenario step has, each at its step's
-//! position. A probe step is a scenario of its own: its cases are its checks.
+//! position; `Given the upstream …` steps are the scenario's `upstream_faults`. A probe
+//! step is a scenario of its own: its cases are its checks.
 
 use super::expand::Concrete;
 use super::matcher::{self, Arg};
 use super::steps::{Op, StepDef, Takes};
-use super::{expect, probes, request, table};
+use super::{expect, probes, request, table, upstream};
 use crate::load::lower;
 use crate::load::raw::{Pos, RawScenario, RawStep, S};
 use crate::load::{LoadContext, SourceFile, SuiteDiagnostic};
@@ -32,6 +33,9 @@ pub struct FeatureCx<'a> {
     pub secrets: Vec<crate::load::secret_command::SecretCommand>,
     /// Variables every scenario may use: `run.id`, and what the config's `setup:` captures.
     pub run_vars: Vec<String>,
+    /// The config's stub upstreams, by name, and whether it starts a SUT.
+    pub upstreams: Vec<String>,
+    pub has_sut: bool,
 }
 
 impl FeatureCx<'_> {
@@ -44,6 +48,8 @@ impl FeatureCx<'_> {
         cx.front = lower::FrontEnd::Gherkin;
         cx.secrets = self.secrets.clone();
         cx.run_vars = self.run_vars.clone();
+        cx.upstream_names = self.upstreams.clone();
+        cx.has_sut = self.has_sut;
         cx
     }
 
@@ -67,6 +73,8 @@ pub(super) struct State<'a, 'b> {
     pub headers: Vec<(S<String>, String)>,
     pub query: Vec<(S<String>, String)>,
     pub steps: Vec<RawStep>,
+    /// `Given the upstream "NAME" …`: the scenario's `upstream_faults`.
+    pub faults: Vec<(S<String>, crate::load::raw::RawFault)>,
     probes: Vec<Probe>,
 }
 
@@ -103,6 +111,7 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete<'_>) -> Option<Scenario> {
         headers: Vec::new(),
         query: Vec::new(),
         steps: Vec::new(),
+        faults: Vec::new(),
         probes: Vec::new(),
     };
     for (i, step) in c.steps.iter().enumerate() {
@@ -146,7 +155,8 @@ pub fn scenario(cx: &mut FeatureCx<'_>, c: &Concrete<'_>) -> Option<Scenario> {
     if st.steps.is_empty() {
         return None;
     }
-    let raw = raw_scenario(c, std::mem::take(&mut st.steps));
+    let mut raw = raw_scenario(c, std::mem::take(&mut st.steps));
+    raw.upstream_faults = super::upstream::faults(std::mem::take(&mut st.faults));
     // Lowered even after a step's problem, so that every problem is reported at once.
     let lowered = st.cx.lower(|cx| lower::scenario(cx, &raw));
     lowered.filter(|_| st.cx.errors.len() == before)
@@ -180,6 +190,12 @@ fn leftovers(st: &State<'_, '_>, c: &Concrete<'_>, clean: bool) -> Vec<SuiteDiag
         d
     };
     let mut problems = Vec::new();
+    if !st.probes.is_empty() && !st.faults.is_empty() {
+        problems.push(at(
+            "this scenario runs a probe and makes an upstream misbehave",
+            "an upstream fault applies to the requests of a scenario: give the probe a scenario of its own",
+        ));
+    }
     if !st.probes.is_empty() && !st.steps.is_empty() {
         problems.push(at(
             "this scenario both sends requests and runs a probe",
@@ -228,7 +244,7 @@ fn takes_what_it_gets(st: &mut State<'_, '_>, step: &gherkin::Step, takes: Takes
         )),
         (Takes::Nothing | Takes::Pairs | Takes::Keys(_), true, _) => Some((
             "this step takes no doc string",
-            "doc strings go with `I send \"…\" with JSON:` or `with body:`".into(),
+            "doc strings go with `I send \"…\" with JSON:`, `with body:` or `the upstream \"…\" answers N with:`".into(),
         )),
         (Takes::Nothing | Takes::DocString, _, true) => Some((
             "this step takes no data table",
@@ -268,6 +284,10 @@ fn apply(st: &mut State<'_, '_>, step: &gherkin::Step, def: &StepDef, args: &[Ar
             }
         }
         Op::Send | Op::SendJson | Op::SendBody => request::send(st, step, def.op, &text(args, 0)),
+        Op::Fault(kind) => upstream::fault(st, step, kind, args),
+        Op::Within | Op::UpstreamReceived | Op::UpstreamReceivedBetween | Op::UpstreamBackoff => {
+            upstream::expect(st, step, def.op, args)
+        }
         Op::Probe(kind) => {
             let Some(t) = &step.table else { return };
             let Some(rows) = table::pairs(st.cx.source, t, &mut st.cx.tables, &mut st.cx.errors)

@@ -26,7 +26,32 @@ pub enum Op {
     JsonIs,
     KeyQuality,
     Remember,
+    /// What a stub upstream does during the scenario (`upstream_faults`).
+    Fault(FaultStep),
+    /// `within:` on the latest request.
+    Within,
+    /// `expect.upstream.NAME.requests`: exactly, or between two counts.
+    UpstreamReceived,
+    UpstreamReceivedBetween,
+    /// `expect.upstream.NAME.backoff: increasing`.
+    UpstreamBackoff,
     Probe(ProbeKind),
+}
+
+/// The fault steps, one per `upstream_faults` kind (with the defaults of the short forms).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultStep {
+    Delay,
+    Status,
+    StatusWith,
+    Sequence,
+    Reset,
+    Truncated,
+    NotJson,
+    HugeBody,
+    HugeBodyOf,
+    SlowBody,
+    SlowBodyOver,
 }
 
 /// What a step takes under its line. Anything else there is an error, and so is a
@@ -53,7 +78,8 @@ pub struct Key {
 }
 
 pub struct StepDef {
-    /// `{string}` is a double-quoted text, `{int}` a number, `{ints}` a list of numbers.
+    /// `{string}` is a double-quoted text, `{int}` a number, `{ints}` a list of numbers,
+    /// `{duration}` (`30s`, `500ms`) and `{size}` (`20MiB`) a number with its unit.
     pub pattern: &'static str,
     pub op: Op,
     pub meaning: &'static str,
@@ -67,6 +93,10 @@ const fn step(pattern: &'static str, op: Op, meaning: &'static str) -> StepDef {
         meaning,
         takes: Takes::Nothing,
     }
+}
+
+const fn fault(pattern: &'static str, kind: FaultStep, meaning: &'static str) -> StepDef {
+    step(pattern, Op::Fault(kind), meaning)
 }
 
 const fn probe(pattern: &'static str, kind: ProbeKind, meaning: &'static str) -> StepDef {
@@ -190,6 +220,84 @@ pub const CATALOGUE: &[StepDef] = &[
         "I remember {string} as {string}",
         Op::Remember,
         "captures the JSONPath value as `{{name}}` for later steps",
+    ),
+    fault(
+        "the upstream {string} delays {duration}",
+        FaultStep::Delay,
+        "during this scenario the stub upstream answers as usual, after this long (`delay`)",
+    ),
+    fault(
+        "the upstream {string} answers {int}",
+        FaultStep::Status,
+        "during this scenario the stub upstream answers every request with this status",
+    ),
+    StepDef {
+        takes: Takes::DocString,
+        ..fault(
+            "the upstream {string} answers {int} with:",
+            FaultStep::StatusWith,
+            "… with the doc string as its JSON body (`${random:…}` in it are canaries)",
+        )
+    },
+    fault(
+        "the upstream {string} answers in sequence {ints}",
+        FaultStep::Sequence,
+        "answers the requests in turn with these statuses, then as usual (`sequence`)",
+    ),
+    fault(
+        "the upstream {string} resets the connection",
+        FaultStep::Reset,
+        "resets the connection once a request arrived (`reset`)",
+    ),
+    fault(
+        "the upstream {string} sends a malformed body",
+        FaultStep::Truncated,
+        "its route's JSON cut off halfway, as application/json (`malformed: truncated`)",
+    ),
+    fault(
+        "the upstream {string} sends a body that is not JSON",
+        FaultStep::NotJson,
+        "an HTML page as application/json (`malformed: not_json`)",
+    ),
+    fault(
+        "the upstream {string} sends a huge body",
+        FaultStep::HugeBody,
+        "a 20 MiB JSON body (`huge_body: 20MiB`)",
+    ),
+    fault(
+        "the upstream {string} sends a huge body of {size}",
+        FaultStep::HugeBodyOf,
+        "a JSON body this large, at most 256MiB (`huge_body`)",
+    ),
+    fault(
+        "the upstream {string} sends a slow body",
+        FaultStep::SlowBody,
+        "its usual answer, the body dripped over 30 s (`slow_body: 30s`)",
+    ),
+    fault(
+        "the upstream {string} sends a slow body over {duration}",
+        FaultStep::SlowBodyOver,
+        "its usual answer, the body dripped over this long (`slow_body`)",
+    ),
+    step(
+        "the response arrives within {duration}",
+        Op::Within,
+        "the SUT answered (anything) within this long; past it the check fails (`within`)",
+    ),
+    step(
+        "the upstream {string} received {int} requests",
+        Op::UpstreamReceived,
+        "the stub upstream received exactly this many requests during the scenario",
+    ),
+    step(
+        "the upstream {string} received between {int} and {int} requests",
+        Op::UpstreamReceivedBetween,
+        "… at least the first and at most the second (`requests: { min:, max: }`)",
+    ),
+    step(
+        "the upstream {string} was retried with increasing backoff",
+        Op::UpstreamBackoff,
+        "each gap between the upstream's requests is longer than the one before (`backoff: increasing`)",
     ),
     probe(
         "the rate limit probe passes with:",

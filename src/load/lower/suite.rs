@@ -1,6 +1,7 @@
-//! Lowers a raw suite (or an `authspec.yaml`) into the model: its secrets first, the
-//! target, roles and policy (its own, or inherited from the config), its setup, then its
-//! checks, collecting every problem of the file before giving up.
+//! Lowers a raw suite (or an `authspec.yaml`) into the model: its secrets first, its stub
+//! upstreams and SUT, the target, roles and policy (its own, or inherited from the
+//! config), its setup, then its checks, collecting every problem of the file before
+//! giving up.
 
 use std::sync::Arc;
 
@@ -29,14 +30,21 @@ pub fn suite(
     cx.secrets
         .extend(config.iter().flat_map(|c| c.secrets.iter().cloned()));
     // Known before the target: `{{sut.url}}` and `{{upstreams.NAME.url}}` may be in it.
-    cx.has_sut = raw.sut.is_some();
-    cx.upstream_names = raw
-        .upstreams
-        .iter()
-        .flat_map(|m| m.0.iter().map(|(k, _)| k.value.clone()))
-        .collect();
-    let upstreams = super::upstreams::upstreams(cx, raw.upstreams.as_ref());
-    let sut = raw.sut.as_ref().and_then(|s| super::sut::sut(cx, s));
+    // A suite with neither `upstreams:` nor `sut:` has its config's, as it has its target.
+    let (upstreams, sut) = match config {
+        Some(c) if raw.upstreams.is_none() && raw.sut.is_none() => {
+            cx.has_sut = c.sut.is_some();
+            cx.upstream_names = c.upstreams.iter().map(|u| u.name.clone()).collect();
+            (c.upstreams.clone(), c.sut.clone())
+        }
+        _ => {
+            cx.has_sut = raw.sut.is_some();
+            cx.upstream_names = names(raw.upstreams.as_ref());
+            let upstreams = super::upstreams::upstreams(cx, raw.upstreams.as_ref());
+            let sut = raw.sut.as_ref().and_then(|s| super::sut::sut(cx, s));
+            (upstreams, sut)
+        }
+    };
     let (target, tls) = target(cx, &raw, config);
     // `${demo:…}` credentials belong to the demo, reached as `target: demo` or through
     // one of its `${demo:…}` URLs.
@@ -205,6 +213,10 @@ pub fn config(
 ) -> Result<Config, Vec<SuiteDiagnostic>> {
     let cx = &mut Cx::new(source, ctx, redactor);
     cx.secrets = super::secrets::secrets(cx, raw.secrets.as_ref());
+    cx.has_sut = raw.sut.is_some();
+    cx.upstream_names = names(raw.upstreams.as_ref());
+    let upstreams = super::upstreams::upstreams(cx, raw.upstreams.as_ref());
+    let sut = raw.sut.as_ref().and_then(|s| super::sut::sut(cx, s));
     let target = raw
         .target
         .as_ref()
@@ -234,7 +246,18 @@ pub fn config(
         secrets: std::mem::take(&mut cx.secrets),
         setup,
         fail_on_skip: raw.fail_on_skip.as_ref().map(|f| f.value),
+        upstreams,
+        sut,
     })
+}
+
+fn names(
+    upstreams: Option<&crate::load::raw::SpannedMap<crate::load::raw::RawUpstream>>,
+) -> Vec<String> {
+    upstreams
+        .iter()
+        .flat_map(|m| m.0.iter().map(|(k, _)| k.value.clone()))
+        .collect()
 }
 
 /// Tags as written, `@` optional.

@@ -134,6 +134,9 @@ pub fn upstream_id(cx: &mut Cx<'_>, name: &S<String>) -> Option<usize> {
     }
     let help = match did_you_mean(&name.value, cx.upstream_names.iter().map(String::as_str)) {
         Some(n) => format!("did you mean `{n}`?"),
+        None if cx.upstream_names.is_empty() && cx.front == super::wording::FrontEnd::Gherkin => {
+            "the feature's authspec.yaml has no `upstreams:`".into()
+        }
         None if cx.upstream_names.is_empty() => "this suite has no `upstreams:`".into(),
         None => format!("upstreams: {}", cx.upstream_names.join(", ")),
     };

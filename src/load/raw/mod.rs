@@ -19,5 +19,5 @@ pub use suite::{
     RawSuite, RawTarget, RawTargetMap, RawTls,
 };
 pub use upstream::{
-    RawCount, RawFault, RawFaultAnswer, RawRoute, RawSut, RawUpstream, RawUpstreamExpect,
+    RawCount, RawFault, RawFaultAnswer, RawRange, RawRoute, RawSut, RawUpstream, RawUpstreamExpect,
 };

@@ -84,6 +84,11 @@ pub struct RawConfig {
     #[serde(default)]
     pub setup: Vec<RawSetupStep>,
     pub fail_on_skip: Option<S<bool>>,
+    /// Stub upstreams, for the features (and the YAML suites without their own) of its
+    /// tree.
+    pub upstreams: Option<SpannedMap<RawUpstream>>,
+    /// The system under test, started against the upstreams, as in a suite.
+    pub sut: Option<S<RawSut>>,
 }
 
 /// `target: demo`, or `target: { base_url: … }`.

@@ -42,7 +42,7 @@ pub struct RawSut {
     pub ready_timeout: Option<S<serde_json::Value>>,
 }
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawUpstreamExpect {
     pub requests: Option<S<RawCount>>,
@@ -73,7 +73,7 @@ pub struct RawRange {
 }
 
 /// How one upstream misbehaves during a scenario: exactly one kind per upstream.
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFault {
     /// Answer as usual after this long (`30s`, `500ms`).
