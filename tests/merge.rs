@@ -159,6 +159,12 @@ impl Setup {
     }
 }
 
+fn assert_valid(schema: &Value, doc: &Value) {
+    let validator = jsonschema::validator_for(schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
 fn json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -327,6 +333,13 @@ async fn merged_shards_equal_the_unsharded_run(
         sarif(&s.path("merged.sarif")),
         sarif(&s.path("whole.sarif"))
     );
+    // The merged reports are valid as a run's: the JSON against `authspec schema
+    // results`, the SARIF against SARIF 2.1.0.
+    let results_schema: Value =
+        serde_json::from_str(&s.run(&["schema", "results"]).stdout).unwrap();
+    assert_valid(&results_schema, &m);
+    let sarif_schema = json(&repo_root().join("tests/schemas/sarif-schema-2.1.0.json"));
+    assert_valid(&sarif_schema, &json(&s.path("merged.sarif")));
     // Every shard sees the banner, so the merge has duplicates to fold.
     assert_eq!(banner_shards, if flawed { 3 } else { 0 });
     (results(&w), whole.code)

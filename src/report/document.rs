@@ -308,7 +308,7 @@ pub struct RunProblemEntry {
     /// `suite s.yaml:3:7`, `command line: --tags`, `interrupted`.
     pub name: String,
     /// `authspec.invalid_suite`, `authspec.invalid_command_line`, `authspec.interrupted`,
-    /// `authspec.harness`.
+    /// `authspec.harness`; for `authspec merge`, `authspec.invalid_report`.
     pub kind: String,
     pub message: String,
     pub detail: String,

@@ -209,8 +209,19 @@ fn check(r: &ResultEntry, x: &Esc<'_>) -> String {
             ));
             h.push_str(&evidence(&error.evidence, r.location.as_ref(), x));
         }
-        OutcomeEntry::Skipped { reason, .. } => {
+        OutcomeEntry::Skipped { reason, waiver } => {
             h.push_str(&format!("<p class=\"message\">{}</p>\n", x.e(reason)));
+            // A waived finding is still shown whole: the waiver accepts it, it is not fixed.
+            if let Some(w) = waiver {
+                h.push_str(&format!(
+                    "<p class=\"tags\">waived finding: {} · owner {} · until {} · {}</p>\n",
+                    x.e(&w.finding.rule),
+                    x.e(&w.owner),
+                    x.e(&w.expires),
+                    x.e(&w.at)
+                ));
+                h.push_str(&evidence(&w.finding.evidence, r.location.as_ref(), x));
+            }
         }
     }
     for w in &r.warnings {

@@ -152,3 +152,39 @@ fn two_faults_for_one_upstream_or_a_fault_without_upstreams_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn a_yaml_suite_without_upstreams_has_its_configs_and_one_with_its_own_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "authspec.yaml",
+        "upstreams:\n  payments:\n    routes:\n      - request: POST /v1/charges\n\
+         sut:\n  command: [python3, sut.py]\n  ready: GET /health\n\
+         target:\n  base_url: \"{{sut.url}}\"\nroles:\n  customer: {}\n",
+    );
+    let scenario = "scenarios:\n  - name: s\n    upstream_faults: { payments: { reset: true } }\n    as: customer\n    request: POST /checkout\n    expect: { status: [502, 503] }\n";
+    write(
+        dir.path(),
+        "inherits.yaml",
+        &format!("suite: i\n{scenario}"),
+    );
+    let run = authspec(&["validate", "inherits.yaml"], &[], dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    // Its own `upstreams:` replace the config's (and its own `sut:` goes with them).
+    write(
+        dir.path(),
+        "own.yaml",
+        &format!(
+            "suite: o\nupstreams:\n  ledger:\n    routes:\n      - request: GET /v1/x\n\
+             sut:\n  command: [python3, sut.py]\n  ready: GET /health\n{scenario}"
+        ),
+    );
+    let run = authspec(&["validate", "own.yaml"], &[], dir.path());
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        run.stderr.contains("unknown upstream `payments`") && run.stderr.contains("own.yaml:"),
+        "{}",
+        run.stderr
+    );
+}
