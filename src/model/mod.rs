@@ -8,6 +8,7 @@ mod key_quality;
 mod leakage;
 mod location;
 mod log;
+mod login;
 mod oauth;
 mod probe;
 mod request;
@@ -27,6 +28,7 @@ pub use key_quality::{KeyQuality, entropy_bits};
 pub use leakage::{DETECTOR_IDS, Leakage};
 pub use location::Location;
 pub use log::LogRule;
+pub use login::{Login, Sending, TokenFrom};
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
 pub use probe::{
     HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,

@@ -1,6 +1,6 @@
 //! Roles: a name plus how its requests are authenticated.
 
-use super::{OAuth2Role, Request, Secret};
+use super::{Login, OAuth2Role, Request, Secret};
 
 /// Index of a role within its suite's `roles`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,6 +42,8 @@ pub enum Credential {
         /// The whole header value, `Basic …`: a secret too (its base64 is the password).
         header: Secret,
     },
+    /// A token the role obtains by logging in (`login:`), cached per role per run.
+    Login(Box<Login>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

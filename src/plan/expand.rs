@@ -137,7 +137,10 @@ fn case_name(suite: &Suite, probe: &Probe, case: ProbeCase) -> String {
     let what = match (probe, case) {
         // One case: the probe's name is the check's.
         (Probe::RateLimit(p), _) => {
-            return format!("rate_limit {} as {}", p.request.line(), role(p.role));
+            return match p.role {
+                Some(id) => format!("rate_limit {} as {}", p.request.line(), role(id)),
+                None => format!("rate_limit {}", p.request.line()),
+            };
         }
         (Probe::Webhooks(p), _) => format!("webhooks {} ({})", p.request.line(), p.scheme.name()),
         (Probe::Headers(p), ProbeCase::Headers { request, .. }) => match p.requests.get(request) {

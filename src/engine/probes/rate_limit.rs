@@ -1,5 +1,5 @@
 //! Runs probe `rate_limit` (case: `model::RateLimitCase`): a burst of requests from one
-//! role must be answered with 429 Too Many Requests, early enough, with a valid
+//! role, or with no credential, must be answered with 429 Too Many Requests, early enough, with a valid
 //! `Retry-After`. The burst is bounded in count (`burst`) and in time (`MAX_DURATION`).
 
 use std::time::{Duration, Instant};
@@ -21,27 +21,41 @@ const IN_FLIGHT: usize = 8;
 pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult {
     let started = Instant::now();
     let vars = Vars::new();
-    let send = || ctx.send(si, probe.role, &probe.request, &vars);
+    let send = || async {
+        let ex = ctx
+            .exchange_as(si, probe.role, &probe.request, &vars)
+            .await?;
+        ctx.scannable(si, ex)
+    };
     let failed = |n: u32, e: HarnessError| {
         CaseResult::of(harness(
             format!("request {n} of the burst could not be made: {e}"),
             e,
         ))
     };
-    // Positive control: a refused first request would make every later 4xx meaningless.
+    // Positive control. A role's first request must be accepted: refused, every later
+    // answer says more about its credential than about limiting. A burst with no
+    // credential (a login with a wrong password) is refused by design, and a 429 tells
+    // limiting apart; only a first 429 leaves nothing to count.
     let first = match send().await {
         Ok(ex) => ex,
         Err(e) => return failed(1, e),
     };
     let mut leaks = ctx.leak_lines(si, &first, &[]);
-    if !(200..300).contains(&first.status) {
+    let control = match probe.role {
+        Some(_) => (200..300).contains(&first.status),
+        None => first.status != 429,
+    };
+    if !control {
+        let why = match probe.role {
+            Some(_) => "not a 2xx: a burst of refused requests says nothing about rate limiting",
+            None => {
+                "before the burst began: an endpoint limited already says nothing about when it starts limiting"
+            }
+        };
         return CaseResult::of(Outcome::Error(CheckError::new(
             ErrorKind::Vacuous,
-            format!(
-                "the first request of the burst got {}, not a 2xx: a burst of refused \
-                 requests says nothing about rate limiting",
-                first.status
-            ),
+            format!("the first request of the burst got {}, {why}", first.status),
             Evidence {
                 request: Some(RequestInfo::new(&first.request_line, None)),
                 ..Evidence::default()
@@ -86,11 +100,13 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
         "{sent} requests in {elapsed:.2} s ({:.0} req/s)",
         f64::from(sent) / elapsed
     );
-    let role = &ctx.suites[si].suite.role(probe.role).name;
+    let role = probe
+        .role
+        .map(|r| ctx.suites[si].suite.role(r).name.as_str());
     // The burst's request, why the answer falls short (`note`), and what leaked.
     let evidence = |note: &str| Evidence {
         notes: vec![note.to_string()],
-        request: Some(RequestInfo::new(&probe.request.line(), Some(role))),
+        request: Some(RequestInfo::new(&probe.request.line(), role)),
         leaks: leaks.clone(),
         ..Evidence::default()
     };

@@ -66,6 +66,10 @@ pub struct Context {
     /// What server-scope detectors saw, per origin: reported after every other check.
     pub host_wide: crate::engine::checks::host_wide::HostWide,
     pub tokens: crate::engine::auth::oauth::Tokens,
+    /// The token slot of each `login:` role.
+    pub logins: crate::engine::auth::login::Logins,
+    /// The cookie jar of each role with credentials.
+    pub jars: crate::engine::request::cookies::Jars,
     /// Seeds property-based probes; reported so `--seed` replays a run.
     pub seed: u64,
 }
@@ -128,7 +132,9 @@ impl Context {
     }
 
     /// Sends `request` as `role`, and returns the response as read, cut or not: for
-    /// access cells and scenario steps, which judge a cut body themselves.
+    /// access cells and scenario steps, which judge a cut body themselves. A login
+    /// role's request answered 401 is sent once more after a new login; a second 401
+    /// stands.
     pub async fn exchange(
         &self,
         si: usize,
@@ -136,9 +142,31 @@ impl Context {
         request: &Request,
         vars: &Vars,
     ) -> Result<Exchange, HarnessError> {
-        let builder = self.builder(si, request, vars)?;
-        let builder = self.authorize(builder, si, role).await?;
-        self.http_for(si).send(builder).await
+        let (ex, login) = self.exchange_once(si, role, request, vars).await?;
+        let (ex, login) = match login {
+            Some(used) if ex.status == 401 => {
+                self.renew_login(si, role, used.generation).await?;
+                self.exchange_once(si, role, request, vars).await?
+            }
+            login => (ex, login),
+        };
+        self.unexpired(si, role, ex, login.as_ref())
+    }
+
+    /// One exchange as `role`, its cookies kept in the role's jar; with the login token
+    /// it sent, for a login role.
+    async fn exchange_once(
+        &self,
+        si: usize,
+        role: RoleId,
+        request: &Request,
+        vars: &Vars,
+    ) -> Result<(Exchange, Option<crate::engine::auth::login::LoginToken>), HarnessError> {
+        let builder = self.request_builder(si, request, vars)?;
+        let (builder, login) = self.authorize(builder, si, role).await?;
+        let ex = self.http_for(si).send(builder).await?;
+        self.keep_cookies(si, role, &ex);
+        Ok((ex, login))
     }
 
     /// Sends `request` with `token` as its bearer token instead of a role's credential.
@@ -148,7 +176,9 @@ impl Context {
         request: &Request,
         token: &str,
     ) -> Result<Exchange, HarnessError> {
-        let builder = self.builder(si, request, &Vars::new())?.bearer_auth(token);
+        let builder = self
+            .request_builder(si, request, &Vars::new())?
+            .bearer_auth(token);
         let ex = self.http_for(si).send(builder).await?;
         self.scannable(si, ex)
     }
@@ -165,7 +195,7 @@ impl Context {
         match role {
             Some(role) => self.exchange(si, role, request, vars).await,
             None => {
-                let builder = self.builder(si, request, vars)?;
+                let builder = self.request_builder(si, request, vars)?;
                 self.http_for(si).send(builder).await
             }
         }
@@ -173,7 +203,7 @@ impl Context {
 
     /// The request without any credential; `vars` over the suite's own (`run.id`, what
     /// `setup:` captured).
-    fn builder(
+    pub fn request_builder(
         &self,
         si: usize,
         request: &Request,

@@ -70,6 +70,8 @@ pub async fn prepare(
     let http =
         HttpClient::new(options.timeout, jobs, &default_tls)?.with_max_body(options.max_body);
     let tokens = Tokens::for_suites(suites.iter());
+    let logins = crate::engine::auth::login::Logins::for_suites(suites.iter());
+    let jars = crate::engine::request::cookies::Jars::for_suites(suites.iter());
     let used: Vec<bool> = (0..suites.len())
         .map(|si| checks.iter().any(|c| c.suite == si))
         .collect();
@@ -90,6 +92,8 @@ pub async fn prepare(
         detectors: crate::leak::detectors::all(),
         host_wide: Default::default(),
         tokens,
+        logins,
+        jars,
         seed: options.seed.unwrap_or_else(random_seed),
     };
     // Before any check, so that what it captures every check may use.

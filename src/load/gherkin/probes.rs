@@ -10,7 +10,7 @@ use super::table::{Cell, Row};
 use crate::load::lower;
 use crate::load::raw::{
     OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens,
-    RawWebhooks, S,
+    RawWebhooks, S, SpannedMap,
 };
 use crate::load::suggest::did_you_mean;
 use crate::load::{SourceFile, SuiteDiagnostic};
@@ -83,8 +83,12 @@ impl ProbeKind {
 }
 
 const RATE_LIMIT: &[Key] = &[
-    required("as"),
+    optional("as"),
     required("request"),
+    optional("json"),
+    optional("form"),
+    optional("body"),
+    optional("headers"),
     optional("burst"),
     optional("expect_within"),
     optional("retry_after"),
@@ -222,7 +226,11 @@ impl Fields<'_> {
                 burst: self.number("burst"),
                 expect_within: self.number("expect_within"),
                 retry_after: self.text("retry_after"),
-                as_role: self.text("as")?,
+                json: self.payload("json"),
+                form: self.map("form"),
+                body: self.cell("body").map(|c| c.text.clone()),
+                headers: self.map("headers"),
+                as_role: self.text("as"),
                 request: self.text("request")?,
             }),
             ProbeKind::Webhooks => RawProbe::Webhooks(RawWebhooks {
@@ -331,6 +339,31 @@ impl Fields<'_> {
         let cell = self.cell(key)?.spanned();
         let items = self.split(key).into_iter().map(|s| s.value).collect();
         Some(S::new(OneOrMany(items), cell.at))
+    }
+
+    /// A flow mapping of texts (`{ X-Trace: abc }`), each key at the cell's position.
+    fn map(&mut self, key: &str) -> Option<SpannedMap<String>> {
+        let cell = self.cell(key)?.clone();
+        match serde_saphyr::from_str::<serde_json::Map<String, serde_json::Value>>(&cell.text) {
+            Ok(m) => {
+                let at = cell.spanned().at;
+                let text = |v: serde_json::Value| match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                Some(SpannedMap(
+                    m.into_iter()
+                        .map(|(k, v)| (S::new(k, at), text(v)))
+                        .collect(),
+                ))
+            }
+            Err(_) => {
+                let message = format!("`{key}` is not a YAML flow mapping");
+                let help = "e.g. `{ name: value, other: value }`".to_string();
+                self.error(&cell, message, help);
+                None
+            }
+        }
     }
 
     /// JSON, or a YAML flow mapping as the YAML probe writes it.

@@ -30,6 +30,9 @@ pub struct Cx<'a> {
     pub failed_secrets: Vec<String>,
     /// Variables every check may use: `run.id` and what `setup:` captures.
     pub run_vars: Vec<String>,
+    /// What the file's `setup:` captures, known before it is lowered: a `login:` request
+    /// (lowered with the roles, before the setup) may use them.
+    pub setup_captures: Vec<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -47,6 +50,7 @@ impl<'a> Cx<'a> {
             secrets: Vec::new(),
             failed_secrets: Vec::new(),
             run_vars: vec![crate::model::template::RUN_ID.to_string()],
+            setup_captures: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@ mod checks;
 mod context;
 mod expect;
 mod faults;
+mod login;
 mod oauth;
 mod policy;
 mod probes;

@@ -183,8 +183,16 @@ fn all_or_named(
 }
 
 fn rate_limit(cx: &mut Cx<'_>, r: &RawRateLimit) -> Option<RateLimitProbe> {
-    let role = cx.role_id(&r.as_role);
-    let request = super::request::request_line_only(cx, &r.request);
+    let role = r.as_role.as_ref().map(|name| cx.role_id(name));
+    let parts = crate::load::raw::RawRequestParts {
+        request: &r.request,
+        json: r.json.as_ref(),
+        form: r.form.as_ref(),
+        body: r.body.as_ref(),
+        headers: r.headers.as_ref(),
+        query: None,
+    };
+    let request = super::request::request(cx, &parts, &[]);
     let burst = r.burst.as_ref().map_or(200, |b| b.value);
     if let Some(b) = &r.burst
         && !(1..=10_000).contains(&b.value)
@@ -211,13 +219,16 @@ fn rate_limit(cx: &mut Cx<'_>, r: &RawRateLimit) -> Option<RateLimitProbe> {
             true
         }
     };
+    if matches!(role, Some(None)) {
+        return None;
+    }
     Some(RateLimitProbe {
-        role: role?,
+        role: role.flatten(),
         request: request?,
         burst,
         expect_within,
         retry_after_required,
-        location: cx.location(&r.as_role.at),
+        location: cx.location(&r.as_role.as_ref().map_or(r.request.at, |a| a.at)),
     })
 }
 

@@ -21,11 +21,14 @@ fn role(cx: &mut Cx<'_>, name: &S<String>, raw: &RawRole, demo: bool) -> Option<
         raw.api_key.is_some(),
         raw.oauth2.is_some(),
         raw.basic.is_some(),
+        raw.login.is_some(),
     ];
     if given.iter().filter(|g| **g).count() > 1 {
         cx.error(
             &name.at,
-            format!("role `{n}` has more than one of `bearer`, `api_key`, `oauth2`, `basic`"),
+            format!(
+                "role `{n}` has more than one of `bearer`, `api_key`, `oauth2`, `basic`, `login`"
+            ),
         )
         .help("give each role one credential; define a second role for the other");
         return None;
@@ -49,6 +52,8 @@ fn role(cx: &mut Cx<'_>, name: &S<String>, raw: &RawRole, demo: bool) -> Option<
         Credential::OAuth2(super::oauth::oauth2_role(cx, n, o)?)
     } else if let Some(b) = &raw.basic {
         basic(cx, n, &b.value, demo)?
+    } else if let Some(l) = &raw.login {
+        super::login::login(cx, n, &l.value)?
     } else {
         Credential::None
     };

@@ -56,3 +56,11 @@ pub fn setup(cx: &mut Cx<'_>, raw: &[RawSetupStep]) -> Option<Arc<Setup>> {
         })
     })
 }
+
+/// The names `raw` captures, before it is lowered (for the `login:` requests of roles).
+pub fn capture_names(raw: &[RawSetupStep]) -> Vec<String> {
+    raw.iter()
+        .flat_map(|s| s.capture.iter().flat_map(|m| &m.0))
+        .map(|(name, _)| name.value.clone())
+        .collect()
+}

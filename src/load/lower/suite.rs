@@ -52,6 +52,14 @@ pub fn suite(
         || matches!(&raw.target, Some(t) if matches!(&t.value,
             RawTarget::Url(m) if matches!(parse_whole(&m.base_url.value),
                 Some(Ok(Reference::Demo(_))))));
+    cx.setup_captures = if raw.setup.is_empty() {
+        config
+            .and_then(|c| c.setup.as_ref())
+            .map(|s| s.captured())
+            .unwrap_or_default()
+    } else {
+        super::setup::capture_names(&raw.setup)
+    };
     let (auth_servers, roles) = servers_and_roles(cx, &raw, config, demo);
     let policy = super::policy::policy(cx, raw.policy.as_ref(), &at)
         .or_else(|| config.and_then(|c| c.policy.clone()))
@@ -228,6 +236,7 @@ pub fn config(
         .unwrap_or_default();
     let auth_servers =
         super::oauth::auth_servers(cx, raw.auth_servers.as_ref(), target == Some(Target::Demo));
+    cx.setup_captures = super::setup::capture_names(&raw.setup);
     let roles = super::roles::roles(cx, &raw.roles, target == Some(Target::Demo));
     let policy = super::policy::policy(cx, raw.policy.as_ref(), &Pos::UNKNOWN);
     let leakage = super::policy::leakage(cx, raw.leakage.as_ref());

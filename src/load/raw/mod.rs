@@ -2,12 +2,14 @@
 //! every value an error may point at. The YAML front end deserializes them, the Gherkin
 //! front end builds them from step tables; `lower` turns them into the model.
 
+mod login;
 mod probes;
 mod schema;
 mod span;
 mod suite;
 mod upstream;
 
+pub use login::{RawLoginRole, RawTokenFrom, RawTokenPlace};
 pub use probes::{
     RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
 };

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::span::{OneOrMany, S};
+use super::span::{OneOrMany, S, SpannedMap};
 
 /// One entry of `probes:`, named by its single key.
 #[derive(Deserialize, JsonSchema)]
@@ -50,9 +50,14 @@ pub struct RawTokens {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRateLimit {
+    /// Optional: without it the burst is sent with no credential (a login endpoint).
     #[serde(rename = "as")]
-    pub as_role: S<String>,
+    pub as_role: Option<S<String>>,
     pub request: S<String>,
+    pub json: Option<serde_json::Value>,
+    pub form: Option<SpannedMap<String>>,
+    pub body: Option<String>,
+    pub headers: Option<SpannedMap<String>>,
     pub burst: Option<S<u32>>,
     pub expect_within: Option<S<u32>>,
     /// `required` or `optional`.

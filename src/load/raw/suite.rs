@@ -118,6 +118,8 @@ pub struct RawRole {
     pub api_key: Option<RawApiKey>,
     pub basic: Option<S<RawBasic>>,
     pub oauth2: Option<RawOAuth2>,
+    /// A token by logging in: `{ request, json|form|body, token, send }`.
+    pub login: Option<S<super::login::RawLoginRole>>,
     pub proof: Option<S<String>>,
 }
 

@@ -1,4 +1,4 @@
-//! Probe `rate_limit`: a burst of requests from one role must be answered with 429 Too
+//! Probe `rate_limit`: a burst of requests from one role (or with no credential) must be answered with 429 Too
 //! Many Requests, early enough, with a valid `Retry-After`. Without a limit, credential
 //! stuffing and scraping run unchecked. CWE-770 (allocation of resources without limits);
 //! OWASP API4:2023 (unrestricted resource consumption).
@@ -10,7 +10,9 @@ use crate::model::{Location, Request, RoleId};
 /// A burst must be answered with 429 and a valid `Retry-After`.
 #[derive(Clone, Debug)]
 pub struct RateLimitProbe {
-    pub role: RoleId,
+    /// `None`: the burst carries no credential (`as:` left out, e.g. a login endpoint).
+    pub role: Option<RoleId>,
+    /// The whole request, body and headers included: a login burst sends credentials.
     pub request: Request,
     /// Requests at most.
     pub burst: u32,

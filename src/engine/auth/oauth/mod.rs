@@ -8,4 +8,4 @@ pub mod token;
 mod tokens;
 
 pub use discovery::Endpoints;
-pub use tokens::{Token, Tokens};
+pub use tokens::{Token, Tokens, fresh};

@@ -34,9 +34,15 @@ pub struct Token {
 
 impl Token {
     fn fresh(&self) -> bool {
-        let skew = self.lifetime.map_or(SKEW, |l| SKEW.min(l / 4));
-        self.expires_at.is_none_or(|t| Instant::now() + skew < t)
+        fresh(self.expires_at, self.lifetime)
     }
+}
+
+/// Whether a token that expires at `expires_at`, `lifetime` after it was issued, may
+/// still be sent (login tokens are renewed by the same rule).
+pub fn fresh(expires_at: Option<Instant>, lifetime: Option<Duration>) -> bool {
+    let skew = lifetime.map_or(SKEW, |l| SKEW.min(l / 4));
+    expires_at.is_none_or(|t| Instant::now() + skew < t)
 }
 
 /// Per-run OAuth state: discovered endpoints per server, a token slot per role.

@@ -28,6 +28,10 @@ pub async fn by_waiting(ctx: &Context, si: usize, probe: &TokensProbe, cached: &
             }
             Err(e) => return CaseResult::of(harness(e.to_string(), e)),
         },
+        Credential::Login(_) => match ctx.fresh_login(si, probe.role).await {
+            Ok(t) => (t.value, t.exp),
+            Err(e) => return CaseResult::of(harness(e.to_string(), e)),
+        },
         _ => {
             let exp = Jwt::parse(cached).and_then(|j| j.claims.get("exp").and_then(|e| e.as_i64()));
             (cached.to_string(), exp)

@@ -56,6 +56,11 @@ pub async fn run(
             Ok(t) => t,
             Err(e) => return error_all(cases, e.to_string(), e),
         },
+        // Doctored tokens go as bearer tokens: a login role must send its token so.
+        Credential::Login(l) if l.send.is_bearer() => match ctx.login_token(si, probe.role).await {
+            Ok(t) => t.value,
+            Err(e) => return error_all(cases, e.to_string(), e),
+        },
         _ => {
             let why = format!("role {} has no bearer token to mutate", role.name);
             return error_all(cases, why.clone(), HarnessError::request(why));
