@@ -424,3 +424,33 @@ async fn a_failed_login_makes_the_roles_checks_errors_naming_the_answer() {
         assert!(!run.all_output().contains(token.as_str()));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_roles_of_an_authspec_yaml_serve_its_features() {
+    let env = Env::new();
+    let (server, state) = api::start(Config::new(Style::Json, &env.users())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = suite(JSON_LOGIN, "").replacen("suite: notes\n", "", 1);
+    write(dir.path(), "authspec.yaml", &config);
+    write(
+        dir.path(),
+        "notes.feature",
+        "Feature: notes\n  Scenario: alice reads her note\n    Given I am \"alice\"\n    When I send \"GET /notes/1\"\n    Then access is allowed\n\n  Scenario: alice may not administer\n    Given I am \"alice\"\n    When I send \"GET /admin\"\n    Then access is denied\n\n  Scenario: bob reads his note\n    Given I am \"bob\"\n    When I send \"GET /me\"\n    Then access is allowed\n",
+    );
+    let (d, url) = (dir.path().to_path_buf(), server.uri());
+    let (alice, bob) = (env.alice.clone(), env.bob.clone());
+    let run = tokio::task::spawn_blocking(move || {
+        let env = [
+            ("API_URL", url.as_str()),
+            ("ALICE_PASSWORD", alice.as_str()),
+            ("BOB_PASSWORD", bob.as_str()),
+        ];
+        authspec(&["run", "notes.feature"], &env, &d)
+    })
+    .await
+    .unwrap();
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert!(run.stdout.contains("3 passed"), "{}", run.stdout);
+    assert_eq!(logins(&state, "alice-"), 1);
+    assert_eq!(logins(&state, "bob-"), 1);
+}
