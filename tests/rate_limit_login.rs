@@ -78,7 +78,8 @@ async fn a_login_limited_after_ten_tries_passes_and_its_unlimited_twin_fails() {
     let run = probe(&limited, "limits.yaml", YAML).await;
     assert_eq!(run.code, 0, "{}", run.all_output());
     assert!(
-        run.stdout.contains("PASS  login limits › rate_limit POST /auth/login"),
+        run.stdout
+            .contains("PASS  login limits › rate_limit POST /auth/login"),
         "{}",
         run.stdout
     );
@@ -89,7 +90,8 @@ async fn a_login_limited_after_ten_tries_passes_and_its_unlimited_twin_fails() {
     let run = probe(&unlimited, "limits.yaml", YAML).await;
     assert_eq!(run.code, 1, "{}", run.all_output());
     assert!(
-        run.stdout.contains("no 429 after 50 requests: the endpoint is not rate limited"),
+        run.stdout
+            .contains("no 429 after 50 requests: the endpoint is not rate limited"),
         "{}",
         run.stdout
     );
@@ -102,7 +104,8 @@ async fn an_endpoint_limited_before_the_burst_is_an_error_not_a_pass() {
     let run = probe(&server, "limits.yaml", YAML).await;
     assert_eq!(run.code, 3, "{}", run.all_output());
     assert!(
-        run.stdout.contains("the first request of the burst got 429, before the burst began"),
+        run.stdout
+            .contains("the first request of the burst got 429, before the burst began"),
         "{}",
         run.stdout
     );

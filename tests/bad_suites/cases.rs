@@ -173,6 +173,68 @@ pub fn cases() -> Vec<Case> {
             says: &["a `setup:` step takes no `access:`"],
             hides: &[],
         },
+        Case {
+            name: "login with an unknown key",
+            yaml: "  alice:\n    login:\n      request: POST /auth/login\n      json: { username: alice }\n      tokn: $.auth_token\naccess:\n  - request: GET /\n    allow: [alice]\n",
+            at: "bad.yaml:14:7",
+            says: &["unknown field `tokn`", "did you mean `token`?"],
+            hides: &[],
+        },
+        Case {
+            name: "login without a token",
+            yaml: "  alice:\n    login:\n      request: POST /auth/login\n      json: { username: alice }\naccess:\n  - request: GET /\n    allow: [alice]\n",
+            at: "bad.yaml:13:7",
+            says: &["missing field `token`", "`token: $.auth_token`"],
+            hides: &[],
+        },
+        Case {
+            name: "login token path that does not parse",
+            yaml: "  alice:\n    login:\n      request: POST /auth/login\n      token: \"$.[auth\"\naccess:\n  - request: GET /\n    allow: [alice]\n",
+            at: "bad.yaml:13:14",
+            says: &["invalid JSONPath `$.[auth`", "JSONPath starts at `$`"],
+            hides: &[],
+        },
+        Case {
+            name: "login and bearer on one role",
+            yaml: "  alice:\n    bearer: ${env:READER_TOKEN}\n    login:\n      request: POST /auth/login\n      token: $.auth_token\naccess:\n  - request: GET /\n    allow: [alice]\n",
+            at: "bad.yaml:10:3",
+            says: &[
+                "role `alice` has more than one of `bearer`, `api_key`, `oauth2`, `basic`, `login`",
+                "give each role one credential",
+            ],
+            hides: &[],
+        },
+        Case {
+            name: "login token in a header and a cookie",
+            yaml: "  alice:\n    login:\n      request: POST /auth/login\n      token: { header: X-Auth-Token, cookie: session }\naccess:\n  - request: GET /\n    allow: [alice]\n",
+            at: "bad.yaml:13:14",
+            says: &[
+                "`token:` names exactly one of `header` or `cookie`",
+                "`token: { header: X-Auth-Token }`",
+            ],
+            hides: &[],
+        },
+        Case {
+            name: "login sending a cookie with a prefix",
+            yaml: "  alice:\n    login:\n      request: POST /auth/login\n      token: { cookie: session }\n      send: { cookie: sid, prefix: \"Token \" }\naccess:\n  - request: GET /\n    allow: [alice]\n",
+            at: "bad.yaml:14:36",
+            says: &["a cookie takes no `prefix`"],
+            hides: &[],
+        },
+        Case {
+            name: "login with a variable nothing captures",
+            yaml: "  alice:\n    login:\n      request: POST /auth/login\n      json: { username: \"alice-{{nope}}\" }\n      token: $.auth_token\naccess:\n  - request: GET /\n    allow: [alice]\n",
+            at: "bad.yaml:12:16",
+            says: &["`{{nope}}` is not captured"],
+            hides: &[],
+        },
+        Case {
+            name: "rate_limit with two bodies",
+            yaml: "probes:\n  - rate_limit:\n      request: POST /auth/login\n      json: { username: alice }\n      body: \"x\"\n",
+            at: "bad.yaml:12:16",
+            says: &["a request has one of `json:`, `form:` or `body:`, not more"],
+            hides: &[],
+        },
     ]
 }
 

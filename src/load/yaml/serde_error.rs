@@ -23,6 +23,9 @@ pub fn diagnose(err: &serde_saphyr::Error, source: &SourceFile) -> SuiteDiagnost
         {
             diag.mask(source, value);
         }
+    } else if message == "missing field `token`" {
+        // Only a `login:` role has a `token:` it cannot do without.
+        diag.help("a `login:` says where its answer carries the token: `token: $.auth_token`, `token: { header: X-Auth-Token }` or `token: { cookie: session }`");
     } else if message.contains("flow") && source.line_text(line).contains("${") {
         // `{` and `}` end a YAML flow mapping, so a reference inside one must be quoted.
         diag.help("inside `{ … }` or `[ … ]`, quote references: `password: \"${env:NAME}\"`");
