@@ -7,6 +7,7 @@
 mod expand;
 mod expect;
 mod feature;
+mod flow;
 mod matcher;
 mod probes;
 mod request;

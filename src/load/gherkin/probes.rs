@@ -344,37 +344,20 @@ impl Fields<'_> {
     /// A flow mapping of texts (`{ X-Trace: abc }`), each key at the cell's position.
     fn map(&mut self, key: &str) -> Option<SpannedMap<String>> {
         let cell = self.cell(key)?.clone();
-        match serde_saphyr::from_str::<serde_json::Map<String, serde_json::Value>>(&cell.text) {
-            Ok(m) => {
-                let at = cell.spanned().at;
-                let text = |v: serde_json::Value| match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                Some(SpannedMap(
-                    m.into_iter()
-                        .map(|(k, v)| (S::new(k, at), text(v)))
-                        .collect(),
-                ))
-            }
-            Err(_) => {
-                let message = format!("`{key}` is not a YAML flow mapping");
-                let help = "e.g. `{ name: value, other: value }`".to_string();
-                self.error(&cell, message, help);
-                None
-            }
-        }
+        self.converted(&cell, super::flow::texts(&cell))
     }
 
     /// JSON, or a YAML flow mapping as the YAML probe writes it.
     fn payload(&mut self, key: &str) -> Option<serde_json::Value> {
         let cell = self.cell(key)?.clone();
-        match serde_saphyr::from_str::<serde_json::Value>(&cell.text) {
+        self.converted(&cell, super::flow::json(&cell, key))
+    }
+
+    fn converted<T>(&mut self, cell: &Cell, value: Result<T, super::flow::Refused>) -> Option<T> {
+        match value {
             Ok(v) => Some(v),
-            Err(_) => {
-                let message = format!("`{key}` is neither JSON nor a YAML flow mapping");
-                let help = "e.g. `{ type: payment_intent.succeeded, id: evt_1 }`".to_string();
-                self.error(&cell, message, help);
+            Err(r) => {
+                self.error(cell, r.message, r.help);
                 None
             }
         }
