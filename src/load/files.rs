@@ -56,6 +56,16 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 
 /// Reads a regular file of at most `MAX_FILE` bytes as UTF-8.
 pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<String> {
+    String::from_utf8(read_bounded_bytes(path, max)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// Like `read_bounded`, for a binary file (a PKCS#12 archive).
+pub fn read_bounded_bytes(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(std::io::Error::other("not a regular file"));
@@ -66,11 +76,11 @@ pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<String> {
             max / 1024
         )));
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(max)
-        .read_to_string(&mut text)?;
-    Ok(text)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// YAML suites and Gherkin features; `authspec.yaml` is configuration, not a suite.

@@ -41,5 +41,5 @@ pub use scenario::{Capture, Scenario, Step};
 pub use secret::{Secret, credential_like};
 pub use setup::{Setup, SetupStep};
 pub use suite::{Policy, Suite, Target};
-pub use tls::{CaFile, TlsSettings};
+pub use tls::{CaFile, ClientCert, TlsSettings};
 pub use upstream::{Route, Sut, Upstream, UpstreamExpectation, UpstreamHeader, UpstreamTls};

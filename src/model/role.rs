@@ -1,6 +1,6 @@
 //! Roles: a name plus how its requests are authenticated.
 
-use super::{Login, OAuth2Role, Request, Secret};
+use super::{ClientCert, Login, OAuth2Role, Request, Secret};
 
 /// Index of a role within its suite's `roles`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,13 +13,16 @@ pub struct Role {
     /// A request this role must be allowed to make; proves its credentials work so that
     /// its deny checks are not vacuous.
     pub proof: Option<Request>,
+    /// Presented in the TLS handshakes of this role's requests (mTLS): they go through a
+    /// client of the role's own.
+    pub client_cert: Option<ClientCert>,
 }
 
 impl Role {
     /// Roles without credentials (`anonymous: {}`) need no proof: a refusal of them
-    /// cannot be caused by a broken credential.
+    /// cannot be caused by a broken credential. A client certificate is a credential.
     pub fn needs_proof(&self) -> bool {
-        !matches!(self.credential, Credential::None)
+        !matches!(self.credential, Credential::None) || self.client_cert.is_some()
     }
 }
 

@@ -3,7 +3,7 @@
 //! scenario one. Ids are stable across runs: `file#access[2].deny.reader`,
 //! `file#probes[1].3` (the case's position in the probe's case list).
 
-use crate::model::{Location, Probe, ProbeCase, RoleId, Suite, TlsCase, Verdict, host_port};
+use crate::model::{Location, Probe, ProbeCase, RoleId, Suite, Verdict, host_port};
 
 #[derive(Clone, Debug)]
 pub struct Check {
@@ -150,10 +150,12 @@ fn case_name(suite: &Suite, probe: &Probe, case: ProbeCase) -> String {
         (Probe::Headers(_), _) => "headers".to_string(),
         (Probe::Tokens(p), _) => format!("tokens {} as {}", p.request.line(), role(p.role)),
         (Probe::OAuth(p), _) => format!("oauth {}", suite.auth_servers[p.server].name),
-        (Probe::Tls(p), ProbeCase::Tls(TlsCase::Url { url, .. })) => {
+        (Probe::Tls(p), ProbeCase::Tls(c)) if c.url().is_some() => {
             format!(
                 "tls {}",
-                p.urls.get(url).map_or(String::new(), |u| host_port(u))
+                c.url()
+                    .and_then(|url| p.urls.get(url))
+                    .map_or(String::new(), |u| host_port(u))
             )
         }
         (Probe::Tls(p), _) => format!(
@@ -216,7 +218,7 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::load::{LoadContext, LoadOptions, load_paths};
-    use crate::model::{HeadersCase, TlsCheck, TokensCase, WebhookCase};
+    use crate::model::{HeadersCase, TlsCase, TlsCheck, TokensCase, WebhookCase};
     use crate::redact::Redactor;
 
     pub const SUITE: &str = "suite: s

@@ -15,6 +15,8 @@ pub struct SuiteRun {
     pub base_url: String,
     /// A client of the suite's own when its `target.tls` differs from the default.
     pub http: Option<HttpClient>,
+    /// By role index: a client of the role's own when it presents a client certificate.
+    pub role_http: Vec<Option<HttpClient>>,
     pub upstreams: Option<crate::engine::doubles::upstreams::Upstreams>,
     pub sut: tokio::sync::Mutex<Option<crate::engine::doubles::sut::SutProcess>>,
     /// Held by each check of a suite with upstreams: what an upstream received must be
@@ -35,6 +37,7 @@ impl SuiteRun {
             suite,
             base_url,
             http,
+            role_http: Vec::new(),
             upstreams: None,
             sut: tokio::sync::Mutex::new(None),
             exclusive,
@@ -78,6 +81,13 @@ impl Context {
     /// The client for suite `si`'s own requests: its `target.tls` applies.
     pub fn http_for(&self, si: usize) -> &HttpClient {
         self.suites[si].http.as_ref().unwrap_or(&self.http)
+    }
+
+    /// The client for `role`'s requests: the role's own when it presents a client
+    /// certificate, the suite's otherwise (and without a role).
+    pub fn http_as(&self, si: usize, role: Option<RoleId>) -> &HttpClient {
+        role.and_then(|r| self.suites[si].role_http.get(r.0)?.as_ref())
+            .unwrap_or_else(|| self.http_for(si))
     }
 
     /// Sends `request` (its line only) with exactly `headers` and `body`: no role, no
@@ -164,22 +174,24 @@ impl Context {
     ) -> Result<(Exchange, Option<crate::engine::auth::login::LoginToken>), HarnessError> {
         let builder = self.request_builder(si, request, vars)?;
         let (builder, login) = self.authorize(builder, si, role).await?;
-        let ex = self.http_for(si).send(builder).await?;
+        let ex = self.http_as(si, Some(role)).send(builder).await?;
         self.keep_cookies(si, role, &ex);
         Ok((ex, login))
     }
 
-    /// Sends `request` with `token` as its bearer token instead of a role's credential.
+    /// Sends `request` with `token` as its bearer token instead of `role`'s credential
+    /// (over `role`'s client: its client certificate, if it has one, still goes along).
     pub async fn send_with_token(
         &self,
         si: usize,
+        role: RoleId,
         request: &Request,
         token: &str,
     ) -> Result<Exchange, HarnessError> {
         let builder = self
             .request_builder(si, request, &Vars::new())?
             .bearer_auth(token);
-        let ex = self.http_for(si).send(builder).await?;
+        let ex = self.http_as(si, Some(role)).send(builder).await?;
         self.scannable(si, ex)
     }
 

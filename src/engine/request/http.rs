@@ -118,6 +118,12 @@ impl HttpClient {
         if !tls.verify {
             builder = builder.tls_danger_accept_invalid_certs(true);
         }
+        // Checked when the suite loaded (it parses, the key is the leaf's).
+        if let Some(cert) = &tls.client_cert {
+            builder = builder.identity(reqwest::Identity::from_pem(
+                cert.identity.expose().as_bytes(),
+            )?);
+        }
         Ok(Self {
             client: builder.build()?,
             timeout,

@@ -116,10 +116,7 @@ mod tests {
     use std::net::TcpListener;
 
     fn client(timeout: Duration) -> HttpClient {
-        let tls = TlsSettings {
-            ca_file: None,
-            verify: true,
-        };
+        let tls = TlsSettings::default();
         HttpClient::new(timeout, 1, &tls).unwrap()
     }
 

@@ -1,6 +1,6 @@
 //! Prepares a run before any check: the demo target when a suite uses it, and for each
-//! suite its base URL, its own TLS client when it needs one, its stub upstreams and
-//! SUT, and then its `setup:` requests. A suite whose upstreams or SUT cannot start, or
+//! suite its base URL, its own TLS client when it needs one (and one per role with a
+//! client certificate), its stub upstreams and SUT, and then its `setup:` requests. A suite whose upstreams or SUT cannot start, or
 //! whose setup fails, is marked unavailable: its checks become errors carrying the
 //! reason, and the other suites run.
 
@@ -66,6 +66,7 @@ pub async fn prepare(
     let default_tls = TlsSettings {
         ca_file: merged_ca_files(suites.iter().map(|s| &s.tls)),
         verify: true,
+        client_cert: None,
     };
     let http =
         HttpClient::new(options.timeout, jobs, &default_tls)?.with_max_body(options.max_body);
@@ -142,7 +143,7 @@ pub async fn suite_runs(
             (Target::Demo, Some(d)) => d.url(),
             (Target::Demo, None) => String::new(),
         };
-        let http = if suite.tls.verify {
+        let http = if suite.tls.verify && suite.tls.client_cert.is_none() {
             None
         } else {
             Some(
@@ -150,7 +151,10 @@ pub async fn suite_runs(
                     .with_max_body(setup.http.max_body()),
             )
         };
+        let base = http.as_ref().unwrap_or(setup.http);
+        let role_http = role_clients(&suite, base, setup.timeout, setup.jobs)?;
         let mut run = SuiteRun::new(suite, template.clone(), http);
+        run.role_http = role_http;
         run.vars.insert(RUN_ID.to_string(), setup.run_id.clone());
         if !run.suite.upstreams.is_empty() && setup.used.get(si) == Some(&true) && ca.is_none() {
             ca = Some(match choice.take() {
@@ -172,6 +176,33 @@ pub async fn suite_runs(
         out.push(run);
     }
     Ok((out, ca))
+}
+
+/// A client for each role that presents a client certificate (reqwest's identity is per
+/// client), built once per run like the suite's own: its TLS settings, timeout, body limit
+/// and connection budget, plus the certificate.
+fn role_clients(
+    suite: &Suite,
+    base: &HttpClient,
+    timeout: Duration,
+    jobs: usize,
+) -> Result<Vec<Option<HttpClient>>, EngineError> {
+    suite
+        .roles
+        .iter()
+        .map(|role| {
+            let Some(cert) = &role.client_cert else {
+                return Ok(None);
+            };
+            let tls = TlsSettings {
+                client_cert: Some(cert.clone()),
+                ..base.tls().clone()
+            };
+            Ok(Some(
+                HttpClient::new(timeout, jobs, &tls)?.with_max_body(base.max_body()),
+            ))
+        })
+        .collect()
 }
 
 /// Starts `run`'s upstreams and SUT, and renders its base URL.

@@ -126,6 +126,7 @@ const TLS: &[Key] = &[
     optional("min_rsa_bits"),
     optional("hsts_min_age"),
     optional("plain_http"),
+    optional("client_cert_required"),
 ];
 
 /// Lowers one probe step's table; `index` numbers the probes of the feature (for the
@@ -271,6 +272,7 @@ impl Fields<'_> {
                 min_rsa_bits: self.number("min_rsa_bits"),
                 hsts_min_age: self.number("hsts_min_age"),
                 plain_http: self.text("plain_http"),
+                client_cert_required: self.boolean("client_cert_required"),
             }),
         })
     }
@@ -296,6 +298,20 @@ impl Fields<'_> {
             Err(_) => {
                 let message = format!("`{key}` is a whole number, not `{}`", cell.text);
                 self.error(&cell, message, "write digits only, e.g. `50`".into());
+                None
+            }
+        }
+    }
+
+    /// `true` or `false`, as YAML writes them.
+    fn boolean(&mut self, key: &str) -> Option<S<bool>> {
+        let cell = self.cell(key)?.clone();
+        match cell.text.trim() {
+            "true" => Some(S::new(true, cell.spanned().at)),
+            "false" => Some(S::new(false, cell.spanned().at)),
+            other => {
+                let message = format!("`{key}` is `true` or `false`, not `{other}`");
+                self.error(&cell, message, "write `true` or `false`".into());
                 None
             }
         }

@@ -20,7 +20,10 @@ pub(super) fn role(st: &mut State<'_, '_>, step: &gherkin::Step, name: String) {
 pub(super) fn anonymous(st: &mut State<'_, '_>, step: &gherkin::Step) {
     let roles = &mut st.cx.roles;
     match roles.iter().position(|r| r.name == "anonymous") {
-        Some(i) if !matches!(roles[i].credential, Credential::None) => {
+        Some(i)
+            if !matches!(roles[i].credential, Credential::None)
+                || roles[i].client_cert.is_some() =>
+        {
             return st.error(
                 step,
                 "the role `anonymous` has credentials",
@@ -32,6 +35,7 @@ pub(super) fn anonymous(st: &mut State<'_, '_>, step: &gherkin::Step) {
             name: "anonymous".into(),
             credential: Credential::None,
             proof: None,
+            client_cert: None,
         }),
     }
     st.role = Some(S::new("anonymous".into(), position(step)));

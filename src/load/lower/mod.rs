@@ -2,6 +2,7 @@
 //! file, every problem of the file collected before giving up.
 
 mod checks;
+mod client_cert;
 mod context;
 mod expect;
 mod faults;

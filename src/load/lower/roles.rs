@@ -61,10 +61,23 @@ fn role(cx: &mut Cx<'_>, name: &S<String>, raw: &RawRole, demo: bool) -> Option<
         Some(line) => Some(super::request::request_line_only(cx, line)?),
         None => None,
     };
+    let client_cert = match &raw.client_cert {
+        Some(c) => {
+            let field = format!("roles.{n}.client_cert");
+            Some(super::client_cert::client_cert(
+                cx,
+                c,
+                &field,
+                &format!("{n}.client_cert"),
+            )?)
+        }
+        None => None,
+    };
     Some(Role {
         name: n.clone(),
         credential,
         proof,
+        client_cert,
     })
 }
 

@@ -1,5 +1,5 @@
-//! Lowers transport security: `target.tls` (an extra trust anchor, or verification off)
-//! and the `tls` probe's policy.
+//! Lowers transport security: `target.tls` (an extra trust anchor, verification off, a
+//! client certificate) and the `tls` probe's policy.
 
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
@@ -39,9 +39,13 @@ pub fn target_tls(cx: &mut Cx<'_>, raw: &S<RawTarget>) -> TlsSettings {
 
 fn tls_settings(cx: &mut Cx<'_>, raw: &RawTls) -> TlsSettings {
     let ca_file = raw.ca_file.as_ref().and_then(|f| ca_file(cx, f));
+    let client_cert = raw.client_cert.as_ref().and_then(|c| {
+        super::client_cert::client_cert(cx, c, "target.tls.client_cert", "target.client_cert")
+    });
     TlsSettings {
         ca_file,
         verify: raw.verify.as_ref().is_none_or(|v| v.value),
+        client_cert,
     }
 }
 
@@ -149,6 +153,7 @@ pub fn tls_probe(cx: &mut Cx<'_>, raw: &RawTlsProbe) -> Option<TlsProbe> {
         min_days_to_expiry: raw.min_days_to_expiry.as_ref().map_or(14, |v| v.value),
         min_rsa_bits: raw.min_rsa_bits.as_ref().map_or(2048, |v| v.value),
         hsts_min_age: raw.hsts_min_age.as_ref().map_or(15_552_000, |v| v.value),
+        client_cert_required: raw.client_cert_required.as_ref().is_some_and(|v| v.value),
         location: cx.location(
             &raw.urls
                 .as_ref()

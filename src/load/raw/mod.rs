@@ -16,9 +16,9 @@ pub use probes::{
 pub use schema::suite_schema;
 pub use span::{OneOrMany, Pos, S, SpannedMap};
 pub use suite::{
-    RawAccess, RawAuthServer, RawBasic, RawConfig, RawExpect, RawKeyQuality, RawLeakage, RawLog,
-    RawOAuth2, RawPolicy, RawRequestParts, RawRole, RawScenario, RawSecret, RawSetupStep, RawStep,
-    RawSuite, RawTarget, RawTargetMap, RawTls,
+    RawAccess, RawAuthServer, RawBasic, RawClientCert, RawConfig, RawExpect, RawKeyQuality,
+    RawLeakage, RawLog, RawOAuth2, RawPolicy, RawRequestParts, RawRole, RawScenario, RawSecret,
+    RawSetupStep, RawStep, RawSuite, RawTarget, RawTargetMap, RawTls,
 };
 pub use upstream::{
     RawCount, RawFault, RawFaultAnswer, RawRange, RawRoute, RawSut, RawUpstream, RawUpstreamExpect,

@@ -93,4 +93,6 @@ pub struct RawTlsProbe {
     pub min_rsa_bits: Option<S<u32>>,
     pub hsts_min_age: Option<S<u64>>,
     pub plain_http: Option<S<String>>,
+    /// The endpoints refuse a handshake without a client certificate (mTLS).
+    pub client_cert_required: Option<S<bool>>,
 }

@@ -109,6 +109,22 @@ pub struct RawTargetMap {
 pub struct RawTls {
     pub ca_file: Option<S<String>>,
     pub verify: Option<S<bool>>,
+    /// Presented by every request of the suite (mTLS).
+    pub client_cert: Option<S<RawClientCert>>,
+}
+
+/// A client certificate: `cert` + `key` (PEM), or `pkcs12` + `password`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawClientCert {
+    /// PEM certificates, leaf first (`${file:certs/admin.crt}`).
+    pub cert: Option<S<String>>,
+    /// The PEM private key (PKCS#8, PKCS#1 or SEC1): a reference.
+    pub key: Option<S<String>>,
+    /// A PKCS#12 file (`${file:certs/admin.p12}`), or its base64 (`${env:ADMIN_P12}`).
+    pub pkcs12: Option<S<String>>,
+    /// The PKCS#12 password: a reference; none when absent.
+    pub password: Option<S<String>>,
 }
 
 #[derive(Deserialize, Default, JsonSchema)]
@@ -121,6 +137,8 @@ pub struct RawRole {
     /// A token by logging in: `{ request, json|form|body, token, send }`.
     pub login: Option<S<super::login::RawLoginRole>>,
     pub proof: Option<S<String>>,
+    /// Presented in the TLS handshakes of the role's requests (mTLS).
+    pub client_cert: Option<S<RawClientCert>>,
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -189,6 +189,7 @@ mod tests {
                 .map(|&check| ProbeCase::Tls(TlsCase::Url { url: 0, check })),
         );
         all.push(ProbeCase::Tls(TlsCase::PlainHttp));
+        all.push(ProbeCase::Tls(TlsCase::ClientCertRequired { url: 0 }));
         all
     }
 

@@ -1,11 +1,13 @@
 //! Probe `tls`: does each endpoint meet the TLS policy? Per URL: a trusted chain, the
 //! right name, validity and horizon, key strength, no legacy protocol, a modern one, and
-//! HSTS; and a plain-HTTP URL that refuses or redirects to https. CWE-295 (improper
-//! certificate validation) and its children, CWE-326 (inadequate encryption strength),
-//! CWE-319 (cleartext transmission); OWASP API8:2023 (security misconfiguration).
+//! HSTS; a plain-HTTP URL that refuses or redirects to https; and, where the suite says
+//! so, a handshake without a client certificate refused. CWE-295 (improper certificate
+//! validation) and its children, CWE-326 (inadequate encryption strength), CWE-319
+//! (cleartext transmission), CWE-306 (missing authentication); OWASP API8:2023 (security
+//! misconfiguration), API2:2023 (broken authentication) for the client certificate.
 
 use super::ProbeCase;
-use super::case::{API8, probe_cases};
+use super::case::{API2, API8, probe_cases};
 use crate::model::Location;
 
 /// Probe `tls`: does each URL meet the policy?
@@ -19,6 +21,8 @@ pub struct TlsProbe {
     pub hsts_min_age: u64,
     /// A plain `http://` URL that must refuse, or redirect to https.
     pub plain_http: Option<String>,
+    /// Each URL refuses a handshake without a client certificate (mTLS).
+    pub client_cert_required: bool,
     /// The suite entry, for the `-->` line of every finding and error of the probe.
     pub location: Location,
 }
@@ -39,8 +43,14 @@ impl TlsProbe {
         }
     }
 
-    /// Every check of every URL, URL by URL, then `plain_http`'s.
+    /// Every check of every URL, URL by URL, then `plain_http`'s, then each URL's
+    /// `client_cert_required` (last, so turning it on renumbers no other case).
     pub fn cases(&self) -> Vec<ProbeCase> {
+        let mtls = if self.client_cert_required {
+            0..self.urls.len()
+        } else {
+            0..0
+        };
         (0..self.urls.len())
             .flat_map(|url| {
                 TlsCheck::ALL
@@ -48,6 +58,7 @@ impl TlsProbe {
                     .map(move |&check| TlsCase::Url { url, check })
             })
             .chain(self.plain_http.iter().map(|_| TlsCase::PlainHttp))
+            .chain(mtls.map(|url| TlsCase::ClientCertRequired { url }))
             .map(ProbeCase::Tls)
             .collect()
     }
@@ -101,6 +112,9 @@ pub enum TlsCase {
     Url { url: usize, check: TlsCheck },
     /// The `plain_http` URL refuses the connection or redirects to `https://`.
     PlainHttp,
+    /// URL `url` refuses a handshake without a client certificate (`client_cert_required:
+    /// true`): an mTLS endpoint that answers without one authenticates nobody.
+    ClientCertRequired { url: usize },
 }
 
 impl TlsCase {
@@ -108,6 +122,7 @@ impl TlsCase {
         match self {
             TlsCase::Url { check, .. } => check.name(),
             TlsCase::PlainHttp => "plain_http_refused_or_redirected",
+            TlsCase::ClientCertRequired { .. } => "client_cert_required",
         }
     }
 
@@ -115,6 +130,7 @@ impl TlsCase {
         match self {
             TlsCase::Url { check, .. } => check.rule(),
             TlsCase::PlainHttp => "tls.plain_http_refused_or_redirected",
+            TlsCase::ClientCertRequired { .. } => "tls.client_cert_required",
         }
     }
 
@@ -122,11 +138,23 @@ impl TlsCase {
         match self {
             TlsCase::Url { check, .. } => check.cwe(),
             TlsCase::PlainHttp => &[319],
+            TlsCase::ClientCertRequired { .. } => &[295, 306],
         }
     }
 
     pub fn owasp(self) -> &'static str {
-        API8
+        match self {
+            TlsCase::ClientCertRequired { .. } => API2,
+            _ => API8,
+        }
+    }
+
+    /// The URL (index into the probe's `urls`) the case checks; none for `plain_http`.
+    pub fn url(self) -> Option<usize> {
+        match self {
+            TlsCase::Url { url, .. } | TlsCase::ClientCertRequired { url } => Some(url),
+            TlsCase::PlainHttp => None,
+        }
     }
 }
 

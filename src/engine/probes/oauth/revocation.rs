@@ -65,7 +65,7 @@ pub async fn revoked_token_refused(c: &Ctx<'_>) -> CaseResult {
         Err(e) => return error(e),
     }
     if let Some(request) = &c.probe.request {
-        match c.ctx.send_with_token(c.si, request, &token).await {
+        match c.ctx.send_with_token(c.si, role, request, &token).await {
             Ok(ex) if super::refused(ex.status) => {}
             Ok(ex) => {
                 return fail(

@@ -2,6 +2,7 @@
 
 mod cert;
 mod certificate;
+mod client_cert;
 mod handshake;
 mod hsts;
 mod legacy;

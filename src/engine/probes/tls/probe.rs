@@ -1,7 +1,7 @@
 //! Runs probe `tls` (cases: `model::TlsCase`): per URL with a selected check, one policy
 //! handshake whose certificate the certificate checks judge, then the selected protocol
-//! and HSTS checks; the plain-HTTP check apart. An unreachable URL makes its cases errors:
-//! nothing was measured.
+//! and HSTS checks; the plain-HTTP check and each URL's `client_cert_required` apart. An
+//! unreachable URL makes its cases errors: nothing was measured.
 
 use rustls::version::{TLS12, TLS13};
 
@@ -10,7 +10,7 @@ use super::handshake::{Failed, handshake};
 use super::hsts::hsts;
 use super::protocols::{legacy_refused, modern_offered};
 use super::verdict::{error, tls_failure, unreachable};
-use super::{cert, plain};
+use super::{cert, client_cert, plain};
 use crate::engine::probes::CaseResult;
 use crate::engine::request::context::Context;
 use crate::model::{TlsCase, TlsCheck, TlsProbe};
@@ -49,6 +49,13 @@ pub async fn run(
         && cases.contains(&TlsCase::PlainHttp)
     {
         out.push((TlsCase::PlainHttp, plain::check(ctx, url).await));
+    }
+    for &case in cases {
+        if let TlsCase::ClientCertRequired { url } = case
+            && let Some(u) = probe.urls.get(url)
+        {
+            out.push((case, client_cert::required(ctx, si, u).await));
+        }
     }
     out
 }

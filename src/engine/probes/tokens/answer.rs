@@ -75,7 +75,9 @@ pub async fn refused(
     probe: &TokensProbe,
     token: &str,
 ) -> Result<Option<Answer>, HarnessError> {
-    let ex = ctx.send_with_token(si, &probe.request, token).await?;
+    let ex = ctx
+        .send_with_token(si, probe.role, &probe.request, token)
+        .await?;
     let policy = &ctx.suites[si].suite.policy;
     // Scanned like every response; a leak is a finding even in a refusal.
     let leaks = ctx.leak_lines(si, &ex, &[]);
