@@ -536,3 +536,41 @@ async fn a_feature_uses_a_role_with_a_certificate_and_the_probe_step_requires_on
         run.all_output()
     );
 }
+
+/// `validate` without the variables a certificate comes from lints the rest; with them,
+/// and with `--require-env`, the certificate is checked like `run` checks it.
+#[test]
+fn validate_checks_a_certificate_only_when_its_variables_are_set() {
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().unwrap();
+    pki.write_files(dir.path(), "right-password");
+    write(
+        dir.path(),
+        "v.yaml",
+        "suite: v\ntarget:\n  base_url: https://localhost:1\nroles:\n  admin:\n    client_cert: { cert: \"${file:admin.crt}\", key: \"${env:ADMIN_KEY}\" }\n  ops:\n    client_cert: { pkcs12: \"${file:ops.p12}\", password: \"${env:P12_PASSWORD}\" }\naccess:\n  - request: GET /\n    allow: [admin, ops]\n",
+    );
+    let run = authspec(&["validate", "v.yaml"], &[], dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert!(
+        run.stdout.contains("ADMIN_KEY, P12_PASSWORD"),
+        "{}",
+        run.stdout
+    );
+    let good = [
+        ("ADMIN_KEY", pki.admin.key_pem.as_str()),
+        ("P12_PASSWORD", "right-password"),
+    ];
+    let run = authspec(&["validate", "--require-env", "v.yaml"], &good, dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let bad = [
+        ("ADMIN_KEY", "not a key"),
+        ("P12_PASSWORD", "right-password"),
+    ];
+    let run = authspec(&["validate", "v.yaml"], &bad, dir.path());
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        run.all_output().contains("v.yaml:6:"),
+        "{}",
+        run.all_output()
+    );
+}

@@ -89,6 +89,6 @@ impl Env for Placeholders {
                 unset.len() - 1
             }
         };
-        Some(format!("https://unset.invalid/{index}"))
+        Some(format!("{}{index}", crate::load::UNSET_ENV))
     }
 }

@@ -25,7 +25,7 @@ pub use env_file::WithEnvFile;
 pub use files::collect_suite_files;
 pub use gherkin::steps::{CATALOGUE as STEP_CATALOGUE, Takes as StepTakes};
 pub use raw::suite_schema;
-pub use reference::{Env, LoadContext};
+pub use reference::{Env, LoadContext, UNSET_ENV};
 pub use source::SourceFile;
 pub use suites::{LoadOptions, load_paths};
 pub use yaml::parse as parse_yaml;

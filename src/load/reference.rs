@@ -13,6 +13,11 @@ pub use super::reference_syntax::{
 };
 use super::secret_command::{SecretCommand, SecretRuns};
 
+/// What `validate` stands in for an unset variable with (then a number): shaped like a URL,
+/// since `base_url` must parse. A value holding it is not checked further (a key or a
+/// certificate cannot be).
+pub const UNSET_ENV: &str = "https://unset.invalid/";
+
 /// Where environment variables come from (the process, or a map in tests).
 pub trait Env: Send + Sync {
     fn var(&self, name: &str) -> Option<String>;

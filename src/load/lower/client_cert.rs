@@ -32,7 +32,7 @@ pub fn client_cert(
     label: &str,
 ) -> Option<ClientCert> {
     let r = &raw.value;
-    let (chain, key) = match (&r.cert, &r.key, &r.pkcs12) {
+    let material = match (&r.cert, &r.key, &r.pkcs12) {
         (Some(cert), Some(key), None) if r.password.is_none() => pem(cx, cert, key, field, label)?,
         (None, None, Some(archive)) => pkcs12(cx, archive, r.password.as_ref(), field, label)?,
         _ => {
@@ -43,6 +43,17 @@ pub fn client_cert(
             };
             cx.error(&raw.at, message).help(EXAMPLE);
             return None;
+        }
+    };
+    let (chain, key) = match material {
+        Material::Pair(chain, key) => (chain, key),
+        // `validate` without the variable: nothing to check, nothing will be sent.
+        Material::Unset => {
+            return Some(ClientCert {
+                field: field.to_string(),
+                subject: "(not checked: a variable is unset)".into(),
+                identity: Secret::new(format!("{label}.key"), ""),
+            });
         }
     };
     let (leaf_at, key_at) = match (&r.cert, &r.key, &r.pkcs12) {
@@ -92,7 +103,16 @@ pub fn client_cert(
     })
 }
 
-type Pair = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
+/// A chain and its key; or, under `validate`, a reference that stood in for an unset
+/// variable.
+enum Material {
+    Pair(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>),
+    Unset,
+}
+
+fn unset(value: &str) -> bool {
+    value.contains(crate::load::UNSET_ENV)
+}
 
 /// `cert` (text with references) and `key` (one reference): both PEM.
 fn pem(
@@ -101,8 +121,13 @@ fn pem(
     key: &S<String>,
     field: &str,
     label: &str,
-) -> Option<Pair> {
+) -> Option<Material> {
+    let mut placeholder = false;
     let chain = match cx.interpolate(&cert.value) {
+        Ok(text) if unset(&text) => {
+            placeholder = true;
+            Some(Vec::new())
+        }
         Ok(text) => {
             let chain = certificates(&text);
             if chain.is_none() {
@@ -120,8 +145,11 @@ fn pem(
     let key_text = super::secret::secret_at(cx, key, &format!("{field}.key"), key_label, false);
     let chain = chain?;
     let key_text = key_text?;
+    if placeholder || unset(key_text.expose()) {
+        return Some(Material::Unset);
+    }
     match PrivateKeyDer::from_pem_slice(key_text.expose().as_bytes()) {
-        Ok(k) => Some((chain, k)),
+        Ok(k) => Some(Material::Pair(chain, k)),
         Err(_) => {
             // The parser's message may quote a line of the key: say what it is instead.
             let encrypted = key_text.expose().contains("ENCRYPTED PRIVATE KEY");
@@ -156,7 +184,7 @@ fn pkcs12(
     password: Option<&S<String>>,
     field: &str,
     label: &str,
-) -> Option<Pair> {
+) -> Option<Material> {
     let at = &archive.at;
     let path = format!("{field}.pkcs12");
     let der = match parse_whole(&archive.value) {
@@ -185,6 +213,7 @@ fn pkcs12(
         }
         Some(Ok(reference)) => {
             let text = match cx.resolve(&reference) {
+                Ok(t) if unset(&t) => return Some(Material::Unset),
                 Ok(t) => t,
                 Err(e) => {
                     cx.reference_error(at, &path, e);
@@ -214,8 +243,11 @@ fn pkcs12(
         )?,
         None => Secret::new(format!("{label}.password"), ""),
     };
+    if unset(password.expose()) {
+        return Some(Material::Unset);
+    }
     match open_pkcs12(&der, password.expose()) {
-        Ok(pair) => Some(pair),
+        Ok((chain, key)) => Some(Material::Pair(chain, key)),
         Err(why) => {
             cx.error(at, format!("cannot open `{path}`: {why}")).help(
                 "check `password`; an archive made with old ciphers (RC2) opens after \
@@ -227,7 +259,10 @@ fn pkcs12(
 }
 
 /// The leaf, the CA certificates and the key of an archive.
-fn open_pkcs12(der: &[u8], password: &str) -> Result<Pair, String> {
+fn open_pkcs12(
+    der: &[u8],
+    password: &str,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
     let archive = openssl::pkcs12::Pkcs12::from_der(der)
         .map_err(|_| "it is not a PKCS#12 archive".to_string())?;
     let parsed = archive
