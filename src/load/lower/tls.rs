@@ -159,6 +159,7 @@ pub fn tls_probe(cx: &mut Cx<'_>, raw: &RawTlsProbe) -> Option<TlsProbe> {
                 .as_ref()
                 .map(|u| u.at)
                 .or(raw.plain_http.as_ref().map(|p| p.at))
+                .or(raw.client_cert_required.as_ref().map(|c| c.at))
                 .unwrap_or_default(),
         ),
         plain_http,
