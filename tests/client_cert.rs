@@ -112,9 +112,20 @@ enum Auth {
 /// (`client: none` without a certificate); `GET /leak` answers `leak` (a key, for the
 /// redaction test); every answer carries HSTS.
 async fn server(leaf: &Leaf, auth: Auth, clients: &Issuer, leak: &str) -> u16 {
+    use rustls::version::{TLS12, TLS13};
+    serve(leaf, auth, clients, leak, &[&TLS13, &TLS12]).await
+}
+
+async fn serve(
+    leaf: &Leaf,
+    auth: Auth,
+    clients: &Issuer,
+    leak: &str,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> u16 {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap();
     let builder = if auth == Auth::Never {
         builder.with_no_client_auth()
@@ -356,6 +367,65 @@ async fn client_cert_required_passes_only_where_a_certificate_is_required() {
             "{log}"
         );
     }
+}
+
+/// TLS 1.2 refuses a client without a certificate inside the handshake: the version was
+/// still accepted and the chain sent, so only `client_cert_required` tells the listeners
+/// apart; the certificate and protocol cases pass on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_tls_1_2_a_refused_client_certificate_is_no_refused_version() {
+    use rustls::version::TLS12;
+    let pki = Pki::new();
+    let required = serve(&pki.server, Auth::Required, &pki.clients, "", &[&TLS12]).await;
+    let lax = serve(&pki.server, Auth::Optional, &pki.clients, "", &[&TLS12]).await;
+    let dir = tempfile::tempdir().unwrap();
+    pki.write_files(dir.path(), "unused");
+    write(
+        dir.path(),
+        "t.yaml",
+        &format!(
+            "suite: tls 1.2
+target:
+  base_url: https://localhost:{required}
+  tls: {{ ca_file: server-ca.pem }}
+probes:
+  - tls:
+      urls: [https://localhost:{required}, https://localhost:{lax}]
+      client_cert_required: true
+"
+        ),
+    );
+    let report = dir.path().join("t.xml");
+    let run = authspec(
+        &["run", "t.yaml", "--junit", report.to_str().unwrap()],
+        &[],
+        dir.path(),
+    );
+    let log = run.all_output();
+    for port in [required, lax] {
+        for check in [
+            "certificate_trusted",
+            "hostname_matches",
+            "key_strength",
+            "modern_protocol_offered",
+        ] {
+            assert_eq!(
+                outcome(&report, &format!(":{port}: {check}")),
+                "pass",
+                "{log}"
+            );
+        }
+    }
+    assert_eq!(
+        outcome(&report, &format!(":{required}: client_cert_required")),
+        "pass",
+        "{log}"
+    );
+    assert_eq!(
+        outcome(&report, &format!(":{lax}: client_cert_required")),
+        "failure",
+        "{log}"
+    );
 }
 
 /// Each suite differs from the good one in one field; the error names that field's line

@@ -11,11 +11,8 @@
 //! nothing.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use rustls::SignatureScheme;
-use rustls::client::ResolvesClientCert;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use rustls::sign::CertifiedKey;
@@ -24,35 +21,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::handshake::{Keep, provider};
+use super::handshake::{Asked, Keep, provider};
 use super::verdict::{error, fail, pass, tls_failure, transport, unreachable};
 use crate::engine::probes::CaseResult;
 use crate::engine::request::context::Context;
 use crate::model::ClientCert;
 use crate::results::{Actual, Evidence, HarnessError, RequestInfo, TransportKind};
-
-/// Presents `key` (or nothing), and records whether the server asked for a certificate:
-/// rustls asks its resolver exactly when a CertificateRequest arrives.
-#[derive(Debug)]
-struct Asked {
-    asked: AtomicBool,
-    key: Option<Arc<CertifiedKey>>,
-}
-
-impl ResolvesClientCert for Asked {
-    fn resolve(
-        &self,
-        _issuers: &[&[u8]],
-        _schemes: &[SignatureScheme],
-    ) -> Option<Arc<CertifiedKey>> {
-        self.asked.store(true, Ordering::SeqCst);
-        self.key.clone()
-    }
-
-    fn has_certs(&self) -> bool {
-        self.key.is_some()
-    }
-}
 
 /// How one connection went.
 enum Seen {
@@ -188,10 +162,7 @@ async fn attempt(
     timeout: Duration,
 ) -> Result<(Seen, bool), HarnessError> {
     let provider = provider();
-    let asked = Arc::new(Asked {
-        asked: AtomicBool::new(false),
-        key,
-    });
+    let asked = Asked::presenting(key);
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&TLS13, &TLS12])
         .map_err(|e| HarnessError::setup(e.to_string()))?
@@ -202,7 +173,7 @@ async fn attempt(
     let name = ServerName::try_from(host)
         .map_err(|e| HarnessError::request(format!("`{host}` is not a host name: {e}")))?
         .to_owned();
-    let was_asked = || asked.asked.load(Ordering::SeqCst);
+    let was_asked = || asked.was_asked();
     let tcp = match tokio::time::timeout(timeout, TcpStream::connect((host, at.port))).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return Ok((Seen::Unreachable(format!("{host}:{}: {e}", at.port)), false)),

@@ -1,13 +1,18 @@
 //! Policy handshakes with rustls: connect to an endpoint offering chosen protocol
 //! versions and keep whatever certificate chain the server sent, trusted or not, so the
-//! checks can say exactly what was seen. Nothing is sent over these connections.
+//! checks can say exactly what was seen. Nothing is sent over these connections. A
+//! server that asks for a client certificate has chosen the version and sent its chain
+//! by then: its refusal of a client without one still counts as the version accepted.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use rustls::client::ResolvesClientCert;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, aws_lc_rs};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use rustls::{DigitallySignedStruct, SignatureScheme, SupportedProtocolVersion};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -17,6 +22,42 @@ pub struct Handshake {
     /// The leaf first, then the intermediates, as the server sent them.
     pub chain: Vec<CertificateDer<'static>>,
     pub version: Option<rustls::ProtocolVersion>,
+}
+
+/// Presents `key` (or nothing), and records whether the server asked for a certificate:
+/// rustls asks its resolver exactly when a CertificateRequest arrives.
+#[derive(Debug)]
+pub(super) struct Asked {
+    asked: AtomicBool,
+    key: Option<Arc<CertifiedKey>>,
+}
+
+impl Asked {
+    pub(super) fn presenting(key: Option<Arc<CertifiedKey>>) -> Arc<Self> {
+        Arc::new(Self {
+            asked: AtomicBool::new(false),
+            key,
+        })
+    }
+
+    pub(super) fn was_asked(&self) -> bool {
+        self.asked.load(Ordering::SeqCst)
+    }
+}
+
+impl ResolvesClientCert for Asked {
+    fn resolve(
+        &self,
+        _issuers: &[&[u8]],
+        _schemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        self.asked.store(true, Ordering::SeqCst);
+        self.key.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.key.is_some()
+    }
 }
 
 /// Why a handshake did not complete.
@@ -106,12 +147,13 @@ pub async fn handshake(
         chain: Mutex::new(Vec::new()),
         provider: provider.clone(),
     });
+    let asked = Asked::presenting(None);
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)
         .map_err(|e| Failed::Refused(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(keep.clone())
-        .with_no_client_auth();
+        .with_client_cert_resolver(asked.clone());
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let name = ServerName::try_from(host)
         .map_err(|e| Failed::Unreachable(format!("`{host}` is not a host name: {e}")))?
@@ -127,12 +169,22 @@ pub async fn handshake(
         }
     };
     let connect = TlsConnector::from(Arc::new(config)).connect(name, tcp);
+    let kept = || keep.chain.lock().map(|c| c.clone()).unwrap_or_default();
     let tls = match tokio::time::timeout(timeout, connect).await {
         Ok(Ok(s)) => s,
+        // Refused for want of a client certificate (TLS 1.2 says so in the handshake).
+        Ok(Err(_)) if asked.was_asked() => {
+            return Ok(Handshake {
+                chain: kept(),
+                version: None,
+            });
+        }
         Ok(Err(e)) => return Err(Failed::Refused(e.to_string())),
         Err(_) => return Err(Failed::Refused("the handshake timed out".into())),
     };
     let version = tls.get_ref().1.protocol_version();
-    let chain = keep.chain.lock().map(|c| c.clone()).unwrap_or_default();
-    Ok(Handshake { chain, version })
+    Ok(Handshake {
+        chain: kept(),
+        version,
+    })
 }
