@@ -31,9 +31,9 @@ pub use log::LogRule;
 pub use login::{Login, Sending, TokenFrom};
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
 pub use probe::{
-    HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
+    EnumerationCase, EnumerationProbe, HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
     RateLimitCase, RateLimitProbe, TlsCase, TlsCheck, TlsProbe, TlsVersion, TokensCase,
-    TokensProbe, WebhookCase, WebhookProbe, WebhookScheme, host_port,
+    TokensProbe, WebhookCase, WebhookProbe, WebhookScheme, Wordlist, host_port,
 };
 pub use request::{Body, Request};
 pub use role::{Credential, KeyPlacement, Role, RoleId};

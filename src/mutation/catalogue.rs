@@ -3,7 +3,7 @@
 use super::{
     Mutation, alg_none, claims_tampered, embedded_jwk, expired, jku_injection, key_confusion,
     kid_injection, missing_exp, not_yet_valid, random, signature_corrupted, signature_stripped,
-    truncated, wrong_audience, wrong_issuer, wrong_key, x5u_injection,
+    truncated, weak_secret, wrong_audience, wrong_issuer, wrong_key, x5u_injection,
 };
 
 /// Every mutation, in report order.
@@ -26,6 +26,7 @@ pub fn catalogue() -> Vec<Box<dyn Mutation>> {
         Box::new(missing_exp::MissingExp),
         Box::new(truncated::Truncated),
         Box::new(random::Random),
+        Box::new(weak_secret::WeakSecret),
     ]
 }
 

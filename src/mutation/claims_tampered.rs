@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{Input, Mutation, Plan, Variant, jwt};
+use crate::jose::Jwt;
 
 pub struct ClaimsTampered;
 
@@ -18,36 +19,45 @@ impl Mutation for ClaimsTampered {
             Ok(j) => j,
             Err(skip) => return skip,
         };
-        let mut widened = jwt.clone();
-        match widened.claims.get("scope").cloned() {
-            Some(Value::String(s)) => {
-                widened.claims.insert(
-                    "scope".into(),
-                    Value::String(format!("{s} admin api:admin")),
-                );
-            }
-            _ => {
-                widened
-                    .claims
-                    .insert("scope".into(), Value::String("admin api:admin".into()));
-            }
-        }
-        widened
-            .claims
-            .insert("role".into(), Value::String("admin".into()));
-        let mut swapped = jwt.clone();
-        swapped
-            .claims
-            .insert("sub".into(), Value::String("authspec-other-subject".into()));
-        Plan::Send(vec![
-            Variant {
-                label: "scope and role widened to admin, signature kept".into(),
-                token: widened.encode(),
-            },
-            Variant {
-                label: "sub swapped, signature kept".into(),
-                token: swapped.encode(),
-            },
-        ])
+        Plan::Send(
+            edited(jwt)
+                .into_iter()
+                .map(|(label, t)| Variant {
+                    label: format!("{label}, signature kept"),
+                    token: t.encode(),
+                })
+                .collect(),
+        )
     }
+}
+
+/// The genuine token with its claims edited as an attacker would (signature untouched):
+/// scope and role widened to admin, and `sub` swapped. `weak_secret` re-signs the same
+/// edits with a guessed key.
+pub fn edited(jwt: &Jwt) -> Vec<(&'static str, Jwt)> {
+    let mut widened = jwt.clone();
+    match widened.claims.get("scope").cloned() {
+        Some(Value::String(s)) => {
+            widened.claims.insert(
+                "scope".into(),
+                Value::String(format!("{s} admin api:admin")),
+            );
+        }
+        _ => {
+            widened
+                .claims
+                .insert("scope".into(), Value::String("admin api:admin".into()));
+        }
+    }
+    widened
+        .claims
+        .insert("role".into(), Value::String("admin".into()));
+    let mut swapped = jwt.clone();
+    swapped
+        .claims
+        .insert("sub".into(), Value::String("authspec-other-subject".into()));
+    vec![
+        ("scope and role widened to admin", widened),
+        ("sub swapped", swapped),
+    ]
 }

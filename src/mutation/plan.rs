@@ -2,6 +2,7 @@
 //! and plans doctored tokens to send (`Plan::Send`), a skip with the reason, or a wait.
 
 use super::Attacker;
+use super::weak_secret::Guess;
 use crate::jose::{Jwt, SigningKey};
 
 /// What a mutation works from.
@@ -14,6 +15,8 @@ pub struct Input<'a> {
     /// The issuer's public keys (JWKS `keys`), when they could be fetched.
     pub issuer_keys: &'a [serde_json::Value],
     pub attacker: &'a Attacker,
+    /// Candidate HMAC keys the probe adds to the bundled list (`wordlist:`).
+    pub wordlist: &'a [String],
     /// Unix seconds.
     pub now: i64,
 }
@@ -32,6 +35,11 @@ pub enum Plan {
     Error(String),
     /// `expired` without a signing key: wait for the genuine token to expire, replay it.
     WaitForExpiry,
+    /// `weak_secret`: the HMAC key was guessed (a finding whatever the API then does with
+    /// the tokens forged with it).
+    Guessed(Guess),
+    /// `weak_secret`: none of `tried` candidate keys made the token's signature.
+    NotGuessed { tried: usize },
 }
 
 pub trait Mutation: Send + Sync {

@@ -128,6 +128,7 @@ fn cases(probe: &Probe) -> Vec<ProbeCase> {
         Probe::Tokens(p) => p.cases(),
         Probe::OAuth(p) => p.cases(),
         Probe::Tls(p) => p.cases(),
+        Probe::Enumeration(p) => p.cases(),
     }
 }
 
@@ -162,6 +163,10 @@ fn case_name(suite: &Suite, probe: &Probe, case: ProbeCase) -> String {
             "tls {}",
             p.plain_http.as_deref().map_or(String::new(), host_port)
         ),
+        (Probe::Enumeration(p), _) => match p.role {
+            Some(id) => format!("enumeration {} as {}", p.unknown.line(), role(id)),
+            None => format!("enumeration {}", p.unknown.line()),
+        },
     };
     format!("{what}: {}", case.name())
 }

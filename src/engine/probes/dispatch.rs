@@ -3,7 +3,7 @@
 //! and pointed at the probe entry in the suite.
 
 use super::case_result::CaseResult;
-use super::{headers, oauth, rate_limit, tls, tokens, webhooks};
+use super::{enumeration, headers, oauth, rate_limit, tls, tokens, webhooks};
 use crate::engine::request::context::Context;
 use crate::model::{Probe, ProbeCase};
 
@@ -86,6 +86,16 @@ async fn run_cases(
                 _ => None,
             });
             keyed(tls::run(ctx, si, p, &wanted).await, ProbeCase::Tls)
+        }
+        Probe::Enumeration(p) => {
+            let wanted = only(cases, |c| match c {
+                ProbeCase::Enumeration(c) => Some(c),
+                _ => None,
+            });
+            keyed(
+                enumeration::run(ctx, si, p, &wanted).await,
+                ProbeCase::Enumeration,
+            )
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod case_result;
 mod dispatch;
+mod enumeration;
 mod headers;
 mod oauth;
 mod rate_limit;

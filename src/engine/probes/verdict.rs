@@ -31,6 +31,8 @@ fn severity(case: ProbeCase) -> Severity {
         ProbeCase::OAuth(_) => Severity::High,
         ProbeCase::Tls(_) => Severity::High,
         ProbeCase::RateLimit(_) | ProbeCase::Headers { .. } => Severity::Medium,
+        // Which accounts exist is worth knowing, not a way in by itself.
+        ProbeCase::Enumeration(_) => Severity::Medium,
     }
 }
 

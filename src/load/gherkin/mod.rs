@@ -15,5 +15,6 @@ mod scenario;
 pub mod steps;
 mod table;
 mod upstream;
+mod variant;
 
 pub use feature::load;

@@ -9,8 +9,8 @@ use super::steps::Key;
 use super::table::{Cell, Row};
 use crate::load::lower;
 use crate::load::raw::{
-    OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens,
-    RawWebhooks, S, SpannedMap,
+    OneOrMany, RawEnumeration, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe,
+    RawTokens, RawVariant, RawWebhooks, S, SpannedMap,
 };
 use crate::load::suggest::did_you_mean;
 use crate::load::{SourceFile, SuiteDiagnostic};
@@ -24,16 +24,18 @@ pub enum ProbeKind {
     Tokens,
     OAuth,
     Tls,
+    Enumeration,
 }
 
 #[cfg(test)]
-pub const KINDS: [ProbeKind; 6] = [
+pub const KINDS: [ProbeKind; 7] = [
     ProbeKind::RateLimit,
     ProbeKind::Webhooks,
     ProbeKind::Headers,
     ProbeKind::Tokens,
     ProbeKind::OAuth,
     ProbeKind::Tls,
+    ProbeKind::Enumeration,
 ];
 
 const fn required(name: &'static str) -> Key {
@@ -66,6 +68,7 @@ impl ProbeKind {
             ProbeKind::Tokens => "tokens",
             ProbeKind::OAuth => "oauth",
             ProbeKind::Tls => "tls",
+            ProbeKind::Enumeration => "enumeration",
         }
     }
 
@@ -78,6 +81,7 @@ impl ProbeKind {
             ProbeKind::Tokens => TOKENS,
             ProbeKind::OAuth => OAUTH,
             ProbeKind::Tls => TLS,
+            ProbeKind::Enumeration => ENUMERATION,
         }
     }
 }
@@ -110,6 +114,7 @@ const TOKENS: &[Key] = &[
     optional("max_wait"),
     optional("leeway"),
     optional("fuzz"),
+    optional("wordlist"),
 ];
 const OAUTH: &[Key] = &[
     required("server"),
@@ -127,6 +132,15 @@ const TLS: &[Key] = &[
     optional("hsts_min_age"),
     optional("plain_http"),
     optional("client_cert_required"),
+];
+
+const ENUMERATION: &[Key] = &[
+    optional("as"),
+    required("request"),
+    required("unknown"),
+    required("wrong_secret"),
+    optional("tries"),
+    optional("threshold"),
 ];
 
 /// Lowers one probe step's table; `index` numbers the probes of the feature (for the
@@ -252,6 +266,7 @@ impl Fields<'_> {
                 max_wait: self.duration("max_wait"),
                 signing_key: self.text("signing_key"),
                 leeway: self.duration("leeway"),
+                wordlist: self.text("wordlist"),
                 as_role: self.text("as")?,
                 request: self.text("request")?,
             }),
@@ -273,6 +288,14 @@ impl Fields<'_> {
                 hsts_min_age: self.number("hsts_min_age"),
                 plain_http: self.text("plain_http"),
                 client_cert_required: self.boolean("client_cert_required"),
+            }),
+            ProbeKind::Enumeration => RawProbe::Enumeration(RawEnumeration {
+                tries: self.number("tries"),
+                threshold: self.duration("threshold"),
+                as_role: self.text("as"),
+                unknown: self.variant("unknown")?,
+                wrong_secret: self.variant("wrong_secret")?,
+                request: self.text("request")?,
             }),
         })
     }
@@ -361,6 +384,21 @@ impl Fields<'_> {
     fn map(&mut self, key: &str) -> Option<SpannedMap<String>> {
         let cell = self.cell(key)?.clone();
         self.converted(&cell, super::flow::texts(&cell))
+    }
+
+    /// A request variant, written as the YAML probe writes it.
+    fn variant(&mut self, key: &str) -> Option<S<RawVariant>> {
+        let cell = self.cell(key)?.clone();
+        let at = cell.spanned().at;
+        match super::variant::variant(&cell.text, S::new((), at)) {
+            Ok(v) => Some(S::new(v, at)),
+            Err(why) => {
+                let message = format!("`{key}` {why}");
+                let help = r#"e.g. `{ json: { username: "nobody-{{run.id}}", password: "${env:PASSWORD}" } }`"#;
+                self.error(&cell, message, help.to_string());
+                None
+            }
+        }
     }
 
     /// JSON, or a YAML flow mapping as the YAML probe writes it.

@@ -329,6 +329,11 @@ pub const CATALOGUE: &[StepDef] = &[
         ProbeKind::Tls,
         "probe `tls`: certificate, protocol versions, HSTS and plain HTTP meet the policy",
     ),
+    probe(
+        "the enumeration probe passes with:",
+        ProbeKind::Enumeration,
+        "probe `enumeration`: an unknown account and a wrong secret get the same status, body and headers, in about the same time",
+    ),
 ];
 
 #[cfg(test)]

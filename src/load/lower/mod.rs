@@ -4,6 +4,7 @@
 mod checks;
 mod client_cert;
 mod context;
+mod enumeration;
 mod expect;
 mod faults;
 mod login;

@@ -8,8 +8,9 @@ use crate::load::raw::{
 use crate::load::suggest::did_you_mean;
 use crate::model::{
     HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe,
-    WebhookProbe, WebhookScheme,
+    WebhookProbe, WebhookScheme, Wordlist,
 };
+use crate::load::reference::parse_whole;
 
 /// `120`, `90s`, `2m`, `1h` as seconds.
 pub fn seconds(v: &serde_json::Value) -> Option<u64> {
@@ -43,6 +44,7 @@ pub fn probe(cx: &mut Cx<'_>, index: usize, raw: &RawProbe, demo: bool) -> Optio
         RawProbe::Tokens(t) => tokens_probe(cx, index, t, demo).map(Probe::Tokens),
         RawProbe::Oauth(o) => oauth_probe(cx, o).map(Probe::OAuth),
         RawProbe::Tls(t) => super::tls::tls_probe(cx, t).map(Probe::Tls),
+        RawProbe::Enumeration(e) => super::enumeration::enumeration(cx, e).map(Probe::Enumeration),
     }
 }
 
@@ -138,8 +140,13 @@ fn tokens_probe(cx: &mut Cx<'_>, index: usize, t: &RawTokens, demo: bool) -> Opt
         }
         None => None,
     };
+    let wordlist = match &t.wordlist {
+        Some(w) => wordlist(cx, w)?,
+        None => Wordlist::default(),
+    };
     Some(TokensProbe {
         location: cx.location(&t.as_role.at),
+        wordlist,
         role: role?,
         request: request?,
         mutations,
@@ -153,6 +160,42 @@ fn tokens_probe(cx: &mut Cx<'_>, index: usize, t: &RawTokens, demo: bool) -> Opt
                 .unwrap_or(60),
         ),
     })
+}
+
+/// `wordlist: ${file:PATH}`: candidate keys, one a line (`#!` lines are comments). Not
+/// registered for redaction as a whole: only the key `weak_secret` finds becomes a secret.
+fn wordlist(cx: &mut Cx<'_>, w: &S<String>) -> Option<Wordlist> {
+    let reference = match parse_whole(&w.value) {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            cx.reference_error(&w.at, "wordlist", e);
+            return None;
+        }
+        None => {
+            cx.error(&w.at, "`wordlist` is a reference to a file of candidate keys")
+                .help("write `wordlist: ${file:PATH}`, one candidate a line");
+            return None;
+        }
+    };
+    let text = match cx.resolve(&reference) {
+        Ok(t) => t,
+        Err(e) => {
+            cx.reference_error(&w.at, "wordlist", e);
+            return None;
+        }
+    };
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .filter(|l| !l.is_empty() && !l.starts_with("#!"))
+        .map(str::to_string)
+        .collect();
+    if lines.is_empty() {
+        cx.error(&w.at, "`wordlist` holds no candidate key")
+            .help("one candidate a line; lines starting `#!` are comments");
+        return None;
+    }
+    Some(Wordlist(lines))
 }
 
 /// `all` (or nothing) for every name of `known`, or the names listed; an unknown name is

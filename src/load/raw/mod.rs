@@ -11,7 +11,7 @@ mod upstream;
 
 pub use login::{RawLoginRole, RawTokenFrom, RawTokenPlace};
 pub use probes::{
-    RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
+    RawEnumeration, RawVariant, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
 };
 pub use schema::suite_schema;
 pub use span::{OneOrMany, Pos, S, SpannedMap};

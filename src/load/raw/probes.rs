@@ -16,6 +16,57 @@ pub enum RawProbe {
     Tokens(RawTokens),
     Oauth(RawOAuthProbe),
     Tls(RawTlsProbe),
+    Enumeration(RawEnumeration),
+}
+
+/// `enumeration`: one request in two variants that must be answered alike.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnumeration {
+    /// Sent as this role; without it, with no credential.
+    #[serde(rename = "as")]
+    pub as_role: Option<S<String>>,
+    pub request: S<String>,
+    /// What the request sends for an account that does not exist.
+    pub unknown: S<RawVariant>,
+    /// What it sends for an account that exists, with a wrong secret.
+    pub wrong_secret: S<RawVariant>,
+    /// Timed requests of each variant for `timing` (default 10).
+    pub tries: Option<S<u32>>,
+    /// `timing` warns past this difference of medians: `50ms` (default), `0.2s`.
+    pub threshold: Option<S<serde_json::Value>>,
+}
+
+/// What one variant of the request sends, as a scenario step writes it.
+#[derive(Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    pub json: Option<serde_json::Value>,
+    pub form: Option<SpannedMap<String>>,
+    pub body: Option<String>,
+    pub headers: Option<SpannedMap<String>>,
+    pub query: Option<SpannedMap<String>>,
+}
+
+impl RawVariant {
+    pub fn parts<'a>(&'a self, request: &'a S<String>) -> super::RawRequestParts<'a> {
+        super::RawRequestParts {
+            request,
+            json: self.json.as_ref(),
+            form: self.form.as_ref(),
+            body: self.body.as_ref(),
+            headers: self.headers.as_ref(),
+            query: self.query.as_ref(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.json.is_none()
+            && self.form.is_none()
+            && self.body.is_none()
+            && self.headers.is_none()
+            && self.query.is_none()
+    }
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -45,6 +96,8 @@ pub struct RawTokens {
     pub fuzz: Option<S<u32>>,
     /// Seconds of clock skew allowed past `exp` (default 60).
     pub leeway: Option<S<serde_json::Value>>,
+    /// More candidate HMAC keys for `weak_secret`, one a line: `${file:PATH}`.
+    pub wordlist: Option<S<String>>,
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -3,7 +3,7 @@
 //! probe's case list with each case's name, rule id, CWE and OWASP item in one line.
 
 use super::{
-    HeadersCase, HeadersProbe, OAuthCase, OAuthProbe, RateLimitCase, RateLimitProbe, TlsCase,
+    EnumerationCase, EnumerationProbe, HeadersCase, HeadersProbe, OAuthCase, OAuthProbe, RateLimitCase, RateLimitProbe, TlsCase,
     TlsProbe, TokensCase, TokensProbe, WebhookCase, WebhookProbe,
 };
 
@@ -16,6 +16,7 @@ pub enum Probe {
     Tokens(TokensProbe),
     OAuth(OAuthProbe),
     Tls(TlsProbe),
+    Enumeration(EnumerationProbe),
 }
 
 /// One case of a probe entry. Where a probe repeats its cases (per request, per URL), the
@@ -32,6 +33,7 @@ pub enum ProbeCase {
     Tokens(TokensCase),
     OAuth(OAuthCase),
     Tls(TlsCase),
+    Enumeration(EnumerationCase),
 }
 
 impl Probe {
@@ -44,6 +46,7 @@ impl Probe {
             Probe::Tokens(p) => &p.location,
             Probe::OAuth(p) => &p.location,
             Probe::Tls(p) => &p.location,
+            Probe::Enumeration(p) => &p.location,
         }
     }
 }
@@ -58,6 +61,7 @@ impl ProbeCase {
             ProbeCase::Tokens(c) => c.name(),
             ProbeCase::OAuth(c) => c.name(),
             ProbeCase::Tls(c) => c.name(),
+            ProbeCase::Enumeration(c) => c.name(),
         }
     }
 
@@ -71,6 +75,7 @@ impl ProbeCase {
             ProbeCase::Tokens(c) => c.rule(),
             ProbeCase::OAuth(c) => c.rule(),
             ProbeCase::Tls(c) => c.rule(),
+            ProbeCase::Enumeration(c) => c.rule(),
         }
     }
 
@@ -83,6 +88,7 @@ impl ProbeCase {
             ProbeCase::Tokens(c) => c.cwe(),
             ProbeCase::OAuth(c) => c.cwe(),
             ProbeCase::Tls(c) => c.cwe(),
+            ProbeCase::Enumeration(c) => c.cwe(),
         }
     }
 
@@ -95,6 +101,7 @@ impl ProbeCase {
             ProbeCase::Tokens(c) => c.owasp(),
             ProbeCase::OAuth(c) => c.owasp(),
             ProbeCase::Tls(c) => c.owasp(),
+            ProbeCase::Enumeration(c) => c.owasp(),
         }
     }
 }
@@ -190,6 +197,11 @@ mod tests {
         );
         all.push(ProbeCase::Tls(TlsCase::PlainHttp));
         all.push(ProbeCase::Tls(TlsCase::ClientCertRequired { url: 0 }));
+        all.extend(
+            EnumerationCase::ALL
+                .iter()
+                .map(|&c| ProbeCase::Enumeration(c)),
+        );
         all
     }
 
@@ -201,6 +213,7 @@ mod tests {
             ProbeCase::Tokens(_) => "tokens",
             ProbeCase::OAuth(_) => "oauth",
             ProbeCase::Tls(_) => "tls",
+            ProbeCase::Enumeration(_) => "enumeration",
         }
     }
 
@@ -233,6 +246,7 @@ mod tests {
             "tokens",
             "oauth",
             "tls",
+            "enumeration",
         ] {
             let mut names: Vec<&str> = all
                 .iter()
@@ -269,6 +283,9 @@ mod tests {
                     .map(ProbeCase::Tokens),
                 ProbeCase::OAuth(c) => OAuthCase::named(c.name()).map(ProbeCase::OAuth),
                 ProbeCase::Tls(_) => Some(case),
+                ProbeCase::Enumeration(c) => {
+                    EnumerationCase::named(c.name()).map(ProbeCase::Enumeration)
+                }
             };
             assert_eq!(found, Some(case));
         }

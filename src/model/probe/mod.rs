@@ -4,6 +4,7 @@
 //! OWASP item.
 
 mod case;
+mod enumeration;
 mod headers;
 mod oauth;
 mod rate_limit;
@@ -12,9 +13,10 @@ mod tokens;
 mod webhooks;
 
 pub use case::{Probe, ProbeCase};
+pub use enumeration::{EnumerationCase, EnumerationProbe};
 pub use headers::{HeadersCase, HeadersProbe};
 pub use oauth::{OAUTH_CHECKS, OAuthCase, OAuthProbe};
 pub use rate_limit::{RateLimitCase, RateLimitProbe};
 pub use tls::{TlsCase, TlsCheck, TlsProbe, TlsVersion, host_port};
-pub use tokens::{MUTATIONS, TokensCase, TokensProbe};
+pub use tokens::{MUTATIONS, TokensCase, TokensProbe, Wordlist};
 pub use webhooks::{WebhookCase, WebhookProbe, WebhookScheme};

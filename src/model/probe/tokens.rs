@@ -23,10 +23,23 @@ pub struct TokensProbe {
     pub signing_key: Option<Secret>,
     /// Property-based mode: this many random edits of header and claims.
     pub fuzz: Option<u32>,
+    /// Candidate HMAC keys `weak_secret` tries after its bundled list (`wordlist:`).
+    pub wordlist: Wordlist,
     /// Clock skew a verifier may allow past `exp` (`expired` by waiting).
     pub leeway: std::time::Duration,
     /// The suite entry, for the `-->` line of every finding and error of the probe.
     pub location: Location,
+}
+
+/// A `wordlist:` file's lines. It may hold an organisation's own leaked keys, so `Debug`
+/// shows how many, never which.
+#[derive(Clone, Default)]
+pub struct Wordlist(pub Vec<String>);
+
+impl std::fmt::Debug for Wordlist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Wordlist({} candidates)", self.0.len())
+    }
 }
 
 /// One mutation of the catalogue, as a case: its name, rule id and CWE ids.
@@ -73,6 +86,7 @@ mutations! {
     missing_exp: [613],
     truncated: [287],
     random: [287],
+    weak_secret: [521, 798, 347],
 }
 
 /// One case of `tokens`.

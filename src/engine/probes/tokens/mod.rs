@@ -4,5 +4,6 @@ mod answer;
 mod expired;
 mod fuzz;
 mod probe;
+mod weak_secret;
 
 pub use probe::run;

@@ -10,7 +10,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::answer::{Seen, outcome, refused};
-use super::{expired, fuzz::fuzz};
+use super::{expired, fuzz::fuzz, weak_secret};
 use crate::engine::probes::{CaseResult, harness, vacuous};
 use crate::engine::request::context::Context;
 use crate::jose::{Jwt, SigningKey};
@@ -127,6 +127,7 @@ pub async fn run(
         signing_key: signing_key.as_ref(),
         issuer_keys: &issuer_keys,
         attacker: &attacker,
+        wordlist: &probe.wordlist.0,
         now: now(),
     };
     let catalogue = catalogue();
@@ -202,6 +203,13 @@ pub async fn run(
                 r
             }
             Plan::WaitForExpiry => expired::by_waiting(ctx, si, probe, &token).await,
+            Plan::Guessed(guess) => weak_secret::judged(ctx, si, probe, guess).await,
+            Plan::NotGuessed { tried } => {
+                let mut r = CaseResult::of(Outcome::Pass);
+                r.info
+                    .push(format!("none of {tried} well-known secrets signs the token"));
+                r
+            }
         };
         out.push((case, result));
     }
