@@ -31,9 +31,10 @@ pub use log::LogRule;
 pub use login::{Login, Sending, TokenFrom};
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
 pub use probe::{
-    EnumerationCase, EnumerationProbe, HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthCase, OAuthProbe, Probe, ProbeCase,
-    RateLimitCase, RateLimitProbe, TlsCase, TlsCheck, TlsProbe, TlsVersion, TokensCase,
-    TokensProbe, WebhookCase, WebhookProbe, WebhookScheme, Wordlist, host_port,
+    EnumerationCase, EnumerationProbe, HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS,
+    OAuthCase, OAuthProbe, Probe, ProbeCase, RateLimitCase, RateLimitProbe, TlsCase, TlsCheck,
+    TlsProbe, TlsVersion, TokensCase, TokensProbe, WebhookCase, WebhookProbe, WebhookScheme,
+    Wordlist, host_port,
 };
 pub use request::{Body, Request};
 pub use role::{Credential, KeyPlacement, Role, RoleId};

@@ -39,7 +39,9 @@ pub enum Plan {
     /// the tokens forged with it).
     Guessed(Guess),
     /// `weak_secret`: none of `tried` candidate keys made the token's signature.
-    NotGuessed { tried: usize },
+    NotGuessed {
+        tried: usize,
+    },
 }
 
 pub trait Mutation: Send + Sync {

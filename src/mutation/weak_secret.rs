@@ -55,9 +55,12 @@ impl Mutation for WeakSecret {
         let Some((signing_input, _)) = input.token.rsplit_once('.') else {
             return Plan::Skip("the token is opaque (not a JWT)".into());
         };
-        let Some((key, source, tried)) =
-            guess(verify, signing_input.as_bytes(), &jwt.signature, input.wordlist)
-        else {
+        let Some((key, source, tried)) = guess(
+            verify,
+            signing_input.as_bytes(),
+            &jwt.signature,
+            input.wordlist,
+        ) else {
             return Plan::NotGuessed {
                 tried: candidates(input.wordlist).count(),
             };

@@ -9,6 +9,7 @@ mod expect;
 mod feature;
 mod flow;
 mod matcher;
+mod probe_kinds;
 mod probes;
 mod request;
 mod scenario;

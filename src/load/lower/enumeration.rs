@@ -56,12 +56,7 @@ pub fn enumeration(cx: &mut Cx<'_>, e: &RawEnumeration) -> Option<EnumerationPro
 }
 
 /// One variant: the probe's request line with what the variant sends.
-fn variant(
-    cx: &mut Cx<'_>,
-    e: &RawEnumeration,
-    name: &str,
-    v: &S<RawVariant>,
-) -> Option<Request> {
+fn variant(cx: &mut Cx<'_>, e: &RawEnumeration, name: &str, v: &S<RawVariant>) -> Option<Request> {
     if v.value.is_empty() {
         cx.error(&v.at, format!("`{name}` sends nothing"))
             .help("give what its request sends: `json:`, `form:`, `body:`, `query:` or `headers:`");

@@ -5,12 +5,12 @@ use super::context::Cx;
 use crate::load::raw::{
     OneOrMany, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTokens, RawWebhooks, S,
 };
+use crate::load::reference::parse_whole;
 use crate::load::suggest::did_you_mean;
 use crate::model::{
     HeadersProbe, MUTATIONS, OAUTH_CHECKS, OAuthProbe, Probe, RateLimitProbe, TokensProbe,
     WebhookProbe, WebhookScheme, Wordlist,
 };
-use crate::load::reference::parse_whole;
 
 /// `120`, `90s`, `2m`, `1h` as seconds.
 pub fn seconds(v: &serde_json::Value) -> Option<u64> {
@@ -172,8 +172,11 @@ fn wordlist(cx: &mut Cx<'_>, w: &S<String>) -> Option<Wordlist> {
             return None;
         }
         None => {
-            cx.error(&w.at, "`wordlist` is a reference to a file of candidate keys")
-                .help("write `wordlist: ${file:PATH}`, one candidate a line");
+            cx.error(
+                &w.at,
+                "`wordlist` is a reference to a file of candidate keys",
+            )
+            .help("write `wordlist: ${file:PATH}`, one candidate a line");
             return None;
         }
     };

@@ -11,7 +11,8 @@ mod upstream;
 
 pub use login::{RawLoginRole, RawTokenFrom, RawTokenPlace};
 pub use probes::{
-    RawEnumeration, RawVariant, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens, RawWebhooks,
+    RawEnumeration, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens,
+    RawVariant, RawWebhooks,
 };
 pub use schema::suite_schema;
 pub use span::{OneOrMany, Pos, S, SpannedMap};

@@ -3,8 +3,9 @@
 //! probe's case list with each case's name, rule id, CWE and OWASP item in one line.
 
 use super::{
-    EnumerationCase, EnumerationProbe, HeadersCase, HeadersProbe, OAuthCase, OAuthProbe, RateLimitCase, RateLimitProbe, TlsCase,
-    TlsProbe, TokensCase, TokensProbe, WebhookCase, WebhookProbe,
+    EnumerationCase, EnumerationProbe, HeadersCase, HeadersProbe, OAuthCase, OAuthProbe,
+    RateLimitCase, RateLimitProbe, TlsCase, TlsProbe, TokensCase, TokensProbe, WebhookCase,
+    WebhookProbe,
 };
 
 /// One entry of a suite's `probes:`.

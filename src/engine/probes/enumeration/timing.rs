@@ -13,9 +13,12 @@ use crate::results::Outcome;
 pub async fn run(ctx: &Context, si: usize, probe: &EnumerationProbe) -> CaseResult {
     let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
     for n in 1..=probe.tries {
-        for (i, (name, request)) in [(UNKNOWN, &probe.unknown), (WRONG_SECRET, &probe.wrong_secret)]
-            .into_iter()
-            .enumerate()
+        for (i, (name, request)) in [
+            (UNKNOWN, &probe.unknown),
+            (WRONG_SECRET, &probe.wrong_secret),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let started = Instant::now();
             if let Err(e) = send(ctx, si, probe, request).await {

@@ -206,8 +206,9 @@ pub async fn run(
             Plan::Guessed(guess) => weak_secret::judged(ctx, si, probe, guess).await,
             Plan::NotGuessed { tried } => {
                 let mut r = CaseResult::of(Outcome::Pass);
-                r.info
-                    .push(format!("none of {tried} well-known secrets signs the token"));
+                r.info.push(format!(
+                    "none of {tried} well-known secrets signs the token"
+                ));
                 r
             }
         };

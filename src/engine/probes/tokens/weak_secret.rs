@@ -21,7 +21,8 @@ pub async fn judged(ctx: &Context, si: usize, probe: &TokensProbe, guess: Guess)
     let role = &suite.role(probe.role).name;
     // The key signs tokens the issuer's verifiers accept: a secret now. Quiet: a common
     // word turning up in a response is no evidence that the key leaked.
-    ctx.redactor.add_quiet(&format!("{role}.hs_key"), &guess.key);
+    ctx.redactor
+        .add_quiet(&format!("{role}.hs_key"), &guess.key);
     let shown = masked(&guess.key);
     let mut seen = Vec::new();
     let mut leaks: Vec<LeakLine> = Vec::new();
@@ -44,9 +45,10 @@ pub async fn judged(ctx: &Context, si: usize, probe: &TokensProbe, guess: Guess)
         };
         seen.push((f.label.as_str(), got));
     }
+    // Not the candidate's position: with the list at hand, it would name the key.
     let found = format!(
-        "the token's {} key is a well-known secret ({shown}, found in {} after {} candidates)",
-        guess.alg, guess.source, guess.tried
+        "the token's {} key is a well-known secret ({shown}, found in {})",
+        guess.alg, guess.source
     );
     let accepted = seen.iter().find_map(|(label, g)| match g {
         Forged::Accepted(status) => Some(format!("{label} → {status}")),
