@@ -23,7 +23,8 @@ fn bearer(r: &Request) -> Option<String> {
 }
 
 /// An API that verifies HS256 tokens with `key`: it takes any token signed with it.
-async fn trusting(key: &'static str) -> MockServer {
+async fn trusting(key: &str) -> MockServer {
+    let key = key.to_string();
     let server = MockServer::start().await;
     Mock::given(path("/me"))
         .respond_with(move |r: &Request| {
@@ -170,7 +171,7 @@ async fn a_distinctive_default_never_shows_and_a_random_key_passes() {
     let r = run_with(SUITE, &api, &genuine, &[]);
     assert_eq!(r.run.code, 0, "{}", r.run.stdout);
     assert!(
-        r.run.stdout.contains("well-known secrets signs the token") || r.junit.contains("weak"),
+        r.run.stdout.contains("well-known secrets signs the token"),
         "{}",
         r.run.stdout
     );
@@ -240,5 +241,43 @@ fn a_wordlist_written_literally_or_missing_is_a_suite_error() {
         let out = run.all_output();
         assert!(out.contains(says), "{out}");
         assert!(out.contains("s.yaml:12:"), "{out}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feature_lists_weak_secret_like_any_mutation() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "authspec.yaml",
+        "target:\n  base_url: ${env:API_URL}\nroles:\n  alice:\n    bearer: ${env:TOKEN}\n",
+    );
+    write(
+        dir.path(),
+        "keys.feature",
+        "Feature: keys\n  Scenario: the signing key is no default\n    Then the tokens probe passes with:\n      | as        | alice               |\n      | request   | GET /me             |\n      | mutations | weak_secret         |\n      | wordlist  | ${file:keys.txt}    |\n",
+    );
+    write(dir.path(), "keys.txt", "fake-candidate-1\n");
+    for key in ["changeme", "fake-candidate-1"] {
+        let api = trusting(key).await;
+        let genuine = token(Algorithm::HS256, &EncodingKey::from_secret(key.as_bytes()));
+        let run = authspec(
+            &["run", "keys.feature"],
+            &[("API_URL", &api.uri()), ("TOKEN", &genuine)],
+            dir.path(),
+        );
+        assert_eq!(run.code, 1, "{}", run.all_output());
+        assert!(
+            run.stdout.contains(&format!("{}****", &key[..2])),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout
+                .contains("the API accepted a token forged with it"),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.all_output().contains(key), "{}", run.all_output());
     }
 }
