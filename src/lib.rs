@@ -11,6 +11,7 @@ pub mod leak;
 pub mod load;
 pub mod model;
 pub mod mutation;
+pub mod openapi;
 pub mod plan;
 pub mod redact;
 pub mod report;

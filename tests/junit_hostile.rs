@@ -69,6 +69,7 @@ fn every_text_field_survives_hostile_content() {
         exit_code: 1,
         run: Default::default(),
         document: DocumentCache::default(),
+        coverage: &[],
     };
     junit::write(&report, std::fs::File::create(&path).unwrap()).unwrap();
     hostile_json_sarif_and_html(&report, dir.path());

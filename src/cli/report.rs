@@ -26,6 +26,7 @@ pub struct RunReport {
     pending: Vec<PendingReport>,
     run: RunInfo,
     cases: CaseIndex,
+    coverage: Vec<crate::openapi::Coverage>,
     started: Instant,
     out: Out,
 }
@@ -75,6 +76,7 @@ impl RunReport {
             pending,
             run: RunInfo::default(),
             cases: CaseIndex::default(),
+            coverage: Vec::new(),
             started: Instant::now(),
             out: out.clone(),
         })
@@ -90,6 +92,11 @@ impl RunReport {
         &mut self.run
     }
 
+    /// The coverage of the suites' OpenAPI documents, for the reports that show it.
+    pub fn set_coverage(&mut self, coverage: Vec<crate::openapi::Coverage>) {
+        self.coverage = coverage;
+    }
+
     /// Writes every report and returns `code`; if one could not be written, a run that
     /// would have passed exits 3 (a gate must not pass on a missing report).
     pub fn write(self, results: &[CheckResult], problems: &[RunProblem], code: u8) -> u8 {
@@ -102,6 +109,7 @@ impl RunReport {
             exit_code: code,
             run: self.run.clone(),
             document: DocumentCache::default(),
+            coverage: &self.coverage,
         };
         if self.pending.is_empty() {
             return code;

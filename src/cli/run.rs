@@ -115,6 +115,8 @@ pub fn run(args: RunArgs) -> u8 {
         Console::new(reported, out.redactor().clone()).styled(args.color.forced(), args.quiet);
     let mut finished: Vec<CheckResult> = Vec::new();
     let redactor = out.redactor().clone();
+    // The engine takes the suites; coverage is worked out on them afterwards.
+    let planned = suites.clone();
     let outcome = runtime.block_on(async {
         // Installed before the first request: from here a signal stops the run, it does
         // not end the process.
@@ -134,6 +136,9 @@ pub fn run(args: RunArgs) -> u8 {
     match outcome {
         Ok(Ok(mut results)) => {
             let applied = waivers.apply_all(&mut results, today);
+            let coverage = coverage(&planned, &checks, &results);
+            console.coverage(&coverage);
+            report.set_coverage(coverage);
             console.summary(&results, started.elapsed());
             for warning in waivers.unused(&applied) {
                 out.line(&format!("warning: {warning}"));
@@ -202,6 +207,24 @@ fn prepare(
         return Err(vec![command_line("nothing selected", message)]);
     }
     Ok((suites, checks, whole))
+}
+
+/// The coverage of every suite's OpenAPI document, from the results by check id.
+fn coverage(
+    suites: &[Suite],
+    checks: &[Check],
+    results: &[CheckResult],
+) -> Vec<crate::openapi::Coverage> {
+    let by_id: HashMap<&str, &CheckResult> = results.iter().map(|r| (r.id.as_str(), r)).collect();
+    suites
+        .iter()
+        .enumerate()
+        .filter_map(|(si, suite)| {
+            crate::openapi::coverage(si, suite, checks, |i| {
+                by_id.get(checks[i].id.as_str()).map(|r| &r.outcome)
+            })
+        })
+        .collect()
 }
 
 /// The run could not go on (exit 3: nothing was judged): why, on stderr and in the report.

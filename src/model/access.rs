@@ -1,7 +1,7 @@
 //! The access matrix: one request, the roles that must be allowed and those that must be
 //! refused.
 
-use super::{Location, Request, RoleId};
+use super::{Location, Request, RoleId, SpecOrigin};
 
 #[derive(Clone, Debug)]
 pub struct AccessEntry {
@@ -9,6 +9,8 @@ pub struct AccessEntry {
     pub allow: Vec<(RoleId, Location)>,
     pub deny: Vec<(RoleId, Location)>,
     pub tags: Vec<String>,
+    /// Made from an OpenAPI operation (`openapi:`), not written under `access:`.
+    pub spec: Option<SpecOrigin>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

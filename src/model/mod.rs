@@ -10,6 +10,7 @@ mod location;
 mod log;
 mod login;
 mod oauth;
+mod openapi;
 mod probe;
 mod request;
 mod role;
@@ -30,6 +31,7 @@ pub use location::Location;
 pub use log::LogRule;
 pub use login::{Login, Sending, TokenFrom};
 pub use oauth::{AuthServer, ClientAuth, Grant, OAuth2Role};
+pub use openapi::{OpenApi, Operation, SpecOrigin};
 pub use probe::{
     EnumerationCase, EnumerationProbe, HeadersCase, HeadersProbe, MUTATIONS, OAUTH_CHECKS,
     OAuthCase, OAuthProbe, Probe, ProbeCase, RateLimitCase, RateLimitProbe, TlsCase, TlsCheck,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::{
-    AccessEntry, AuthServer, Leakage, LogRule, Probe, Role, RoleId, Scenario, Setup, Sut,
+    AccessEntry, AuthServer, Leakage, LogRule, OpenApi, Probe, Role, RoleId, Scenario, Setup, Sut,
     TlsSettings, Upstream,
 };
 
@@ -35,6 +35,8 @@ pub struct Suite {
     pub setup: Option<Arc<Setup>>,
     /// `fail_on_skip: true` (its own, or its config's): a skipped case is an error.
     pub fail_on_skip: bool,
+    /// `openapi:`: the spec whose operations made some of `access`, and its coverage.
+    pub openapi: Option<OpenApi>,
 }
 
 impl Suite {

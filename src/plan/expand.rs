@@ -43,6 +43,13 @@ pub enum CheckKind {
         probe: usize,
         case: ProbeCase,
     },
+    /// An operation of the suite's OpenAPI document whose request could not be built:
+    /// an error naming what is missing.
+    Unbuilt {
+        operation: usize,
+    },
+    /// `openapi coverage`: judged after every other check, against `coverage.min`.
+    Coverage,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +66,7 @@ pub fn expand(suites: &[Suite]) -> Vec<Check> {
         probes(&mut checks, si, suite);
         logs(&mut checks, si, suite);
         scenarios(&mut checks, si, suite);
+        openapi(&mut checks, si, suite);
     }
     checks
 }
@@ -76,17 +84,24 @@ fn access(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
             .chain(entry.deny.iter().map(|c| (Verdict::Deny, c)));
         for (verdict, (role, location)) in cells {
             let role_name = &suite.role(*role).name;
+            let v = verdict.as_str();
+            let (id, name) = match &entry.spec {
+                None => (
+                    format!("{}#access[{ei}].{v}.{role_name}", suite.file),
+                    format!("{} as {role_name}: {v}", entry.request.line()),
+                ),
+                Some(origin) => (
+                    format!("{}#openapi[{}].{v}.{role_name}", suite.file, origin.line),
+                    format!(
+                        "{} as {role_name}: {v} (spec: {})",
+                        origin.line,
+                        origin.because(*role)
+                    ),
+                ),
+            };
             checks.push(Check {
-                id: format!(
-                    "{}#access[{ei}].{}.{role_name}",
-                    suite.file,
-                    verdict.as_str()
-                ),
-                name: format!(
-                    "{} as {role_name}: {}",
-                    entry.request.line(),
-                    verdict.as_str()
-                ),
+                id,
+                name,
                 suite: si,
                 kind: CheckKind::Access {
                     entry: ei,
@@ -212,6 +227,38 @@ fn scenarios(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
             kind: CheckKind::Scenario { index: i },
             tags: tags_with(suite, &scenario.tags),
             deferred: scenario.has_deny(),
+            support: false,
+        });
+    }
+}
+
+/// An error check per spec operation that could not be built, and `openapi coverage`
+/// when the suite sets a minimum (last: it is judged on every other check's result).
+fn openapi(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
+    let Some(spec) = &suite.openapi else {
+        return;
+    };
+    for (operation, op) in spec.operations.iter().enumerate() {
+        if op.unbuilt.is_some() && !op.excluded {
+            checks.push(Check {
+                id: format!("{}#openapi[{}].request", suite.file, op.line()),
+                name: format!("{}: request from the spec", op.line()),
+                suite: si,
+                kind: CheckKind::Unbuilt { operation },
+                tags: suite.tags.clone(),
+                deferred: false,
+                support: false,
+            });
+        }
+    }
+    if spec.coverage_min.is_some() {
+        checks.push(Check {
+            id: format!("{}#openapi.coverage", suite.file),
+            name: "openapi coverage".into(),
+            suite: si,
+            kind: CheckKind::Coverage,
+            tags: suite.tags.clone(),
+            deferred: false,
             support: false,
         });
     }

@@ -52,6 +52,30 @@ pub fn of(report: &Report<'_>) -> RunDocument {
             .map(|r| result(r, report, c))
             .collect(),
         problems: report.problems.iter().map(|p| problem(p, c)).collect(),
+        coverage: report.coverage.iter().map(|v| coverage(v, c)).collect(),
+    }
+}
+
+fn coverage(v: &crate::openapi::Coverage, c: Clean<'_>) -> CoverageEntry {
+    CoverageEntry {
+        suite: c.s(&v.suite),
+        file: c.s(&v.file),
+        spec: c.s(&v.spec),
+        covered: v.covered(),
+        total: v.operations.len(),
+        percent: v.percent(),
+        min: v.min,
+        operations: v
+            .operations
+            .iter()
+            .map(|o| OperationCoverageEntry {
+                operation: c.s(&o.operation),
+                covered: o.covered(),
+                excluded: o.excluded,
+                unbuilt: c.opt(&o.unbuilt),
+                checks: c.all(&o.checks),
+            })
+            .collect(),
     }
 }
 

@@ -98,6 +98,21 @@ impl Console {
         );
     }
 
+    /// Each suite's OpenAPI coverage and what no check touched; shown even when quiet.
+    pub fn coverage(&self, all: &[crate::openapi::Coverage]) {
+        if all.is_empty() {
+            return;
+        }
+        say!(self, "\n{}", self.paint("OpenAPI coverage:", "1"));
+        for c in all {
+            let min = c.min.map(|m| format!(", minimum {m}%")).unwrap_or_default();
+            say!(self, "  {} ({}): {}{min}", c.suite, c.spec, c.headline());
+            for m in c.uncovered() {
+                say!(self, "    not covered: {m}");
+            }
+        }
+    }
+
     pub fn summary(&self, results: &[CheckResult], elapsed: Duration) {
         let bad: Vec<&CheckResult> = results
             .iter()

@@ -29,6 +29,39 @@ pub struct RunDocument {
     /// Why the run did not run (or finish) every check: an invalid suite or command line,
     /// a signal, a harness failure.
     pub problems: Vec<RunProblemEntry>,
+    /// Per suite with `openapi:`: every operation of its document and the checks that
+    /// touched it.
+    pub coverage: Vec<CoverageEntry>,
+}
+
+/// The coverage of one suite's OpenAPI document.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct CoverageEntry {
+    pub suite: String,
+    pub file: String,
+    /// The document as the suite names it (`openapi.yaml`, `${env:SPEC_URL}`).
+    pub spec: String,
+    pub covered: usize,
+    pub total: usize,
+    /// Covered operations in percent of all.
+    pub percent: f64,
+    /// `coverage.min`, in percent, when the suite sets one.
+    pub min: Option<f64>,
+    pub operations: Vec<OperationCoverageEntry>,
+}
+
+/// One operation of an OpenAPI document.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct OperationCoverageEntry {
+    /// `GET /orders/{orderId}`.
+    pub operation: String,
+    pub covered: bool,
+    /// Listed under `openapi.exclude`: never sent by the spec's cells.
+    pub excluded: bool,
+    /// Why its request could not be built from the spec, if it could not.
+    pub unbuilt: Option<String>,
+    /// The names of the judged checks (passed or failed) that sent it.
+    pub checks: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -221,6 +221,7 @@ pub fn finding_type(kind: FindingKind) -> &'static str {
         FindingKind::Log => "authspec.finding.log",
         FindingKind::Upstream => "authspec.finding.upstream",
         FindingKind::ProbeCase => "authspec.finding.probe",
+        FindingKind::Coverage => "authspec.finding.coverage",
     }
 }
 

@@ -32,6 +32,13 @@ const UPSTREAMS: &str = "stub-upstreams-and-the-system-under-test";
 
 const FIXED: &[Entry] = &[
     Entry {
+        id: "openapi.coverage",
+        short: "Operations of the OpenAPI document that no check touched, below the suite's minimum.",
+        proves: "Every operation the API publishes must be exercised by a check (the spec's own cells or the suite's), as `coverage.min` demands.",
+        fix: "Add the missing parameters or examples so the spec's requests can be built, cover excluded operations with a scenario, or remove dead operations from the document.",
+        anchor: "openapi-access-matrix-and-coverage",
+    },
+    Entry {
         id: "access.allow",
         short: "A call the policy allows was not answered with a 2xx.",
         proves: "The role may make this call by the suite's access matrix; the API refused or failed it.",
@@ -259,6 +266,7 @@ mod tests {
             LOG_RECORDS,
             UPSTREAM_TLS_BREACH,
             UPSTREAM_EXPECTATION,
+            OPENAPI_COVERAGE,
         ] {
             assert!(FIXED.iter().any(|e| e.id == r.id), "{}", r.id);
         }

@@ -27,6 +27,8 @@ pub struct Report<'a> {
     pub run: super::document::RunInfo,
     /// The JSON, SARIF and HTML writers' document, built once for all three.
     pub document: DocumentCache,
+    /// The coverage of each suite's OpenAPI document (`openapi:`), after the run.
+    pub coverage: &'a [crate::openapi::Coverage],
 }
 
 /// `Report::document`'s cache: start with `DocumentCache::default()`.
@@ -134,5 +136,8 @@ fn location(suite: &Suite, kind: &CheckKind) -> Option<Location> {
         CheckKind::Probe { probe, .. } => suite.probes.get(*probe).map(|p| p.location().clone()),
         // A log rule's entry keeps no position; the suite file is where it is.
         CheckKind::Log { .. } => None,
+        CheckKind::Unbuilt { .. } | CheckKind::Coverage => {
+            suite.openapi.as_ref().map(|o| o.location.clone())
+        }
     }
 }

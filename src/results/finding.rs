@@ -40,6 +40,8 @@ pub enum FindingKind {
     Upstream,
     /// A case of a probe (tokens, TLS, headers, webhooks, OAuth, rate limit).
     ProbeCase,
+    /// Operations of an OpenAPI document no check touched, below `coverage.min`.
+    Coverage,
 }
 
 /// How bad a finding is; SARIF's `security-severity` follows it.

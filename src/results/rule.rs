@@ -19,6 +19,16 @@ const API1: &str = "API1:2023 Broken Object Level Authorization";
 const API8: &str = "API8:2023 Security Misconfiguration";
 const API10: &str = "API10:2023 Unsafe Consumption of APIs";
 
+/// Operations of the suite's OpenAPI document that no check touched, below the suite's
+/// `coverage.min`: untested endpoints are where unenforced authorization hides.
+pub const OPENAPI_COVERAGE: Rule = Rule {
+    id: "openapi.coverage",
+    kind: FindingKind::Coverage,
+    cwe: &[],
+    owasp: Some("API9:2023 Improper Inventory Management"),
+    severity: Severity::Medium,
+};
+
 /// An allowed call was not answered with a 2xx: the policy and the API disagree.
 pub const ACCESS_ALLOW: Rule = Rule {
     id: "access.allow",

@@ -2,6 +2,7 @@
 //! assembling results.
 
 mod assemble;
+mod coverage;
 mod proofs;
 mod schedule;
 pub mod setup;

@@ -49,7 +49,11 @@ pub fn deny_roles(ctx: &Context, check: &Check) -> Vec<(usize, RoleId)> {
             .filter(|s| s.expect.access == Some(Verdict::Deny))
             .map(|s| (check.suite, s.role))
             .collect(),
-        CheckKind::Access { .. } | CheckKind::Probe { .. } | CheckKind::Log { .. } => Vec::new(),
+        CheckKind::Access { .. }
+        | CheckKind::Probe { .. }
+        | CheckKind::Log { .. }
+        | CheckKind::Unbuilt { .. }
+        | CheckKind::Coverage => Vec::new(),
     }
 }
 
@@ -106,7 +110,10 @@ pub fn stopped_working(
     let location: Option<&Location> = match &check.kind {
         CheckKind::Access { location, .. } => Some(location),
         CheckKind::Scenario { index } => Some(&suite.scenarios[*index].location),
-        CheckKind::Probe { .. } | CheckKind::Log { .. } => None,
+        CheckKind::Probe { .. }
+        | CheckKind::Log { .. }
+        | CheckKind::Unbuilt { .. }
+        | CheckKind::Coverage => None,
     };
     result.outcome = Outcome::Error(CheckError::new(
         ErrorKind::VacuousDeny,

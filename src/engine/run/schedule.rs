@@ -87,6 +87,10 @@ pub async fn run(
         }
     }
     log_rules(ctx, checks, &log_offsets, &mut out);
+    // After everything else: coverage is judged on every other check's result.
+    for (i, r) in super::coverage::judge(ctx, checks, &out.results) {
+        out.emit(i, r);
+    }
     // After every request: one check per origin and server-scope detector that saw it.
     let suites: Vec<&Suite> = ctx.suites.iter().map(|s| &s.suite).collect();
     for r in ctx.host_wide.results(&suites) {
@@ -154,7 +158,7 @@ async fn phase_one(
             !checks[*i].deferred
                 && !matches!(
                     checks[*i].kind,
-                    CheckKind::Probe { .. } | CheckKind::Log { .. }
+                    CheckKind::Probe { .. } | CheckKind::Log { .. } | CheckKind::Coverage
                 )
         })
         .map(Job::Check);
@@ -357,7 +361,12 @@ async fn run_check(
             info = ran.2;
             (ran.0, ran.1)
         }
-        (CheckKind::Probe { .. } | CheckKind::Log { .. }, None) => unreachable_probe(),
+        (CheckKind::Unbuilt { operation }, None) => {
+            (super::coverage::unbuilt(suite, *operation), Vec::new())
+        }
+        (CheckKind::Probe { .. } | CheckKind::Log { .. } | CheckKind::Coverage, None) => {
+            unreachable_probe()
+        }
     };
     let result = CheckResult {
         info,

@@ -87,6 +87,7 @@ pub fn load(
         sut: config.sut.clone(),
         setup: config.setup.clone(),
         fail_on_skip: config.fail_on_skip.unwrap_or(false),
+        openapi: None,
     })
 }
 

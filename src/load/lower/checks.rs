@@ -76,6 +76,7 @@ pub(super) fn access(cx: &mut Cx<'_>, raw: &RawAccess) -> Option<AccessEntry> {
         allow,
         deny,
         tags: tags(&raw.tags),
+        spec: None,
     })
 }
 

@@ -9,6 +9,7 @@ mod expect;
 mod faults;
 mod login;
 mod oauth;
+mod openapi;
 mod policy;
 mod probes;
 mod request;

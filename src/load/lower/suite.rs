@@ -69,11 +69,17 @@ pub fn suite(
         .unwrap_or_default();
     // Before the checks: what it captures, they may use.
     let setup = setup(cx, &raw, config);
-    let access: Vec<AccessEntry> = raw
+    let mut access: Vec<AccessEntry> = raw
         .access
         .iter()
         .filter_map(|a| super::checks::access(cx, a))
         .collect();
+    // After the suite's own entries: their ids (`access[N]`) do not move.
+    let openapi = raw.openapi.as_ref().and_then(|o| {
+        let (spec, cells) = super::openapi::openapi(cx, o, &roles)?;
+        access.extend(cells);
+        Some(spec)
+    });
     let scenarios: Vec<Scenario> = raw
         .scenarios
         .iter()
@@ -85,7 +91,12 @@ pub fn suite(
         .iter()
         .filter_map(|l| super::checks::log(cx, l))
         .collect();
-    if access.is_empty() && scenarios.is_empty() && probes.is_empty() && cx.errors.is_empty() {
+    if access.is_empty()
+        && scenarios.is_empty()
+        && probes.is_empty()
+        && openapi.is_none()
+        && cx.errors.is_empty()
+    {
         cx.error(&at, "this suite has no checks")
             .help("add an `access:` matrix, `scenarios:` or `probes:`");
     }
@@ -114,6 +125,7 @@ pub fn suite(
                 .map(|f| f.value)
                 .or_else(|| config.and_then(|c| c.fail_on_skip))
                 .unwrap_or(false),
+            openapi,
         }),
         _ => Err(std::mem::take(&mut cx.errors)),
     }

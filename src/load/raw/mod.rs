@@ -3,6 +3,7 @@
 //! front end builds them from step tables; `lower` turns them into the model.
 
 mod login;
+mod openapi;
 mod probes;
 mod schema;
 mod span;
@@ -10,6 +11,7 @@ mod suite;
 mod upstream;
 
 pub use login::{RawLoginRole, RawTokenFrom, RawTokenPlace};
+pub use openapi::RawOpenApi;
 pub use probes::{
     RawEnumeration, RawHeaders, RawOAuthProbe, RawProbe, RawRateLimit, RawTlsProbe, RawTokens,
     RawVariant, RawWebhooks,

@@ -39,6 +39,9 @@ pub struct RawSuite {
     pub setup: Vec<RawSetupStep>,
     /// A skipped case fails the run, as `--fail-on-skip` makes every suite's.
     pub fail_on_skip: Option<S<bool>>,
+    /// An OpenAPI document whose security requirements become access cells, and the
+    /// coverage of its operations.
+    pub openapi: Option<S<super::openapi::RawOpenApi>>,
 }
 
 #[derive(Deserialize, JsonSchema)]

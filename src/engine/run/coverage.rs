@@ -1,0 +1,78 @@
+//! The OpenAPI checks the engine judges without a request: an operation whose request
+//! could not be built (an error naming what is missing), and `openapi coverage`, judged
+//! after every other check against the suite's `coverage.min`.
+
+use super::assemble::result;
+use crate::engine::request::context::Context;
+use crate::model::Suite;
+use crate::plan::{Check, CheckKind};
+use crate::results::{
+    CheckError, CheckResult, ErrorKind, Evidence, Finding, HarnessError, Outcome, rule,
+};
+
+/// The error of a spec operation that could not be built.
+pub fn unbuilt(suite: &Suite, operation: usize) -> Outcome {
+    let op = suite
+        .openapi
+        .as_ref()
+        .and_then(|o| o.operations.get(operation));
+    let why = op
+        .and_then(|o| o.unbuilt.clone())
+        .unwrap_or_else(|| "internal error: no such operation".into());
+    let line = op.map(|o| o.line()).unwrap_or_default();
+    Outcome::Error(CheckError::new(
+        ErrorKind::Harness(HarnessError::Request {
+            reason: why.clone(),
+        }),
+        format!("cannot build a request for {line} from the spec: {why}"),
+        Evidence {
+            location: suite.openapi.as_ref().map(|o| o.location.clone()),
+            ..Evidence::default()
+        },
+    ))
+}
+
+/// Every planned `openapi coverage` check, judged on the results so far (by plan index).
+pub fn judge(
+    ctx: &Context,
+    checks: &[Check],
+    results: &[Option<CheckResult>],
+) -> Vec<(usize, CheckResult)> {
+    let mut out = Vec::new();
+    for (i, check) in checks.iter().enumerate() {
+        if !matches!(check.kind, CheckKind::Coverage) {
+            continue;
+        }
+        let suite = &ctx.suites[check.suite].suite;
+        let outcome = |j: usize| results.get(j).and_then(|r| r.as_ref()).map(|r| &r.outcome);
+        let Some(coverage) = crate::openapi::coverage(check.suite, suite, checks, outcome) else {
+            continue;
+        };
+        let missing = coverage.uncovered();
+        let mut info = vec![coverage.headline()];
+        info.extend(missing.iter().map(|m| format!("not covered: {m}")));
+        let min = coverage.min.unwrap_or(0.0);
+        let outcome = if coverage.enough() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(Finding::of(
+                &rule::OPENAPI_COVERAGE,
+                format!("{}, below the minimum of {min}%", coverage.headline()),
+                Evidence {
+                    notes: missing
+                        .iter()
+                        .map(|m| format!("not covered: {m}"))
+                        .collect(),
+                    location: suite.openapi.as_ref().map(|o| o.location.clone()),
+                    ..Evidence::default()
+                },
+            ))
+        };
+        let r = CheckResult {
+            info,
+            ..result(check, suite, outcome, std::time::Duration::ZERO)
+        };
+        out.push((i, r));
+    }
+    out
+}

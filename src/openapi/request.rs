@@ -1,0 +1,190 @@
+//! A request for an operation, from the spec: path parameters from the suite's
+//! `parameters:`, else the spec's examples or defaults; required query and header
+//! parameters likewise; a JSON body from the operation's example, else the smallest
+//! instance valid for its schema. What cannot be built is said, naming what is missing.
+
+use oas3::spec::{ObjectOrReference, Operation, Parameter, ParameterIn, PathItem, Schema};
+use serde_json::Value;
+
+use crate::model::{Body, Location, Request};
+
+/// The request for `method path`, or what is missing to build it.
+pub fn build(
+    spec: &oas3::Spec,
+    path: &str,
+    item: &PathItem,
+    method: &str,
+    op: &Operation,
+    given: &[(String, String)],
+    location: Location,
+) -> Result<Request, String> {
+    let mut filled = path.to_string();
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for p in parameters(spec, item, op)? {
+        let required = p.required.unwrap_or(false) || p.location == ParameterIn::Path;
+        let value = given
+            .iter()
+            .find(|(k, _)| *k == p.name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| example(spec, &p));
+        let Some(value) = value else {
+            if required {
+                return Err(format!(
+                    "{} parameter `{}` has no value: the spec gives no example or default; add `{}: …` under `openapi.parameters`",
+                    where_(&p.location),
+                    p.name,
+                    p.name
+                ));
+            }
+            continue;
+        };
+        match p.location {
+            ParameterIn::Path => {
+                filled = filled.replace(&format!("{{{}}}", p.name), &encode(&value))
+            }
+            ParameterIn::Query => query.push((p.name.clone(), value)),
+            ParameterIn::Header => headers.push((p.name.clone(), value)),
+            // Cookies are the role's business (a login sets them), not the spec's.
+            ParameterIn::Cookie => {}
+        }
+    }
+    // A template the spec declares no parameter for: only the suite can fill it.
+    while let Some(open) = filled.find('{') {
+        let name = filled[open + 1..]
+            .split('}')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let written = format!("{{{name}}}");
+        let given = given
+            .iter()
+            .find(|(k, _)| *k == name)
+            .filter(|_| filled.contains(&written));
+        let Some((_, v)) = given else {
+            return Err(format!(
+                "path parameter `{name}` is not declared by the spec; add `{name}: …` under `openapi.parameters`"
+            ));
+        };
+        filled = filled.replace(&written, &encode(v));
+    }
+    Ok(Request {
+        method: method.to_string(),
+        path: filled,
+        written: path.to_string(),
+        headers,
+        query,
+        body: body(spec, op)?.map(Body::Json),
+        location,
+    })
+}
+
+/// The path item's parameters with the operation's own in their place.
+fn parameters(
+    spec: &oas3::Spec,
+    item: &PathItem,
+    op: &Operation,
+) -> Result<Vec<Parameter>, String> {
+    let resolve = |p: &ObjectOrReference<Parameter>| {
+        p.resolve(spec)
+            .map_err(|e| format!("a parameter does not resolve: {e}"))
+    };
+    let mut out: Vec<Parameter> = Vec::new();
+    for p in item.parameters.iter().chain(&op.parameters) {
+        let p = resolve(p)?;
+        out.retain(|q| !(q.name == p.name && q.location == p.location));
+        out.push(p);
+    }
+    Ok(out)
+}
+
+fn where_(location: &ParameterIn) -> &'static str {
+    match location {
+        ParameterIn::Path => "path",
+        ParameterIn::Query => "query",
+        ParameterIn::Header => "header",
+        ParameterIn::Cookie => "cookie",
+    }
+}
+
+/// The parameter's example, first of its examples, or its schema's example, default or
+/// first enum value.
+fn example(spec: &oas3::Spec, p: &Parameter) -> Option<String> {
+    let from_examples = || {
+        p.examples
+            .values()
+            .filter_map(|e| e.resolve(spec).ok())
+            .find_map(|e| e.value)
+    };
+    let from_schema = || {
+        let Ok(Schema::Object(o)) = p.schema.as_ref()?.resolve(spec) else {
+            return None;
+        };
+        let ObjectOrReference::Object(s) = *o else {
+            return None;
+        };
+        s.example
+            .or(s.examples.first().cloned())
+            .or(s.default)
+            .or(s.enum_values.first().cloned())
+    };
+    let v = p
+        .example
+        .clone()
+        .or_else(from_examples)
+        .or_else(from_schema)?;
+    Some(match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    })
+}
+
+/// The JSON body: the media type's example, else the smallest instance of its schema;
+/// none when the operation takes none, an error when it requires one that is not JSON.
+fn body(spec: &oas3::Spec, op: &Operation) -> Result<Option<Value>, String> {
+    let Some(body) = &op.request_body else {
+        return Ok(None);
+    };
+    let body = body
+        .resolve(spec)
+        .map_err(|e| format!("its request body does not resolve: {e}"))?;
+    let json = body
+        .content
+        .iter()
+        .find(|(t, _)| *t == "application/json" || t.ends_with("+json"));
+    let Some((_, media)) = json else {
+        if body.required.unwrap_or(false) {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(format!(
+                "its required request body is {}: only JSON bodies are built from the spec",
+                types.join(", ")
+            ));
+        }
+        return Ok(None);
+    };
+    if let Some(v) = media.examples(spec).values().find_map(|e| e.value.clone()) {
+        return Ok(Some(v));
+    }
+    match media
+        .schema(spec)
+        .map_err(|e| format!("its request body's schema does not resolve: {e}"))?
+    {
+        Some(schema) => super::instance::smallest(&schema, spec)
+            .map(Some)
+            .map_err(|e| format!("its request body cannot be built: {e}")),
+        None => Ok(Some(serde_json::json!({}))),
+    }
+}
+
+/// A path segment: unreserved characters as they are, every other byte %-encoded.
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
