@@ -471,3 +471,22 @@ roles:
     assert!(out.contains("no security scheme `partnerKy`"), "{out}");
     assert!(out.contains("did you mean `partnerKey`?"), "{out}");
 }
+
+#[test]
+fn scaffold_prints_a_starter_suite_that_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path(), "orders.yaml");
+    let run = authspec(&["scaffold", "--openapi", "orders.yaml"], &[], dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("openapi_scaffold", run.stdout));
+    // What it prints is a suite `validate` accepts as it is (the variables stand in).
+    write(dir.path(), "starter.yaml", &run.stdout);
+    let check = authspec(&["validate", "starter.yaml"], &[], dir.path());
+    assert_eq!(check.code, 0, "{}", check.all_output());
+
+    let bad = authspec(&["scaffold", "--openapi", "missing.yaml"], &[], dir.path());
+    assert_eq!(bad.code, 2, "{}", bad.all_output());
+}

@@ -41,6 +41,16 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
+    /// Print a starter suite for an API from its OpenAPI document
+    Scaffold(ScaffoldArgs),
+}
+
+/// `authspec scaffold --openapi SPEC`.
+#[derive(Args, Debug)]
+pub struct ScaffoldArgs {
+    /// The OpenAPI 3.0 or 3.1 document (YAML or JSON): a file, or an http(s) URL
+    #[arg(long, value_name = "FILE|URL")]
+    pub openapi: String,
 }
 
 /// Where suites come from.

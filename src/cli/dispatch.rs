@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::args::{Cli, Command, ReportArgs, SuiteArgs};
 use super::output::Out;
 use super::report::{RunReport, command_line};
-use super::{demo, merge, run, schema, steps, upstream_ca, validate};
+use super::{demo, merge, run, scaffold, schema, steps, upstream_ca, validate};
 use crate::exit_codes;
 use crate::redact::Redactor;
 use clap::{CommandFactory, Parser};
@@ -29,6 +29,7 @@ pub fn main() -> u8 {
         Command::UpstreamCa(a) => upstream_ca::upstream_ca(a),
         Command::Schema(a) => schema::schema(a),
         Command::Completions(a) => schema::completions(a),
+        Command::Scaffold(a) => scaffold::scaffold(a),
     }
 }
 

@@ -12,6 +12,7 @@ mod merge;
 mod output;
 mod report;
 mod run;
+mod scaffold;
 mod schema;
 mod steps;
 mod upstream_ca;

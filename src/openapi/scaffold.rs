@@ -107,7 +107,7 @@ pub fn scaffold(doc: &Document, spec: &str) -> String {
             let _ = writeln!(out, "    {p}: \"1\"");
         }
     }
-    out.push_str("  # exclude: [DELETE /things/{id}]   # operations never sent\n");
+    out.push_str("  # exclude: [\"DELETE /things/{id}\"]   # operations never sent\n");
     out.push_str("  coverage: { min: 100% }\n\nroles:\n");
     out.push_str(&roles);
     out
