@@ -37,6 +37,21 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
         ),
         1
     );
+    // scenarios/openapi.yaml: the demo's own OpenAPI document describes its security as
+    // it enforces it: 24 cells and the coverage check (6 of 7 operations, DELETE
+    // excluded) all pass.
+    let spec = "//testcase[@classname='Orders API from its OpenAPI document (demo)']";
+    assert_eq!(count(&report, spec), 25, "{}", run.stdout);
+    assert_eq!(
+        count(&report, &format!("{spec}[failure or error or skipped]")),
+        0
+    );
+    assert!(
+        run.stdout
+            .contains("6 of 7 operations covered (85.7%), minimum 80%"),
+        "{}",
+        run.stdout
+    );
     // scenarios/transport.yaml: the demo's HTTPS listener meets the certificate and
     // protocol policy, but sends no HSTS and also serves plain HTTP.
     let tls = "//testcase[starts-with(@name, 'tls localhost:')]";
@@ -90,7 +105,7 @@ fn sample_suites_run_against_the_demo_with_passes_and_findings() {
 fn validate_accepts_the_samples_without_sending_anything() {
     let run = authspec(&["validate"], &[], &repo_root());
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(run.stdout.contains("7 suite(s)"), "{}", run.stdout);
+    assert!(run.stdout.contains("8 suite(s)"), "{}", run.stdout);
 }
 
 #[test]
@@ -125,8 +140,16 @@ fn demo_command_serves_the_orders_api_and_prints_its_credentials() {
     }
     let url = vars["ORDERS_API_URL"].clone();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (reader, anonymous, ghost) = rt.block_on(async {
+    let (reader, anonymous, ghost, document) = rt.block_on(async {
         let c = reqwest::Client::new();
+        let document = c
+            .get(format!("{url}/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let get = |token: Option<&String>| {
             let mut r = c.get(format!("{url}/orders"));
             if let Some(t) = token {
@@ -146,11 +169,15 @@ fn demo_command_serves_the_orders_api_and_prints_its_credentials() {
                 .unwrap()
                 .status()
                 .as_u16(),
+            document,
         )
     });
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!((reader, anonymous, ghost), (200, 401, 401));
+    // The document the demo publishes is the one the sample suite reads.
+    let committed = std::fs::read_to_string(repo_root().join("scenarios/demo-openapi.json"));
+    assert_eq!(document, committed.unwrap());
 }
 
 /// The demo's HTTPS listener reached through `${demo:https_url}`, written in flow style:

@@ -287,6 +287,46 @@ async fn the_sound_api_passes_every_cell_and_the_flawed_twin_fails_exactly_its_f
     assert_eq!(flawed.with("pass").len(), CELLS.len() - 4);
 }
 
+/// `spec: ${env:SPEC_URL}`: the document is fetched while the suite loads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_named_by_url_is_fetched_and_makes_the_same_matrix() {
+    let creds = Creds::new();
+    let server = api(&creds, false).await;
+    let document = std::fs::read_to_string(repo_root().join("tests/openapi/orders.yaml")).unwrap();
+    Mock::given(method("GET"))
+        .and(path("/openapi.yaml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(document))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "suite.yaml", &suite("${env:SPEC_URL}", ""));
+    let uri = server.uri();
+    let spec_url = format!("{uri}/openapi.yaml");
+    let mut env = creds.env(&uri);
+    env.push(("SPEC_URL", &spec_url));
+    let run = authspec(&["run", "suite.yaml"], &env, dir.path());
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert!(
+        run.stdout.contains("20 checks: 20 passed"),
+        "{}",
+        run.stdout
+    );
+
+    // Unreachable: exit 2 at `spec:`, naming why.
+    let gone = [("SPEC_URL", "http://127.0.0.1:9/openapi.yaml")];
+    let run = authspec(&["validate", "suite.yaml"], &gone, dir.path());
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        run.all_output().contains("suite.yaml:5:9"),
+        "{}",
+        run.all_output()
+    );
+    assert!(
+        run.all_output()
+            .contains("cannot fetch the OpenAPI document")
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_3_0_json_document_makes_the_same_matrix() {
     let run = run_suite(&suite("orders-3.0.json", ""), "orders-3.0.json", false).await;

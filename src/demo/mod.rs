@@ -4,6 +4,7 @@
 mod credentials;
 mod endpoints;
 mod hygiene;
+mod openapi;
 mod orders;
 mod server;
 

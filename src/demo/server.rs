@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use wiremock::MockServer;
 
-use super::{DemoCredentials, DemoEndpoints, hygiene, orders};
+use super::{DemoCredentials, DemoEndpoints, hygiene, openapi, orders};
 
 /// The demo API, served until dropped.
 pub struct DemoServer {
@@ -33,6 +33,7 @@ impl DemoServer {
             .await;
         orders::mount(&server, &credentials).await;
         hygiene::mount(&server, &credentials).await;
+        openapi::mount(&server).await;
         Ok(Self {
             server,
             credentials,
