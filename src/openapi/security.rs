@@ -87,19 +87,6 @@ impl Need {
                 .join(" or "),
         )
     }
-
-    /// The schemes the requirements name, each once.
-    pub fn schemes(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        if let Need::Any(any) = self {
-            for (s, _) in any.iter().flatten() {
-                if !out.contains(&s.as_str()) {
-                    out.push(s);
-                }
-            }
-        }
-        out
-    }
 }
 
 fn satisfies(doc: &Document, holds: &Holds, scheme: &str, scopes: &[String]) -> bool {
