@@ -41,6 +41,7 @@ async fn run(suite: &str) -> Vec<CheckResult> {
         seed: Some(1),
         upstream_ca: CaChoice::Fresh,
         fail_on_skip: false,
+        sharded: false,
     };
     engine::run(suites, &checks, options, redactor, |_| {})
         .await

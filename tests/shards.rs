@@ -1,6 +1,7 @@
 //! `--shard i/n`: the shards of a run hold every check of the unsharded run exactly once,
-//! with the same verdict (a shard runs the proofs its denies need), and a bad shard is
-//! invalid input.
+//! with the same verdict (a shard runs the proofs its denies need; `openapi coverage`,
+//! a verdict on the whole run, is left to `authspec merge`, which gives the unsharded
+//! run's), and a bad shard is invalid input.
 
 #![allow(clippy::unwrap_used)]
 
@@ -89,8 +90,10 @@ fn three_shards_hold_every_check_of_the_run_once_with_the_same_verdict() {
     assert!(expected.len() > 30, "only {} checks", expected.len());
 
     let mut seen: BTreeMap<String, Vec<(usize, &'static str)>> = BTreeMap::new();
+    let mut documents = Vec::new();
     for i in 1..=3 {
         let report = dir.path().join(format!("shard-{i}.xml"));
+        let document = dir.path().join(format!("shard-{i}.json"));
         let shard = format!("{i}/3");
         let run = authspec(
             &[
@@ -99,6 +102,8 @@ fn three_shards_hold_every_check_of_the_run_once_with_the_same_verdict() {
                 &shard,
                 "--junit",
                 report.to_str().unwrap(),
+                "--json",
+                document.to_str().unwrap(),
             ],
             &[],
             &repo_root(),
@@ -115,6 +120,7 @@ fn three_shards_hold_every_check_of_the_run_once_with_the_same_verdict() {
         for (name, outcome) in got {
             seen.entry(name).or_default().push((i, outcome));
         }
+        documents.push(document.to_str().unwrap().to_string());
     }
     assert_eq!(
         seen.keys().collect::<Vec<_>>(),
@@ -128,9 +134,26 @@ fn three_shards_hold_every_check_of_the_run_once_with_the_same_verdict() {
             assert_eq!(shards.len(), 1, "{name} ran in shards {shards:?}");
         }
         for (i, outcome) in shards {
-            assert_eq!(*outcome, expected[name], "{name} in shard {i}/3");
+            // Coverage is the whole run's: a shard leaves it to `authspec merge`.
+            let expected = if name.ends_with(" :: openapi coverage") {
+                "skipped"
+            } else {
+                expected[name]
+            };
+            assert_eq!(*outcome, expected, "{name} in shard {i}/3");
         }
     }
+    assert!(
+        seen.keys().any(|n| n.ends_with(" :: openapi coverage")),
+        "the demo run has no coverage check"
+    );
+    // Merged, the shards are the unsharded run, coverage verdict included.
+    let merged = dir.path().join("merged.xml");
+    let mut args = vec!["merge", "--junit", merged.to_str().unwrap()];
+    args.extend(documents.iter().map(String::as_str));
+    let run = authspec(&args, &[], &repo_root());
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert_eq!(outcomes(&merged), expected);
 }
 
 #[test]

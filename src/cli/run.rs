@@ -102,6 +102,7 @@ pub fn run(args: RunArgs) -> u8 {
         seed: args.seed,
         upstream_ca,
         fail_on_skip: args.fail_on_skip,
+        sharded: args.shard.is_some_and(|s| s.count() > 1),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -158,13 +159,13 @@ pub fn run(args: RunArgs) -> u8 {
 }
 
 /// The suites, the checks they plan into and the plan of the whole run (without
+/// `--shard`).
+type Prepared = (Vec<Suite>, Vec<Check>, Vec<Check>);
+
+/// The suites, the checks they plan into and the plan of the whole run (without
 /// `--shard`); or every problem of the suites and of `--tags` / `--filter`, printed, for
 /// the report.
-fn prepare(
-    args: &RunArgs,
-    ctx: &LoadContext,
-    out: &Out,
-) -> Result<(Vec<Suite>, Vec<Check>, Vec<Check>), Vec<RunProblem>> {
+fn prepare(args: &RunArgs, ctx: &LoadContext, out: &Out) -> Result<Prepared, Vec<RunProblem>> {
     let tags = args.tags.as_deref().map(TagExpr::parse).transpose();
     // Loaded even after a bad `--tags`: the report then lists every problem, and the
     // message about `--tags` is redacted with the secrets the suites resolve.

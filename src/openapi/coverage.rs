@@ -4,9 +4,10 @@
 //! literal segment wins over a template). A check touches an operation when it was
 //! judged (passed or failed): one that ended in an error or was skipped tested nothing.
 
+use crate::model::Location;
 use crate::model::{OpenApi, Request, Suite};
 use crate::plan::{Check, CheckKind};
-use crate::results::Outcome;
+use crate::results::{Evidence, Finding, Outcome, rule};
 
 /// One suite's spec, operation by operation.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +53,36 @@ impl Coverage {
     /// Whether `coverage.min` (if any) is reached.
     pub fn enough(&self) -> bool {
         self.min.is_none_or(|min| self.percent() + 1e-9 >= min)
+    }
+
+    /// The `openapi coverage` check's outcome and its info lines: a finding listing what
+    /// no check touched when `coverage.min` is not reached. `location` is the suite's
+    /// `openapi:`. A run judges it on its results, `authspec merge` on the shards'.
+    pub fn verdict(&self, location: Option<Location>) -> (Outcome, Vec<String>) {
+        let missing: Vec<String> = self
+            .uncovered()
+            .into_iter()
+            .map(|m| format!("not covered: {m}"))
+            .collect();
+        let mut info = vec![self.headline()];
+        info.extend(missing.iter().cloned());
+        if self.enough() {
+            return (Outcome::Pass, info);
+        }
+        let finding = Finding::of(
+            &rule::OPENAPI_COVERAGE,
+            format!(
+                "{}, below the minimum of {}%",
+                self.headline(),
+                self.min.unwrap_or(0.0)
+            ),
+            Evidence {
+                notes: missing,
+                location,
+                ..Evidence::default()
+            },
+        );
+        (Outcome::Fail(finding), info)
     }
 
     /// `5 of 7 operations covered (71.4%)`.

@@ -66,7 +66,7 @@ pub fn expand(suites: &[Suite]) -> Vec<Check> {
         probes(&mut checks, si, suite);
         logs(&mut checks, si, suite);
         scenarios(&mut checks, si, suite);
-        openapi(&mut checks, si, suite);
+        super::openapi::checks(&mut checks, si, suite);
     }
     checks
 }
@@ -227,38 +227,6 @@ fn scenarios(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
             kind: CheckKind::Scenario { index: i },
             tags: tags_with(suite, &scenario.tags),
             deferred: scenario.has_deny(),
-            support: false,
-        });
-    }
-}
-
-/// An error check per spec operation that could not be built, and `openapi coverage`
-/// when the suite sets a minimum (last: it is judged on every other check's result).
-fn openapi(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
-    let Some(spec) = &suite.openapi else {
-        return;
-    };
-    for (operation, op) in spec.operations.iter().enumerate() {
-        if op.unbuilt.is_some() && !op.excluded {
-            checks.push(Check {
-                id: format!("{}#openapi[{}].request", suite.file, op.line()),
-                name: format!("{}: request from the spec", op.line()),
-                suite: si,
-                kind: CheckKind::Unbuilt { operation },
-                tags: suite.tags.clone(),
-                deferred: false,
-                support: false,
-            });
-        }
-    }
-    if spec.coverage_min.is_some() {
-        checks.push(Check {
-            id: format!("{}#openapi.coverage", suite.file),
-            name: "openapi coverage".into(),
-            suite: si,
-            kind: CheckKind::Coverage,
-            tags: suite.tags.clone(),
-            deferred: false,
             support: false,
         });
     }

@@ -3,11 +3,13 @@
 //! (`select`), optionally one shard of them (`shard`).
 
 mod expand;
+mod openapi;
 mod select;
 mod shard;
 mod tags;
 
 pub use expand::{Check, CheckKind, LogCheck};
+pub use openapi::coverage_id;
 pub use select::{Selection, plan};
 pub use shard::Shard;
 pub use tags::{TagExpr, TagExprError};

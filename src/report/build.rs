@@ -81,7 +81,7 @@ fn coverage(v: &crate::openapi::Coverage, c: Clean<'_>) -> CoverageEntry {
 
 /// Sanitize, then redact (as the JUnit writer does).
 #[derive(Clone, Copy)]
-struct Clean<'a>(&'a crate::redact::Redactor);
+pub(super) struct Clean<'a>(pub(super) &'a crate::redact::Redactor);
 
 impl Clean<'_> {
     fn s(self, s: &str) -> String {
@@ -92,7 +92,7 @@ impl Clean<'_> {
         s.as_deref().map(|s| self.s(s))
     }
 
-    fn all(self, v: &[String]) -> Vec<String> {
+    pub(super) fn all(self, v: &[String]) -> Vec<String> {
         v.iter().map(|s| self.s(s)).collect()
     }
 
@@ -106,17 +106,7 @@ impl Clean<'_> {
 }
 
 fn result(r: &CheckResult, report: &Report<'_>, c: Clean<'_>) -> ResultEntry {
-    let outcome = match &r.outcome {
-        Outcome::Pass => OutcomeEntry::Pass,
-        Outcome::Fail(f) => OutcomeEntry::Fail {
-            finding: finding(f, c),
-        },
-        Outcome::Error(e) => OutcomeEntry::Error { error: error(e, c) },
-        Outcome::Skipped(reason) => OutcomeEntry::Skipped {
-            reason: c.s(reason),
-            waiver: r.waived.as_deref().map(|w| waiver(w, c)),
-        },
-    };
+    let outcome = outcome(&r.outcome, r.waived.as_deref(), c);
     ResultEntry {
         id: c.s(&r.id),
         plan_index: report.cases.plan_index(r),
@@ -129,6 +119,21 @@ fn result(r: &CheckResult, report: &Report<'_>, c: Clean<'_>) -> ResultEntry {
         outcome,
         warnings: c.all(&r.warnings),
         info: c.all(&r.info),
+    }
+}
+
+/// A check's outcome as reports show it; `waived`, the finding a waiver accepted.
+pub(super) fn outcome(o: &Outcome, waived: Option<&WaivedFinding>, c: Clean<'_>) -> OutcomeEntry {
+    match o {
+        Outcome::Pass => OutcomeEntry::Pass,
+        Outcome::Fail(f) => OutcomeEntry::Fail {
+            finding: finding(f, c),
+        },
+        Outcome::Error(e) => OutcomeEntry::Error { error: error(e, c) },
+        Outcome::Skipped(reason) => OutcomeEntry::Skipped {
+            reason: c.s(reason),
+            waiver: waived.map(|w| waiver(w, c)),
+        },
     }
 }
 

@@ -35,7 +35,7 @@ pub struct RunDocument {
 }
 
 /// The coverage of one suite's OpenAPI document.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct CoverageEntry {
     pub suite: String,
     pub file: String,
@@ -51,7 +51,7 @@ pub struct CoverageEntry {
 }
 
 /// One operation of an OpenAPI document.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct OperationCoverageEntry {
     /// `GET /orders/{orderId}`.
     pub operation: String,

@@ -1,7 +1,8 @@
 //! `authspec merge`'s core: the `RunDocument`s of a run's shards into the one an unsharded
 //! run writes. Planned checks go back in the whole plan's order (`plan_index`); a
 //! host-wide check (once per origin and detector) that several shards found is one check,
-//! its worst outcome kept; counts and the exit code are recomputed, problems concatenated.
+//! its worst outcome kept; OpenAPI coverage is joined and judged again; counts and the
+//! exit code are recomputed, problems concatenated.
 //! Documents that are not shards of one run (another suite set, selection, seed or
 //! version, a shard twice or missing) are refused, naming the file.
 
@@ -63,6 +64,10 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunDocument, MergeError> {
     planned.sort_by_key(|(i, _, _)| *i);
     let mut results: Vec<ResultEntry> = planned.into_iter().map(|(_, _, r)| r).collect();
     results.extend(host_wide(found));
+    let coverages: Vec<&[super::document::CoverageEntry]> =
+        shards.iter().map(|s| s.doc.coverage.as_slice()).collect();
+    let coverage = super::merge_coverage::join(&coverages, &results);
+    super::merge_coverage::rejudge(&mut results, &coverage);
     let problems = shards
         .iter()
         .flat_map(|s| s.doc.problems.iter().cloned())
@@ -80,6 +85,7 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunDocument, MergeError> {
         summary,
         results,
         problems,
+        coverage,
     })
 }
 
@@ -227,11 +233,14 @@ fn suite_position(info: &RunInfo, file: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// Worst outcome first, then the suite's position and the example's request line.
+type Rank = (Reverse<u8>, usize, String);
+
 /// Host-wide checks of every shard, one per origin and detector: the worst outcome, and
 /// among equals the one an unsharded run names (its example response is the least by
 /// suite and request line), in the run's order (origin, then detector).
 fn host_wide(found: Vec<(usize, ResultEntry)>) -> Vec<ResultEntry> {
-    let mut by_key: Vec<(HostKey, (Reverse<u8>, usize, String), ResultEntry)> = Vec::new();
+    let mut by_key: Vec<(HostKey, Rank, ResultEntry)> = Vec::new();
     for (suite, r) in found {
         let key = HostKey::of(&r);
         let rank = (Reverse(badness(&r.outcome)), suite, request_line(&r));

@@ -12,6 +12,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod merge;
+mod merge_coverage;
 pub mod pending;
 mod rules;
 mod run;

@@ -66,6 +66,7 @@ impl Options {
 /// The running API; stops when dropped.
 pub struct NotesApi {
     server: MockServer,
+    state: Arc<Mutex<State>>,
     _admin_backend: MockServer,
     admin: authspec::tls::Front,
     pub variant: Variant,
@@ -89,6 +90,8 @@ struct State {
     users: HashMap<String, User>,
     /// id → (owner, title, body).
     notes: Vec<(String, String, String)>,
+    /// Every token a login handed out: no output may hold one.
+    issued: Vec<String>,
 }
 
 impl NotesApi {
@@ -108,6 +111,7 @@ impl NotesApi {
             key: key.clone(),
             users: HashMap::new(),
             notes: Vec::new(),
+            issued: Vec::new(),
         }));
         let server = MockServer::start().await;
         let s = state.clone();
@@ -119,6 +123,7 @@ impl NotesApi {
         let (admin_backend, admin, pki) = admin_listener(&admin_token).await;
         Self {
             server,
+            state,
             _admin_backend: admin_backend,
             admin,
             variant,
@@ -127,6 +132,11 @@ impl NotesApi {
             admin_cert_pem: pki.admin_cert_pem,
             admin_key_pem: pki.admin_key_pem,
         }
+    }
+
+    /// Every token a login handed out so far.
+    pub fn issued(&self) -> Vec<String> {
+        self.state.lock().unwrap().issued.clone()
     }
 
     /// `NOTES_API_URL`.
@@ -244,6 +254,7 @@ fn login(st: &mut State, req: &Request) -> ResponseTemplate {
                 &EncodingKey::from_secret(&st.key),
             )
             .unwrap();
+            st.issued.push(token.clone());
             ResponseTemplate::new(200).set_body_json(json!({ "auth_token": token }))
         }
         Err(_) if sound => message(401, "invalid username or password"),

@@ -146,7 +146,11 @@ impl Context {
         // The login is the role's own request: what it sets (a session, a CSRF cookie)
         // goes into the role's jar.
         let builder = self.with_cookies(si, role, builder, None).map_err(failed)?;
-        let ex = self.http_as(si, Some(role)).send(builder).await.map_err(failed)?;
+        let ex = self
+            .http_as(si, Some(role))
+            .send(builder)
+            .await
+            .map_err(failed)?;
         self.keep_cookies(si, role, &ex);
         let value = token(login, &ex);
         if let Ok(v) = &value {

@@ -6,9 +6,7 @@ use super::assemble::result;
 use crate::engine::request::context::Context;
 use crate::model::Suite;
 use crate::plan::{Check, CheckKind};
-use crate::results::{
-    CheckError, CheckResult, ErrorKind, Evidence, Finding, HarnessError, Outcome, rule,
-};
+use crate::results::{CheckError, CheckResult, ErrorKind, Evidence, HarnessError, Outcome};
 
 /// The error of a spec operation that could not be built.
 pub fn unbuilt(suite: &Suite, operation: usize) -> Outcome {
@@ -33,10 +31,13 @@ pub fn unbuilt(suite: &Suite, operation: usize) -> Outcome {
 }
 
 /// Every planned `openapi coverage` check, judged on the results so far (by plan index).
+/// A shard of several sees only its own checks: it says so, and `authspec merge` judges
+/// the check on every shard's coverage.
 pub fn judge(
     ctx: &Context,
     checks: &[Check],
     results: &[Option<CheckResult>],
+    sharded: bool,
 ) -> Vec<(usize, CheckResult)> {
     let mut out = Vec::new();
     for (i, check) in checks.iter().enumerate() {
@@ -48,25 +49,13 @@ pub fn judge(
         let Some(coverage) = crate::openapi::coverage(check.suite, suite, checks, outcome) else {
             continue;
         };
-        let missing = coverage.uncovered();
-        let mut info = vec![coverage.headline()];
-        info.extend(missing.iter().map(|m| format!("not covered: {m}")));
-        let min = coverage.min.unwrap_or(0.0);
-        let outcome = if coverage.enough() {
-            Outcome::Pass
+        let location = suite.openapi.as_ref().map(|o| o.location.clone());
+        let (outcome, info) = if sharded {
+            let why = "judged by `authspec merge` over every shard: one shard sees only its \
+                       own checks";
+            (Outcome::Skipped(why.into()), vec![coverage.headline()])
         } else {
-            Outcome::Fail(Finding::of(
-                &rule::OPENAPI_COVERAGE,
-                format!("{}, below the minimum of {min}%", coverage.headline()),
-                Evidence {
-                    notes: missing
-                        .iter()
-                        .map(|m| format!("not covered: {m}"))
-                        .collect(),
-                    location: suite.openapi.as_ref().map(|o| o.location.clone()),
-                    ..Evidence::default()
-                },
-            ))
+            coverage.verdict(location)
         };
         let r = CheckResult {
             info,

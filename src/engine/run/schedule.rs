@@ -43,6 +43,9 @@ pub struct RunOptions {
     pub upstream_ca: CaChoice,
     /// `--fail-on-skip`: a skipped case of any suite is an error.
     pub fail_on_skip: bool,
+    /// One shard of several (`--shard i/n`, n > 1): a check judged on the whole run's
+    /// results (`openapi coverage`) is left to `authspec merge`.
+    pub sharded: bool,
 }
 
 /// Runs `checks`; `on_result` sees each (redacted) result as it finishes.
@@ -54,6 +57,7 @@ pub async fn run(
     mut on_result: impl FnMut(&CheckResult),
 ) -> Result<Vec<CheckResult>, EngineError> {
     let jobs = options.jobs.max(1);
+    let sharded = options.sharded;
     let fail_on_skip: Vec<Option<&'static str>> = suites
         .iter()
         .map(|s| match (options.fail_on_skip, s.fail_on_skip) {
@@ -88,7 +92,7 @@ pub async fn run(
     }
     log_rules(ctx, checks, &log_offsets, &mut out);
     // After everything else: coverage is judged on every other check's result.
-    for (i, r) in super::coverage::judge(ctx, checks, &out.results) {
+    for (i, r) in super::coverage::judge(ctx, checks, &out.results, sharded) {
         out.emit(i, r);
     }
     // After every request: one check per origin and server-scope detector that saw it.

@@ -19,17 +19,21 @@ enum Forged {
 pub async fn judged(ctx: &Context, si: usize, probe: &TokensProbe, guess: Guess) -> CaseResult {
     let suite = &ctx.suites[si].suite;
     let role = &suite.role(probe.role).name;
-    // The key signs tokens the issuer's verifiers accept: a secret now. Quiet: a common
-    // word turning up in a response is no evidence that the key leaked.
+    // The key signs tokens the issuer's verifiers accept: a secret now. Guessed: a common
+    // word turning up in a response is no evidence that the key leaked, and inside
+    // another word (`weak_secret`) it is not the key.
     ctx.redactor
-        .add_quiet(&format!("{role}.hs_key"), &guess.key);
+        .add_guessed(&format!("{role}.hs_key"), &guess.key);
     let shown = masked(&guess.key);
     let mut seen = Vec::new();
     let mut leaks: Vec<LeakLine> = Vec::new();
     for f in &guess.forged {
         ctx.redactor
             .add_quiet(&format!("{role}.forged_token"), &f.token);
-        let got = match ctx.send_with_token(si, &probe.request, &f.token).await {
+        let got = match ctx
+            .send_with_token(si, probe.role, &probe.request, &f.token)
+            .await
+        {
             Ok(ex) => {
                 leaks.extend(ctx.leak_lines(si, &ex, &[]).into_iter().map(|l| LeakLine {
                     whose: Some(f.label.clone()),

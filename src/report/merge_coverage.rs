@@ -1,0 +1,91 @@
+//! `authspec merge`'s OpenAPI coverage. A shard sees only its own checks, so neither its
+//! coverage nor its `openapi coverage` verdict is the run's: the merge joins the checks
+//! that touched each operation across shards (in plan order, as one run lists them) and
+//! judges `openapi coverage` again on the joined coverage.
+
+use std::collections::HashMap;
+
+use super::build::{Clean, outcome};
+use super::document::{CoverageEntry, OperationCoverageEntry, ResultEntry};
+use crate::model::Location;
+use crate::openapi::{Coverage, OperationCoverage};
+use crate::redact::Redactor;
+
+/// Every suite's coverage over all shards; `results` are the merged ones, in plan order.
+pub fn join(shards: &[&[CoverageEntry]], results: &[ResultEntry]) -> Vec<CoverageEntry> {
+    let rank: HashMap<&str, usize> = results
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, r)| (r.name.as_str(), i))
+        .collect();
+    let mut joined: Vec<CoverageEntry> = Vec::new();
+    for entry in shards.iter().flat_map(|s| s.iter()) {
+        let Some(have) = joined.iter_mut().find(|c| c.file == entry.file) else {
+            joined.push(entry.clone());
+            continue;
+        };
+        for op in &entry.operations {
+            match have
+                .operations
+                .iter_mut()
+                .find(|o| o.operation == op.operation)
+            {
+                Some(o) => o.checks.extend(op.checks.iter().cloned()),
+                None => have.operations.push(op.clone()),
+            }
+        }
+    }
+    for c in &mut joined {
+        for o in &mut c.operations {
+            o.checks
+                .sort_by_key(|n| rank.get(n.as_str()).copied().unwrap_or(usize::MAX));
+            o.checks.dedup();
+            o.covered = !o.checks.is_empty();
+        }
+        let model = model(c);
+        c.covered = model.covered();
+        c.total = model.operations.len();
+        c.percent = model.percent();
+    }
+    joined
+}
+
+/// Judges each suite's `openapi coverage` check (`FILE#openapi.coverage`) on `coverage`.
+pub fn rejudge(results: &mut [ResultEntry], coverage: &[CoverageEntry]) {
+    let redactor = Redactor::new();
+    let c = Clean(&redactor);
+    for entry in coverage {
+        let id = crate::plan::coverage_id(&entry.file);
+        let Some(r) = results.iter_mut().find(|r| r.id == id) else {
+            continue;
+        };
+        let location = r.location.as_ref().map(|l| Location {
+            file: l.file.as_str().into(),
+            line: l.line,
+            column: l.column,
+        });
+        let (verdict, info) = model(entry).verdict(location);
+        r.outcome = outcome(&verdict, None, c);
+        r.info = c.all(&info);
+    }
+}
+
+fn model(c: &CoverageEntry) -> Coverage {
+    Coverage {
+        suite: c.suite.clone(),
+        file: c.file.clone(),
+        spec: c.spec.clone(),
+        min: c.min,
+        operations: c.operations.iter().map(operation).collect(),
+    }
+}
+
+fn operation(o: &OperationCoverageEntry) -> OperationCoverage {
+    OperationCoverage {
+        operation: o.operation.clone(),
+        excluded: o.excluded,
+        unbuilt: o.unbuilt.clone(),
+        checks: o.checks.clone(),
+    }
+}
