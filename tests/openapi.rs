@@ -187,6 +187,8 @@ struct Outcome {
     results: Vec<(String, String)>,
     report: Value,
     output: String,
+    /// The JUnit, SARIF and HTML reports, as written.
+    files: [(&'static str, String); 3],
 }
 
 impl Outcome {
@@ -210,7 +212,18 @@ async fn run_suite(text: &str, spec: &str, flawed: bool) -> Outcome {
     write(dir.path(), "suite.yaml", text);
     let uri = server.uri();
     let run = authspec(
-        &["run", "suite.yaml", "--json", "r.json", "--junit", "r.xml"],
+        &[
+            "run",
+            "suite.yaml",
+            "--json",
+            "r.json",
+            "--junit",
+            "r.xml",
+            "--sarif",
+            "r.sarif",
+            "--html",
+            "r.html",
+        ],
         &creds.env(&uri),
         dir.path(),
     );
@@ -220,6 +233,12 @@ async fn run_suite(text: &str, spec: &str, flawed: bool) -> Outcome {
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     assert_valid_junit(&dir.path().join("r.xml"));
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    let files = [
+        ("junit", read("r.xml")),
+        ("sarif", read("r.sarif")),
+        ("html", read("r.html")),
+    ];
     let results = report["results"]
         .as_array()
         .unwrap()
@@ -236,6 +255,7 @@ async fn run_suite(text: &str, spec: &str, flawed: bool) -> Outcome {
         results,
         report,
         output: run.all_output(),
+        files,
     }
 }
 
@@ -367,6 +387,13 @@ async fn coverage_lists_what_no_check_touched_and_a_minimum_makes_it_a_check() {
         listed.output
     );
     assert!(!listed.results.iter().any(|(n, _)| n == "openapi coverage"));
+    for (what, text) in &listed.files {
+        assert!(
+            text.contains("5 of 6 operations covered")
+                && text.contains("not covered: DELETE /orders/{orderId} (excluded)"),
+            "the {what} report does not list what no check touched:\n{text}"
+        );
+    }
 
     // With `min: 100%`: the excluded operation fails the check `openapi coverage`.
     let short = run_suite(

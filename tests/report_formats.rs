@@ -543,3 +543,43 @@ fn invalid_input_writes_every_report_with_the_reason_and_reports_need_their_own_
     );
     assert!(!dir.path().join("r.out").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn junit_cases_carry_file_and_line_only_with_junit_locations() {
+    let server = api(true).await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "s.yaml", SUITE);
+    let url = server.uri();
+    let env = [("API_URL", url.as_str()), ("USER_TOKEN", "fake-user-token")];
+    let report = dir.path().join("r.xml");
+    let junit = report.to_str().unwrap();
+    let deny = "//testcase[@name='GET /items as anonymous: deny']";
+
+    let plain = authspec(&["run", "s.yaml", "--junit", junit], &env, dir.path());
+    assert_eq!(plain.code, 1, "{}", plain.all_output());
+    // The default validates against junit-10.xsd, which allows neither attribute.
+    assert_valid_junit(&report);
+    assert_eq!(count(&report, "//testcase[@file or @line]"), 0);
+
+    let located = authspec(
+        &["run", "s.yaml", "--junit", junit, "--junit-locations"],
+        &env,
+        dir.path(),
+    );
+    assert_eq!(located.code, 1, "{}", located.all_output());
+    assert_eq!(count(&report, "//testcase"), 2);
+    assert_eq!(count(&report, "//testcase[@file='s.yaml' and @line]"), 2);
+    // `deny: [anonymous]` is line 11 of the suite, `allow: [user]` line 10.
+    assert_eq!(xpath(&report, &format!("string({deny}/@line)")), "11");
+    assert_eq!(
+        xpath(
+            &report,
+            "string(//testcase[@name='GET /items as user: allow']/@line)"
+        ),
+        "10"
+    );
+
+    let alone = authspec(&["run", "s.yaml", "--junit-locations"], &env, dir.path());
+    assert_eq!(alone.code, 2, "{}", alone.all_output());
+    assert!(alone.stderr.contains("--junit"), "{}", alone.stderr);
+}

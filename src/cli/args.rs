@@ -143,6 +143,10 @@ pub struct ReportArgs {
     /// Write a JUnit XML report here
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Add `file` and `line` to each JUnit test case, as GitLab and pytest read them
+    /// (junit-10.xsd, which Jenkins' xUnit validates against, allows neither)
+    #[arg(long, requires = "junit")]
+    pub junit_locations: bool,
     /// Write every result with its typed fields as JSON here (schema: `authspec schema
     /// results`)
     #[arg(long, value_name = "FILE")]
@@ -160,7 +164,12 @@ impl ReportArgs {
     pub fn requested(&self) -> Vec<(crate::report::Format, &std::path::Path)> {
         use crate::report::Format;
         [
-            (Format::Junit, &self.junit),
+            (
+                Format::Junit {
+                    locations: self.junit_locations,
+                },
+                &self.junit,
+            ),
             (Format::Json, &self.json),
             (Format::Sarif, &self.sarif),
             (Format::Html, &self.html),

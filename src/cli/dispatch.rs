@@ -85,6 +85,12 @@ fn salvaged_run_args() -> Option<(ReportArgs, SuiteArgs)> {
     let path = |id: &str| run.try_get_one::<PathBuf>(id).ok().flatten().cloned();
     let reports = ReportArgs {
         junit: path("junit"),
+        junit_locations: run
+            .try_get_one::<bool>("junit_locations")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or_default(),
         json: path("json"),
         sarif: path("sarif"),
         html: path("html"),

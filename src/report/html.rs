@@ -37,6 +37,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0}
 dt{color:#5c6670}dd{margin:0}
 pre{background:#f0f2f4;border-radius:4px;padding:6px 8px;white-space:pre-wrap;word-break:break-word;margin:4px 0}
 .where{font-family:ui-monospace,monospace;color:#37474f}
+.coverage{background:#fff;border:1px solid #d0d5da;border-radius:6px;padding:8px 12px;margin:12px 0}
 .problems{background:#fdecea;border:1px solid #c62828;border-radius:6px;padding:8px 12px}
 .tags{color:#5c6670;font-size:12px}
 "#;
@@ -127,6 +128,23 @@ fn page(doc: &RunDocument, redactor: &Redactor) -> String {
             if !p.detail.is_empty() {
                 h.push_str(&format!("<pre>{}</pre>\n", x.e(&p.detail)));
             }
+        }
+        h.push_str("</section>\n");
+    }
+    for c in &doc.coverage {
+        let lines = super::coverage::lines(c);
+        h.push_str(&format!(
+            "<section class=\"coverage\">\n<h2>OpenAPI coverage: {} ({})</h2>\n<p>{}</p>\n",
+            x.e(&c.spec),
+            x.e(&c.suite),
+            x.e(&lines[0])
+        ));
+        if lines.len() > 1 {
+            h.push_str("<ul>\n");
+            for l in &lines[1..] {
+                h.push_str(&format!("<li>{}</li>\n", x.e(l)));
+            }
+            h.push_str("</ul>\n");
         }
         h.push_str("</section>\n");
     }

@@ -7,8 +7,9 @@
 //! Written with quick-xml from the run's `RunDocument` (or the one `authspec merge` made
 //! of shards'); every string sanitized, then redacted, last.
 //!
-//! junit-10.xsd allows no `file` or `line` on `<testcase>`, so the file is the suite's
-//! `file` attribute and the line is in the failure's `-->` line.
+//! junit-10.xsd allows no `file` or `line` on `<testcase>`, so by default the file is the
+//! suite's `file` attribute and the line is in the failure's `-->` line; with
+//! `--junit-locations` each case also carries them, as GitLab and pytest's reports do.
 
 use std::io::Write;
 
@@ -17,7 +18,9 @@ use quick_xml::events::{BytesCData, BytesDecl, Event};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::document::{ErrorKindEntry, OutcomeEntry, ResultEntry, RunDocument, RunProblemEntry};
+use super::document::{
+    CoverageEntry, ErrorKindEntry, OutcomeEntry, ResultEntry, RunDocument, RunProblemEntry,
+};
 use super::{cdata_text, xml_text};
 use crate::redact::Redactor;
 use crate::results::{ErrorKind, FindingKind};
@@ -30,12 +33,21 @@ pub const RUN_SUITE: &str = "authspec";
 type Xml<W> = Writer<W>;
 
 pub fn write(report: &Report<'_>, sink: impl Write) -> std::io::Result<()> {
-    render(report.document(), report.redactor, sink)
+    render(report.document(), report.redactor, false, sink)
 }
 
-/// The JUnit file of `doc` (a run's, or shards' merged).
-pub fn render(doc: &RunDocument, redactor: &Redactor, sink: impl Write) -> std::io::Result<()> {
-    let text = Text(redactor);
+/// The JUnit file of `doc` (a run's, or shards' merged); `locations`: `file` and `line`
+/// on each case written in a suite.
+pub fn render(
+    doc: &RunDocument,
+    redactor: &Redactor,
+    locations: bool,
+    sink: impl Write,
+) -> std::io::Result<()> {
+    let text = Text {
+        redactor,
+        locations,
+    };
     let mut w = Writer::new_with_indent(sink, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     let mut files: Vec<&str> = Vec::new();
@@ -62,7 +74,8 @@ pub fn render(doc: &RunDocument, redactor: &Redactor, sink: impl Write) -> std::
             for (id, file) in files.iter().enumerate() {
                 let cases: Vec<&ResultEntry> =
                     doc.results.iter().filter(|r| r.file == *file).collect();
-                suite(w, id, file, &cases, &timestamp, text)?;
+                let coverage = doc.coverage.iter().find(|c| c.file == *file);
+                suite(w, id, file, &cases, coverage, &timestamp, text)?;
             }
             if !doc.problems.is_empty() {
                 run_problems(w, files.len(), &doc.problems, &timestamp, text)?;
@@ -102,6 +115,7 @@ fn suite<W: Write>(
     id: usize,
     file: &str,
     cases: &[&ResultEntry],
+    coverage: Option<&CoverageEntry>,
     timestamp: &str,
     text: Text<'_>,
 ) -> std::io::Result<()> {
@@ -125,6 +139,15 @@ fn suite<W: Write>(
         .write_inner_content(|w| {
             for r in cases {
                 testcase(w, r, text)?;
+            }
+            // The suite's OpenAPI coverage, uncovered operations listed, as every report
+            // shows it (with or without a `coverage.min` check).
+            if let Some(c) = coverage {
+                let lines = super::coverage::lines(c).join("\n");
+                w.create_element("system-out")
+                    .write_cdata_content(BytesCData::new(
+                        text.cdata(&format!("OpenAPI coverage of {}: {lines}", c.spec)),
+                    ))?;
             }
             Ok(())
         })?;
@@ -197,18 +220,21 @@ fn seconds(s: f64) -> String {
 }
 
 /// Sanitizes, then redacts: removing a forbidden character must not join the pieces of a
-/// secret after the redactor has looked.
+/// secret after the redactor has looked. `locations`: cases carry `file` and `line`.
 #[derive(Clone, Copy)]
-struct Text<'a>(&'a Redactor);
+struct Text<'a> {
+    redactor: &'a Redactor,
+    locations: bool,
+}
 
 impl Text<'_> {
     fn attr(self, s: &str) -> String {
-        self.0.redact(&xml_text(s))
+        self.redactor.redact(&xml_text(s))
     }
 
     fn cdata(self, s: &str) -> String {
         // Markers hold no `]]>`, so splitting before redaction stays valid.
-        self.0.redact(&cdata_text(s))
+        self.redactor.redact(&cdata_text(s))
     }
 }
 
@@ -256,11 +282,19 @@ fn testcase<W: Write>(w: &mut Xml<W>, r: &ResultEntry, text: Text<'_>) -> std::i
     let name = text.attr(&r.name);
     let classname = text.attr(&r.suite);
     let time = r.duration_seconds.to_string();
-    let el = w.create_element("testcase").with_attributes([
+    let mut el = w.create_element("testcase").with_attributes([
         ("name", name.as_str()),
         ("time", time.as_str()),
         ("classname", classname.as_str()),
     ]);
+    let location = r
+        .location
+        .as_ref()
+        .filter(|_| text.locations)
+        .map(|l| (text.attr(&l.file), l.line.to_string()));
+    if let Some((file, line)) = &location {
+        el = el.with_attributes([("file", file.as_str()), ("line", line.as_str())]);
+    }
     let out: Vec<String> = r
         .warnings
         .iter()

@@ -66,8 +66,8 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunDocument, MergeError> {
     results.extend(host_wide(found));
     let coverages: Vec<&[super::document::CoverageEntry]> =
         shards.iter().map(|s| s.doc.coverage.as_slice()).collect();
-    let coverage = super::merge_coverage::join(&coverages, &results);
-    super::merge_coverage::rejudge(&mut results, &coverage);
+    let coverage = super::coverage::join(&coverages, &results);
+    super::coverage::rejudge(&mut results, &coverage);
     let problems = shards
         .iter()
         .flat_map(|s| s.doc.problems.iter().cloned())

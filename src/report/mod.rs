@@ -6,13 +6,13 @@
 
 mod build;
 pub mod console;
+mod coverage;
 pub mod document;
 mod fingerprint;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod merge;
-mod merge_coverage;
 pub mod pending;
 mod rules;
 mod run;

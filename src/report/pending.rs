@@ -15,7 +15,10 @@ use crate::redact::Redactor;
 /// The formats a run writes, each from the same `RunDocument`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    Junit,
+    /// `locations`: `file` and `line` on each test case (`--junit-locations`).
+    Junit {
+        locations: bool,
+    },
     Json,
     Sarif,
     Html,
@@ -25,7 +28,7 @@ impl Format {
     /// As messages name it: `the JUnit report`.
     pub fn name(self) -> &'static str {
         match self {
-            Format::Junit => "JUnit",
+            Format::Junit { .. } => "JUnit",
             Format::Json => "JSON",
             Format::Sarif => "SARIF",
             Format::Html => "HTML",
@@ -35,7 +38,7 @@ impl Format {
     /// The option that asks for it.
     pub fn flag(self) -> &'static str {
         match self {
-            Format::Junit => "--junit",
+            Format::Junit { .. } => "--junit",
             Format::Json => "--json",
             Format::Sarif => "--sarif",
             Format::Html => "--html",
@@ -49,7 +52,7 @@ impl Format {
         sink: &mut dyn Write,
     ) -> std::io::Result<()> {
         match self {
-            Format::Junit => super::junit::render(doc, redactor, sink),
+            Format::Junit { locations } => super::junit::render(doc, redactor, locations, sink),
             Format::Json => super::json::render(doc, redactor, sink),
             Format::Sarif => super::sarif::render(doc, redactor, sink),
             Format::Html => super::html::render(doc, redactor, sink),
@@ -229,7 +232,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.xml");
         std::fs::write(&path, "<testsuites/>").unwrap();
-        let pending = PendingReport::create(Format::Junit, &path, &[]).unwrap();
+        let pending =
+            PendingReport::create(Format::Junit { locations: false }, &path, &[]).unwrap();
         assert!(!path.exists());
         drop(pending);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -356,6 +356,9 @@ fn notifications(doc: &document::RunDocument) -> Vec<sarif::Notification> {
     for p in &doc.problems {
         out.push(note("error", &format!("{}: {}", p.name, p.message), None));
     }
+    for text in super::coverage::notes(&doc.coverage) {
+        out.push(note("note", &text, None));
+    }
     out
 }
 

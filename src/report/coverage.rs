@@ -1,7 +1,8 @@
-//! `authspec merge`'s OpenAPI coverage. A shard sees only its own checks, so neither its
-//! coverage nor its `openapi coverage` verdict is the run's: the merge joins the checks
-//! that touched each operation across shards (in plan order, as one run lists them) and
-//! judges `openapi coverage` again on the joined coverage.
+//! OpenAPI coverage in the reports: the lines every report shows (the headline and each
+//! operation no check touched), and `authspec merge`'s part. A shard sees only its own
+//! checks, so neither its coverage nor its `openapi coverage` verdict is the run's: the
+//! merge joins the checks that touched each operation across shards (in plan order, as
+//! one run lists them) and judges `openapi coverage` again on the joined coverage.
 
 use std::collections::HashMap;
 
@@ -69,6 +70,28 @@ pub fn rejudge(results: &mut [ResultEntry], coverage: &[CoverageEntry]) {
         r.outcome = outcome(&verdict, None, c);
         r.info = c.all(&info);
     }
+}
+
+/// `6 of 7 operations covered (85.7%)`, then `not covered: DELETE /orders/{id} (excluded)`
+/// for each operation no check touched.
+pub fn lines(c: &CoverageEntry) -> Vec<String> {
+    let m = model(c);
+    let mut out = vec![m.headline()];
+    out.extend(m.uncovered().iter().map(|u| format!("not covered: {u}")));
+    out
+}
+
+/// Every suite's lines, each naming its document and suite: for reports that list notes
+/// (SARIF). What no check touched is no finding (unless `coverage.min` makes it one), but
+/// a reviewer must see it.
+pub fn notes(all: &[CoverageEntry]) -> Vec<String> {
+    all.iter()
+        .flat_map(|c| {
+            lines(c)
+                .into_iter()
+                .map(move |l| format!("OpenAPI coverage of {} ({}): {l}", c.spec, c.suite))
+        })
+        .collect()
 }
 
 fn model(c: &CoverageEntry) -> Coverage {
