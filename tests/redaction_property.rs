@@ -265,12 +265,13 @@ fn no_secret_nor_a_piece_of_one_reaches_any_output() {
     let result = runner.run(&strategy, |(bearer, header_key, query_key, filed)| {
         write(dir.path(), "token.txt", &format!("{filed}\n"));
         let report = dir.path().join("r.xml");
-        let (json, sarif, html) = (
+        let (json, sarif, html, gitlab) = (
             dir.path().join("r.json"),
             dir.path().join("r.sarif"),
             dir.path().join("r.html"),
+            dir.path().join("r.gl-sast.json"),
         );
-        for p in [&report, &json, &sarif, &html] {
+        for p in [&report, &json, &sarif, &html, &gitlab] {
             let _ = std::fs::remove_file(p);
         }
         let run = authspec(
@@ -285,6 +286,8 @@ fn no_secret_nor_a_piece_of_one_reaches_any_output() {
                 sarif.to_str().unwrap(),
                 "--html",
                 html.to_str().unwrap(),
+                "--gitlab-sast",
+                gitlab.to_str().unwrap(),
             ],
             &[
                 ("API_URL", &server.uri()),
@@ -298,12 +301,20 @@ fn no_secret_nor_a_piece_of_one_reaches_any_output() {
         let junit = std::fs::read_to_string(&report).unwrap_or_default();
         prop_assert!(junit.contains("<testcase"), "a report was written");
         let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
-        let (json, sarif, html) = (read(&json), read(&sarif), read(&html));
+        let (json, sarif, html, gitlab) = (read(&json), read(&sarif), read(&html), read(&gitlab));
         prop_assert!(json.contains("\"results\""), "a JSON report was written");
         prop_assert!(sarif.contains("\"ruleId\""), "a SARIF report was written");
         prop_assert!(html.contains("<article"), "an HTML report was written");
-        let (json_strings, sarif_strings, html_text) =
-            (strings(&json), strings(&sarif), unescape_html(&html));
+        prop_assert!(
+            gitlab.contains("\"identifiers\""),
+            "a GitLab report was written"
+        );
+        let (json_strings, sarif_strings, html_text, gitlab_strings) = (
+            strings(&json),
+            strings(&sarif),
+            unescape_html(&html),
+            strings(&gitlab),
+        );
         let outputs = [
             ("stdout", &run.stdout),
             ("stderr", &run.stderr),
@@ -314,6 +325,8 @@ fn no_secret_nor_a_piece_of_one_reaches_any_output() {
             ("SARIF strings", &sarif_strings),
             ("HTML", &html),
             ("HTML text", &html_text),
+            ("GitLab", &gitlab),
+            ("GitLab strings", &gitlab_strings),
         ];
         for secret in [&bearer, &header_key, &query_key, &filed] {
             for (name, text) in outputs {

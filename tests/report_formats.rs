@@ -23,6 +23,7 @@ struct Reports {
     junit: PathBuf,
     json: Value,
     sarif: Value,
+    gitlab: Value,
     html: PathBuf,
 }
 
@@ -32,12 +33,14 @@ fn run_all(cwd: &Path, args: &[&str], env: &[(&str, &str)], out: &Path) -> Repor
     let json = out.join("authspec-report.json");
     let sarif = out.join("authspec-report.sarif");
     let html = out.join("authspec-report.html");
+    let gitlab = out.join("authspec-report.gl-sast.json");
     let mut all: Vec<&str> = vec!["run"];
     let paths = [
         ("--junit", &junit),
         ("--json", &json),
         ("--sarif", &sarif),
         ("--html", &html),
+        ("--gitlab-sast", &gitlab),
     ];
     for (flag, p) in &paths {
         all.push(flag);
@@ -55,6 +58,7 @@ fn run_all(cwd: &Path, args: &[&str], env: &[(&str, &str)], out: &Path) -> Repor
     Reports {
         json: read(&json),
         sarif: read(&sarif),
+        gitlab: read(&gitlab),
         run,
         junit,
         html,
@@ -324,6 +328,45 @@ fn sarif_fingerprints_are_the_same_in_another_run() {
 }
 
 /// `GET /items`: the user's token 200; without one 401 (sound) or 200 (flawed).
+/// A GitLab security report's vulnerabilities, after checking what GitLab's SAST schema
+/// (v15) requires of the report and of each vulnerability.
+fn gitlab_vulnerabilities(report: &Value) -> &Vec<Value> {
+    assert_eq!(report["version"], "15.0.7");
+    let scan = &report["scan"];
+    assert_eq!(scan["type"], "sast");
+    for tool in ["analyzer", "scanner"] {
+        for field in ["id", "name", "version"] {
+            assert!(scan[tool][field].is_string(), "scan.{tool}.{field}: {scan}");
+        }
+        assert!(scan[tool]["vendor"]["name"].is_string(), "{scan}");
+    }
+    for time in ["start_time", "end_time"] {
+        let t = scan[time].as_str().unwrap();
+        let shape: String = t
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '9' } else { c })
+            .collect();
+        assert_eq!(shape, "9999-99-99T99:99:99", "{time}: {t}");
+    }
+    assert!(["success", "failure"].contains(&scan["status"].as_str().unwrap()));
+    let all = report["vulnerabilities"].as_array().unwrap();
+    for v in all {
+        let id = v["id"].as_str().unwrap();
+        assert_eq!(id.len(), 36, "{id}");
+        assert!(!v["identifiers"].as_array().unwrap().is_empty(), "{v}");
+        for i in v["identifiers"].as_array().unwrap() {
+            for field in ["type", "name", "value"] {
+                assert!(i[field].is_string(), "{i}");
+            }
+        }
+        assert!(v["location"].is_object(), "{v}");
+        assert!(v["name"].as_str().unwrap().chars().count() <= 255);
+        let severities = ["Info", "Unknown", "Low", "Medium", "High", "Critical"];
+        assert!(severities.contains(&v["severity"].as_str().unwrap()), "{v}");
+    }
+    all
+}
+
 async fn api(flawed: bool) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -382,9 +425,32 @@ async fn a_broken_deny_is_one_sarif_result_at_its_cell_and_the_sound_twin_has_no
                     .unwrap()
                     .contains("GET /items as anonymous: deny")
             );
+            // GitLab's report: the same finding at the same line, its id the SARIF
+            // fingerprint as a UUID.
+            let v = gitlab_vulnerabilities(&r.gitlab);
+            assert_eq!(v.len(), 1, "{}", r.gitlab);
+            assert_eq!(v[0]["location"]["file"], "suites/s.yaml");
+            assert_eq!(v[0]["location"]["start_line"], 11);
+            assert_eq!(v[0]["severity"], "High", "{}", v[0]);
+            assert_eq!(v[0]["identifiers"][0]["value"], "access.deny");
+            assert!(
+                v[0]["identifiers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|i| i["type"] == "cwe"),
+                "{}",
+                v[0]
+            );
+            let fingerprint = result["partialFingerprints"]["authspecFinding/v1"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert_eq!(v[0]["id"].as_str().unwrap().replace('-', ""), fingerprint);
         } else {
             assert_eq!(r.run.code, 0, "{}", r.run.all_output());
             assert!(results.is_empty(), "{}", r.sarif);
+            assert!(gitlab_vulnerabilities(&r.gitlab).is_empty(), "{}", r.gitlab);
             assert_eq!(
                 r.sarif["runs"][0]["invocations"][0]["executionSuccessful"],
                 true

@@ -157,6 +157,9 @@ pub struct ReportArgs {
     /// Write a self-contained HTML report here
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Write GitLab's security report (SAST format) here, for `artifacts: reports: sast`
+    #[arg(long, value_name = "FILE")]
+    pub gitlab_sast: Option<PathBuf>,
 }
 
 impl ReportArgs {
@@ -173,6 +176,7 @@ impl ReportArgs {
             (Format::Json, &self.json),
             (Format::Sarif, &self.sarif),
             (Format::Html, &self.html),
+            (Format::GitlabSast, &self.gitlab_sast),
         ]
         .into_iter()
         .filter_map(|(f, p)| p.as_deref().map(|p| (f, p)))

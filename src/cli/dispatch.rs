@@ -68,7 +68,15 @@ fn refused(e: &clap::Error) -> u8 {
 /// that clap refused for another reason, read leniently: every other option takes any
 /// text (`--jobs 0` no longer fails), and clap skips what it cannot parse (`--bogus`).
 fn salvaged_run_args() -> Option<(ReportArgs, SuiteArgs)> {
-    const KEPT: [&str; 6] = ["junit", "json", "sarif", "html", "paths", "config"];
+    const KEPT: [&str; 7] = [
+        "junit",
+        "json",
+        "sarif",
+        "html",
+        "gitlab_sast",
+        "paths",
+        "config",
+    ];
     let lenient = Cli::command()
         .ignore_errors(true)
         .mut_subcommand("run", |run| {
@@ -94,6 +102,7 @@ fn salvaged_run_args() -> Option<(ReportArgs, SuiteArgs)> {
         json: path("json"),
         sarif: path("sarif"),
         html: path("html"),
+        gitlab_sast: path("gitlab_sast"),
     };
     if reports.requested().is_empty() {
         return None;

@@ -2,7 +2,21 @@
 //! the working directory (`%SRCROOT%`), and the `partialFingerprints` value that stays
 //! the same for the same finding across runs and shards.
 
-use super::document::SourceLocation;
+use super::document::{FindingEntry, ResultEntry, SourceLocation};
+
+/// Where a finding points: the step that failed, when the evidence names it; else the
+/// check's entry; else the top of its suite file (a server-wide finding).
+pub fn finding_location(r: &ResultEntry, f: &FindingEntry) -> SourceLocation {
+    f.evidence
+        .location
+        .clone()
+        .or_else(|| r.location.clone())
+        .unwrap_or_else(|| SourceLocation {
+            file: r.file.clone(),
+            line: 1,
+            column: 1,
+        })
+}
 
 /// The same finding in another run or shard has the same fingerprint: the rule id, the
 /// check id and the suite location, with every `:port` taken out (host-wide checks name

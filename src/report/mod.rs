@@ -9,6 +9,7 @@ pub mod console;
 mod coverage;
 pub mod document;
 mod fingerprint;
+pub mod gitlab;
 pub mod html;
 pub mod json;
 pub mod junit;

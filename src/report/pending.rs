@@ -22,6 +22,7 @@ pub enum Format {
     Json,
     Sarif,
     Html,
+    GitlabSast,
 }
 
 impl Format {
@@ -32,6 +33,7 @@ impl Format {
             Format::Json => "JSON",
             Format::Sarif => "SARIF",
             Format::Html => "HTML",
+            Format::GitlabSast => "GitLab SAST",
         }
     }
 
@@ -42,6 +44,7 @@ impl Format {
             Format::Json => "--json",
             Format::Sarif => "--sarif",
             Format::Html => "--html",
+            Format::GitlabSast => "--gitlab-sast",
         }
     }
 
@@ -56,6 +59,7 @@ impl Format {
             Format::Json => super::json::render(doc, redactor, sink),
             Format::Sarif => super::sarif::render(doc, redactor, sink),
             Format::Html => super::html::render(doc, redactor, sink),
+            Format::GitlabSast => super::gitlab::render(doc, redactor, sink),
         }
     }
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use serde_sarif::sarif;
 
 use super::document::{self, FindingEntry, OutcomeEntry, ResultEntry, SourceLocation, WaiverEntry};
-use super::fingerprint::{fingerprint, relative_uri};
+use super::fingerprint::{finding_location, fingerprint, relative_uri};
 use super::rules;
 use super::run::Report;
 use crate::redact::Redactor;
@@ -219,17 +219,7 @@ fn level_name(s: Severity) -> &'static str {
 }
 
 fn result(r: &ResultEntry, f: &FindingEntry, rule_index: usize) -> sarif::Result {
-    // The step that failed, when the evidence names it; else the check's entry.
-    let at = f
-        .evidence
-        .location
-        .clone()
-        .or_else(|| r.location.clone())
-        .unwrap_or_else(|| SourceLocation {
-            file: r.file.clone(),
-            line: 1,
-            column: 1,
-        });
+    let at = finding_location(r, f);
     let region = sarif::Region::builder()
         .start_line(to_i64(at.line.max(1)))
         .start_column(to_i64(at.column.max(1)))
