@@ -345,6 +345,27 @@ async fn a_document_named_by_url_is_fetched_and_makes_the_same_matrix() {
         run.all_output()
             .contains("cannot fetch the OpenAPI document")
     );
+
+    // A key in the URL reaches no output: not when the fetch fails, not when the
+    // document does not parse (messages name the spec as the suite writes it).
+    Mock::given(method("GET"))
+        .and(path("/broken.yaml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("openapi: 3.1.0\ninfo: [\n"))
+        .mount(&server)
+        .await;
+    let key = "fake-spec-key-6f1d2c";
+    let broken = format!("http://user:{key}@{}/broken.yaml?key={key}", &uri[7..]);
+    let refused = format!("http://127.0.0.1:9/openapi.yaml?key={key}");
+    for url in [&broken, &refused] {
+        let mut env = creds.env(&uri);
+        env.push(("SPEC_URL", url));
+        let run = authspec(&["run", "suite.yaml", "--junit", "r.xml"], &env, dir.path());
+        assert_eq!(run.code, 2, "{}", run.all_output());
+        let junit = std::fs::read_to_string(dir.path().join("r.xml")).unwrap();
+        for text in [run.all_output(), junit] {
+            assert!(!text.contains(key), "the spec URL's key leaked:\n{text}");
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -429,6 +450,24 @@ scenarios:
     assert_eq!(full.code, 0, "{}", full.output);
     assert!(full.with("pass").contains(&"openapi coverage"));
     assert_eq!(coverage_of(&full), (6, 6, vec![]));
+
+    // A scenario that fails before its delete step never sent it: not covered.
+    let early = "  coverage: { min: 100% }
+scenarios:
+  - name: a step fails before the delete
+    steps:
+      - as: writer
+        request: GET /orders
+        expect: { status: 418 }
+      - as: writer
+        request: DELETE /orders/1
+        expect: { status: 204 }";
+    let stopped = run_suite(&suite("orders.yaml", early), "orders.yaml", false).await;
+    assert_eq!(stopped.code, 1, "{}", stopped.output);
+    assert_eq!(
+        coverage_of(&stopped),
+        (5, 6, vec!["DELETE /orders/{orderId}".to_string()])
+    );
 }
 
 #[test]
@@ -512,7 +551,7 @@ fn a_document_that_does_not_parse_is_exit_2_at_its_line() {
 }
 
 #[test]
-fn an_unknown_role_under_openapi_roles_is_exit_2_at_its_name() {
+fn an_unknown_role_or_no_anonymous_role_is_exit_2_at_its_place() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path(), "orders.yaml");
     write(
@@ -537,6 +576,12 @@ roles:
     assert!(out.contains("unknown role `raeder`"), "{out}");
     assert!(out.contains("no security scheme `partnerKy`"), "{out}");
     assert!(out.contains("did you mean `partnerKey`?"), "{out}");
+    // No role without credentials: no cell would show a protected operation refused.
+    assert!(
+        out.contains("`openapi:` needs a role without credentials")
+            && out.contains("add `anonymous: {}` under `roles:`"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -124,3 +124,42 @@ async fn the_gherkin_table_takes_a_body_and_no_role() {
     assert_eq!(run.code, 1, "{}", run.all_output());
     assert_eq!(sent_the_body(&unlimited).await, 50);
 }
+
+/// A login that is down (503), or a path with no login (404): the burst was never
+/// judged by a limiter, so the probe is an error, not "not rate limited".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_down_or_missing_endpoint_is_an_error_not_an_unlimited_one() {
+    let down = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&down)
+        .await;
+    let run = probe(&down, "limits.yaml", YAML).await;
+    assert_eq!(run.code, 3, "{}", run.all_output());
+    assert!(run.stdout.contains("a server error"), "{}", run.stdout);
+    assert!(!run.stdout.contains("not rate limited"), "{}", run.stdout);
+
+    // A login that fails under the burst (503 after five tries) is no verdict either.
+    let failing = MockServer::start().await;
+    let tries = Arc::new(AtomicUsize::new(0));
+    Mock::given(method("POST"))
+        .respond_with(move |_: &Request| {
+            let n = tries.fetch_add(1, Ordering::SeqCst) + 1;
+            ResponseTemplate::new(if n > 5 { 503 } else { 401 })
+        })
+        .mount(&failing)
+        .await;
+    let run = probe(&failing, "limits.yaml", YAML).await;
+    assert_eq!(run.code, 3, "{}", run.all_output());
+    assert!(
+        run.stdout
+            .contains("a server error says nothing about rate limiting"),
+        "{}",
+        run.stdout
+    );
+
+    let missing = MockServer::start().await;
+    let run = probe(&missing, "limits.yaml", YAML).await;
+    assert_eq!(run.code, 3, "{}", run.all_output());
+    assert!(run.stdout.contains("no such route"), "{}", run.stdout);
+}

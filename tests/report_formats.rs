@@ -325,6 +325,31 @@ fn sarif_fingerprints_are_the_same_in_another_run() {
     );
     assert!(!fingerprints(&first.sarif).is_empty());
     assert_eq!(fingerprints(&first.sarif), fingerprints(&second.sarif));
+    // Each finding its own (the demo's plain and TLS listeners are two origins).
+    let mut unique = fingerprints(&first.sarif);
+    unique.dedup();
+    assert_eq!(unique, fingerprints(&first.sarif));
+}
+
+/// A line added above the broken rule moves its SARIF location, not its fingerprint:
+/// code scanning keeps the alert it has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_above_a_finding_keeps_its_fingerprint() {
+    let server = api(true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.uri();
+    let env = [("API_URL", url.as_str()), ("USER_TOKEN", "fake-user-token")];
+    let mut seen = Vec::new();
+    for text in [SUITE.to_string(), format!("# owned by team-items\n{SUITE}")] {
+        write(dir.path(), "s.yaml", &text);
+        let r = run_all(dir.path(), &["s.yaml"], &env, dir.path());
+        assert_eq!(r.run.code, 1, "{}", r.run.all_output());
+        let result = &r.sarif["runs"][0]["results"][0];
+        let line = &result["locations"][0]["physicalLocation"]["region"]["startLine"];
+        seen.push((line.as_u64().unwrap(), fingerprints(&r.sarif)));
+    }
+    assert_eq!(seen[0].0 + 1, seen[1].0);
+    assert_eq!(seen[0].1, seen[1].1);
 }
 
 /// `GET /items`: the user's token 200; without one 401 (sound) or 200 (flawed).

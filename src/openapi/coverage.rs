@@ -129,10 +129,11 @@ pub fn coverage<'a>(
         })
         .collect();
     for (ci, check) in checks.iter().enumerate() {
-        if check.suite != si || !matches!(outcome(ci), Some(Outcome::Pass | Outcome::Fail(_))) {
-            continue;
-        }
-        for request in requests(suite, check) {
+        let judged = match outcome(ci) {
+            Some(o @ (Outcome::Pass | Outcome::Fail(_))) if check.suite == si => o,
+            _ => continue,
+        };
+        for request in requests(suite, check, judged) {
             if let Some(op) = best(spec, request)
                 && !operations[op].checks.contains(&check.name)
             {
@@ -149,8 +150,9 @@ pub fn coverage<'a>(
     })
 }
 
-/// The requests a check sends (probes test other things, and count for none).
-fn requests<'s>(suite: &'s Suite, check: &Check) -> Vec<&'s Request> {
+/// The requests a check sent (probes test other things, and count for none). A scenario
+/// stops at the step that failed: the steps after it were never sent.
+fn requests<'s>(suite: &'s Suite, check: &Check, outcome: &Outcome) -> Vec<&'s Request> {
     match &check.kind {
         CheckKind::Access { entry, .. } => suite
             .access
@@ -158,11 +160,25 @@ fn requests<'s>(suite: &'s Suite, check: &Check) -> Vec<&'s Request> {
             .map(|e| &e.request)
             .into_iter()
             .collect(),
-        CheckKind::Scenario { index } => suite
-            .scenarios
-            .get(*index)
-            .map(|s| s.steps.iter().map(|st| &st.request).collect())
-            .unwrap_or_default(),
+        CheckKind::Scenario { index } => {
+            let Some(scenario) = suite.scenarios.get(*index) else {
+                return Vec::new();
+            };
+            let failed_at = match outcome {
+                Outcome::Fail(f) => f.evidence.location.as_ref().and_then(|at| {
+                    scenario
+                        .steps
+                        .iter()
+                        .position(|st| st.request.location == *at)
+                }),
+                _ => None,
+            };
+            let sent = failed_at.map_or(scenario.steps.len(), |i| i + 1);
+            scenario.steps[..sent]
+                .iter()
+                .map(|st| &st.request)
+                .collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -195,15 +211,23 @@ pub fn matches_template(template: &str, path: &str) -> Option<usize> {
     Some(score)
 }
 
-/// A template segment (`{id}`, `{id}.json`, `orders`) against a path segment.
+/// A template segment (`{id}`, `{id}.json`, `{name}.{ext}`, `orders`) against a path
+/// segment: each `{…}` fills at least one character; the score is the literal text.
 fn segment(template: &str, path: &str) -> Option<usize> {
     let Some(open) = template.find('{') else {
         return (template == path).then_some(template.len());
     };
     let close = template[open..].find('}')? + open;
-    let (prefix, suffix) = (&template[..open], &template[close + 1..]);
-    let middle = path.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    (!middle.is_empty()).then_some(prefix.len() + suffix.len())
+    let (prefix, rest) = (&template[..open], &template[close + 1..]);
+    let after = path.strip_prefix(prefix)?;
+    after
+        .char_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .chain([after.len()])
+        .filter(|&i| i > 0)
+        .find_map(|i| segment(rest, &after[i..]))
+        .map(|score| prefix.len() + score)
 }
 
 #[cfg(test)]
@@ -225,6 +249,11 @@ mod tests {
             Some(10)
         );
         assert_eq!(matches_template("/files/{name}.json", "/files/a.xml"), None);
+        assert_eq!(
+            matches_template("/files/{name}.{ext}", "/files/a.tar.gz"),
+            Some(6)
+        );
+        assert_eq!(matches_template("/files/{name}.{ext}", "/files/a."), None);
         assert_eq!(matches_template("/health", "/healthz"), None);
     }
 }

@@ -30,12 +30,14 @@ async fn get(url: &str) -> Result<String, String> {
         .user_agent(concat!("authspec/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| e.to_string())?;
-    let mut response = client.get(url).send().await.map_err(|e| e.to_string())?;
+    // Errors without the URL: it may carry a key, and messages name the spec as written.
+    let plain = |e: reqwest::Error| e.without_url().to_string();
+    let mut response = client.get(url).send().await.map_err(plain)?;
     if !response.status().is_success() {
         return Err(format!("answered {}", response.status()));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+    while let Some(chunk) = response.chunk().await.map_err(plain)? {
         body.extend_from_slice(&chunk);
         if body.len() > MAX_SPEC {
             return Err(format!("the document is larger than {MAX_SPEC} bytes"));

@@ -21,7 +21,20 @@ pub fn build(
     let mut filled = path.to_string();
     let mut query = Vec::new();
     let mut headers = Vec::new();
+    let credentials = credential_parameters(spec);
     for p in parameters(spec, item, op)? {
+        // The role's credential is the role's: a spec parameter must not replace it (nor
+        // give `anonymous` one). OpenAPI ignores these header parameters anyway.
+        let named = |n: &str| p.name.eq_ignore_ascii_case(n);
+        let ignored = p.location == ParameterIn::Header
+            && (named("authorization") || named("accept") || named("content-type"));
+        if ignored
+            || credentials
+                .iter()
+                .any(|(name, at)| *at == p.location && p.name.eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
         let required = p.required.unwrap_or(false) || p.location == ParameterIn::Path;
         let value = given
             .iter()
@@ -77,6 +90,25 @@ pub fn build(
         body: body(spec, op)?.map(Body::Json),
         location,
     })
+}
+
+/// Where the document's API-key schemes carry their key: (name, place).
+fn credential_parameters(spec: &oas3::Spec) -> Vec<(String, ParameterIn)> {
+    spec.components
+        .iter()
+        .flat_map(|c| c.security_schemes.values())
+        .filter_map(|s| match s.resolve(spec).ok()? {
+            oas3::spec::SecurityScheme::ApiKey { name, location, .. } => {
+                let at = match location.as_str() {
+                    "query" => ParameterIn::Query,
+                    "cookie" => ParameterIn::Cookie,
+                    _ => ParameterIn::Header,
+                };
+                Some((name, at))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The path item's parameters with the operation's own in their place.
@@ -187,4 +219,44 @@ fn encode(value: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::SourceFile;
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: { title: t, version: "1" }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Api-Key }
+paths:
+  /orders:
+    get:
+      parameters:
+        - { name: Authorization, in: header, schema: { type: string, example: "Bearer from-the-spec" } }
+        - { name: x-api-key, in: header, schema: { type: string, example: from-the-spec } }
+        - { name: X-Trace, in: header, schema: { type: string, example: abc } }
+      responses: { "200": { description: ok } }
+"#;
+
+    #[test]
+    fn a_spec_parameter_never_stands_in_for_the_roles_credential() {
+        let doc = crate::openapi::parse(&SourceFile::from_text(
+            std::path::Path::new("spec.yaml"),
+            SPEC,
+        ))
+        .unwrap();
+        let item = &doc.spec.paths.as_ref().unwrap()["/orders"];
+        let op = item.get.as_ref().unwrap();
+        let at = Location {
+            file: "s.yaml".into(),
+            line: 1,
+            column: 1,
+        };
+        let r = build(&doc.spec, "/orders", item, "GET", op, &[], at).unwrap();
+        assert_eq!(r.headers, vec![("X-Trace".to_string(), "abc".to_string())]);
+    }
 }

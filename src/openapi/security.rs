@@ -89,14 +89,16 @@ impl Need {
     }
 }
 
+/// An OAuth2 / OIDC scheme is met by the scopes it lists, whether or not the role also
+/// names the scheme (naming it is no scope); any other scheme by being named.
 fn satisfies(doc: &Document, holds: &Holds, scheme: &str, scopes: &[String]) -> bool {
-    if holds.schemes.iter().any(|s| s == scheme) {
-        return true;
+    if scoped(doc, scheme) {
+        return holds
+            .scopes
+            .as_ref()
+            .is_some_and(|held| scopes.iter().all(|s| held.contains(s)));
     }
-    match (scoped(doc, scheme), &holds.scopes) {
-        (true, Some(held)) => scopes.iter().all(|s| held.contains(s)),
-        _ => false,
-    }
+    holds.schemes.iter().any(|s| s == scheme)
 }
 
 /// Whether the document defines `scheme` as OAuth2 or OpenID Connect.
@@ -129,4 +131,56 @@ fn label(requirement: &[(String, Vec<String>)]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" + ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::SourceFile;
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: { title: t, version: "1" }
+components:
+  securitySchemes:
+    oauth: { type: oauth2, flows: { clientCredentials: { tokenUrl: "https://x/t", scopes: { "orders:write": w } } } }
+    key: { type: apiKey, in: header, name: X-Api-Key }
+paths:
+  /orders:
+    post:
+      security: [{ oauth: ["orders:write"] }]
+      responses: { "201": { description: ok } }
+  /partner:
+    get:
+      security: [{ key: [] }]
+      responses: { "200": { description: ok } }
+"#;
+
+    fn holds(scopes: Option<&[&str]>, schemes: &[&str]) -> Holds {
+        Holds {
+            scopes: scopes.map(|s| s.iter().map(|x| x.to_string()).collect()),
+            schemes: schemes.iter().map(|x| x.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn an_oauth2_scheme_is_met_by_its_scopes_only_and_an_api_key_by_its_name() {
+        let doc = super::super::parse(&SourceFile::from_text(
+            std::path::Path::new("spec.yaml"),
+            SPEC,
+        ))
+        .unwrap();
+        let write = need(&doc, "/orders", "post");
+        // Naming the OAuth2 scheme is no scope.
+        assert!(
+            !write
+                .admits(&doc, &holds(Some(&["orders:read"]), &["oauth"]))
+                .0
+        );
+        assert!(!write.admits(&doc, &holds(None, &["oauth"])).0);
+        assert!(write.admits(&doc, &holds(Some(&["orders:write"]), &[])).0);
+        let partner = need(&doc, "/partner", "get");
+        assert!(partner.admits(&doc, &holds(None, &["key"])).0);
+        assert!(!partner.admits(&doc, &holds(Some(&["orders:write"]), &[])).0);
+    }
 }

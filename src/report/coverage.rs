@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::build::{Clean, outcome};
-use super::document::{CoverageEntry, OperationCoverageEntry, ResultEntry};
+use super::document::{CoverageEntry, OperationCoverageEntry, OutcomeEntry, ResultEntry};
 use crate::model::Location;
 use crate::openapi::{Coverage, OperationCoverage};
 use crate::redact::Redactor;
@@ -67,7 +67,25 @@ pub fn rejudge(results: &mut [ResultEntry], coverage: &[CoverageEntry]) {
             column: l.column,
         });
         let (verdict, info) = model(entry).verdict(location);
-        r.outcome = outcome(&verdict, None, c);
+        let judged = outcome(&verdict, None, c);
+        // A waiver the shard applied to this check still accepts its finding.
+        r.outcome = match (&r.outcome, judged) {
+            (
+                OutcomeEntry::Skipped {
+                    reason,
+                    waiver: Some(w),
+                },
+                OutcomeEntry::Fail { finding },
+            ) => {
+                let mut waiver = w.clone();
+                waiver.finding = finding;
+                OutcomeEntry::Skipped {
+                    reason: reason.clone(),
+                    waiver: Some(waiver),
+                }
+            }
+            (_, judged) => judged,
+        };
         r.info = c.all(&info);
     }
 }

@@ -19,14 +19,23 @@ pub fn finding_location(r: &ResultEntry, f: &FindingEntry) -> SourceLocation {
 }
 
 /// The same finding in another run or shard has the same fingerprint: the rule id, the
-/// check id and the suite location, with every `:port` taken out (host-wide checks name
-/// their origin, and test servers listen on any port).
-pub fn fingerprint(rule: &str, check_id: &str, at: &SourceLocation) -> String {
-    let stable = without_ports(check_id);
-    let input = format!(
-        "{rule}\u{0}{stable}\u{0}{}:{}:{}",
-        at.file, at.line, at.column
-    );
+/// check id with every `:port` taken out (host-wide checks name their origin, and test
+/// servers listen on any port) and the scheme of the request that showed it (so the
+/// plain and the TLS listener of one host stay two findings). Not the suite line: an
+/// edit above a check must not turn its finding into a new one.
+pub fn fingerprint(r: &ResultEntry, f: &FindingEntry) -> String {
+    let stable = without_ports(&r.id);
+    let scheme = f
+        .evidence
+        .request
+        .as_ref()
+        .and_then(|q| q.url.split_once("://").map(|(s, _)| s.to_ascii_lowercase()))
+        .unwrap_or_default();
+    of(&f.rule, &stable, &scheme)
+}
+
+fn of(rule: &str, stable_id: &str, scheme: &str) -> String {
+    let input = format!("{rule}\u{0}{stable_id}\u{0}{scheme}");
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes());
     digest.as_ref()[..16]
         .iter()
@@ -77,40 +86,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprints_ignore_ports_and_follow_rule_check_and_location() {
-        let at = SourceLocation {
-            file: "s.yaml".into(),
-            line: 3,
-            column: 5,
-        };
-        let a = fingerprint(
-            "leak.version_banner",
-            "s.yaml#leakage[127.0.0.1:4000].x",
-            &at,
-        );
-        let b = fingerprint(
-            "leak.version_banner",
-            "s.yaml#leakage[127.0.0.1:5123].x",
-            &at,
-        );
-        assert_eq!(a, b);
-        assert_ne!(
-            a,
-            fingerprint("leak.stack_trace", "s.yaml#leakage[127.0.0.1:4000].x", &at)
-        );
-        let moved = SourceLocation {
-            line: 4,
-            ..at.clone()
-        };
-        assert_ne!(
-            a,
-            fingerprint(
-                "leak.version_banner",
-                "s.yaml#leakage[127.0.0.1:4000].x",
-                &moved
-            )
-        );
-        assert_eq!(a.len(), 32);
+    fn fingerprints_ignore_ports_and_follow_rule_check_and_scheme() {
+        let id = |port: u16| without_ports(&format!("s.yaml#leakage[127.0.0.1:{port}].x"));
+        let a = of("leak.version_banner", &id(4000), "http");
+        assert_eq!(a, of("leak.version_banner", &id(5123), "http"));
+        assert_ne!(a, of("leak.stack_trace", &id(4000), "http"));
+        assert_ne!(a, of("leak.version_banner", &id(4000), "https"));
     }
 
     #[test]

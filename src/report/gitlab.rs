@@ -85,7 +85,7 @@ fn vulnerability(r: &ResultEntry, f: &FindingEntry) -> Value {
     }
     let words = super::rules::text(&f.rule);
     json!({
-        "id": uuid(&fingerprint(&f.rule, &r.id, &at)),
+        "id": uuid(&fingerprint(r, f)),
         "name": cut(&format!("{}: {}", r.name, words.short), 255),
         "description": cut(&description, 1_048_576),
         "solution": cut(&words.full, 7_000),

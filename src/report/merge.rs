@@ -68,7 +68,7 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunDocument, MergeError> {
         shards.iter().map(|s| s.doc.coverage.as_slice()).collect();
     let coverage = super::coverage::join(&coverages, &results);
     super::coverage::rejudge(&mut results, &coverage);
-    let problems = shards
+    let problems: Vec<_> = shards
         .iter()
         .flat_map(|s| s.doc.problems.iter().cloned())
         .collect();
@@ -77,7 +77,7 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunDocument, MergeError> {
         .iter()
         .map(|s| s.doc.summary.duration_seconds)
         .fold(0.0, f64::max);
-    let summary = counts(&results, &codes, duration);
+    let summary = counts(&results, &codes, !problems.is_empty(), duration);
     Ok(RunDocument {
         schema_version: shards[0].doc.schema_version,
         tool: shards[0].doc.tool.clone(),
@@ -304,7 +304,11 @@ fn badness(o: &OutcomeEntry) -> u8 {
 /// The merged counts; the exit code is the counts' (0, 1, 3), unless a shard ended worse
 /// for another reason: invalid input (2) or a signal outranks a finding, a harness
 /// failure that stopped a shard (3) outranks a pass.
-fn counts(results: &[ResultEntry], codes: &[u8], duration: f64) -> Counts {
+/// The merged counts and exit code: 1 for a finding, else 3 for an error or a shard
+/// that stopped short (`stopped`: a run problem), else 0, as the merged results say
+/// (a shard's own 0, 1 or 3 may be judged again here: `openapi coverage`); from the
+/// shards' codes only what no result shows, invalid input and signals, and the worst.
+fn counts(results: &[ResultEntry], codes: &[u8], stopped: bool, duration: f64) -> Counts {
     let mut c = Counts {
         total: results.len(),
         passed: 0,
@@ -324,14 +328,20 @@ fn counts(results: &[ResultEntry], codes: &[u8], duration: f64) -> Counts {
     }
     let own = if c.failed > 0 {
         exit_codes::CHECKS_FAILED
-    } else if c.errors > 0 {
+    } else if c.errors > 0 || stopped {
         exit_codes::CHECKS_ERRORED
     } else {
         exit_codes::SUCCESS
     };
+    let judged = [
+        exit_codes::SUCCESS,
+        exit_codes::CHECKS_FAILED,
+        exit_codes::CHECKS_ERRORED,
+    ];
     c.exit_code = codes
         .iter()
         .copied()
+        .filter(|code| !judged.contains(code))
         .chain([own])
         .max_by_key(|code| gravity(*code))
         .unwrap_or(own);

@@ -260,10 +260,7 @@ fn result(r: &ResultEntry, f: &FindingEntry, rule_index: usize) -> sarif::Result
         ));
     }
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(
-        FINGERPRINT_KEY.to_string(),
-        fingerprint(&f.rule, &r.id, &at),
-    );
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint(r, f));
     let mut extra = BTreeMap::new();
     extra.insert("checkId".to_string(), Value::from(r.id.as_str()));
     extra.insert("suite".to_string(), Value::from(r.suite.as_str()));

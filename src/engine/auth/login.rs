@@ -42,6 +42,10 @@ struct Slot {
     /// A failed login, answered to every later request of the role without another try.
     failed: Option<HarnessError>,
     generation: u64,
+    /// A generation whose token got a 401 again right after the renewal that made it: a
+    /// refusal of the request, not of the token, so later 401s renew no more (a matrix
+    /// of denies must not log in once per deny).
+    refuted: Option<u64>,
 }
 
 /// Per-run login state: one slot per login role.
@@ -84,6 +88,22 @@ impl Context {
         self.login_slot(si, role, Some(stale)).await
     }
 
+    /// Whether a 401 to the token of `generation` is worth a new login: not once the
+    /// token a renewal made was itself answered 401.
+    pub async fn renewal_helps(&self, si: usize, role: RoleId, generation: u64) -> bool {
+        match self.logins.slots.get(&(si, role)) {
+            Some(slot) => slot.lock().await.refuted != Some(generation),
+            None => false,
+        }
+    }
+
+    /// The token of `generation`, fresh from a renewal, was answered 401 too.
+    pub async fn renewal_refuted(&self, si: usize, role: RoleId, generation: u64) {
+        if let Some(slot) = self.logins.slots.get(&(si, role)) {
+            slot.lock().await.refuted = Some(generation);
+        }
+    }
+
     /// A login of its own, not cached (for probes that wait for a token to expire).
     pub async fn fresh_login(&self, si: usize, role: RoleId) -> Result<LoginToken, HarnessError> {
         self.log_in(si, role, 0).await
@@ -115,7 +135,12 @@ impl Context {
                 Ok(t)
             }
             Err(e) => {
-                slot.failed = Some(e.clone());
+                // A renewal that failed while the token it was to replace is still
+                // fresh errs this request only; the role keeps its token.
+                let still_fresh = stale.is_some() && slot.token.as_ref().is_some_and(|t| t.fresh());
+                if !still_fresh {
+                    slot.failed = Some(e.clone());
+                }
                 Err(e)
             }
         }

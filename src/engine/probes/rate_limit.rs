@@ -42,16 +42,20 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
         Err(e) => return failed(1, e),
     };
     let mut leaks = ctx.leak_lines(si, &first, &[]);
+    // Without a role, a refusal (401, 403, 400, 422) is the endpoint judging the
+    // request: a server error or "no such route" is not, and counting those as let
+    // through would fail a limiter that never saw the burst.
     let control = match probe.role {
         Some(_) => (200..300).contains(&first.status),
-        None => first.status != 429,
+        None => first.status != 429 && !unjudged(first.status),
     };
     if !control {
         let why = match probe.role {
             Some(_) => "not a 2xx: a burst of refused requests says nothing about rate limiting",
-            None => {
+            None if first.status == 429 => {
                 "before the burst began: an endpoint limited already says nothing about when it starts limiting"
             }
+            None => "a server error or no such route: the endpoint did not judge the request",
         };
         return CaseResult::of(Outcome::Error(CheckError::new(
             ErrorKind::Vacuous,
@@ -84,6 +88,21 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
             Err(e) => return failed(done + 1, e),
         };
         done += 1;
+        if ex.status >= 500 {
+            // The server failed under the burst: what it let through is not known.
+            return CaseResult::of(Outcome::Error(CheckError::new(
+                ErrorKind::Vacuous,
+                format!(
+                    "request {done} of the burst got {}: a server error says nothing about \
+                     rate limiting",
+                    ex.status_line()
+                ),
+                Evidence {
+                    request: Some(RequestInfo::new(&ex.request_line, None)),
+                    ..Evidence::default()
+                },
+            )));
+        }
         if ex.status != 429 {
             passed += 1;
         } else if limited.is_none() {
@@ -183,6 +202,12 @@ fn valid_retry_after(value: &str) -> bool {
             && mon.len() == 3
             && yyyy.len() == 4 && yyyy.bytes().all(|b| b.is_ascii_digit())
             && time.len() == 8 && time.split(':').count() == 3)
+}
+
+/// An answer that is not the endpoint judging the request: a server error, no such
+/// route or method.
+fn unjudged(status: u16) -> bool {
+    status >= 500 || matches!(status, 404 | 405)
 }
 
 #[cfg(test)]

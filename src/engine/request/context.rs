@@ -144,7 +144,7 @@ impl Context {
     /// Sends `request` as `role`, and returns the response as read, cut or not: for
     /// access cells and scenario steps, which judge a cut body themselves. A login
     /// role's request answered 401 is sent once more after a new login; a second 401
-    /// stands.
+    /// stands, and after it that token's 401s are refusals (no more logins for them).
     pub async fn exchange(
         &self,
         si: usize,
@@ -154,9 +154,15 @@ impl Context {
     ) -> Result<Exchange, HarnessError> {
         let (ex, login) = self.exchange_once(si, role, request, vars).await?;
         let (ex, login) = match login {
-            Some(used) if ex.status == 401 => {
+            Some(used)
+                if ex.status == 401 && self.renewal_helps(si, role, used.generation).await =>
+            {
                 self.renew_login(si, role, used.generation).await?;
-                self.exchange_once(si, role, request, vars).await?
+                let (ex, login) = self.exchange_once(si, role, request, vars).await?;
+                if let Some(renewed) = login.as_ref().filter(|_| ex.status == 401) {
+                    self.renewal_refuted(si, role, renewed.generation).await;
+                }
+                (ex, login)
             }
             login => (ex, login),
         };

@@ -20,6 +20,19 @@ pub(super) fn openapi(
     roles: &[Role],
 ) -> Option<(OpenApi, Vec<AccessEntry>)> {
     let o = &raw.value;
+    // Every protected operation must be refused to a caller without credentials: a
+    // matrix without one proves nothing about that.
+    if !roles
+        .iter()
+        .any(|r| matches!(r.credential, Credential::None))
+    {
+        cx.error(
+            &raw.at,
+            "`openapi:` needs a role without credentials, to be refused where the spec \
+             requires any",
+        )
+        .help("add `anonymous: {}` under `roles:`");
+    }
     let holds = holds(cx, o);
     let given = parameters(cx, o);
     let min = o.coverage.as_ref().and_then(|c| min(cx, &c.min));
@@ -182,7 +195,7 @@ fn read(cx: &mut Cx<'_>, spec: &S<String>) -> Option<Option<Document>> {
             return Some(None);
         }
         match crate::openapi::fetch(&value) {
-            Ok(text) => SourceFile::from_text(Path::new(&value), text),
+            Ok(text) => SourceFile::from_text(Path::new(&shown_url(&spec.value, &value)), text),
             Err(e) => {
                 cx.error(&spec.at, format!("cannot fetch the OpenAPI document: {e}"))
                     .help("the URL must answer the document with a 2xx while the suite loads");
@@ -206,6 +219,20 @@ fn read(cx: &mut Cx<'_>, spec: &S<String>) -> Option<Option<Document>> {
             None
         }
     }
+}
+
+/// How messages name a fetched document: as the suite writes it when that holds a
+/// reference (`${env:SPEC_URL}`: the URL may carry a key), else without user info, query
+/// or fragment.
+fn shown_url(written: &str, url: &str) -> String {
+    if written != url {
+        return written.to_string();
+    }
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    format!("{scheme}://{host}{path}")
 }
 
 /// Every scheme `openapi.roles` names is one the document defines.

@@ -77,6 +77,14 @@ fn volatile_header(name: &str) -> bool {
         || PARTS.iter().any(|p| name.contains(p))
 }
 
+/// Rate-limit headers: compared by presence, not value.
+fn counter_header(name: &str) -> bool {
+    name == "ratelimit"
+        || ["x-ratelimit-", "ratelimit-", "x-rate-limit-"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
 /// The inputs of both variants, in every form a server might echo them, as one pattern.
 pub struct Echo(Option<Regex>);
 
@@ -129,10 +137,13 @@ impl Echo {
         let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (name, value) in headers {
             let name = name.to_ascii_lowercase();
-            if volatile_header(&name) {
+            let value = if counter_header(&name) {
+                // Its value counts down per request, but sent for one variant only it
+                // tells the accounts apart (a counter per existing account).
+                VOLATILE.to_string()
+            } else if volatile_header(&name) {
                 continue;
-            }
-            let value = if name == "set-cookie" {
+            } else if name == "set-cookie" {
                 let cookie = value.split(';').next().unwrap_or_default();
                 let name = cookie.split('=').next().unwrap_or_default().trim();
                 format!("{name}=…")
@@ -288,5 +299,9 @@ mod tests {
         assert_eq!(a, b);
         let c = e.headers(&h(&[("x-user-exists", "true")]));
         assert_ne!(c, e.headers(&[]));
+        // A rate-limit counter: its value may differ, its presence may not.
+        let left = |n: &str| e.headers(&h(&[("X-RateLimit-Remaining", n)]));
+        assert_eq!(left("4"), left("3"));
+        assert_ne!(left("4"), e.headers(&[]));
     }
 }

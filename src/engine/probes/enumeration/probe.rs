@@ -87,6 +87,19 @@ pub async fn run(
         );
         return all(&|| CaseResult::of(vacuous(why.clone())));
     }
+    // A server error or a rate limit answers for the server, not for the account: alike,
+    // they hide a difference; different, they make one up.
+    if let Some((name, ex)) = [(UNKNOWN, &u), (WRONG_SECRET, &w)]
+        .into_iter()
+        .find(|(_, ex)| ex.status == 429 || ex.status >= 500)
+    {
+        let why = format!(
+            "cannot compare: the {name} request was answered {}, which says nothing about \
+             the account (retry when the endpoint answers, and below its rate limit)",
+            ex.status_line()
+        );
+        return all(&|| CaseResult::of(vacuous(why.clone())));
+    }
     let leaks: Vec<LeakLine> = [(UNKNOWN, &u), (WRONG_SECRET, &w)]
         .into_iter()
         .flat_map(|(name, ex)| {

@@ -14,7 +14,6 @@ use super::{expired, fuzz::fuzz, weak_secret};
 use crate::engine::probes::{CaseResult, harness, vacuous};
 use crate::engine::request::context::Context;
 use crate::jose::{Jwt, SigningKey};
-use crate::model::template::Vars;
 use crate::model::{Credential, TokensCase, TokensProbe};
 use crate::mutation::{Attacker, Input, Plan, catalogue};
 use crate::results::{CheckError, ErrorKind, Evidence, HarnessError, Outcome};
@@ -66,8 +65,13 @@ pub async fn run(
             return error_all(cases, why.clone(), HarnessError::request(why));
         }
     };
-    // The positive control: without it, every refusal proves nothing.
-    let control_leaks = match ctx.send(si, probe.role, &probe.request, &Vars::new()).await {
+    // The positive control: without it, every refusal proves nothing. Sent exactly as
+    // the doctored tokens are (the token alone, no cookie of the role's jar), so a
+    // session cookie cannot pass the control while the mutations go without it.
+    let control_leaks = match ctx
+        .send_with_token(si, probe.role, &probe.request, &token)
+        .await
+    {
         Ok(ex) if (200..300).contains(&ex.status) => ctx.leak_lines(si, &ex, &[]),
         Ok(ex) => {
             let why = format!(
