@@ -106,6 +106,9 @@ enum Auth {
     Optional,
     /// Never asks.
     Never,
+    /// Asks for one and lets a client without one in, then refuses it in HTTP, as
+    /// nginx's `ssl_verify_client on` does: 400 "No required SSL certificate was sent".
+    InHttp,
 }
 
 /// An HTTPS listener on 127.0.0.1 for `localhost`. `GET /whoami` answers `client: CN`
@@ -135,7 +138,7 @@ async fn serve(
         let verifier =
             rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
         let verifier = match auth {
-            Auth::Optional => verifier.allow_unauthenticated().build().unwrap(),
+            Auth::Optional | Auth::InHttp => verifier.allow_unauthenticated().build().unwrap(),
             _ => verifier.build().unwrap(),
         };
         builder.with_client_cert_verifier(verifier)
@@ -167,8 +170,18 @@ async fn serve(
                 } else {
                     format!("client: {client}")
                 };
+                let status = if auth == Auth::InHttp && client == "none" {
+                    "400 Bad Request"
+                } else {
+                    "200 OK"
+                };
+                let body = if status == "200 OK" {
+                    body
+                } else {
+                    "No required SSL certificate was sent".to_string()
+                };
                 let answer = format!(
-                    "HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=31536000\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\nStrict-Transport-Security: max-age=31536000\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = tls.write_all(answer.as_bytes()).await;
@@ -301,9 +314,10 @@ async fn client_cert_required_passes_only_where_a_certificate_is_required() {
     // refusal without a certificate proves nothing.
     let strangers = issuer("someone else's client CA");
     let everyone_refused = server(&pki.server, Auth::Required, &strangers, "").await;
+    let in_http = server(&pki.server, Auth::InHttp, &pki.clients, "").await;
     let dir = tempfile::tempdir().unwrap();
     pki.write_files(dir.path(), "unused");
-    let urls = [required, optional, never, everyone_refused]
+    let urls = [required, optional, never, everyone_refused, in_http]
         .map(|p| format!("https://localhost:{p}"))
         .join(", ");
     write(
@@ -333,6 +347,13 @@ async fn client_cert_required_passes_only_where_a_certificate_is_required() {
     assert_eq!(outcome(&report, &case(optional)), "failure", "{log}");
     assert_eq!(outcome(&report, &case(never)), "failure", "{log}");
     assert_eq!(outcome(&report, &case(everyone_refused)), "error", "{log}");
+    // nginx's refusal in HTTP, and the same request with the certificate answered 200.
+    assert_eq!(outcome(&report, &case(in_http)), "pass", "{log}");
+    let junit = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        junit.contains("a refusal in HTTP, as nginx makes it"),
+        "{junit}"
+    );
     assert!(
         log.contains("asked for a client certificate, completed the handshake without one"),
         "{log}"

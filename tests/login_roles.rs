@@ -425,6 +425,13 @@ async fn a_failed_login_makes_the_roles_checks_errors_naming_the_answer() {
         "{}",
         run.stdout
     );
+    // Pointing at the suite's `token:` (alice's, line 10).
+    assert!(
+        run.stdout
+            .contains("(`token:` at notes.yaml:10:14: point it at where"),
+        "{}",
+        run.stdout
+    );
     for (token, _) in state.lock().unwrap().issued.iter() {
         assert!(!run.all_output().contains(token.as_str()));
     }

@@ -12,6 +12,8 @@ pub struct Login {
     /// Shaped like a scenario step's request; `{{run.id}}` and `setup:` captures apply.
     pub request: Request,
     pub token: TokenFrom,
+    /// Where `token:` is written: a login whose answer has no token there points at it.
+    pub token_at: super::Location,
     pub send: Sending,
 }
 

@@ -191,8 +191,10 @@ impl Context {
         }
         let value = value.map_err(|why| {
             failed(HarnessError::request(format!(
-                "the login answered {}, and {why}",
-                ex.status_line()
+                "the login answered {}, and {why} (`token:` at {}: point it at where the \
+                 answer carries the token)",
+                ex.status_line(),
+                login.token_at
             )))
         })?;
         let exp = crate::jose::Jwt::parse(&value)
@@ -331,6 +333,11 @@ mod tests {
             },
             send: token.default_sending(),
             token,
+            token_at: crate::model::Location {
+                file: "t.yaml".into(),
+                line: 5,
+                column: 14,
+            },
         }
     }
 

@@ -18,6 +18,7 @@ pub fn login(cx: &mut Cx<'_>, n: &str, raw: &RawLoginRole) -> Option<Credential>
     Some(Credential::Login(Box::new(Login {
         request: request?,
         token: token?,
+        token_at: cx.location(&raw.token.at),
         send: send?,
     })))
 }

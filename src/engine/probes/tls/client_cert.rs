@@ -69,6 +69,14 @@ pub async fn required(ctx: &Context, si: usize, url: &str) -> CaseResult {
         Ok(a) => a,
         Err(e) => return error(format!("the handshake could not be tried: {e}"), e),
     };
+    let suite = &ctx.suites[si].suite;
+    // The control's certificate: the suite's, else the first role's that has one.
+    let cert = suite
+        .tls
+        .client_cert
+        .as_ref()
+        .or_else(|| suite.roles.iter().find_map(|r| r.client_cert.as_ref()));
+    let in_http = matches!(&seen, Seen::Answered(status) if asked && http_refusal(status));
     let refusal = match (seen, asked) {
         (Seen::Unreachable(e), _) => return error(format!("unreachable: {e}"), unreachable(e)),
         (Seen::Silent, _) => {
@@ -79,6 +87,24 @@ pub async fn required(ctx: &Context, si: usize, url: &str) -> CaseResult {
             let cause = transport(TransportKind::Timeout { after: timeout }, why.clone());
             return error(why, cause);
         }
+        // nginx (`ssl_verify_client on`) completes the handshake and refuses in HTTP:
+        // 400 "No required SSL certificate was sent" (its 496). A refusal if the same
+        // request with a certificate is answered; with none to try, it cannot be told
+        // from a bad request.
+        (Seen::Answered(status), true) if http_refusal(&status) => match cert {
+            Some(_) => format!(
+                "the server asked for one and answered {status} (a refusal in HTTP, as nginx \
+                 makes it)"
+            ),
+            None => {
+                let why = format!(
+                    "the server asked for a client certificate and answered {status} without \
+                     one; with no client certificate in the suite to try the same request, a \
+                     refusal cannot be told from a bad request"
+                );
+                return error(why.clone(), HarnessError::request(why));
+            }
+        },
         (Seen::Answered(status), asked) => {
             let message = if asked {
                 format!(
@@ -104,16 +130,16 @@ pub async fn required(ctx: &Context, si: usize, url: &str) -> CaseResult {
         }
         (Seen::Refused(e), true) => e,
     };
-    let mut result = match &ctx.suites[si].suite.tls.client_cert {
+    let mut result = match cert {
         None => {
             let mut r = pass();
             r.info.push(
-                "no `target.tls.client_cert` to show that a connection with a certificate is answered"
+                "no client certificate in the suite to show that a connection with one is answered"
                     .into(),
             );
             r
         }
-        Some(cert) => control(&at, cert, timeout).await,
+        Some(cert) => control(&at, cert, timeout, in_http).await,
     };
     result
         .info
@@ -121,13 +147,29 @@ pub async fn required(ctx: &Context, si: usize, url: &str) -> CaseResult {
     result
 }
 
+/// How nginx refuses a request without the certificate it requires: 400 (`No required
+/// SSL certificate was sent`), or its own 495/496 where they are not mapped to 400.
+fn http_refusal(status: &str) -> bool {
+    matches!(status.split(' ').next(), Some("400" | "495" | "496"))
+}
+
 /// The positive control: with the suite's certificate, the same request is answered.
-async fn control(at: &Endpoint<'_>, cert: &ClientCert, timeout: Duration) -> CaseResult {
+/// `in_http`: the refusal without one was an HTTP answer, so the answer with one must be
+/// another.
+async fn control(
+    at: &Endpoint<'_>,
+    cert: &ClientCert,
+    timeout: Duration,
+    in_http: bool,
+) -> CaseResult {
     let key = match certified(cert) {
         Ok(k) => k,
         Err(e) => return error(format!("`{}` cannot be presented: {e}", cert.field), e),
     };
     let why = match attempt(at, Some(key), timeout).await {
+        Ok((Seen::Answered(status), _)) if in_http && http_refusal(&status) => {
+            format!("it answered {status} with the certificate too")
+        }
         Ok((Seen::Answered(_), _)) => return pass(),
         Ok((Seen::Unreachable(e) | Seen::Refused(e), _)) => e,
         Ok((Seen::Other(n), _)) => format!("{n} bytes that are not HTTP came back"),
