@@ -114,7 +114,7 @@ impl RunReport {
         if self.pending.is_empty() {
             return code;
         }
-        let doc = report.document().clone();
+        let doc = report.into_document();
         self.write_document(&doc)
     }
 

@@ -40,6 +40,15 @@ impl Report<'_> {
     pub fn document(&self) -> &super::document::RunDocument {
         self.document.0.get_or_init(|| super::document::of(self))
     }
+
+    /// The run's document, owned: built now unless it was already (no copy of it is
+    /// made, which at 100,000 checks is most of the run's memory).
+    pub fn into_document(mut self) -> super::document::RunDocument {
+        match self.document.0.take() {
+            Some(doc) => doc,
+            None => super::document::of(&self),
+        }
+    }
 }
 
 /// A reason the run did not run (or finish) every check, as one `<error>` test case, so
