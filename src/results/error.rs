@@ -13,7 +13,7 @@ pub struct CheckError {
     pub kind: ErrorKind,
     /// The one line a reader sees first.
     pub message: String,
-    pub evidence: Evidence,
+    pub evidence: Box<Evidence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,7 +169,7 @@ impl CheckError {
         Self {
             kind,
             message: message.into(),
-            evidence,
+            evidence: Box::new(evidence),
         }
     }
 

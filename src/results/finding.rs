@@ -19,7 +19,7 @@ pub struct Finding {
     pub severity: Severity,
     /// The one line a reader sees first.
     pub message: String,
-    pub evidence: Evidence,
+    pub evidence: Box<Evidence>,
 }
 
 /// What sort of check found it.
@@ -101,7 +101,7 @@ impl Finding {
             owasp: rule.owasp,
             severity: rule.severity,
             message: message.into(),
-            evidence,
+            evidence: Box::new(evidence),
         }
     }
 
@@ -114,7 +114,7 @@ impl Finding {
             owasp: Some(first.owasp),
             severity: Severity::Medium,
             message: message.into(),
-            evidence,
+            evidence: Box::new(evidence),
         }
     }
 

@@ -134,7 +134,7 @@ fn check(suite: &Suite, h: Hit) -> CheckResult {
         owasp: Some(first.owasp),
         severity: Severity::Medium,
         message,
-        evidence,
+        evidence: Box::new(evidence),
     };
     CheckResult {
         id: format!("{}#leakage[{}].{}", suite.file, h.host, h.detector),
