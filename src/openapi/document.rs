@@ -28,6 +28,13 @@ impl Document {
 }
 
 /// `source` as an OpenAPI 3.0 or 3.1 document (YAML, or JSON, which is YAML too).
+/// `text` as a document named `spec.yaml`, for unit tests.
+#[cfg(test)]
+pub fn parse_text(text: &str) -> Document {
+    let source = SourceFile::from_text(std::path::Path::new("spec.yaml"), text);
+    parse(&source).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 pub fn parse(source: &SourceFile) -> Result<Document, Vec<SuiteDiagnostic>> {
     let mut json: Value = parse_yaml(source).map_err(first)?;
     let version = json

@@ -136,7 +136,6 @@ fn label(requirement: &[(String, Vec<String>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::SourceFile;
 
     const SPEC: &str = r#"
 openapi: 3.1.0
@@ -165,11 +164,7 @@ paths:
 
     #[test]
     fn an_oauth2_scheme_is_met_by_its_scopes_only_and_an_api_key_by_its_name() {
-        let doc = super::super::parse(&SourceFile::from_text(
-            std::path::Path::new("spec.yaml"),
-            SPEC,
-        ))
-        .unwrap();
+        let doc = super::super::document::parse_text(SPEC);
         let write = need(&doc, "/orders", "post");
         // Naming the OAuth2 scheme is no scope.
         assert!(

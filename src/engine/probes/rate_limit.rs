@@ -57,14 +57,8 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
             }
             None => "a server error or no such route: the endpoint did not judge the request",
         };
-        return CaseResult::of(Outcome::Error(CheckError::new(
-            ErrorKind::Vacuous,
-            format!("the first request of the burst got {}, {why}", first.status),
-            Evidence {
-                request: Some(RequestInfo::new(&first.request_line, None)),
-                ..Evidence::default()
-            },
-        )));
+        let message = format!("the first request of the burst got {}, {why}", first.status);
+        return unjudged_answer(&first, message);
     }
     let mut sent = 1u32;
     let mut done = 1u32;
@@ -90,18 +84,12 @@ pub async fn run(ctx: &Context, si: usize, probe: &RateLimitProbe) -> CaseResult
         done += 1;
         if ex.status >= 500 {
             // The server failed under the burst: what it let through is not known.
-            return CaseResult::of(Outcome::Error(CheckError::new(
-                ErrorKind::Vacuous,
-                format!(
-                    "request {done} of the burst got {}: a server error says nothing about \
-                     rate limiting",
-                    ex.status_line()
-                ),
-                Evidence {
-                    request: Some(RequestInfo::new(&ex.request_line, None)),
-                    ..Evidence::default()
-                },
-            )));
+            let message = format!(
+                "request {done} of the burst got {}: a server error says nothing about rate \
+                 limiting",
+                ex.status_line()
+            );
+            return unjudged_answer(&ex, message);
         }
         if ex.status != 429 {
             passed += 1;
@@ -202,6 +190,18 @@ fn valid_retry_after(value: &str) -> bool {
             && mon.len() == 3
             && yyyy.len() == 4 && yyyy.bytes().all(|b| b.is_ascii_digit())
             && time.len() == 8 && time.split(':').count() == 3)
+}
+
+/// The probe could not judge: `ex` is an answer that says nothing about limiting.
+fn unjudged_answer(ex: &Exchange, message: String) -> CaseResult {
+    CaseResult::of(Outcome::Error(CheckError::new(
+        ErrorKind::Vacuous,
+        message,
+        Evidence {
+            request: Some(RequestInfo::new(&ex.request_line, None)),
+            ..Evidence::default()
+        },
+    )))
 }
 
 /// An answer that is not the endpoint judging the request: a server error, no such
