@@ -43,9 +43,11 @@ async fn run(suite: &str) -> Vec<CheckResult> {
         fail_on_skip: false,
         sharded: false,
     };
-    engine::run(suites, &checks, options, redactor, |_| {})
+    let mut results = Vec::new();
+    engine::run(suites, &checks, options, redactor, |_, r| results.push(r))
         .await
-        .unwrap()
+        .unwrap();
+    results
 }
 
 fn named<'a>(results: &'a [CheckResult], name: &str) -> &'a Outcome {

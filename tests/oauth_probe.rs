@@ -72,6 +72,10 @@ async fn provider(
     let signing = jsonwebtoken::EncodingKey::from_rsa_pem(key.pem.as_bytes()).unwrap();
     let (iss, aud) = (uri.clone(), audience.to_string());
     let ttl = if flawed { 86_400 } else { ttl };
+    // `expires_in: 0` tests the token cache (never fresh), not expiry: the token itself
+    // stays valid a minute, so a second that ends between minting and use (a loaded CI
+    // machine) is no 401.
+    let exp_in = if ttl == 0 { 60 } else { ttl };
     let mint = move |n: usize, scope: &str| {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -79,7 +83,7 @@ async fn provider(
             .as_secs();
         let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
         header.kid = Some("k1".into());
-        let claims = json!({"iss": iss, "aud": aud, "sub": format!("subject-{n}"), "scope": scope, "iat": now, "exp": now + ttl, "jti": n});
+        let claims = json!({"iss": iss, "aud": aud, "sub": format!("subject-{n}"), "scope": scope, "iat": now, "exp": now + exp_in, "jti": n});
         jsonwebtoken::encode(&header, &claims, &signing).unwrap()
     };
     let state: Arc<Mutex<State>> = Arc::default();

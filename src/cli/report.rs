@@ -10,10 +10,10 @@ use super::diagnostics::INVALID_COMMAND_LINE;
 use super::inputs;
 use super::output::Out;
 use crate::exit_codes;
-use crate::report::document::{RunDocument, RunInfo};
+use crate::report::document::{ResultEntry, RunDocument, RunInfo};
 use crate::report::pending::PendingReport;
 use crate::report::{CaseIndex, DocumentCache, Report, RunProblem};
-use crate::results::CheckResult;
+use crate::results::{CheckResult, Summary};
 
 /// `<error type>` of a run stopped by a signal.
 pub const INTERRUPTED: &str = "authspec.interrupted";
@@ -27,6 +27,9 @@ pub struct RunReport {
     run: RunInfo,
     cases: CaseIndex,
     coverage: Vec<crate::openapi::Coverage>,
+    /// The report entry of each result so far, with its check's place in the plan: built
+    /// as it arrives, so a result is not kept whole until the end of the run.
+    kept: Vec<(usize, ResultEntry)>,
     started: Instant,
     out: Out,
 }
@@ -77,14 +80,19 @@ impl RunReport {
             run: RunInfo::default(),
             cases: CaseIndex::default(),
             coverage: Vec::new(),
+            kept: Vec::new(),
             started: Instant::now(),
             out: out.clone(),
         })
     }
 
-    /// Where each planned check was written, for the reports that show it.
-    pub fn set_cases(&mut self, cases: CaseIndex) {
+    /// Where each planned check was written, for the reports that show it; `reported`
+    /// results are expected (room is made for their entries at once).
+    pub fn set_cases(&mut self, cases: CaseIndex, reported: usize) {
         self.cases = cases;
+        if !self.pending.is_empty() {
+            self.kept.reserve_exact(reported);
+        }
     }
 
     /// What was run (the selection and shard, and the suites once loaded), for `merge`.
@@ -97,10 +105,42 @@ impl RunReport {
         self.coverage = coverage;
     }
 
-    /// Writes every report and returns `code`; if one could not be written, a run that
-    /// would have passed exits 3 (a gate must not pass on a missing report).
-    pub fn write(self, results: &[CheckResult], problems: &[RunProblem], code: u8) -> u8 {
-        let report = Report {
+    /// Keeps what the reports need of `r`, whose check is `index` in the plan (none: a
+    /// host-wide finding, reported after the planned checks). Nothing when no report
+    /// was asked for.
+    pub fn keep(&mut self, index: Option<usize>, r: &CheckResult) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let entry = crate::report::document::entry(r, &self.cases, self.out.redactor());
+        self.kept.push((index.unwrap_or(usize::MAX), entry));
+    }
+
+    /// Writes every report from the results kept, in plan order (host-wide findings
+    /// last, as they arrived), counted `summary`, and returns `code` (as `write`).
+    pub fn write_kept(mut self, summary: Summary, problems: &[RunProblem], code: u8) -> u8 {
+        if self.pending.is_empty() {
+            return code;
+        }
+        let mut kept = std::mem::take(&mut self.kept);
+        // Stable: host-wide findings keep the order they arrived in.
+        kept.sort_by_key(|(place, _)| *place);
+        let results = kept.into_iter().map(|(_, e)| e).collect();
+        let doc = crate::report::document::with_entries(
+            &self.report(&[], problems, code),
+            results,
+            summary,
+        );
+        self.write_document(&doc)
+    }
+
+    fn report<'a>(
+        &'a self,
+        results: &'a [CheckResult],
+        problems: &'a [RunProblem],
+        code: u8,
+    ) -> Report<'a> {
+        Report {
             results,
             problems,
             redactor: self.out.redactor(),
@@ -110,11 +150,16 @@ impl RunReport {
             run: self.run.clone(),
             document: DocumentCache::default(),
             coverage: &self.coverage,
-        };
+        }
+    }
+
+    /// Writes every report and returns `code`; if one could not be written, a run that
+    /// would have passed exits 3 (a gate must not pass on a missing report).
+    pub fn write(self, results: &[CheckResult], problems: &[RunProblem], code: u8) -> u8 {
         if self.pending.is_empty() {
             return code;
         }
-        let doc = report.into_document();
+        let doc = self.report(results, problems, code).into_document();
         self.write_document(&doc)
     }
 

@@ -32,11 +32,15 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
         expand(suites).into_iter().partition(|c| selection.keeps(c));
     // A deny only counts for a proven role: keep the allow cells that would prove the
     // roles of selected denies, as unreported support checks.
-    let needs: Vec<(usize, RoleId)> = selected
+    let mut needs: Vec<(usize, RoleId)> = selected
         .iter()
         .filter(|c| c.deferred)
         .flat_map(|c| deny_roles(&suites[c.suite], c))
         .collect();
+    // One per role: a matrix of 100,000 denies needs a handful of proofs, and every
+    // check left out of a shard is looked up in this list.
+    needs.sort();
+    needs.dedup();
     let (cells, rest): (Vec<Check>, Vec<Check>) = rest
         .into_iter()
         .partition(|c| allow_cell(c).is_some_and(|need| needs.contains(&need)));
@@ -64,6 +68,8 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
         c.support = true;
         c
     }));
+    // Held for the whole run: no room for checks that were partitioned away.
+    selected.shrink_to_fit();
     selected
 }
 

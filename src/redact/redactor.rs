@@ -2,7 +2,8 @@
 //! over every form of every secret, run over the text and its normalised views, so a
 //! text is read a few times however many secrets the run holds.
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -44,7 +45,25 @@ struct Compiled {
     /// For each pattern of the automaton: (entry index, form).
     patterns: Vec<(usize, Form)>,
     fragments: Fragments,
+    /// Short texts already redacted with exactly these entries, and what they became: a
+    /// report redacts the same suite name, file and check name several times (the result,
+    /// its document entry, the writer's last pass), and a new secret starts a new cache.
+    memo: Mutex<HashMap<Box<str>, Arc<str>>>,
+    /// Every entry's value, for detectors that must skip them (one copy, not one per
+    /// response scanned).
+    values: Arc<[String]>,
 }
+
+impl Compiled {
+    fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<str>>> {
+        self.memo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Texts up to this long are remembered (names, ids, paths; not bodies).
+const MEMO_TEXT: usize = 256;
+/// Remembered texts at most; the memo starts over when full.
+const MEMO_ENTRIES: usize = 16_384;
 
 /// One secret found in a text: the original byte range, the entry and how it was
 /// written there (`None`: as is; `url`, `json`, `hex`, `base64`).
@@ -168,6 +187,8 @@ impl Redactor {
             automaton,
             patterns: meta,
             fragments,
+            memo: Mutex::default(),
+            values: entries.iter().map(|e| e.value.clone()).collect(),
         });
         *self.compiled.write().unwrap_or_else(|e| e.into_inner()) = Some(compiled.clone());
         compiled
@@ -243,15 +264,30 @@ impl Redactor {
     }
 
     /// The raw secret values, for detectors that must skip them.
-    pub fn raw_values(&self) -> Vec<String> {
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries.iter().map(|e| e.value.clone()).collect()
+    pub fn raw_values(&self) -> Arc<[String]> {
+        self.compiled().values.clone()
     }
 
     /// `text` with every secret of the run, every part of one, and every credential in
     /// a well-known format replaced by a marker.
     pub fn redact(&self, text: &str) -> String {
         let c = self.compiled();
+        if text.len() > MEMO_TEXT {
+            return Self::redact_with(&c, text);
+        }
+        if let Some(done) = c.memo().get(text) {
+            return done.to_string();
+        }
+        let done = Self::redact_with(&c, text);
+        let mut m = c.memo();
+        if m.len() >= MEMO_ENTRIES {
+            m.clear();
+        }
+        m.insert(text.into(), done.as_str().into());
+        done
+    }
+
+    fn redact_with(c: &Compiled, text: &str) -> String {
         let entries = &c.entries;
         // (start, end, priority, marker): a whole secret names its label; a part of one
         // says so; a well-known format says its kind and length.
@@ -264,7 +300,7 @@ impl Redactor {
         } else {
             views(text)
         };
-        for h in Self::hits(&c, text, &views) {
+        for h in Self::hits(c, text, &views) {
             if let Some(e) = entries.get(h.entry) {
                 spans.push((h.start, h.end, 3, marker(&label(e, h.form))));
             }

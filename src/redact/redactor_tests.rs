@@ -19,7 +19,7 @@ fn ignores_empty_and_duplicate_values() {
     r.add("a", "");
     r.add("a", "fake-x1");
     r.add("b", "fake-x1");
-    assert_eq!(r.raw_values(), vec!["fake-x1".to_string()]);
+    assert_eq!(r.raw_values().to_vec(), vec!["fake-x1".to_string()]);
     assert_eq!(r.redact("fake-x1"), "«redacted:a»");
 }
 
@@ -112,4 +112,28 @@ fn masks_parts_left_at_cuts_and_well_known_formats() {
     let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlLXZhbHVl";
     assert_eq!(r.redact(&format!("x {jwt} y")), "x «jwt, 60 chars» y");
     assert!(r.occurrences("fake-0123456789ab").is_empty());
+}
+
+#[test]
+fn a_text_remembered_before_a_secret_was_added_is_redacted_after() {
+    let r = Redactor::new();
+    r.add("a", "fake-first-1234");
+    let text = "token fake-later-5678 here";
+    assert_eq!(r.redact(text), text);
+    // The second time from the memo: the same answer.
+    assert_eq!(r.redact(text), text);
+    r.add("b", "fake-later-5678");
+    assert_eq!(r.redact(text), "token «redacted:b» here");
+    assert_eq!(r.redact(text), "token «redacted:b» here");
+}
+
+#[test]
+fn a_full_memo_starts_over_and_still_redacts() {
+    let r = Redactor::new();
+    r.add("a", "fake-secret-9876");
+    for i in 0..MEMO_ENTRIES + 10 {
+        assert_eq!(r.redact(&format!("n{i}")), format!("n{i}"));
+    }
+    assert_eq!(r.redact("x fake-secret-9876"), "x «redacted:a»");
+    assert!(r.compiled().memo().len() <= MEMO_ENTRIES);
 }

@@ -3,9 +3,10 @@
 //! their kind and typed fields.
 
 use super::document::*;
-use super::run::{Report, RunProblem};
+use super::run::{CaseIndex, Report, RunProblem};
 use super::xml_text;
 use crate::model::Location;
+use crate::redact::Redactor;
 use crate::results::{
     Actual, CheckError, CheckResult, ErrorKind, Evidence, Finding, HarnessError, LeakLine, Outcome,
     Problem, RequestInfo, Summary, TransportKind, WaivedFinding,
@@ -14,8 +15,18 @@ use crate::results::{
 /// The document of `report`: every string sanitized (no control characters), then
 /// redacted.
 pub fn of(report: &Report<'_>) -> RunDocument {
+    let results = report
+        .results
+        .iter()
+        .map(|r| entry(r, report.cases, report.redactor))
+        .collect();
+    with_entries(report, results, Summary::of(report.results))
+}
+
+/// The document of `report`, whose results are `results` (entries built as the results
+/// arrived, `report.results` unused), counted `s`.
+pub fn with_entries(report: &Report<'_>, results: Vec<ResultEntry>, s: Summary) -> RunDocument {
     let c = Clean(report.redactor);
-    let s = Summary::of(report.results);
     RunDocument {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -46,11 +57,7 @@ pub fn of(report: &Report<'_>) -> RunDocument {
             exit_code: report.exit_code,
             duration_seconds: report.elapsed.as_secs_f64(),
         },
-        results: report
-            .results
-            .iter()
-            .map(|r| result(r, report, c))
-            .collect(),
+        results,
         problems: report.problems.iter().map(|p| problem(p, c)).collect(),
         coverage: report.coverage.iter().map(|v| coverage(v, c)).collect(),
     }
@@ -105,16 +112,19 @@ impl Clean<'_> {
     }
 }
 
-fn result(r: &CheckResult, report: &Report<'_>, c: Clean<'_>) -> ResultEntry {
+/// The report entry of `r`, every string sanitized, then redacted; `cases` says where its
+/// check was written.
+pub fn entry(r: &CheckResult, cases: &CaseIndex, redactor: &Redactor) -> ResultEntry {
+    let c = Clean(redactor);
     let outcome = outcome(&r.outcome, r.waived.as_deref(), c);
     ResultEntry {
         id: c.s(&r.id),
-        plan_index: report.cases.plan_index(r),
+        plan_index: cases.plan_index(r),
         suite: c.s(&r.suite),
         file: c.s(&r.file),
         name: c.s(&r.name),
-        location: report.cases.location(r).map(|l| c.location(&l)),
-        tags: c.all(report.cases.tags(r)),
+        location: cases.location(r).map(|l| c.location(&l)),
+        tags: c.all(cases.tags(r)),
         duration_seconds: r.duration.as_secs_f64(),
         outcome,
         warnings: c.all(&r.warnings),
@@ -127,12 +137,14 @@ pub(super) fn outcome(o: &Outcome, waived: Option<&WaivedFinding>, c: Clean<'_>)
     match o {
         Outcome::Pass => OutcomeEntry::Pass,
         Outcome::Fail(f) => OutcomeEntry::Fail {
-            finding: finding(f, c),
+            finding: Box::new(finding(f, c)),
         },
-        Outcome::Error(e) => OutcomeEntry::Error { error: error(e, c) },
+        Outcome::Error(e) => OutcomeEntry::Error {
+            error: Box::new(error(e, c)),
+        },
         Outcome::Skipped(reason) => OutcomeEntry::Skipped {
             reason: c.s(reason),
-            waiver: waived.map(|w| waiver(w, c)),
+            waiver: waived.map(|w| Box::new(waiver(w, c))),
         },
     }
 }

@@ -26,6 +26,12 @@ pub struct Console {
     total: usize,
     done: usize,
     redactor: Arc<Redactor>,
+    /// The counts so far.
+    counts: Summary,
+    /// What the summary prints in full (failures and errors; warnings), with each
+    /// result's place: the plan's, then arrival (results arrive as checks finish).
+    bad: Vec<((usize, usize), CheckResult)>,
+    warnings: Vec<((usize, usize), String)>,
 }
 
 impl Console {
@@ -38,6 +44,9 @@ impl Console {
             total,
             done: 0,
             redactor,
+            counts: Summary::default(),
+            bad: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -68,7 +77,17 @@ impl Console {
         self.paint(&format!("{:<5}", outcome.label()), code)
     }
 
-    pub fn on_result(&mut self, r: &CheckResult) {
+    /// Shows `r` and keeps what the summary needs of it; `index` is its check's place in
+    /// the plan (none for a host-wide finding).
+    pub fn on_result(&mut self, index: Option<usize>, r: &CheckResult) {
+        let place = (index.unwrap_or(usize::MAX), self.done);
+        self.counts.add(&r.outcome);
+        if matches!(r.outcome, Outcome::Fail(_) | Outcome::Error(_)) {
+            self.bad.push((place, r.clone()));
+        }
+        for w in &r.warnings {
+            self.warnings.push((place, format!("{}: {w}", r.suite)));
+        }
         self.done += 1;
         // Host-wide findings are checks the run found, beyond the plan's count.
         self.total = self.total.max(self.done);
@@ -113,11 +132,16 @@ impl Console {
         }
     }
 
-    pub fn summary(&self, results: &[CheckResult], elapsed: Duration) {
-        let bad: Vec<&CheckResult> = results
-            .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Fail(_) | Outcome::Error(_)))
-            .collect();
+    /// The counts of every result shown so far.
+    pub fn counts(&self) -> Summary {
+        self.counts
+    }
+
+    /// Every failure and error in full, in plan order, the warnings, and the counts.
+    pub fn summary(&mut self, elapsed: Duration) {
+        self.bad.sort_by_key(|(place, _)| *place);
+        self.warnings.sort_by_key(|(place, _)| *place);
+        let bad: Vec<&CheckResult> = self.bad.iter().map(|(_, r)| r).collect();
         if !bad.is_empty() {
             say!(self, "\n{}", self.paint("Failures and errors:", "1"));
         }
@@ -137,22 +161,20 @@ impl Console {
                 say!(self, "    {line}");
             }
         }
-        let mut notes: Vec<String> = Vec::new();
-        for r in results {
-            for w in &r.warnings {
-                let note = format!("{}: {w}", r.suite);
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
-            }
-        }
+        let mut seen = std::collections::HashSet::new();
+        let notes: Vec<&String> = self
+            .warnings
+            .iter()
+            .map(|(_, note)| note)
+            .filter(|note| seen.insert(*note))
+            .collect();
         if !notes.is_empty() {
             say!(self, "\n{}", self.paint("Warnings:", "1;33"));
             for n in &notes {
                 say!(self, "  {n}");
             }
         }
-        let s = Summary::of(results);
+        let s = self.counts;
         let counts = format!(
             "{} checks: {} passed, {} failed, {} errors, {} skipped in {:.2} s",
             s.total(),

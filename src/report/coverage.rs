@@ -78,7 +78,7 @@ pub fn rejudge(results: &mut [ResultEntry], coverage: &[CoverageEntry]) {
                 OutcomeEntry::Fail { finding },
             ) => {
                 let mut waiver = w.clone();
-                waiver.finding = finding;
+                waiver.finding = *finding;
                 OutcomeEntry::Skipped {
                     reason: reason.clone(),
                     waiver: Some(waiver),

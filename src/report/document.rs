@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::results::{FindingKind, Severity};
 
-pub use super::build::of;
+pub use super::build::{entry, of, with_entries};
 
 /// Bumped when a field changes meaning or goes away; new fields do not bump it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -144,20 +144,21 @@ pub struct ResultEntry {
     pub info: Vec<String>,
 }
 
-/// How the check ended.
+/// How the check ended. The payloads are boxed: at 100,000 checks that mostly pass, an
+/// entry holds no room for a finding it does not have.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OutcomeEntry {
     /// The guarantee holds.
     Pass,
     /// A security expectation does not hold: a finding.
-    Fail { finding: FindingEntry },
+    Fail { finding: Box<FindingEntry> },
     /// The check could not be judged: never a pass, never a finding.
-    Error { error: ErrorEntry },
+    Error { error: Box<ErrorEntry> },
     /// Not run, and why; or a finding a waiver accepted (`waiver`).
     Skipped {
         reason: String,
-        waiver: Option<WaiverEntry>,
+        waiver: Option<Box<WaiverEntry>>,
     },
 }
 

@@ -51,10 +51,10 @@ fn log(doc: &document::RunDocument) -> sarif::Sarif {
         .results
         .iter()
         .filter_map(|r| match &r.outcome {
-            OutcomeEntry::Fail { finding } => Some((r, finding, None)),
+            OutcomeEntry::Fail { finding } => Some((r, &**finding, None)),
             OutcomeEntry::Skipped {
                 waiver: Some(w), ..
-            } => Some((r, &w.finding, Some(w))),
+            } => Some((r, &w.finding, Some(&**w))),
             _ => None,
         })
         .collect();

@@ -90,14 +90,19 @@ impl Summary {
     pub fn of(results: &[CheckResult]) -> Self {
         let mut s = Summary::default();
         for r in results {
-            match r.outcome {
-                Outcome::Pass => s.passed += 1,
-                Outcome::Fail(_) => s.failed += 1,
-                Outcome::Error(_) => s.errors += 1,
-                Outcome::Skipped(_) => s.skipped += 1,
-            }
+            s.add(&r.outcome);
         }
         s
+    }
+
+    /// Counts one more check that ended in `outcome`.
+    pub fn add(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Pass => self.passed += 1,
+            Outcome::Fail(_) => self.failed += 1,
+            Outcome::Error(_) => self.errors += 1,
+            Outcome::Skipped(_) => self.skipped += 1,
+        }
     }
 
     pub fn total(&self) -> usize {

@@ -24,6 +24,24 @@ pub struct Applied {
     used: Vec<bool>,
 }
 
+impl Applied {
+    /// None of `waivers` used yet.
+    pub fn none(waivers: &Waivers) -> Self {
+        Self {
+            used: vec![false; waivers.list.len()],
+        }
+    }
+
+    /// Records what `Waivers::apply` did to a result.
+    pub fn record(&mut self, waived: Option<Waived>) {
+        if let Some(Waived::Accepted(i) | Waived::Expired(i)) = waived
+            && let Some(used) = self.used.get_mut(i)
+        {
+            *used = true;
+        }
+    }
+}
+
 impl Waivers {
     /// Applies the first matching waiver to `result`, as of `today` (UTC).
     pub fn apply(&self, result: &mut CheckResult, today: Date) -> Option<Waived> {
@@ -61,19 +79,6 @@ impl Waivers {
             at: w.at.clone(),
         }));
         Some(Waived::Accepted(i))
-    }
-
-    /// Applies waivers to every result, recording which were used.
-    pub fn apply_all(&self, results: &mut [CheckResult], today: Date) -> Applied {
-        let mut applied = Applied {
-            used: vec![false; self.list.len()],
-        };
-        for r in results {
-            if let Some(Waived::Accepted(i) | Waived::Expired(i)) = self.apply(r, today) {
-                applied.used[i] = true;
-            }
-        }
-        applied
     }
 
     /// One warning per waiver no finding of the run matched.

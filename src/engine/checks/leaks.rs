@@ -52,18 +52,23 @@ impl Context {
         if !settings.enabled {
             return Vec::new();
         }
-        let mut run_secrets = self.redactor.raw_values();
-        run_secrets.extend_from_slice(delivered);
-        let base = reqwest::Url::parse(&self.suites[si].base_url).ok();
-        let own_hosts: Vec<String> = [Some(&ex.url), base.as_ref()]
+        let secrets = self.redactor.raw_values();
+        let with_delivered: Vec<String>;
+        let run_secrets: &[String] = if delivered.is_empty() {
+            &secrets
+        } else {
+            with_delivered = secrets.iter().chain(delivered).cloned().collect();
+            &with_delivered
+        };
+        let own_hosts: Vec<String> = [ex.url.host_str(), self.suites[si].base_host.as_deref()]
             .into_iter()
             .flatten()
-            .filter_map(|u| u.host_str().map(str::to_string))
+            .map(str::to_string)
             .collect();
         let response = Response {
             headers: &ex.headers,
             body: &ex.body,
-            run_secrets: &run_secrets,
+            run_secrets,
             own_hosts: &own_hosts,
         };
         let mut found: Vec<Leak> = Vec::new();
@@ -80,13 +85,19 @@ impl Context {
             self.host_wide.record(si, ex, lines);
         }
         if settings.runs(CANARY) {
+            // Headers and body apart: the body is not copied to be read once more.
             let headers: String = ex
                 .headers
                 .iter()
                 .map(|(k, v)| format!("{k}: {v}\n"))
                 .collect();
-            let everything = format!("{headers}\n{}", ex.body);
-            for label in self.redactor.occurrences(&everything) {
+            let mut labels = self.redactor.occurrences(&headers);
+            for label in self.redactor.occurrences(&ex.body) {
+                if !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+            for label in labels {
                 // `upstreams.NAME.body`: what an upstream marked internal answered.
                 let what = if label.starts_with("upstreams.") {
                     "an internal upstream's answer"

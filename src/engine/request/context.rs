@@ -12,7 +12,10 @@ use crate::results::HarnessError;
 
 pub struct SuiteRun {
     pub suite: Suite,
+    /// Set with `set_base_url`, which keeps `base_host` in step.
     pub base_url: String,
+    /// The host of `base_url`, parsed once: the leak scan of every response asks for it.
+    pub base_host: Option<String>,
     /// A client of the suite's own when its `target.tls` differs from the default.
     pub http: Option<HttpClient>,
     /// By role index: a client of the role's own when it presents a client certificate.
@@ -33,9 +36,10 @@ pub struct SuiteRun {
 impl SuiteRun {
     pub fn new(suite: Suite, base_url: String, http: Option<HttpClient>) -> Self {
         let exclusive = (!suite.upstreams.is_empty()).then(|| tokio::sync::Mutex::new(()));
-        Self {
+        let mut run = Self {
             suite,
-            base_url,
+            base_url: String::new(),
+            base_host: None,
             http,
             role_http: Vec::new(),
             upstreams: None,
@@ -43,7 +47,16 @@ impl SuiteRun {
             exclusive,
             unavailable: None,
             vars: Vars::new(),
-        }
+        };
+        run.set_base_url(base_url);
+        run
+    }
+
+    pub fn set_base_url(&mut self, url: String) {
+        self.base_host = reqwest::Url::parse(&url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string));
+        self.base_url = url;
     }
 
     /// When this suite's SUT has exited: how, and what it printed last.

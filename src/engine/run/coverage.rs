@@ -2,6 +2,8 @@
 //! could not be built (an error naming what is missing), and `openapi coverage`, judged
 //! after every other check against the suite's `coverage.min`.
 
+use std::collections::HashMap;
+
 use super::assemble::result;
 use crate::engine::request::context::Context;
 use crate::model::Suite;
@@ -30,13 +32,13 @@ pub fn unbuilt(suite: &Suite, operation: usize) -> Outcome {
     ))
 }
 
-/// Every planned `openapi coverage` check, judged on the results so far (by plan index).
+/// Every planned `openapi coverage` check, judged on the outcomes so far (by plan index).
 /// A shard of several sees only its own checks: it says so, and `authspec merge` judges
 /// the check on every shard's coverage.
 pub fn judge(
     ctx: &Context,
     checks: &[Check],
-    results: &[Option<CheckResult>],
+    outcomes: &HashMap<usize, Outcome>,
     sharded: bool,
 ) -> Vec<(usize, CheckResult)> {
     let mut out = Vec::new();
@@ -45,7 +47,7 @@ pub fn judge(
             continue;
         }
         let suite = &ctx.suites[check.suite].suite;
-        let outcome = |j: usize| results.get(j).and_then(|r| r.as_ref()).map(|r| &r.outcome);
+        let outcome = |j: usize| outcomes.get(&j);
         let Some(coverage) = crate::openapi::coverage(check.suite, suite, checks, outcome) else {
             continue;
         };

@@ -4,8 +4,10 @@
 //! role's passing proof once more after its last deny (its denies wait for that); then rate
 //! limits, one at a time; then log rules, after every request; then one check per origin
 //! and server-scope detector that saw something (a version banner). Results are redacted
-//! here, handed to the caller as they finish, and returned in plan order.
+//! here and handed to the caller as they finish, by value: the engine keeps none of them
+//! (only, for `openapi coverage`, the outcomes of the checks of suites with a spec).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,14 +50,16 @@ pub struct RunOptions {
     pub sharded: bool,
 }
 
-/// Runs `checks`; `on_result` sees each (redacted) result as it finishes.
+/// Runs `checks`; `on_result` takes each (redacted) result as it finishes, with the index
+/// of its check in `checks` (none for a check the run found rather than planned: a
+/// host-wide finding, after every planned one).
 pub async fn run(
     suites: Vec<Suite>,
     checks: &[Check],
     options: RunOptions,
     redactor: Arc<Redactor>,
-    mut on_result: impl FnMut(&CheckResult),
-) -> Result<Vec<CheckResult>, EngineError> {
+    mut on_result: impl FnMut(Option<usize>, CheckResult),
+) -> Result<(), EngineError> {
     let jobs = options.jobs.max(1);
     let sharded = options.sharded;
     let fail_on_skip: Vec<Option<&'static str>> = suites
@@ -66,15 +70,16 @@ pub async fn run(
             (false, false) => None,
         })
         .collect();
+    let with_spec: Vec<bool> = suites.iter().map(|s| s.openapi.is_some()).collect();
     let (ctx, held) = setup::prepare(suites, checks, options, redactor).await?;
     let ctx = &ctx;
     let mut out = Emitter {
         checks,
         fail_on_skip,
+        with_spec,
         redactor: &ctx.redactor,
         on_result: &mut on_result,
-        results: vec![None; checks.len()],
-        extra: Vec::new(),
+        outcomes: HashMap::new(),
     };
     let log_offsets = logs::offsets(
         ctx.suites
@@ -92,7 +97,7 @@ pub async fn run(
     }
     log_rules(ctx, checks, &log_offsets, &mut out);
     // After everything else: coverage is judged on every other check's result.
-    for (i, r) in super::coverage::judge(ctx, checks, &out.results, sharded) {
+    for (i, r) in super::coverage::judge(ctx, checks, &out.outcomes, sharded) {
         out.emit(i, r);
     }
     // After every request: one check per origin and server-scope detector that saw it.
@@ -102,22 +107,22 @@ pub async fn run(
     }
     setup::shutdown(ctx).await;
     drop(held);
-    let mut results: Vec<CheckResult> = out.results.into_iter().flatten().collect();
-    results.extend(out.extra);
-    Ok(results)
+    Ok(())
 }
 
-/// Redacts each result, shows it, and keeps it in plan order; support checks (proofs
-/// planned as checks) are not reported.
+/// Redacts each result and hands it on; support checks (proofs planned as checks) are
+/// not reported.
 struct Emitter<'a> {
     checks: &'a [Check],
     /// By suite: what makes a skip an error there, if anything does.
     fail_on_skip: Vec<Option<&'static str>>,
+    /// By suite: whether it has an OpenAPI document (its `openapi coverage` is judged on
+    /// the outcomes of its other checks).
+    with_spec: Vec<bool>,
     redactor: &'a Redactor,
-    on_result: &'a mut dyn FnMut(&CheckResult),
-    results: Vec<Option<CheckResult>>,
-    /// Checks the run found rather than planned (host-wide findings), after the plan's.
-    extra: Vec<CheckResult>,
+    on_result: &'a mut dyn FnMut(Option<usize>, CheckResult),
+    /// By check index: the outcomes `openapi coverage` is judged on.
+    outcomes: HashMap<usize, Outcome>,
 }
 
 impl Emitter<'_> {
@@ -138,14 +143,14 @@ impl Emitter<'_> {
         {
             r.outcome = refuse_skip(r.outcome, why);
         }
-        (self.on_result)(&r);
-        self.results[i] = Some(r);
+        if self.with_spec.get(self.checks[i].suite) == Some(&true) {
+            self.outcomes.insert(i, r.outcome.clone());
+        }
+        (self.on_result)(Some(i), r);
     }
 
     fn emit_extra(&mut self, r: CheckResult) {
-        let r = r.redacted(self.redactor);
-        (self.on_result)(&r);
-        self.extra.push(r);
+        (self.on_result)(None, r.redacted(self.redactor));
     }
 }
 

@@ -167,7 +167,7 @@ pub async fn suite_runs(
         if !wanted && template.contains("{{") {
             // `{{run.id}}` is the only run template a suite without upstreams or SUT has.
             if let Ok(url) = render(&template, &run.vars) {
-                run.base_url = url.trim_end_matches('/').to_string();
+                run.set_base_url(url.trim_end_matches('/').to_string());
             }
         }
         if wanted && let Err(e) = environment(&mut run, &template, ca.as_ref(), setup.http).await {
@@ -223,10 +223,12 @@ async fn environment(
         vars.insert("sut.port".into(), port.to_string());
         vars.insert("sut.url".into(), format!("http://127.0.0.1:{port}"));
     }
-    run.base_url = render(template, &vars)
-        .map_err(HarnessError::request)?
-        .trim_end_matches('/')
-        .to_string();
+    run.set_base_url(
+        render(template, &vars)
+            .map_err(HarnessError::request)?
+            .trim_end_matches('/')
+            .to_string(),
+    );
     if let Some(sut) = &run.suite.sut {
         let process = SutProcess::start(sut, &vars, &run.base_url, http).await?;
         *run.sut.get_mut() = Some(process);

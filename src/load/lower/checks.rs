@@ -45,9 +45,14 @@ pub(super) fn log(cx: &mut Cx<'_>, raw: &RawLog) -> Option<LogRule> {
 pub(super) fn access(cx: &mut Cx<'_>, raw: &RawAccess) -> Option<AccessEntry> {
     let request = super::request::request(cx, &raw.parts(&raw.request), &[]);
     let mut cells = |list: &[S<String>]| -> Vec<(RoleId, Location)> {
-        list.iter()
+        let mut cells: Vec<_> = list
+            .iter()
             .filter_map(|r| Some((cx.role_id(r)?, cx.location(&r.at))))
-            .collect()
+            .collect();
+        // Held for the whole run, one list per entry: a collected `filter_map` keeps
+        // room for four.
+        cells.shrink_to_fit();
+        cells
     };
     let allow = cells(&raw.allow);
     let deny = cells(&raw.deny);
