@@ -108,10 +108,13 @@ pub fn run(args: RunArgs) -> u8 {
         fail_on_skip: args.fail_on_skip,
         sharded: args.shard.is_some_and(|s| s.count() > 1),
     };
-    // One check at a time has nothing to overlap: one thread, so each response is not
-    // handed from a connection task on another thread (measured: a third less time per
-    // check against a local nginx). With more, connection tasks run beside the checks.
-    let mut builder = if options.jobs == 1 {
+    // One thread when there is nothing to run beside the checks: one check at a time,
+    // or one CPU to run on (`taskset`, a container's quota). A second thread then only
+    // hands each response over from a connection task, at two context switches a request
+    // (measured against a local nginx on one pinned core: 14,000 context switches for
+    // 10,000 checks, against 90, and a tenth more CPU time). With more CPUs, connection
+    // tasks (TLS, reading) run beside the checks.
+    let mut builder = if options.jobs == 1 || cpus == 1 {
         tokio::runtime::Builder::new_current_thread()
     } else {
         tokio::runtime::Builder::new_multi_thread()
