@@ -1,6 +1,5 @@
 //! `authspec run`: load, plan, execute, report; the exit code says how it went.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,7 @@ use crate::redact::Redactor;
 use crate::report::console::Console;
 use crate::report::document::{RunInfo, ShardEntry, SuiteEntry};
 use crate::report::{CaseIndex, RunProblem};
-use crate::results::{CheckResult, Outcome};
+use crate::results::CheckResult;
 use crate::waivers::{Applied, Waivers};
 
 pub fn run(args: RunArgs) -> u8 {
@@ -127,17 +126,6 @@ pub fn run(args: RunArgs) -> u8 {
     let mut console =
         Console::new(reported, out.redactor().clone()).styled(args.color.forced(), args.quiet);
     let redactor = out.redactor().clone();
-    // The engine takes the suites; coverage is worked out afterwards on those with an
-    // OpenAPI document (the others are not copied: at 100,000 cells a copy costs).
-    let planned: Vec<Suite> = if suites.iter().any(|s| s.openapi.is_some()) {
-        suites.clone()
-    } else {
-        Vec::new()
-    };
-    let with_spec: Vec<bool> = planned.iter().map(|s| s.openapi.is_some()).collect();
-    // By check index, before waivers, as the engine judged `openapi coverage`: a waived
-    // finding was judged, so its check covers what it sent.
-    let mut judged: HashMap<usize, Outcome> = HashMap::new();
     let mut applied = Applied::none(&waivers);
     let outcome = runtime.block_on(async {
         // Installed before the first request: from here a signal stops the run, it does
@@ -146,11 +134,6 @@ pub fn run(args: RunArgs) -> u8 {
         // Each result is shown, counted and turned into its report entry as it arrives;
         // none is kept whole.
         let on_result = |i: Option<usize>, mut r: CheckResult| {
-            if let Some(i) = i
-                && with_spec.get(checks[i].suite) == Some(&true)
-            {
-                judged.insert(i, r.outcome.clone());
-            }
             applied.record(waivers.apply(&mut r, today));
             console.on_result(i, &r);
             report.keep(i, &r);
@@ -163,8 +146,7 @@ pub fn run(args: RunArgs) -> u8 {
     });
     let summary = console.counts();
     match outcome {
-        Ok(Ok(())) => {
-            let coverage = coverage(&planned, &checks, &judged);
+        Ok(Ok(coverage)) => {
             console.coverage(&coverage);
             report.set_coverage(coverage);
             console.summary(started.elapsed());
@@ -232,19 +214,6 @@ fn prepare(args: &RunArgs, ctx: &LoadContext, out: &Out) -> Result<Prepared, Vec
         return Err(vec![command_line("nothing selected", message)]);
     }
     Ok((suites, checks, whole))
-}
-
-/// The coverage of every suite's OpenAPI document, from the outcomes by check index.
-fn coverage(
-    suites: &[Suite],
-    checks: &[Check],
-    judged: &HashMap<usize, Outcome>,
-) -> Vec<crate::openapi::Coverage> {
-    suites
-        .iter()
-        .enumerate()
-        .filter_map(|(si, suite)| crate::openapi::coverage(si, suite, checks, |i| judged.get(&i)))
-        .collect()
 }
 
 /// The run could not go on (exit 3: nothing was judged): why, on stderr and in the report.

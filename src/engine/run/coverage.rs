@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::assemble::result;
 use crate::engine::request::context::Context;
 use crate::model::Suite;
+use crate::openapi::Coverage;
 use crate::plan::{Check, CheckKind};
 use crate::results::{CheckError, CheckResult, ErrorKind, Evidence, HarnessError, Outcome};
 
@@ -32,25 +33,33 @@ pub fn unbuilt(suite: &Suite, operation: usize) -> Outcome {
     ))
 }
 
-/// Every planned `openapi coverage` check, judged on the outcomes so far (by plan index).
-/// A shard of several sees only its own checks: it says so, and `authspec merge` judges
-/// the check on every shard's coverage.
+/// The coverage of every suite's OpenAPI document, on the outcomes so far (by plan
+/// index), and every planned `openapi coverage` check judged on it. A shard of several
+/// sees only its own checks: it says so, and `authspec merge` judges the check on every
+/// shard's coverage.
 pub fn judge(
     ctx: &Context,
     checks: &[Check],
     outcomes: &HashMap<usize, Outcome>,
     sharded: bool,
-) -> Vec<(usize, CheckResult)> {
+) -> (Vec<(usize, CheckResult)>, Vec<Coverage>) {
+    let all: Vec<(usize, Coverage)> = ctx
+        .suites
+        .iter()
+        .enumerate()
+        .filter_map(|(si, run)| {
+            crate::openapi::coverage(si, &run.suite, checks, |j| outcomes.get(&j)).map(|c| (si, c))
+        })
+        .collect();
     let mut out = Vec::new();
     for (i, check) in checks.iter().enumerate() {
         if !matches!(check.kind, CheckKind::Coverage) {
             continue;
         }
-        let suite = &ctx.suites[check.suite].suite;
-        let outcome = |j: usize| outcomes.get(&j);
-        let Some(coverage) = crate::openapi::coverage(check.suite, suite, checks, outcome) else {
+        let Some((_, coverage)) = all.iter().find(|(si, _)| *si == check.suite) else {
             continue;
         };
+        let suite = &ctx.suites[check.suite].suite;
         let location = suite.openapi.as_ref().map(|o| o.location.clone());
         let (outcome, info) = if sharded {
             let why = "judged by `authspec merge` over every shard: one shard sees only its \
@@ -65,5 +74,5 @@ pub fn judge(
         };
         out.push((i, r));
     }
-    out
+    (out, all.into_iter().map(|(_, c)| c).collect())
 }

@@ -52,14 +52,16 @@ pub struct RunOptions {
 
 /// Runs `checks`; `on_result` takes each (redacted) result as it finishes, with the index
 /// of its check in `checks` (none for a check the run found rather than planned: a
-/// host-wide finding, after every planned one).
+/// host-wide finding, after every planned one). Returns the coverage of every suite's
+/// OpenAPI document, as `openapi coverage` was judged on it (before waivers: a waived
+/// finding was judged, so its check covers what it sent).
 pub async fn run(
     suites: Vec<Suite>,
     checks: &[Check],
     options: RunOptions,
     redactor: Arc<Redactor>,
     mut on_result: impl FnMut(Option<usize>, CheckResult),
-) -> Result<(), EngineError> {
+) -> Result<Vec<crate::openapi::Coverage>, EngineError> {
     let jobs = options.jobs.max(1);
     let sharded = options.sharded;
     let fail_on_skip: Vec<Option<&'static str>> = suites
@@ -97,7 +99,8 @@ pub async fn run(
     }
     log_rules(ctx, checks, &log_offsets, &mut out);
     // After everything else: coverage is judged on every other check's result.
-    for (i, r) in super::coverage::judge(ctx, checks, &out.outcomes, sharded) {
+    let (judged, coverage) = super::coverage::judge(ctx, checks, &out.outcomes, sharded);
+    for (i, r) in judged {
         out.emit(i, r);
     }
     // After every request: one check per origin and server-scope detector that saw it.
@@ -107,7 +110,7 @@ pub async fn run(
     }
     setup::shutdown(ctx).await;
     drop(held);
-    Ok(())
+    Ok(coverage)
 }
 
 /// Redacts each result and hands it on; support checks (proofs planned as checks) are
