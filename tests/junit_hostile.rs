@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authspec::redact::Redactor;
-use authspec::report::{CaseIndex, DocumentCache, html, json, junit, sarif};
+use authspec::report::{DocumentCache, html, json, junit, sarif};
 use authspec::results::{CheckError, CheckResult, ErrorKind, Evidence, Finding, Outcome, rule};
 use common::*;
 use wiremock::matchers::any;
@@ -59,12 +59,10 @@ fn every_text_field_survives_hostile_content() {
         message: format!("message {HOSTILE}"),
         detail: format!("detail {HOSTILE}"),
     }];
-    let cases = CaseIndex::default();
     let report = junit::Report {
         results: &results,
         problems: &problems,
         redactor: &Redactor::new(),
-        cases: &cases,
         elapsed: Duration::from_millis(12),
         exit_code: 1,
         run: Default::default(),

@@ -350,3 +350,81 @@ async fn the_upstream_ca_given_is_an_input_too() {
     assert!(d.join("ca/ca-key.pem").exists());
     assert_eq!(received(&s.server).await, 0, "nothing was sent");
 }
+
+/// Every string of `v` but the run's timings: what two runs of one suite must share.
+fn timeless(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            map.remove("duration_seconds");
+            map.values_mut().for_each(timeless);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(timeless),
+        _ => {}
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_spilled_to_a_temporary_file_or_kept_in_memory_write_the_same_reports() {
+    let server = api().await;
+    // `/admin` answers 200 to a role that must be refused: a finding beside a pass.
+    Mock::given(method("GET"))
+        .and(path("/admin"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let suite = format!("{SUITE}  - request: GET /admin\n    deny: [user]\n");
+    let token = fake_secret("user");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "s.yaml", &suite);
+    let spill_dir = dir.path().join("tmp");
+    std::fs::create_dir(&spill_dir).unwrap();
+    let reports = [
+        "--junit", "r.xml", "--json", "r.json", "--sarif", "r.sarif", "--html", "r.html",
+    ];
+    let mut seen = Vec::new();
+    let timings = regex::Regex::new(r#" (time|timestamp)="[^"]*""#).unwrap();
+    // A TMPDIR that does not exist: no temporary file can be made, the entries stay in
+    // memory.
+    for tmp in [spill_dir.clone(), dir.path().join("missing")] {
+        let env = vec![
+            ("API_URL", server.uri()),
+            ("USER_TOKEN", token.clone()),
+            ("TMPDIR", tmp.display().to_string()),
+        ];
+        let mut args = vec!["run", "s.yaml"];
+        args.extend(reports);
+        let run = run_in(dir.path(), &args, &env);
+        assert_eq!(
+            run.code,
+            1,
+            "the deny cell is a finding: {}",
+            run.all_output()
+        );
+        assert_valid_junit(&dir.path().join("r.xml"));
+        assert_eq!(count(&dir.path().join("r.xml"), "//testcase/failure"), 1);
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap())
+                .unwrap();
+        timeless(&mut json);
+        let junit = std::fs::read_to_string(dir.path().join("r.xml")).unwrap();
+        let junit = timings.replace_all(&junit, "").into_owned();
+        let sarif = std::fs::read_to_string(dir.path().join("r.sarif")).unwrap();
+        let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+        assert!(sarif.contains("access.deny") && html.contains("GET /admin as user: deny"));
+        for text in [&junit, &sarif, &html, &json.to_string()] {
+            assert!(!text.contains(&token), "the token is redacted");
+        }
+        seen.push((json, junit));
+    }
+    assert_eq!(json_results(&seen[0].0), 2);
+    assert_eq!(
+        seen[0], seen[1],
+        "the same reports from the spill and from memory"
+    );
+    // The spill leaves no file behind.
+    assert_eq!(std::fs::read_dir(&spill_dir).unwrap().count(), 0);
+}
+
+fn json_results(doc: &serde_json::Value) -> usize {
+    doc["results"].as_array().map_or(0, Vec::len)
+}

@@ -10,7 +10,8 @@ use super::diagnostics::INVALID_COMMAND_LINE;
 use super::inputs;
 use super::output::Out;
 use crate::exit_codes;
-use crate::report::document::{ResultEntry, RunDocument, RunInfo};
+use crate::plan::Check;
+use crate::report::document::{RunDocument, RunInfo, Spill};
 use crate::report::pending::PendingReport;
 use crate::report::{CaseIndex, DocumentCache, Report, RunProblem};
 use crate::results::{CheckResult, Summary};
@@ -28,8 +29,9 @@ pub struct RunReport {
     cases: CaseIndex,
     coverage: Vec<crate::openapi::Coverage>,
     /// The report entry of each result so far, with its check's place in the plan: built
-    /// as it arrives, so a result is not kept whole until the end of the run.
-    kept: Vec<(usize, ResultEntry)>,
+    /// as it arrives and spilled to a temporary file, so no result is kept until the end
+    /// of the run.
+    kept: Spill,
     started: Instant,
     out: Out,
 }
@@ -80,7 +82,7 @@ impl RunReport {
             run: RunInfo::default(),
             cases: CaseIndex::default(),
             coverage: Vec::new(),
-            kept: Vec::new(),
+            kept: Spill::in_memory(),
             started: Instant::now(),
             out: out.clone(),
         })
@@ -91,7 +93,7 @@ impl RunReport {
     pub fn set_cases(&mut self, cases: CaseIndex, reported: usize) {
         self.cases = cases;
         if !self.pending.is_empty() {
-            self.kept.reserve_exact(reported);
+            self.kept = Spill::new(reported);
         }
     }
 
@@ -105,15 +107,16 @@ impl RunReport {
         self.coverage = coverage;
     }
 
-    /// Keeps what the reports need of `r`, whose check is `index` in the plan (none: a
-    /// host-wide finding, reported after the planned checks). Nothing when no report
-    /// was asked for.
-    pub fn keep(&mut self, index: Option<usize>, r: &CheckResult) {
+    /// Keeps what the reports need of `r`, whose check is `check`, `index` in the plan
+    /// (none: a host-wide finding, reported after the planned checks). Nothing when no
+    /// report was asked for.
+    pub fn keep(&mut self, index: Option<usize>, check: Option<&Check>, r: &CheckResult) {
         if self.pending.is_empty() {
             return;
         }
-        let entry = crate::report::document::entry(r, &self.cases, self.out.redactor());
-        self.kept.push((index.unwrap_or(usize::MAX), entry));
+        let meta = self.cases.get(index, check);
+        let entry = crate::report::document::entry(r, meta.as_ref(), self.out.redactor());
+        self.kept.push(index.unwrap_or(usize::MAX), entry);
     }
 
     /// Writes every report from the results kept, in plan order (host-wide findings
@@ -122,29 +125,23 @@ impl RunReport {
         if self.pending.is_empty() {
             return code;
         }
-        let mut kept = std::mem::take(&mut self.kept);
-        // Stable: host-wide findings keep the order they arrived in.
-        kept.sort_by_key(|(place, _)| *place);
-        let results = kept.into_iter().map(|(_, e)| e).collect();
-        let doc = crate::report::document::with_entries(
-            &self.report(&[], problems, code),
-            results,
-            summary,
-        );
+        // Host-wide findings keep the order they arrived in.
+        let kept = std::mem::replace(&mut self.kept, Spill::in_memory());
+        let results = match kept.finish() {
+            Ok(r) => r,
+            Err(e) => return self.unwritten(&format!("cannot read the results back: {e}"), code),
+        };
+        let doc =
+            crate::report::document::with_entries(&self.report(problems, code), results, summary);
         self.write_document(&doc)
     }
 
-    fn report<'a>(
-        &'a self,
-        results: &'a [CheckResult],
-        problems: &'a [RunProblem],
-        code: u8,
-    ) -> Report<'a> {
+    /// The report of no results (those of a run are written from the spill).
+    fn report<'a>(&'a self, problems: &'a [RunProblem], code: u8) -> Report<'a> {
         Report {
-            results,
+            results: &[],
             problems,
             redactor: self.out.redactor(),
-            cases: &self.cases,
             elapsed: self.started.elapsed(),
             exit_code: code,
             run: self.run.clone(),
@@ -153,13 +150,14 @@ impl RunReport {
         }
     }
 
-    /// Writes every report and returns `code`; if one could not be written, a run that
-    /// would have passed exits 3 (a gate must not pass on a missing report).
-    pub fn write(self, results: &[CheckResult], problems: &[RunProblem], code: u8) -> u8 {
+    /// Writes every report of a run that judged nothing (it stopped short: `problems`)
+    /// and returns `code`; if one could not be written, a run that would have passed
+    /// exits 3 (a gate must not pass on a missing report).
+    pub fn write(self, problems: &[RunProblem], code: u8) -> u8 {
         if self.pending.is_empty() {
             return code;
         }
-        let doc = self.report(results, problems, code).into_document();
+        let doc = self.report(problems, code).into_document();
         self.write_document(&doc)
     }
 
@@ -178,9 +176,26 @@ impl RunReport {
         code
     }
 
+    /// No report can be written (`why`): each is named, and a run that would have passed
+    /// exits 3.
+    fn unwritten(self, why: &str, code: u8) -> u8 {
+        for pending in &self.pending {
+            self.out.error(format!(
+                "cannot write the {} report {}: {why}",
+                pending.format().name(),
+                pending.path().display()
+            ));
+        }
+        if code == exit_codes::SUCCESS {
+            exit_codes::CHECKS_ERRORED
+        } else {
+            code
+        }
+    }
+
     /// Invalid input: each problem as an `<error>` case, and exit 2.
     pub fn invalid(self, problems: &[RunProblem]) -> u8 {
-        self.write(&[], problems, exit_codes::INVALID_INPUT)
+        self.write(problems, exit_codes::INVALID_INPUT)
     }
 }
 

@@ -78,7 +78,7 @@ pub fn run(args: RunArgs) -> u8 {
         out.line(&format!(
             "shard {shard} holds none of the selected checks; nothing to run"
         ));
-        return report.write(&[], &[], exit_codes::SUCCESS);
+        return report.write(&[], exit_codes::SUCCESS);
     }
     let reported = checks.iter().filter(|c| !c.support).count();
     report.set_cases(
@@ -136,7 +136,7 @@ pub fn run(args: RunArgs) -> u8 {
         let on_result = |i: Option<usize>, mut r: CheckResult| {
             applied.record(waivers.apply(&mut r, today));
             console.on_result(i, &r);
-            report.keep(i, &r);
+            report.keep(i, i.and_then(|i| checks.get(i)), &r);
         };
         tokio::select! {
             r = engine::run(suites, &checks, options, redactor, on_result) => Ok(r),
@@ -219,7 +219,7 @@ fn prepare(args: &RunArgs, ctx: &LoadContext, out: &Out) -> Result<Prepared, Vec
 /// The run could not go on (exit 3: nothing was judged): why, on stderr and in the report.
 fn stopped(report: RunReport, out: &Out, message: String) -> u8 {
     out.error(&message);
-    report.write(&[], &[harness(message)], exit_codes::CHECKS_ERRORED)
+    report.write(&[harness(message)], exit_codes::CHECKS_ERRORED)
 }
 
 /// The one `<error>` case of an interrupted run.

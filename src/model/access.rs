@@ -9,8 +9,9 @@ pub struct AccessEntry {
     pub allow: Vec<(RoleId, Location)>,
     pub deny: Vec<(RoleId, Location)>,
     pub tags: Vec<String>,
-    /// Made from an OpenAPI operation (`openapi:`), not written under `access:`.
-    pub spec: Option<SpecOrigin>,
+    /// Made from an OpenAPI operation (`openapi:`), not written under `access:`. Boxed, as
+    /// what few entries have: a matrix of 100,000 written cells holds no room for it.
+    pub spec: Option<Box<SpecOrigin>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,11 +7,14 @@ pub struct Request {
     pub method: String,
     /// Path and optional query, relative to the target's base URL; references resolved.
     pub path: String,
-    /// The path as written (references unresolved): what names and messages show.
-    pub written: String,
+    /// The path as written (references unresolved), when it differs from `path`: what
+    /// names and messages show. None for a path without references, most of them (a
+    /// matrix of 100,000 cells keeps one copy of each).
+    pub written: Option<String>,
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,
-    pub body: Option<Body>,
+    /// Boxed: most requests of a large matrix have none.
+    pub body: Option<Box<Body>>,
     pub location: Location,
 }
 
@@ -26,6 +29,11 @@ pub enum Body {
 impl Request {
     /// `GET /orders`: the short form used in check names.
     pub fn line(&self) -> String {
-        format!("{} {}", self.method, self.written)
+        format!("{} {}", self.method, self.written())
+    }
+
+    /// The path as written (references unresolved).
+    pub fn written(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.path)
     }
 }

@@ -83,11 +83,11 @@ pub fn build(
     }
     Ok(Request {
         method: method.to_string(),
+        written: (filled != path).then(|| path.to_string()),
         path: filled,
-        written: path.to_string(),
         headers,
         query,
-        body: body(spec, op)?.map(Body::Json),
+        body: body(spec, op)?.map(|b| Box::new(Body::Json(b))),
         location,
     })
 }

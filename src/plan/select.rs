@@ -28,8 +28,9 @@ impl Selection<'_> {
 
 /// Every selected check of every suite, in suite order.
 pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
-    let (mut selected, rest): (Vec<Check>, Vec<Check>) =
-        expand(suites).into_iter().partition(|c| selection.keeps(c));
+    // Partitioned in place: the plan is the largest thing a run holds, never held twice.
+    let mut selected = expand(suites);
+    let rest: Vec<Check> = selected.extract_if(.., |c| !selection.keeps(c)).collect();
     // A deny only counts for a proven role: keep the allow cells that would prove the
     // roles of selected denies, as unreported support checks.
     let mut needs: Vec<(usize, RoleId)> = selected

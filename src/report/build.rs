@@ -3,7 +3,7 @@
 //! their kind and typed fields.
 
 use super::document::*;
-use super::run::{CaseIndex, Report, RunProblem};
+use super::run::{CaseMeta, Report, RunProblem, location_of};
 use super::xml_text;
 use crate::model::Location;
 use crate::redact::Redactor;
@@ -18,14 +18,14 @@ pub fn of(report: &Report<'_>) -> RunDocument {
     let results = report
         .results
         .iter()
-        .map(|r| entry(r, report.cases, report.redactor))
+        .map(|r| entry(r, None, report.redactor))
         .collect();
-    with_entries(report, results, Summary::of(report.results))
+    with_entries(report, Results::Kept(results), Summary::of(report.results))
 }
 
 /// The document of `report`, whose results are `results` (entries built as the results
 /// arrived, `report.results` unused), counted `s`.
-pub fn with_entries(report: &Report<'_>, results: Vec<ResultEntry>, s: Summary) -> RunDocument {
+pub fn with_entries(report: &Report<'_>, results: Results, s: Summary) -> RunDocument {
     let c = Clean(report.redactor);
     RunDocument {
         schema_version: SCHEMA_VERSION,
@@ -112,19 +112,20 @@ impl Clean<'_> {
     }
 }
 
-/// The report entry of `r`, every string sanitized, then redacted; `cases` says where its
-/// check was written.
-pub fn entry(r: &CheckResult, cases: &CaseIndex, redactor: &Redactor) -> ResultEntry {
+/// The report entry of `r`, every string sanitized, then redacted; `meta` says where its
+/// check was written (none: a check the run found, or results handed over without their
+/// place in the plan).
+pub fn entry(r: &CheckResult, meta: Option<&CaseMeta<'_>>, redactor: &Redactor) -> ResultEntry {
     let c = Clean(redactor);
     let outcome = outcome(&r.outcome, r.waived.as_deref(), c);
     ResultEntry {
         id: c.s(&r.id),
-        plan_index: cases.plan_index(r),
+        plan_index: meta.and_then(|m| m.plan_index),
         suite: c.s(&r.suite),
         file: c.s(&r.file),
         name: c.s(&r.name),
-        location: cases.location(r).map(|l| c.location(&l)),
-        tags: c.all(cases.tags(r)),
+        location: location_of(meta, r).map(|l| c.location(&l)),
+        tags: meta.map_or_else(Vec::new, |m| m.tags.iter().map(|t| c.s(t)).collect()),
         duration_seconds: r.duration.as_secs_f64(),
         outcome,
         warnings: c.all(&r.warnings),

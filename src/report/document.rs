@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::results::{FindingKind, Severity};
 
 pub use super::build::{entry, of, with_entries};
+pub use super::entries::{Results, Spill};
 
 /// Bumped when a field changes meaning or goes away; new fields do not bump it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -24,8 +25,9 @@ pub struct RunDocument {
     /// tell the shards of one run from documents of different runs.
     pub run: RunInfo,
     pub summary: Counts,
-    /// Every reported check, in plan order.
-    pub results: Vec<ResultEntry>,
+    /// Every reported check, in plan order (a run's spilled to a temporary file).
+    #[schemars(with = "Vec<ResultEntry>")]
+    pub results: Results,
     /// Why the run did not run (or finish) every check: an invalid suite or command line,
     /// a signal, a harness failure.
     pub problems: Vec<RunProblemEntry>,

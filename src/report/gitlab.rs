@@ -22,20 +22,19 @@ pub const VERSION: &str = "15.0.7";
 const SCHEMA: &str = "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v15.0.7/dist/sast-report-format.json";
 
 pub fn render(doc: &RunDocument, redactor: &Redactor, sink: &mut dyn Write) -> std::io::Result<()> {
-    let value = report(doc, OffsetDateTime::now_utc());
+    let mut vulnerabilities = Vec::new();
+    for r in doc.results.iter() {
+        let r = r?;
+        if let OutcomeEntry::Fail { finding } = &r.outcome {
+            vulnerabilities.push(vulnerability(&r, finding));
+        }
+    }
+    let value = report(doc, vulnerabilities, OffsetDateTime::now_utc());
     super::json::pretty(super::json::redacted(value, redactor), sink)
 }
 
-fn report(doc: &RunDocument, end: OffsetDateTime) -> Value {
+fn report(doc: &RunDocument, vulnerabilities: Vec<Value>, end: OffsetDateTime) -> Value {
     let start = end - time::Duration::seconds_f64(doc.summary.duration_seconds.max(0.0));
-    let vulnerabilities: Vec<Value> = doc
-        .results
-        .iter()
-        .filter_map(|r| match &r.outcome {
-            OutcomeEntry::Fail { finding } => Some(vulnerability(r, finding)),
-            _ => None,
-        })
-        .collect();
     let tool = json!({
         "id": "authspec",
         "name": "authspec",

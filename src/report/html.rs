@@ -68,7 +68,7 @@ pub fn write(report: &Report<'_>, sink: &mut dyn Write) -> std::io::Result<()> {
 
 /// The page of `doc` (a run's, or shards' merged).
 pub fn render(doc: &RunDocument, redactor: &Redactor, sink: &mut dyn Write) -> std::io::Result<()> {
-    sink.write_all(page(doc, redactor).as_bytes())
+    page(doc, redactor, sink)
 }
 
 /// Redacted once more, then escaped for text and attribute values alike.
@@ -96,7 +96,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn page(doc: &RunDocument, redactor: &Redactor) -> String {
+/// The page, written as it is made: a check at a time, each read back in turn.
+fn page(doc: &RunDocument, redactor: &Redactor, sink: &mut dyn Write) -> std::io::Result<()> {
     let x = Esc(redactor);
     let s = &doc.summary;
     let mut h = String::new();
@@ -148,38 +149,40 @@ fn page(doc: &RunDocument, redactor: &Redactor) -> String {
         }
         h.push_str("</section>\n");
     }
-    h.push_str(&filters(doc, &x));
+    h.push_str(&filters(doc, &x)?);
     h.push_str("<section id=\"checks\">\n");
-    for r in &doc.results {
-        h.push_str(&check(r, &x));
+    sink.write_all(h.as_bytes())?;
+    for r in doc.results.iter() {
+        sink.write_all(check(&*r?, &x).as_bytes())?;
     }
-    h.push_str("</section>\n</main>\n<script>");
+    let mut h = String::from("</section>\n</main>\n<script>");
     h.push_str(SCRIPT);
     h.push_str("</script>\n</body>\n</html>\n");
-    h
+    sink.write_all(h.as_bytes())
 }
 
-fn filters(doc: &RunDocument, x: &Esc<'_>) -> String {
-    let mut suites: Vec<&str> = Vec::new();
-    let mut tags: Vec<&str> = Vec::new();
-    for r in &doc.results {
-        if !suites.contains(&r.suite.as_str()) {
-            suites.push(&r.suite);
+fn filters(doc: &RunDocument, x: &Esc<'_>) -> std::io::Result<String> {
+    let mut suites: Vec<String> = Vec::new();
+    let mut tags: Vec<String> = Vec::new();
+    for r in doc.results.iter() {
+        let r = r?;
+        if !suites.contains(&r.suite) {
+            suites.push(r.suite.clone());
         }
         for t in &r.tags {
-            if !tags.contains(&t.as_str()) {
-                tags.push(t);
+            if !tags.contains(t) {
+                tags.push(t.clone());
             }
         }
     }
     tags.sort_unstable();
-    let options = |values: &[&str]| -> String {
+    let options = |values: &[String]| -> String {
         values
             .iter()
             .map(|v| format!("<option value=\"{0}\">{0}</option>", x.e(v)))
             .collect()
     };
-    format!(
+    Ok(format!(
         "<form id=\"filters\">\n<label>Outcome<select name=\"outcome\"><option value=\"\">all</option>\
          <option value=\"fail\">failed</option><option value=\"error\">errors</option>\
          <option value=\"skipped\">skipped</option><option value=\"pass\">passed</option></select></label>\n\
@@ -189,7 +192,7 @@ fn filters(doc: &RunDocument, x: &Esc<'_>) -> String {
         options(&suites),
         options(&tags),
         doc.results.len()
-    )
+    ))
 }
 
 fn check(r: &ResultEntry, x: &Esc<'_>) -> String {

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::document::{
-    CoverageEntry, ErrorKindEntry, OutcomeEntry, ResultEntry, RunDocument, RunProblemEntry,
+    CoverageEntry, ErrorKindEntry, OutcomeEntry, ResultEntry, Results, RunDocument, RunProblemEntry,
 };
 use super::{cdata_text, xml_text};
 use crate::redact::Redactor;
@@ -50,14 +50,28 @@ pub fn render(
     };
     let mut w = Writer::new_with_indent(sink, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    let mut files: Vec<&str> = Vec::new();
-    for r in &doc.results {
-        if !files.contains(&r.file.as_str()) {
-            files.push(&r.file);
-        }
+    // One pass for the counts each `<testsuite>` opens with, and where its cases are:
+    // the entries may be read back from a file, one at a time, so none is held.
+    let mut files: Vec<FileCases> = Vec::new();
+    let mut all = Tally::default();
+    for (i, r) in doc.results.iter().enumerate() {
+        let r = r?;
+        all.add(&r);
+        let at = match files.iter().position(|f| f.file == r.file) {
+            Some(at) => at,
+            None => {
+                files.push(FileCases {
+                    file: r.file.clone(),
+                    suite: r.suite.clone(),
+                    cases: Vec::new(),
+                    tally: Tally::default(),
+                });
+                files.len() - 1
+            }
+        };
+        files[at].cases.push(i);
+        files[at].tally.add(&r);
     }
-    let all = Tally::of(doc.results.iter());
-    let total_time: f64 = doc.results.iter().map(|r| r.duration_seconds).sum();
     let timestamp = OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_default();
@@ -68,14 +82,12 @@ pub fn render(
             ("tests", &(all.total + problems).to_string()),
             ("failures", &all.failed.to_string()),
             ("errors", &(all.errors + problems).to_string()),
-            ("time", &seconds(total_time)),
+            ("time", &seconds(all.time)),
         ])
         .write_inner_content(|w| {
-            for (id, file) in files.iter().enumerate() {
-                let cases: Vec<&ResultEntry> =
-                    doc.results.iter().filter(|r| r.file == *file).collect();
-                let coverage = doc.coverage.iter().find(|c| c.file == *file);
-                suite(w, id, file, &cases, coverage, &timestamp, text)?;
+            for (id, cases) in files.iter().enumerate() {
+                let coverage = doc.coverage.iter().find(|c| c.file == cases.file);
+                suite(w, id, cases, &doc.results, coverage, &timestamp, text)?;
             }
             if !doc.problems.is_empty() {
                 run_problems(w, files.len(), &doc.problems, &timestamp, text)?;
@@ -85,6 +97,15 @@ pub fn render(
     w.get_mut().write_all(b"\n")
 }
 
+/// The cases of one suite file: their positions in the document, and how they ended.
+struct FileCases {
+    file: String,
+    /// The suite's name, from its first case.
+    suite: String,
+    cases: Vec<usize>,
+    tally: Tally,
+}
+
 /// How the cases of a `<testsuite>` ended.
 #[derive(Default)]
 struct Tally {
@@ -92,36 +113,34 @@ struct Tally {
     failed: usize,
     errors: usize,
     skipped: usize,
+    /// The sum of the cases' times.
+    time: f64,
 }
 
 impl Tally {
-    fn of<'a>(results: impl Iterator<Item = &'a ResultEntry>) -> Self {
-        let mut t = Tally::default();
-        for r in results {
-            t.total += 1;
-            match r.outcome {
-                OutcomeEntry::Pass => {}
-                OutcomeEntry::Fail { .. } => t.failed += 1,
-                OutcomeEntry::Error { .. } => t.errors += 1,
-                OutcomeEntry::Skipped { .. } => t.skipped += 1,
-            }
+    fn add(&mut self, r: &ResultEntry) {
+        self.total += 1;
+        self.time += r.duration_seconds;
+        match r.outcome {
+            OutcomeEntry::Pass => {}
+            OutcomeEntry::Fail { .. } => self.failed += 1,
+            OutcomeEntry::Error { .. } => self.errors += 1,
+            OutcomeEntry::Skipped { .. } => self.skipped += 1,
         }
-        t
     }
 }
 
 fn suite<W: Write>(
     w: &mut Xml<W>,
     id: usize,
-    file: &str,
-    cases: &[&ResultEntry],
+    cases: &FileCases,
+    results: &Results,
     coverage: Option<&CoverageEntry>,
     timestamp: &str,
     text: Text<'_>,
 ) -> std::io::Result<()> {
-    let name = text.attr(cases.first().map_or("", |r| &r.suite));
-    let s = Tally::of(cases.iter().copied());
-    let time: f64 = cases.iter().map(|r| r.duration_seconds).sum();
+    let name = text.attr(&cases.suite);
+    let s = &cases.tally;
     w.create_element("testsuite")
         .with_attributes([
             ("id", id.to_string().as_str()),
@@ -133,12 +152,12 @@ fn suite<W: Write>(
             ("skipped", &s.skipped.to_string()),
             ("hostname", "localhost"),
             ("timestamp", timestamp),
-            ("time", &seconds(time)),
-            ("file", &text.attr(file)),
+            ("time", &seconds(s.time)),
+            ("file", &text.attr(&cases.file)),
         ])
         .write_inner_content(|w| {
-            for r in cases {
-                testcase(w, r, text)?;
+            for &i in &cases.cases {
+                testcase(w, &*results.get(i)?, text)?;
             }
             // The suite's OpenAPI coverage, uncovered operations listed, as every report
             // shows it (with or without a `coverage.min` check).

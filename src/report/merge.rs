@@ -6,6 +6,7 @@
 //! Documents that are not shards of one run (another suite set, selection, seed or
 //! version, a shard twice or missing) are refused, naming the file.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
@@ -43,7 +44,14 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunDocument, MergeError> {
     let mut found: Vec<(usize, ResultEntry)> = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
     for shard in &shards {
-        for r in &shard.doc.results {
+        let entries = match &shard.doc.results {
+            super::document::Results::Kept(v) => Cow::Borrowed(v.as_slice()),
+            spilled => Cow::Owned(spilled.to_vec().map_err(|e| MergeError {
+                file: shard.file.clone(),
+                reason: e.to_string(),
+            })?),
+        };
+        for r in entries.iter() {
             match r.plan_index {
                 Some(i) => {
                     if let Some(other) = seen.insert(r.id.clone(), shard.file.clone()) {
@@ -83,7 +91,7 @@ pub fn merge(mut shards: Vec<Shard>) -> Result<RunDocument, MergeError> {
         tool: shards[0].doc.tool.clone(),
         run: info,
         summary,
-        results,
+        results: results.into(),
         problems,
         coverage,
     })

@@ -8,6 +8,7 @@ mod build;
 pub mod console;
 mod coverage;
 pub mod document;
+mod entries;
 mod fingerprint;
 pub mod gitlab;
 pub mod html;

@@ -17,8 +17,6 @@ pub struct Report<'a> {
     /// Why the run stopped short, if it did.
     pub problems: &'a [RunProblem],
     pub redactor: &'a Redactor,
-    /// Where each check was written, by check id.
-    pub cases: &'a CaseIndex,
     /// How long the run took (zero when it did not start).
     pub elapsed: Duration,
     /// The exit code the run ends with.
@@ -68,73 +66,88 @@ pub struct RunProblem {
 
 /// What the plan knows about a check that its result does not say.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CaseMeta {
+pub struct CaseMeta<'a> {
     /// The suite entry that made the check.
     pub location: Option<Location>,
-    /// The suite's tags and the entry's own, without `@`.
-    pub tags: Vec<String>,
+    /// The suite's tags and the entry's own, without `@` (a tag both give is one).
+    pub tags: Vec<&'a str>,
     /// The check's place in the plan of the whole (unsharded) run.
     pub plan_index: Option<usize>,
 }
 
-/// `CaseMeta` by check id.
+/// What the checks of a run do not say themselves: the places of a shard's checks in the
+/// whole run's plan, and where the suite wrote the checks that are not access cells. An
+/// access cell (nearly every check of a large run) carries its location, so at 100,000
+/// checks this holds next to nothing.
 #[derive(Clone, Debug, Default)]
-pub struct CaseIndex(HashMap<String, CaseMeta>);
+pub struct CaseIndex {
+    /// By check index, in a shard; otherwise a check's place is its index.
+    places: Option<Vec<usize>>,
+    /// By check index: where a scenario, probe or OpenAPI check was written.
+    written: HashMap<usize, Location>,
+}
 
 impl CaseIndex {
-    /// Every planned check's entry location and tags; `whole` is the plan of the whole
-    /// run (the same as `checks` unless the run is one shard), which gives each check its
+    /// The index of `checks` (planned from `suites`); `whole` is the plan of the whole run
+    /// (the same as `checks` unless the run is one shard), which gives each check its
     /// place.
     pub fn of(suites: &[Suite], checks: &[Check], whole: &[Check]) -> Self {
-        let places: HashMap<&str, usize> = whole
+        let places = (!std::ptr::eq(checks, whole)).then(|| {
+            let of: HashMap<&str, usize> = whole
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i))
+                .collect();
+            checks
+                .iter()
+                .map(|c| of.get(c.id.as_str()).copied().unwrap_or(usize::MAX))
+                .collect()
+        });
+        let written = checks
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
+            .filter(|(_, c)| !matches!(c.kind, CheckKind::Access { .. }))
+            .filter_map(|(i, c)| Some((i, location(suites.get(c.suite)?, &c.kind)?)))
             .collect();
-        let map = checks
-            .iter()
-            .map(|c| {
-                let suite = suites.get(c.suite);
-                let location = suite.and_then(|s| location(s, &c.kind));
-                // A suite tag the entry repeats is one tag.
-                let mut tags: Vec<String> = Vec::new();
-                for t in &c.tags {
-                    if !tags.contains(t) {
-                        tags.push(t.clone());
-                    }
-                }
-                let meta = CaseMeta {
-                    location,
-                    tags,
-                    plan_index: places.get(c.id.as_str()).copied(),
-                };
-                (c.id.clone(), meta)
-            })
-            .collect();
-        Self(map)
+        Self { places, written }
     }
 
-    /// Where `result`'s check was written: the plan's entry, else its evidence's
-    /// `-->`, else none (a server-wide finding belongs to no entry).
-    pub fn location(&self, result: &CheckResult) -> Option<Location> {
-        if let Some(l) = self.0.get(&result.id).and_then(|m| m.location.clone()) {
-            return Some(l);
+    /// What the plan knows of `check`, which is `index` in the run's plan (none: a check
+    /// the run found, host-wide).
+    pub fn get<'a>(&self, index: Option<usize>, check: Option<&'a Check>) -> Option<CaseMeta<'a>> {
+        let (i, check) = (index?, check?);
+        let location = match &check.kind {
+            CheckKind::Access { location, .. } => Some(location.clone()),
+            _ => self.written.get(&i).cloned(),
+        };
+        let mut tags: Vec<&str> = Vec::new();
+        for t in &check.tags {
+            if !tags.contains(&t.as_str()) {
+                tags.push(t);
+            }
         }
-        match &result.outcome {
-            Outcome::Fail(f) => f.evidence.location.clone(),
-            Outcome::Error(e) => e.evidence.location.clone(),
-            Outcome::Pass | Outcome::Skipped(_) => None,
-        }
+        let plan_index = match &self.places {
+            None => Some(i),
+            Some(p) => p.get(i).copied().filter(|&at| at != usize::MAX),
+        };
+        Some(CaseMeta {
+            location,
+            tags,
+            plan_index,
+        })
     }
+}
 
-    /// The place of `result`'s check in the whole run's plan; none for a check the run
-    /// found rather than planned (host-wide).
-    pub fn plan_index(&self, result: &CheckResult) -> Option<usize> {
-        self.0.get(&result.id).and_then(|m| m.plan_index)
+/// Where `result`'s check was written: its plan entry (`meta`), else its evidence's
+/// `-->`, else none (a server-wide finding belongs to no entry).
+pub fn location_of(meta: Option<&CaseMeta>, result: &CheckResult) -> Option<Location> {
+    if let Some(l) = meta.and_then(|m| m.location.clone()) {
+        return Some(l);
     }
-
-    pub fn tags(&self, result: &CheckResult) -> &[String] {
-        self.0.get(&result.id).map_or(&[], |m| m.tags.as_slice())
+    match &result.outcome {
+        Outcome::Fail(f) => f.evidence.location.clone(),
+        Outcome::Error(e) => e.evidence.location.clone(),
+        Outcome::Pass | Outcome::Skipped(_) => None,
     }
 }
 

@@ -9,6 +9,7 @@
 //! date), so a dashboard shows it dismissed rather than fixed. Written with
 //! serde-sarif's types from the run's `RunDocument`, then redacted once more as JSON.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -40,16 +41,28 @@ pub fn render(
     redactor: &Redactor,
     sink: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let value = serde_json::to_value(log(doc)).map_err(std::io::Error::other)?;
+    // Only what the log shows is read out of the results: findings and errors.
+    let mut shown = Vec::new();
+    for r in doc.results.iter() {
+        let r = r?;
+        if !matches!(
+            r.outcome,
+            OutcomeEntry::Pass | OutcomeEntry::Skipped { waiver: None, .. }
+        ) {
+            shown.push(r);
+        }
+    }
+    let value = serde_json::to_value(log(doc, &shown)).map_err(std::io::Error::other)?;
     super::json::pretty(super::json::redacted(value, redactor), sink)
 }
 
-fn log(doc: &document::RunDocument) -> sarif::Sarif {
+/// The log of `doc`, whose findings and errors are `shown`.
+fn log(doc: &document::RunDocument, shown: &[Cow<'_, ResultEntry>]) -> sarif::Sarif {
     // A finding a waiver accepted is still a result, suppressed (GitHub shows it as
     // dismissed), not gone.
-    let failing: Vec<(&ResultEntry, &FindingEntry, Option<&WaiverEntry>)> = doc
-        .results
+    let failing: Vec<(&ResultEntry, &FindingEntry, Option<&WaiverEntry>)> = shown
         .iter()
+        .map(|r| r.as_ref())
         .filter_map(|r| match &r.outcome {
             OutcomeEntry::Fail { finding } => Some((r, &**finding, None)),
             OutcomeEntry::Skipped {
@@ -76,7 +89,7 @@ fn log(doc: &document::RunDocument) -> sarif::Sarif {
             out
         })
         .collect();
-    let mut notes = notifications(doc);
+    let mut notes = notifications(doc, shown);
     if failing.len() > MAX_RESULTS {
         notes.push(note(
             "warning",
@@ -328,9 +341,12 @@ fn md(s: &str) -> String {
 
 /// Errors and run problems: no finding, but a reader of the dashboard must know the run
 /// did not judge everything.
-fn notifications(doc: &document::RunDocument) -> Vec<sarif::Notification> {
+fn notifications(
+    doc: &document::RunDocument,
+    shown: &[Cow<'_, ResultEntry>],
+) -> Vec<sarif::Notification> {
     let mut out = Vec::new();
-    for r in &doc.results {
+    for r in shown {
         if let OutcomeEntry::Error { error } = &r.outcome {
             let at = r.location.as_ref().map(location_of);
             out.push(note(

@@ -321,7 +321,7 @@ mod tests {
             request: crate::model::Request {
                 method: "POST".into(),
                 path: "/auth/login".into(),
-                written: "/auth/login".into(),
+                written: None,
                 headers: Vec::new(),
                 query: Vec::new(),
                 body: None,

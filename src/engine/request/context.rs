@@ -266,7 +266,7 @@ impl Context {
                 .collect::<Result<_, HarnessError>>()?;
             builder = builder.query(&query);
         }
-        Ok(match &request.body {
+        Ok(match request.body.as_deref() {
             Some(Body::Json(j)) => {
                 builder.json(&render_json(j, vars).map_err(HarnessError::request)?)
             }

@@ -75,11 +75,11 @@ pub(super) fn openapi(
                         allow: Vec::new(),
                         deny: Vec::new(),
                         tags: Vec::new(),
-                        spec: Some(SpecOrigin {
+                        spec: Some(Box::new(SpecOrigin {
                             operation: index,
                             line,
                             because: Vec::new(),
-                        }),
+                        })),
                     };
                     for (r, role) in roles.iter().enumerate() {
                         let Some((held, at)) = role_holds(&holds, role, cx.location(&o.spec.at))

@@ -16,8 +16,8 @@ pub fn request_line_only(cx: &mut Cx<'_>, line: &S<String>) -> Option<Request> {
     let path = values::path(cx, &written, &line.at)?;
     Some(Request {
         method,
+        written: (written != path).then_some(written),
         path,
-        written,
         headers: Vec::new(),
         query: Vec::new(),
         body: None,
@@ -69,12 +69,14 @@ pub fn request(
         None
     };
     fine &= body.is_some() == given.iter().any(|g| *g);
+    let body = body.map(Box::new);
     let headers = request_values(cx, parts.headers, Part::Header);
     let query = request_values(cx, parts.query, Part::Query);
+    let path = path?;
     let request = Request {
         method,
-        path: path?,
-        written,
+        written: (written != path).then_some(written),
+        path,
         headers,
         query,
         body,

@@ -161,7 +161,7 @@ fn inputs(r: &Request, vars: &Vars) -> Vec<String> {
     let fill = |t: &str| render(t, vars).unwrap_or_else(|_| t.to_string());
     let mut out: Vec<String> = r.query.iter().map(|(_, v)| fill(v)).collect();
     out.extend(r.headers.iter().map(|(_, v)| fill(v)));
-    match &r.body {
+    match r.body.as_deref() {
         Some(Body::Json(j)) => {
             let filled = render_json(j, vars).unwrap_or_else(|_| j.clone());
             leaves(&filled, &mut out);
@@ -224,12 +224,12 @@ mod tests {
         Request {
             method: "POST".into(),
             path: "/login".into(),
-            written: "/login".into(),
+            written: None,
             headers: Vec::new(),
             query: Vec::new(),
-            body: Some(Body::Json(
+            body: Some(Box::new(Body::Json(
                 serde_json::json!({"username": format!("{user}-{{{{run.id}}}}"), "password": "not her password"}),
-            )),
+            ))),
             location: Location {
                 file: "s.yaml".into(),
                 line: 1,

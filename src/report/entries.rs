@@ -1,0 +1,309 @@
+//! A document's result entries, in plan order: held in memory (a shard's document that
+//! `authspec merge` read, a test's), or spilled as they arrive to an unnamed temporary
+//! file and read back one at a time by each report writer. At 100,000 checks the entries
+//! are most of what a run would otherwise hold until its end; spilled, a run keeps 24
+//! bytes per check for them. The file holds entries already redacted, is never named
+//! (`tempfile::tempfile`: `O_TMPFILE` where there is one) and goes when the run ends.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::document::ResultEntry;
+
+/// The result entries of a document, in the order the reports show them.
+#[derive(Clone)]
+pub enum Results {
+    Kept(Vec<ResultEntry>),
+    Spilled(Arc<Spilled>),
+}
+
+/// Entries written to a temporary file: where each one starts and how long it is, in
+/// report order.
+pub struct Spilled {
+    reader: Mutex<Reader>,
+    index: Vec<(u64, u32)>,
+}
+
+struct Reader {
+    file: BufReader<File>,
+    /// Where `file` reads next, so reading the entries in order never seeks.
+    at: u64,
+    buf: Vec<u8>,
+}
+
+impl Results {
+    pub fn len(&self) -> usize {
+        match self {
+            Results::Kept(v) => v.len(),
+            Results::Spilled(s) => s.index.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Entry `i` (`i < len()`); reading a spilled one back can fail.
+    pub fn get(&self, i: usize) -> io::Result<Cow<'_, ResultEntry>> {
+        match self {
+            Results::Kept(v) => v
+                .get(i)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| io::Error::other(format!("no result entry {i}"))),
+            Results::Spilled(s) => s.get(i).map(Cow::Owned),
+        }
+    }
+
+    /// Every entry, in order.
+    pub fn iter(&self) -> impl Iterator<Item = io::Result<Cow<'_, ResultEntry>>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Every entry, owned (a spilled document read back whole: for tests and `merge`).
+    pub fn to_vec(&self) -> io::Result<Vec<ResultEntry>> {
+        self.iter().map(|r| r.map(Cow::into_owned)).collect()
+    }
+}
+
+impl Spilled {
+    fn get(&self, i: usize) -> io::Result<ResultEntry> {
+        let (start, len) = *self
+            .index
+            .get(i)
+            .ok_or_else(|| io::Error::other(format!("no result entry {i}")))?;
+        let mut r = self
+            .reader
+            .lock()
+            .map_err(|_| io::Error::other("the spilled results were poisoned"))?;
+        let r = &mut *r;
+        if r.at != start {
+            r.file.seek(SeekFrom::Start(start))?;
+        }
+        r.buf.resize(len as usize, 0);
+        r.file.read_exact(&mut r.buf)?;
+        r.at = start + u64::from(len);
+        serde_json::from_slice(&r.buf).map_err(|e| {
+            io::Error::other(format!("a spilled result entry does not read back: {e}"))
+        })
+    }
+}
+
+impl Default for Results {
+    fn default() -> Self {
+        Results::Kept(Vec::new())
+    }
+}
+
+impl From<Vec<ResultEntry>> for Results {
+    fn from(v: Vec<ResultEntry>) -> Self {
+        Results::Kept(v)
+    }
+}
+
+impl fmt::Debug for Results {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Results::Kept(v) => f.debug_tuple("Kept").field(v).finish(),
+            Results::Spilled(s) => write!(f, "Spilled({} entries)", s.index.len()),
+        }
+    }
+}
+
+/// A JSON array, read back entry by entry.
+impl Serialize for Results {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for r in self.iter() {
+            seq.serialize_element(r.map_err(S::Error::custom)?.as_ref())?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Results {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<ResultEntry>::deserialize(d).map(Results::Kept)
+    }
+}
+
+/// Where a run's entries go as its results arrive: each with its place in the reports'
+/// order (a check's plan index; host-wide findings after every planned check, in the
+/// order they arrived).
+pub struct Spill {
+    sink: Sink,
+}
+
+enum Sink {
+    File {
+        file: BufWriter<File>,
+        at: u64,
+        index: Vec<(usize, u64, u32)>,
+        /// The first write that failed: the reports cannot be written.
+        failed: Option<io::Error>,
+    },
+    /// No temporary file could be made: the entries stay in memory.
+    Memory(Vec<(usize, ResultEntry)>),
+}
+
+impl Spill {
+    /// A spill to a new temporary file (in memory if none can be made); `expected`
+    /// entries are reserved room for.
+    pub fn new(expected: usize) -> Self {
+        let sink = match tempfile::tempfile() {
+            Ok(f) => Sink::File {
+                file: BufWriter::with_capacity(64 * 1024, f),
+                at: 0,
+                index: Vec::with_capacity(expected),
+                failed: None,
+            },
+            Err(_) => Sink::Memory(Vec::with_capacity(expected)),
+        };
+        Self { sink }
+    }
+
+    /// A spill that keeps its entries in memory.
+    pub fn in_memory() -> Self {
+        Self {
+            sink: Sink::Memory(Vec::new()),
+        }
+    }
+
+    pub fn push(&mut self, place: usize, entry: ResultEntry) {
+        match &mut self.sink {
+            Sink::Memory(v) => v.push((place, entry)),
+            Sink::File {
+                file,
+                at,
+                index,
+                failed,
+            } => {
+                if failed.is_some() {
+                    return;
+                }
+                let mut text = match serde_json::to_vec(&entry) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        *failed = Some(io::Error::other(e));
+                        return;
+                    }
+                };
+                text.push(b'\n');
+                let Ok(len) = u32::try_from(text.len()) else {
+                    *failed = Some(io::Error::other("a result entry over 4 GiB"));
+                    return;
+                };
+                match file.write_all(&text) {
+                    Ok(()) => {
+                        index.push((place, *at, len));
+                        *at += u64::from(len);
+                    }
+                    Err(e) => *failed = Some(e),
+                }
+            }
+        }
+    }
+
+    /// The entries in their places' order (stable: equal places keep their arrival
+    /// order), or why they cannot be read back.
+    pub fn finish(self) -> io::Result<Results> {
+        match self.sink {
+            Sink::Memory(mut v) => {
+                v.sort_by_key(|(place, _)| *place);
+                Ok(Results::Kept(v.into_iter().map(|(_, e)| e).collect()))
+            }
+            Sink::File {
+                file,
+                mut index,
+                failed,
+                ..
+            } => {
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                let file = file.into_inner().map_err(|e| e.into_error())?;
+                index.sort_by_key(|(place, _, _)| *place);
+                let index = index.into_iter().map(|(_, at, len)| (at, len)).collect();
+                Ok(Results::Spilled(Arc::new(Spilled {
+                    reader: Mutex::new(Reader {
+                        file: BufReader::with_capacity(64 * 1024, file),
+                        // Past any entry: the first read seeks to the start.
+                        at: u64::MAX,
+                        buf: Vec::new(),
+                    }),
+                    index,
+                })))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::document::OutcomeEntry;
+
+    fn entry(id: &str, seconds: f64) -> ResultEntry {
+        ResultEntry {
+            id: id.into(),
+            plan_index: None,
+            suite: "s".into(),
+            file: "s.yaml".into(),
+            name: format!("check {id}"),
+            location: None,
+            tags: vec!["t".into()],
+            duration_seconds: seconds,
+            outcome: OutcomeEntry::Skipped {
+                reason: "because".into(),
+                waiver: None,
+            },
+            warnings: Vec::new(),
+            info: vec!["i".into()],
+        }
+    }
+
+    fn json(r: &Results) -> String {
+        serde_json::to_string(r).unwrap()
+    }
+
+    #[test]
+    fn a_spill_reads_back_in_place_order_what_memory_keeps_and_both_serialize_alike() {
+        let pushes = [
+            (2, "c", 0.1),
+            (0, "a", 1e-9),
+            (usize::MAX, "h1", 0.3),
+            (1, "b", 2.5),
+            (usize::MAX, "h2", 0.0),
+        ];
+        let mut file = Spill::new(0);
+        let mut memory = Spill::in_memory();
+        for (place, id, s) in pushes {
+            file.push(place, entry(id, s));
+            memory.push(place, entry(id, s));
+        }
+        let file = file.finish().unwrap();
+        let memory = memory.finish().unwrap();
+        assert!(matches!(file, Results::Spilled(_)), "{file:?}");
+        let ids: Vec<String> = file.iter().map(|r| r.unwrap().id.clone()).collect();
+        assert_eq!(ids, ["a", "b", "c", "h1", "h2"]);
+        assert_eq!(json(&file), json(&memory));
+        // Out of order too (the JUnit writer reads a file's cases by position).
+        assert_eq!(file.get(3).unwrap().id, "h1");
+        assert_eq!(file.get(0).unwrap().duration_seconds, 1e-9);
+        assert!(file.get(5).is_err());
+    }
+
+    #[test]
+    fn a_spilled_document_deserializes_as_kept_entries() {
+        let mut spill = Spill::new(1);
+        spill.push(0, entry("a", 0.5));
+        let text = json(&spill.finish().unwrap());
+        let back: Results = serde_json::from_str(&text).unwrap();
+        assert!(matches!(&back, Results::Kept(v) if v.len() == 1 && v[0].id == "a"));
+    }
+}
