@@ -2,6 +2,7 @@
 //! is a terminal), then every failure and error in full and the counts. Every line passes
 //! through the redactor last.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,7 +32,10 @@ pub struct Console {
     /// What the summary prints in full (failures and errors; warnings), with each
     /// result's place: the plan's, then arrival (results arrive as checks finish).
     bad: Vec<((usize, usize), CheckResult)>,
-    warnings: Vec<((usize, usize), String)>,
+    /// Each warning once, at the first place it was given: a suite setting's warning
+    /// comes with each of its checks, 100,000 times in a large matrix.
+    /// (The place is the result's, then the warning's among its own.)
+    warnings: HashMap<String, (usize, usize, usize)>,
 }
 
 impl Console {
@@ -46,7 +50,7 @@ impl Console {
             redactor,
             counts: Summary::default(),
             bad: Vec::new(),
-            warnings: Vec::new(),
+            warnings: HashMap::new(),
         }
     }
 
@@ -85,8 +89,13 @@ impl Console {
         if matches!(r.outcome, Outcome::Fail(_) | Outcome::Error(_)) {
             self.bad.push((place, r.clone()));
         }
-        for w in &r.warnings {
-            self.warnings.push((place, format!("{}: {w}", r.suite)));
+        for (k, w) in r.warnings.iter().enumerate() {
+            let here = (place.0, place.1, k);
+            let at = self
+                .warnings
+                .entry(format!("{}: {w}", r.suite))
+                .or_insert(here);
+            *at = (*at).min(here);
         }
         self.done += 1;
         // Host-wide findings are checks the run found, beyond the plan's count.
@@ -140,7 +149,6 @@ impl Console {
     /// Every failure and error in full, in plan order, the warnings, and the counts.
     pub fn summary(&mut self, elapsed: Duration) {
         self.bad.sort_by_key(|(place, _)| *place);
-        self.warnings.sort_by_key(|(place, _)| *place);
         let bad: Vec<&CheckResult> = self.bad.iter().map(|(_, r)| r).collect();
         if !bad.is_empty() {
             say!(self, "\n{}", self.paint("Failures and errors:", "1"));
@@ -161,13 +169,10 @@ impl Console {
                 say!(self, "    {line}");
             }
         }
-        let mut seen = std::collections::HashSet::new();
-        let notes: Vec<&String> = self
-            .warnings
-            .iter()
-            .map(|(_, note)| note)
-            .filter(|note| seen.insert(*note))
-            .collect();
+        let mut notes: Vec<(&(usize, usize, usize), &String)> =
+            self.warnings.iter().map(|(note, at)| (at, note)).collect();
+        notes.sort();
+        let notes: Vec<&String> = notes.into_iter().map(|(_, note)| note).collect();
         if !notes.is_empty() {
             say!(self, "\n{}", self.paint("Warnings:", "1;33"));
             for n in &notes {
