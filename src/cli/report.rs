@@ -129,7 +129,12 @@ impl RunReport {
         let kept = std::mem::replace(&mut self.kept, Spill::in_memory());
         let results = match kept.finish() {
             Ok(r) => r,
-            Err(e) => return self.unwritten(&format!("cannot read the results back: {e}"), code),
+            Err(e) => {
+                return self.unwritten(
+                    &format!("cannot keep the results for the reports: {e}"),
+                    code,
+                );
+            }
         };
         let doc =
             crate::report::document::with_entries(&self.report(problems, code), results, summary);

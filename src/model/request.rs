@@ -8,8 +8,8 @@ pub struct Request {
     /// Path and optional query, relative to the target's base URL; references resolved.
     pub path: String,
     /// The path as written (references unresolved), when it differs from `path`: what
-    /// names and messages show. None for a path without references, most of them (a
-    /// matrix of 100,000 cells keeps one copy of each).
+    /// names and messages show. None when it is the same text, as for a path without
+    /// references (a matrix of 100,000 cells keeps one copy of each).
     pub written: Option<String>,
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,

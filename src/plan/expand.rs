@@ -61,7 +61,7 @@ pub enum LogCheck {
 /// Every check of every suite, in suite order.
 pub fn expand(suites: &[Suite]) -> Vec<Check> {
     // The plan is the largest thing a run holds: room is made for it exactly, at once.
-    // Grown by doubling, 100,000 access cells and one probe would hold room for 200,000.
+    // Grown by doubling, 100,000 checks would hold room for 131,072.
     let rest: Vec<Vec<Check>> = suites
         .iter()
         .enumerate()

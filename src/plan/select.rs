@@ -28,7 +28,8 @@ impl Selection<'_> {
 
 /// Every selected check of every suite, in suite order.
 pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
-    // Partitioned in place: the plan is the largest thing a run holds, never held twice.
+    // Partitioned in place: the plan is the largest thing a run holds, and is not held
+    // twice while it is filtered.
     let mut selected = expand(suites);
     let rest: Vec<Check> = selected.extract_if(.., |c| !selection.keeps(c)).collect();
     // A deny only counts for a proven role: keep the allow cells that would prove the

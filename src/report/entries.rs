@@ -8,8 +8,9 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::sync::{Arc, Mutex};
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,17 +24,12 @@ pub enum Results {
 }
 
 /// Entries written to a temporary file: where each one starts and how long it is, in
-/// report order.
+/// report order. The file holds them in the order they arrived (deny cells after the
+/// role proofs, concurrent checks interleaved), so each is read at its offset, one
+/// positioned read each: no shared position, no buffer refilled for a few hundred bytes.
 pub struct Spilled {
-    reader: Mutex<Reader>,
+    file: File,
     index: Vec<(u64, u32)>,
-}
-
-struct Reader {
-    file: BufReader<File>,
-    /// Where `file` reads next, so reading the entries in order never seeks.
-    at: u64,
-    buf: Vec<u8>,
 }
 
 impl Results {
@@ -76,18 +72,9 @@ impl Spilled {
             .index
             .get(i)
             .ok_or_else(|| io::Error::other(format!("no result entry {i}")))?;
-        let mut r = self
-            .reader
-            .lock()
-            .map_err(|_| io::Error::other("the spilled results were poisoned"))?;
-        let r = &mut *r;
-        if r.at != start {
-            r.file.seek(SeekFrom::Start(start))?;
-        }
-        r.buf.resize(len as usize, 0);
-        r.file.read_exact(&mut r.buf)?;
-        r.at = start + u64::from(len);
-        serde_json::from_slice(&r.buf).map_err(|e| {
+        let mut buf = vec![0; len as usize];
+        self.file.read_exact_at(&mut buf, start)?;
+        serde_json::from_slice(&buf).map_err(|e| {
             io::Error::other(format!("a spilled result entry does not read back: {e}"))
         })
     }
@@ -229,15 +216,7 @@ impl Spill {
                 let file = file.into_inner().map_err(|e| e.into_error())?;
                 index.sort_by_key(|(place, _, _)| *place);
                 let index = index.into_iter().map(|(_, at, len)| (at, len)).collect();
-                Ok(Results::Spilled(Arc::new(Spilled {
-                    reader: Mutex::new(Reader {
-                        file: BufReader::with_capacity(64 * 1024, file),
-                        // Past any entry: the first read seeks to the start.
-                        at: u64::MAX,
-                        buf: Vec::new(),
-                    }),
-                    index,
-                })))
+                Ok(Results::Spilled(Arc::new(Spilled { file, index })))
             }
         }
     }

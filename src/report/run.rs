@@ -88,9 +88,9 @@ pub struct CaseIndex {
 }
 
 impl CaseIndex {
-    /// The index of `checks` (planned from `suites`); `whole` is the plan of the whole run
-    /// (the same as `checks` unless the run is one shard), which gives each check its
-    /// place.
+    /// The index of `checks` (planned from `suites`); `whole` is the plan of the whole run,
+    /// which gives each check its place: the very same slice as `checks` unless the run
+    /// is one shard (an equal copy gives the same places, looked up by id).
     pub fn of(suites: &[Suite], checks: &[Check], whole: &[Check]) -> Self {
         let places = (!std::ptr::eq(checks, whole)).then(|| {
             let of: HashMap<&str, usize> = whole
