@@ -9,8 +9,8 @@ use super::args::{ReportArgs, SuiteArgs};
 use super::diagnostics::INVALID_COMMAND_LINE;
 use super::inputs;
 use super::output::Out;
+use crate::engine::Planned;
 use crate::exit_codes;
-use crate::plan::Check;
 use crate::report::document::{RunDocument, RunInfo, Spill};
 use crate::report::pending::PendingReport;
 use crate::report::{CaseIndex, DocumentCache, Report, RunProblem};
@@ -107,16 +107,16 @@ impl RunReport {
         self.coverage = coverage;
     }
 
-    /// Keeps what the reports need of `r`, whose check is `check`, `index` in the plan
-    /// (none: a host-wide finding, reported after the planned checks). Nothing when no
-    /// report was asked for.
-    pub fn keep(&mut self, index: Option<usize>, check: Option<&Check>, r: &CheckResult) {
+    /// Keeps what the reports need of `r`, whose check is `planned` (none: a host-wide
+    /// finding, reported after the planned checks). Nothing when no report was asked for.
+    pub fn keep(&mut self, planned: Option<Planned<'_>>, r: &CheckResult) {
         if self.pending.is_empty() {
             return;
         }
-        let meta = self.cases.get(index, check);
+        let meta = planned.map(|p| self.cases.get(p));
         let entry = crate::report::document::entry(r, meta.as_ref(), self.out.redactor());
-        self.kept.push(index.unwrap_or(usize::MAX), entry);
+        self.kept
+            .push(planned.map_or(usize::MAX, |p| p.index), entry);
     }
 
     /// Writes every report from the results kept, in plan order (host-wide findings

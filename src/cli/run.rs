@@ -9,7 +9,7 @@ use super::interrupt::{Signals, Stop};
 use super::output::Out;
 use super::report::{INTERRUPTED, RunReport, command_line, harness};
 use crate::demo::{DemoCredentials, DemoEndpoints};
-use crate::engine::{self, RunOptions};
+use crate::engine::{self, Planned, RunOptions};
 use crate::exit_codes;
 use crate::load::LoadContext;
 use crate::model::Suite;
@@ -81,10 +81,7 @@ pub fn run(args: RunArgs) -> u8 {
         return report.write(&[], exit_codes::SUCCESS);
     }
     let reported = checks.iter().filter(|c| !c.support).count();
-    report.set_cases(
-        CaseIndex::of(&suites, &checks, whole.as_deref().unwrap_or(&checks)),
-        reported,
-    );
+    report.set_cases(CaseIndex::of(&suites, &checks, whole.as_deref()), reported);
     drop(whole);
     let upstream_ca = match upstream_ca(&args) {
         Ok(ca) => ca,
@@ -133,10 +130,10 @@ pub fn run(args: RunArgs) -> u8 {
         let mut signals = Signals::install();
         // Each result is shown, counted and turned into its report entry as it arrives;
         // none is kept whole.
-        let on_result = |i: Option<usize>, mut r: CheckResult| {
+        let on_result = |planned: Option<Planned<'_>>, mut r: CheckResult| {
             applied.record(waivers.apply(&mut r, today));
-            console.on_result(i, &r);
-            report.keep(i, i.and_then(|i| checks.get(i)), &r);
+            console.on_result(planned.map(|p| p.index), &r);
+            report.keep(planned, &r);
         };
         tokio::select! {
             r = engine::run(suites, &checks, options, redactor, on_result) => Ok(r),

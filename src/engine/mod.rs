@@ -12,4 +12,4 @@ mod run;
 pub use checks::detector_ids;
 pub use error::EngineError;
 pub use run::setup::CaChoice;
-pub use run::{RunOptions, run};
+pub use run::{Planned, RunOptions, run};

@@ -1,10 +1,7 @@
 //! `METHOD /path` request lines, as both front ends write them.
 
 use super::suggest::did_you_mean;
-
-pub const METHODS: [&str; 9] = [
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
-];
+use crate::model::{METHODS, method as standard};
 
 /// A problem with a request line: the message and a help.
 pub struct BadRequestLine {
@@ -12,7 +9,7 @@ pub struct BadRequestLine {
     pub help: String,
 }
 
-pub fn parse(line: &str) -> Result<(String, String), BadRequestLine> {
+pub fn parse(line: &str) -> Result<(&'static str, String), BadRequestLine> {
     let mut words = line.split_whitespace();
     let (Some(method), Some(path), None) = (words.next(), words.next(), words.next()) else {
         return Err(BadRequestLine {
@@ -22,7 +19,7 @@ pub fn parse(line: &str) -> Result<(String, String), BadRequestLine> {
                     .into(),
         });
     };
-    if !METHODS.contains(&method) {
+    let Some(method) = standard(method) else {
         let help = match did_you_mean(&method.to_ascii_uppercase(), METHODS) {
             Some(m) => format!("did you mean `{m}`?"),
             None => format!("methods: {}", METHODS.join(", ")),
@@ -31,14 +28,14 @@ pub fn parse(line: &str) -> Result<(String, String), BadRequestLine> {
             message: format!("unknown HTTP method `{method}`"),
             help,
         });
-    }
+    };
     if !path.starts_with('/') {
         return Err(BadRequestLine {
             message: format!("the path `{path}` must start with `/`"),
             help: "paths are relative to `target.base_url`".into(),
         });
     }
-    Ok((method.to_string(), path.to_string()))
+    Ok((method, path.to_string()))
 }
 
 #[cfg(test)]
@@ -47,10 +44,7 @@ mod tests {
 
     #[test]
     fn parses_and_explains() {
-        assert_eq!(
-            parse("GET /orders").ok(),
-            Some(("GET".into(), "/orders".into()))
-        );
+        assert_eq!(parse("GET /orders").ok(), Some(("GET", "/orders".into())));
         assert_eq!(
             parse("get /orders").err().map(|e| e.help),
             Some("did you mean `GET`?".into())

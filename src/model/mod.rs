@@ -38,7 +38,7 @@ pub use probe::{
     TlsProbe, TlsVersion, TokensCase, TokensProbe, WebhookCase, WebhookProbe, WebhookScheme,
     Wordlist, host_port,
 };
-pub use request::{Body, Request};
+pub use request::{Body, METHODS, Request, method};
 pub use role::{Credential, KeyPlacement, Role, RoleId};
 pub use scenario::{Capture, Scenario, Step};
 pub use secret::{Secret, credential_like};

@@ -134,10 +134,11 @@ pub fn coverage<'a>(
             _ => continue,
         };
         for request in requests(suite, check, judged) {
-            if let Some(op) = best(spec, request)
-                && !operations[op].checks.contains(&check.name)
-            {
-                operations[op].checks.push(check.name.clone());
+            if let Some(op) = best(spec, request) {
+                let name = check.name(suite);
+                if !operations[op].checks.iter().any(|c| *c == name) {
+                    operations[op].checks.push(name.into_owned());
+                }
             }
         }
     }
@@ -190,7 +191,7 @@ fn best(spec: &OpenApi, request: &Request) -> Option<usize> {
     spec.operations
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.method.eq_ignore_ascii_case(&request.method))
+        .filter(|(_, o)| o.method.eq_ignore_ascii_case(request.method))
         .filter_map(|(i, o)| matches_template(&o.path, path).map(|score| (i, score)))
         .max_by_key(|(_, score)| *score)
         .map(|(i, _)| i)

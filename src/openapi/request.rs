@@ -81,12 +81,14 @@ pub fn build(
         };
         filled = filled.replace(&written, &encode(v));
     }
+    let method = crate::model::method(method)
+        .ok_or_else(|| format!("the method `{method}` is none authspec sends"))?;
     Ok(Request {
-        method: method.to_string(),
-        written: (filled != path).then(|| path.to_string()),
+        method,
+        written: (filled != path).then(|| path.into()),
         path: filled,
-        headers,
-        query,
+        headers: headers.into(),
+        query: query.into(),
         body: body(spec, op)?.map(|b| Box::new(Body::Json(b))),
         location,
     })

@@ -3,18 +3,21 @@
 //! scenario one. Ids are stable across runs: `file#access[2].deny.reader`,
 //! `file#probes[1].3` (the case's position in the probe's case list).
 
+use std::borrow::Cow;
+
+use thin_vec::ThinVec;
+
 use crate::model::{Location, Probe, ProbeCase, RoleId, Suite, Verdict, host_port};
 
 #[derive(Clone, Debug)]
 pub struct Check {
-    /// Stable across runs: `file#access[2].deny.reader`.
-    pub id: String,
-    /// Readable: `DELETE /orders/1 as reader: deny`.
-    pub name: String,
+    /// The id and name of a check that is no access cell. A cell's are made from its
+    /// suite when asked: a matrix of 100,000 cells would hold 16 MiB of them for the run.
+    label: Option<Box<Label>>,
     pub suite: usize,
     pub kind: CheckKind,
-    /// The suite's tags and the entry's own, without `@`.
-    pub tags: Vec<String>,
+    /// The suite's tags and the entry's own, without `@` (one pointer: mostly empty).
+    pub tags: ThinVec<String>,
     /// Judged after the role proofs: deny cells, and scenarios with a deny step.
     pub deferred: bool,
     /// Not selected, but run (and not reported) because a selected deny depends on it as
@@ -23,12 +26,108 @@ pub struct Check {
 }
 
 #[derive(Clone, Debug)]
+struct Label {
+    /// Stable across runs: `file#probes[1].3`.
+    id: String,
+    /// Readable: `tokens GET /a as user: expired`.
+    name: String,
+}
+
+impl Check {
+    /// A check that is no access cell, with its id and name.
+    pub fn labelled(
+        id: String,
+        name: String,
+        suite: usize,
+        kind: CheckKind,
+        tags: impl Into<ThinVec<String>>,
+    ) -> Self {
+        Self {
+            label: Some(Box::new(Label { id, name })),
+            suite,
+            kind,
+            tags: tags.into(),
+            deferred: false,
+            support: false,
+        }
+    }
+
+    /// Stable across runs: `file#access[2].deny.reader`. `suite` is the check's own (the
+    /// one at `self.suite`).
+    pub fn id<'a>(&'a self, suite: &Suite) -> Cow<'a, str> {
+        match (&self.label, &self.kind) {
+            (Some(label), _) => Cow::Borrowed(&label.id),
+            (
+                None,
+                CheckKind::Access {
+                    entry,
+                    role,
+                    verdict,
+                    ..
+                },
+            ) => {
+                let (role, v) = (&suite.role(*role).name, verdict.as_str());
+                Cow::Owned(match &suite.access[*entry].spec {
+                    None => format!("{}#access[{entry}].{v}.{role}", suite.file),
+                    Some(origin) => format!("{}#openapi[{}].{v}.{role}", suite.file, origin.line),
+                })
+            }
+            (None, _) => unreachable!("every check but an access cell is labelled"),
+        }
+    }
+
+    /// Readable: `DELETE /orders/1 as reader: deny`. `suite` is the check's own.
+    pub fn name<'a>(&'a self, suite: &Suite) -> Cow<'a, str> {
+        match (&self.label, &self.kind) {
+            (Some(label), _) => Cow::Borrowed(&label.name),
+            (
+                None,
+                CheckKind::Access {
+                    entry,
+                    role,
+                    verdict,
+                    ..
+                },
+            ) => {
+                let entry = &suite.access[*entry];
+                let (name, v) = (&suite.role(*role).name, verdict.as_str());
+                Cow::Owned(match &entry.spec {
+                    None => format!("{} as {name}: {v}", entry.request.line()),
+                    Some(origin) => format!(
+                        "{} as {name}: {v} (spec: {})",
+                        origin.line,
+                        origin.because(*role)
+                    ),
+                })
+            }
+            (None, _) => unreachable!("every check but an access cell is labelled"),
+        }
+    }
+
+    /// Where an access cell's role was written; None for any other check. `suite` is the
+    /// check's own.
+    pub fn cell_location<'a>(&self, suite: &'a Suite) -> Option<&'a Location> {
+        let CheckKind::Access {
+            entry,
+            verdict,
+            cell,
+            ..
+        } = self.kind
+        else {
+            return None;
+        };
+        Some(&suite.access[entry].cells(verdict)[cell].1)
+    }
+}
+
+#[derive(Clone, Debug)]
 pub enum CheckKind {
     Access {
         entry: usize,
         role: RoleId,
         verdict: Verdict,
-        location: Location,
+        /// The cell's place in the entry's `allow` or `deny` list (by `verdict`).
+        cell: usize,
     },
     Scenario {
         index: usize,
@@ -87,47 +186,33 @@ pub fn expand(suites: &[Suite]) -> Vec<Check> {
     checks
 }
 
-fn tags_with(suite: &Suite, own: &[String]) -> Vec<String> {
+fn tags_with(suite: &Suite, own: &[String]) -> ThinVec<String> {
     suite.tags.iter().chain(own).cloned().collect()
 }
 
 fn access(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
     for (ei, entry) in suite.access.iter().enumerate() {
-        let cells = entry
+        let cells = (entry
             .allow
             .iter()
-            .map(|c| (Verdict::Allow, c))
-            .chain(entry.deny.iter().map(|c| (Verdict::Deny, c)));
-        for (verdict, (role, location)) in cells {
-            let role_name = &suite.role(*role).name;
-            let v = verdict.as_str();
-            let (mut id, mut name) = match &entry.spec {
-                None => (
-                    format!("{}#access[{ei}].{v}.{role_name}", suite.file),
-                    format!("{} as {role_name}: {v}", entry.request.line()),
-                ),
-                Some(origin) => (
-                    format!("{}#openapi[{}].{v}.{role_name}", suite.file, origin.line),
-                    format!(
-                        "{} as {role_name}: {v} (spec: {})",
-                        origin.line,
-                        origin.because(*role)
-                    ),
-                ),
-            };
-            // Held for the whole run: no room past their text (`format!` leaves up to
-            // twice it), given back before the next cell's are made.
-            id.shrink_to_fit();
-            name.shrink_to_fit();
+            .enumerate()
+            .map(|(n, c)| (Verdict::Allow, n, c)))
+        .chain(
+            entry
+                .deny
+                .iter()
+                .enumerate()
+                .map(|(n, c)| (Verdict::Deny, n, c)),
+        );
+        for (verdict, cell, (role, _)) in cells {
             checks.push(Check {
-                id,
-                name,
+                label: None,
                 suite: si,
                 kind: CheckKind::Access {
                     entry: ei,
                     role: *role,
                     verdict,
-                    location: location.clone(),
+                    cell,
                 },
                 tags: tags_with(suite, &entry.tags),
                 deferred: verdict == Verdict::Deny,
@@ -141,15 +226,13 @@ fn probes(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
     for (pi, probe) in suite.probes.iter().enumerate() {
         let own = suite.probe_tags.get(pi).map_or(&[][..], Vec::as_slice);
         for (n, case) in cases(probe).into_iter().enumerate() {
-            checks.push(Check {
-                id: format!("{}#probes[{pi}].{n}", suite.file),
-                name: case_name(suite, probe, case),
-                suite: si,
-                kind: CheckKind::Probe { probe: pi, case },
-                tags: tags_with(suite, own),
-                deferred: false,
-                support: false,
-            });
+            checks.push(Check::labelled(
+                format!("{}#probes[{pi}].{n}", suite.file),
+                case_name(suite, probe, case),
+                si,
+                CheckKind::Probe { probe: pi, case },
+                tags_with(suite, own),
+            ));
         }
     }
 }
@@ -217,38 +300,32 @@ fn logs(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
             rules.push((LogCheck::Records, format!("records {}", texts.join(", "))));
         }
         for (rule, what) in rules {
-            checks.push(Check {
-                id: format!(
-                    "{}#logs[{li}].{}",
-                    suite.file,
-                    if rule == LogCheck::NoSecrets {
-                        "no_secrets"
-                    } else {
-                        "records"
-                    }
-                ),
-                name: format!("log {}: {what}", log.shown),
-                suite: si,
-                kind: CheckKind::Log { index: li, rule },
-                tags: suite.tags.clone(),
-                deferred: false,
-                support: false,
-            });
+            let id = match rule {
+                LogCheck::NoSecrets => "no_secrets",
+                LogCheck::Records => "records",
+            };
+            checks.push(Check::labelled(
+                format!("{}#logs[{li}].{id}", suite.file),
+                format!("log {}: {what}", log.shown),
+                si,
+                CheckKind::Log { index: li, rule },
+                suite.tags.clone(),
+            ));
         }
     }
 }
 
 fn scenarios(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
     for (i, scenario) in suite.scenarios.iter().enumerate() {
-        checks.push(Check {
-            id: format!("{}#scenarios[{i}]", suite.file),
-            name: scenario.name.clone(),
-            suite: si,
-            kind: CheckKind::Scenario { index: i },
-            tags: tags_with(suite, &scenario.tags),
-            deferred: scenario.has_deny(),
-            support: false,
-        });
+        let mut check = Check::labelled(
+            format!("{}#scenarios[{i}]", suite.file),
+            scenario.name.clone(),
+            si,
+            CheckKind::Scenario { index: i },
+            tags_with(suite, &scenario.tags),
+        );
+        check.deferred = scenario.has_deny();
+        checks.push(check);
     }
 }
 
@@ -277,9 +354,13 @@ probes:
 ";
 
     pub fn suites() -> Vec<Suite> {
+        load(SUITE)
+    }
+
+    fn load(text: &str) -> Vec<Suite> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.yaml");
-        std::fs::write(&path, SUITE).unwrap();
+        std::fs::write(&path, text).unwrap();
         let env: Vec<(String, String)> = vec![
             ("T".into(), "t-for-the-plan-test".into()),
             ("S".into(), "s-for-the-plan-test".into()),
@@ -293,20 +374,21 @@ probes:
         load_paths(&[path], &options).unwrap()
     }
 
-    fn probe_check<'a>(checks: &'a [Check], id: &str) -> (&'a str, ProbeCase) {
+    fn probe_check(suites: &[Suite], checks: &[Check], id: &str) -> (String, ProbeCase) {
         let c = checks
             .iter()
-            .find(|c| c.id.ends_with(id))
+            .find(|c| c.id(&suites[c.suite]).ends_with(id))
             .unwrap_or_else(|| panic!("no check {id}"));
         let CheckKind::Probe { case, .. } = c.kind else {
             panic!("{id} is no probe check")
         };
-        (c.name.as_str(), case)
+        (c.name(&suites[c.suite]).into_owned(), case)
     }
 
     #[test]
     fn probe_checks_keep_their_ids_and_names() {
-        let checks = expand(&suites());
+        let suites = suites();
+        let checks = expand(&suites);
         let expected = [
             (
                 "#probes[0].0",
@@ -367,7 +449,11 @@ probes:
             ),
         ];
         for (id, name, case) in expected {
-            assert_eq!(probe_check(&checks, id), (name, case), "{id}");
+            assert_eq!(
+                probe_check(&suites, &checks, id),
+                (name.to_string(), case),
+                "{id}"
+            );
         }
         let count = |pi: usize| {
             checks
@@ -379,9 +465,77 @@ probes:
     }
 
     #[test]
+    fn access_cells_are_named_and_placed_from_their_entry() {
+        let suites = load(
+            "suite: s
+target:
+  base_url: https://api.test
+roles:
+  user:
+    bearer: ${env:T}
+  admin:
+    bearer: ${env:T}
+access:
+  - request: GET /orders
+    allow: [admin]
+    deny: [user]
+  - request: DELETE /orders/1
+    deny: [user, admin]
+",
+        );
+        let checks = expand(&suites);
+        let got: Vec<(String, String, (u64, u64))> = checks
+            .iter()
+            .map(|c| {
+                let suite = &suites[c.suite];
+                let at = c.cell_location(suite).unwrap();
+                let id = c.id(suite);
+                let id = id.rsplit_once('#').unwrap().1.to_string();
+                (id, c.name(suite).into_owned(), (at.line, at.column))
+            })
+            .collect();
+        let want = [
+            (
+                "access[0].allow.admin",
+                "GET /orders as admin: allow",
+                (11, 13),
+            ),
+            ("access[0].deny.user", "GET /orders as user: deny", (12, 12)),
+            (
+                "access[1].deny.user",
+                "DELETE /orders/1 as user: deny",
+                (14, 12),
+            ),
+            (
+                "access[1].deny.admin",
+                "DELETE /orders/1 as admin: deny",
+                (14, 18),
+            ),
+        ];
+        let want: Vec<(String, String, (u64, u64))> = want
+            .iter()
+            .map(|(id, name, at)| (id.to_string(), name.to_string(), *at))
+            .collect();
+        assert_eq!(got, want);
+        assert!(
+            checks
+                .iter()
+                .all(|c| c.id(&suites[0]).starts_with(&*suites[0].file))
+        );
+        assert_eq!(
+            checks.iter().map(|c| c.deferred).collect::<Vec<_>>(),
+            [false, true, true, true]
+        );
+    }
+
+    #[test]
     fn ids_are_unique() {
-        let checks = expand(&suites());
-        let mut ids: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
+        let suites = suites();
+        let checks = expand(&suites);
+        let mut ids: Vec<String> = checks
+            .iter()
+            .map(|c| c.id(&suites[c.suite]).into_owned())
+            .collect();
         let n = ids.len();
         ids.sort();
         ids.dedup();

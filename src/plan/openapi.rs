@@ -18,26 +18,22 @@ pub fn checks(checks: &mut Vec<Check>, si: usize, suite: &Suite) {
     };
     for (operation, op) in spec.operations.iter().enumerate() {
         if op.unbuilt.is_some() && !op.excluded {
-            checks.push(Check {
-                id: format!("{}#openapi[{}].request", suite.file, op.line()),
-                name: format!("{}: request from the spec", op.line()),
-                suite: si,
-                kind: CheckKind::Unbuilt { operation },
-                tags: suite.tags.clone(),
-                deferred: false,
-                support: false,
-            });
+            checks.push(Check::labelled(
+                format!("{}#openapi[{}].request", suite.file, op.line()),
+                format!("{}: request from the spec", op.line()),
+                si,
+                CheckKind::Unbuilt { operation },
+                suite.tags.clone(),
+            ));
         }
     }
     if spec.coverage_min.is_some() {
-        checks.push(Check {
-            id: coverage_id(&suite.file),
-            name: "openapi coverage".into(),
-            suite: si,
-            kind: CheckKind::Coverage,
-            tags: suite.tags.clone(),
-            deferred: false,
-            support: false,
-        });
+        checks.push(Check::labelled(
+            coverage_id(&suite.file),
+            "openapi coverage".into(),
+            si,
+            CheckKind::Coverage,
+            suite.tags.clone(),
+        ));
     }
 }

@@ -19,10 +19,11 @@ pub struct Selection<'a> {
 }
 
 impl Selection<'_> {
-    fn keeps(&self, check: &Check) -> bool {
-        self.filter.is_none_or(|f| check.name.contains(f))
+    /// `suite`: the check's own.
+    fn keeps(&self, check: &Check, suite: &Suite) -> bool {
+        self.filter.is_none_or(|f| check.name(suite).contains(f))
             && self.tags.is_none_or(|t| t.matches(&check.tags))
-            && self.shard.is_none_or(|s| s.holds(&check.id))
+            && self.shard.is_none_or(|s| s.holds(&check.id(suite)))
     }
 }
 
@@ -31,7 +32,9 @@ pub fn plan(suites: &[Suite], selection: &Selection<'_>) -> Vec<Check> {
     // Partitioned in place: the plan is the largest thing a run holds, and is not held
     // twice while it is filtered.
     let mut selected = expand(suites);
-    let rest: Vec<Check> = selected.extract_if(.., |c| !selection.keeps(c)).collect();
+    let rest: Vec<Check> = selected
+        .extract_if(.., |c| !selection.keeps(c, &suites[c.suite]))
+        .collect();
     // A deny only counts for a proven role: keep the allow cells that would prove the
     // roles of selected denies, as unreported support checks.
     let mut needs: Vec<(usize, RoleId)> = selected
@@ -132,11 +135,11 @@ mod tests {
             shard: None,
         };
         let checks = plan(&suites, &selection);
-        let got: Vec<(&str, ProbeCase)> = checks
+        let got: Vec<(String, ProbeCase)> = checks
             .iter()
             .map(|c| match c.kind {
-                CheckKind::Probe { case, .. } => (c.id.as_str(), case),
-                _ => panic!("{} is no probe check", c.id),
+                CheckKind::Probe { case, .. } => (c.id(&suites[c.suite]).into_owned(), case),
+                _ => panic!("{} is no probe check", c.id(&suites[c.suite])),
             })
             .collect();
         let replay = ProbeCase::Webhooks(WebhookCase::ReplayRefused);

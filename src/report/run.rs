@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::engine::Planned;
 use crate::model::{Location, Suite};
 use crate::plan::{Check, CheckKind};
 use crate::redact::Redactor;
@@ -76,50 +77,37 @@ pub struct CaseMeta<'a> {
 }
 
 /// What the checks of a run do not say themselves: the places of a shard's checks in the
-/// whole run's plan, and where the suite wrote the checks that are not access cells. An
-/// access cell (nearly every check of a large run) carries its location, so at 100,000
-/// checks this holds next to nothing.
+/// whole run's plan. Anything else is made from the check and its suite as its result
+/// arrives, so at 100,000 checks this holds nothing unless the run is a shard.
 #[derive(Clone, Debug, Default)]
 pub struct CaseIndex {
     /// By check index, in a shard; otherwise a check's place is its index.
     places: Option<Vec<usize>>,
-    /// By check index: where a scenario, probe or OpenAPI check was written.
-    written: HashMap<usize, Location>,
 }
 
 impl CaseIndex {
-    /// The index of `checks` (planned from `suites`); `whole` is the plan of the whole run,
-    /// which gives each check its place: the very same slice as `checks` unless the run
-    /// is one shard (an equal copy gives the same places, looked up by id).
-    pub fn of(suites: &[Suite], checks: &[Check], whole: &[Check]) -> Self {
-        let places = (!std::ptr::eq(checks, whole)).then(|| {
-            let of: HashMap<&str, usize> = whole
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str(), i))
-                .collect();
+    /// The index of `checks` (planned from `suites`); `whole` is the plan of the whole run
+    /// when the run is one shard, which gives each check its place (looked up by id).
+    pub fn of(suites: &[Suite], checks: &[Check], whole: Option<&[Check]>) -> Self {
+        let places = whole.map(|whole| {
+            let id = |c: &Check| c.id(&suites[c.suite]).into_owned();
+            let of: HashMap<String, usize> =
+                whole.iter().enumerate().map(|(i, c)| (id(c), i)).collect();
             checks
                 .iter()
-                .map(|c| of.get(c.id.as_str()).copied().unwrap_or(usize::MAX))
+                .map(|c| of.get(&id(c)).copied().unwrap_or(usize::MAX))
                 .collect()
         });
-        let written = checks
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !matches!(c.kind, CheckKind::Access { .. }))
-            .filter_map(|(i, c)| Some((i, location(suites.get(c.suite)?, &c.kind)?)))
-            .collect();
-        Self { places, written }
+        Self { places }
     }
 
-    /// What the plan knows of `check`, which is `index` in the run's plan (none: a check
-    /// the run found, host-wide).
-    pub fn get<'a>(&self, index: Option<usize>, check: Option<&'a Check>) -> Option<CaseMeta<'a>> {
-        let (i, check) = (index?, check?);
-        let location = match &check.kind {
-            CheckKind::Access { location, .. } => Some(location.clone()),
-            _ => self.written.get(&i).cloned(),
-        };
+    /// What the plan knows of the check `planned`.
+    pub fn get<'a>(&self, planned: Planned<'a>) -> CaseMeta<'a> {
+        let Planned {
+            index,
+            check,
+            suite,
+        } = planned;
         let mut tags: Vec<&str> = Vec::new();
         for t in &check.tags {
             if !tags.contains(&t.as_str()) {
@@ -127,14 +115,14 @@ impl CaseIndex {
             }
         }
         let plan_index = match &self.places {
-            None => Some(i),
-            Some(p) => p.get(i).copied().filter(|&at| at != usize::MAX),
+            None => Some(index),
+            Some(p) => p.get(index).copied().filter(|&at| at != usize::MAX),
         };
-        Some(CaseMeta {
-            location,
+        CaseMeta {
+            location: location(suite, check),
             tags,
             plan_index,
-        })
+        }
     }
 }
 
@@ -151,9 +139,9 @@ pub fn location_of(meta: Option<&CaseMeta>, result: &CheckResult) -> Option<Loca
     }
 }
 
-fn location(suite: &Suite, kind: &CheckKind) -> Option<Location> {
-    match kind {
-        CheckKind::Access { location, .. } => Some(location.clone()),
+fn location(suite: &Suite, check: &Check) -> Option<Location> {
+    match &check.kind {
+        CheckKind::Access { .. } => check.cell_location(suite).cloned(),
         CheckKind::Scenario { index } => suite.scenarios.get(*index).map(|s| s.location.clone()),
         CheckKind::Probe { probe, .. } => suite.probes.get(*probe).map(|p| p.location().clone()),
         // A log rule's entry keeps no position; the suite file is where it is.

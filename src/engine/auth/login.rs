@@ -319,11 +319,11 @@ mod tests {
     fn login(token: TokenFrom) -> Login {
         Login {
             request: crate::model::Request {
-                method: "POST".into(),
+                method: "POST",
                 path: "/auth/login".into(),
                 written: None,
-                headers: Vec::new(),
-                query: Vec::new(),
+                headers: thin_vec::ThinVec::new(),
+                query: thin_vec::ThinVec::new(),
                 body: None,
                 location: crate::model::Location {
                     file: "t.yaml".into(),

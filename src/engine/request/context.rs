@@ -113,7 +113,7 @@ impl Context {
         body: String,
     ) -> Result<Exchange, HarnessError> {
         let run = &self.suites[si];
-        let method = method(&request.method)?;
+        let method = method(request.method)?;
         let mut builder = self
             .http_for(si)
             .request(method, &format!("{}{}", run.base_url, request.path));
@@ -251,7 +251,7 @@ impl Context {
             &merged
         };
         let path = render_path(&request.path, vars).map_err(HarnessError::request)?;
-        let method = method(&request.method)?;
+        let method = method(request.method)?;
         let mut builder = self
             .http_for(si)
             .request(method, &format!("{}{path}", run.base_url));

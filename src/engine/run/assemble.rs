@@ -13,10 +13,10 @@ use crate::results::{CheckError, CheckResult, ErrorKind, Evidence, HarnessError,
 /// The result of `check`, with the warnings every check of its suite carries.
 pub fn result(check: &Check, suite: &Suite, outcome: Outcome, duration: Duration) -> CheckResult {
     CheckResult {
-        id: check.id.clone(),
+        id: check.id(suite).into_owned(),
         suite: suite.name.as_str().into(),
         file: suite.file.clone(),
-        name: check.name.clone(),
+        name: check.name(suite).into_owned(),
         outcome,
         duration,
         warnings: suite

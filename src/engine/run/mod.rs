@@ -8,4 +8,4 @@ mod schedule;
 pub mod setup;
 mod setup_steps;
 
-pub use schedule::{RunOptions, run};
+pub use schedule::{Planned, RunOptions, run};

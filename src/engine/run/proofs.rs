@@ -108,7 +108,7 @@ pub fn stopped_working(
     let suite = &ctx.suites[key.0].suite;
     let name = &suite.role(key.1).name;
     let location: Option<&Location> = match &check.kind {
-        CheckKind::Access { location, .. } => Some(location),
+        CheckKind::Access { .. } => check.cell_location(&ctx.suites[check.suite].suite),
         CheckKind::Scenario { index } => Some(&suite.scenarios[*index].location),
         CheckKind::Probe { .. }
         | CheckKind::Log { .. }

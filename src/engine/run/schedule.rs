@@ -50,9 +50,18 @@ pub struct RunOptions {
     pub sharded: bool,
 }
 
-/// Runs `checks`; `on_result` takes each (redacted) result as it finishes, with the index
-/// of its check in `checks` (none for a check the run found rather than planned: a
-/// host-wide finding, after every planned one). Returns the coverage of every suite's
+/// A planned check whose result is handed on: its index in the plan, and its suite (its id,
+/// name and location are made from it).
+#[derive(Clone, Copy)]
+pub struct Planned<'a> {
+    pub index: usize,
+    pub check: &'a Check,
+    pub suite: &'a Suite,
+}
+
+/// Runs `checks`; `on_result` takes each (redacted) result as it finishes, with its
+/// planned check (none for a check the run found rather than planned: a host-wide
+/// finding, after every planned one). Returns the coverage of every suite's
 /// OpenAPI document, as `openapi coverage` was judged on it (before waivers: a waived
 /// finding was judged, so its check covers what it sent).
 pub async fn run(
@@ -60,7 +69,7 @@ pub async fn run(
     checks: &[Check],
     options: RunOptions,
     redactor: Arc<Redactor>,
-    mut on_result: impl FnMut(Option<usize>, CheckResult),
+    mut on_result: impl FnMut(Option<Planned<'_>>, CheckResult),
 ) -> Result<Vec<crate::openapi::Coverage>, EngineError> {
     let jobs = options.jobs.max(1);
     let sharded = options.sharded;
@@ -77,6 +86,7 @@ pub async fn run(
     let ctx = &ctx;
     let mut out = Emitter {
         checks,
+        suites: &ctx.suites,
         fail_on_skip,
         with_spec,
         redactor: &ctx.redactor,
@@ -117,13 +127,14 @@ pub async fn run(
 /// not reported.
 struct Emitter<'a> {
     checks: &'a [Check],
+    suites: &'a [crate::engine::request::context::SuiteRun],
     /// By suite: what makes a skip an error there, if anything does.
     fail_on_skip: Vec<Option<&'static str>>,
     /// By suite: whether it has an OpenAPI document (its `openapi coverage` is judged on
     /// the outcomes of its other checks).
     with_spec: Vec<bool>,
     redactor: &'a Redactor,
-    on_result: &'a mut dyn FnMut(Option<usize>, CheckResult),
+    on_result: &'a mut dyn FnMut(Option<Planned<'_>>, CheckResult),
     /// By check index: the outcomes `openapi coverage` is judged on.
     outcomes: HashMap<usize, Outcome>,
 }
@@ -149,7 +160,13 @@ impl Emitter<'_> {
         if self.with_spec.get(self.checks[i].suite) == Some(&true) {
             self.outcomes.insert(i, r.outcome.clone());
         }
-        (self.on_result)(Some(i), r);
+        let check = &self.checks[i];
+        let planned = Planned {
+            index: i,
+            check,
+            suite: &self.suites[check.suite].suite,
+        };
+        (self.on_result)(Some(planned), r);
     }
 
     fn emit_extra(&mut self, r: CheckResult) {
@@ -353,7 +370,7 @@ async fn run_check(
                 entry,
                 role,
                 verdict,
-                location,
+                cell,
             },
             None,
         ) => {
@@ -362,7 +379,7 @@ async fn run_check(
                 entry: *entry,
                 role: *role,
                 verdict: *verdict,
-                location,
+                location: &suite.access[*entry].cells(*verdict)[*cell].1,
             };
             let proof = proof_of(ctx, proofs, check.suite, *role);
             let outcome = access::run(ctx, &cell, &proof).await;

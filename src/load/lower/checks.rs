@@ -78,9 +78,9 @@ pub(super) fn access(cx: &mut Cx<'_>, raw: &RawAccess) -> Option<AccessEntry> {
     }
     Some(AccessEntry {
         request: request?,
-        allow,
-        deny,
-        tags: tags(&raw.tags),
+        allow: allow.into(),
+        deny: deny.into(),
+        tags: tags(&raw.tags).into(),
         spec: None,
     })
 }

@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use thin_vec::ThinVec;
+
 use super::context::Cx;
 use crate::load::SourceFile;
 use crate::load::raw::{RawOpenApi, S};
@@ -72,9 +74,9 @@ pub(super) fn openapi(
                     let need = crate::openapi::need(doc, path, &method);
                     let mut entry = AccessEntry {
                         request,
-                        allow: Vec::new(),
-                        deny: Vec::new(),
-                        tags: Vec::new(),
+                        allow: ThinVec::new(),
+                        deny: ThinVec::new(),
+                        tags: ThinVec::new(),
                         spec: Some(Box::new(SpecOrigin {
                             operation: index,
                             line,

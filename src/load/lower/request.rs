@@ -2,6 +2,7 @@
 //! headers, query parameters, captures and the `{{var}}` templates between steps.
 
 use serde_json_path::JsonPath;
+use thin_vec::ThinVec;
 
 use super::context::Cx;
 use super::values::{self, Register};
@@ -16,16 +17,16 @@ pub fn request_line_only(cx: &mut Cx<'_>, line: &S<String>) -> Option<Request> {
     let path = values::path(cx, &written, &line.at)?;
     Some(Request {
         method,
-        written: (written != path).then_some(written),
+        written: (written != path).then(|| written.into()),
         path,
-        headers: Vec::new(),
-        query: Vec::new(),
+        headers: ThinVec::new(),
+        query: ThinVec::new(),
         body: None,
         location: cx.location(&line.at),
     })
 }
 
-fn request_line(cx: &mut Cx<'_>, line: &S<String>) -> Option<(String, String)> {
+fn request_line(cx: &mut Cx<'_>, line: &S<String>) -> Option<(&'static str, String)> {
     match request_line::parse(&line.value) {
         Ok(parsed) => Some(parsed),
         Err(bad) => {
@@ -75,10 +76,10 @@ pub fn request(
     let path = path?;
     let request = Request {
         method,
-        written: (written != path).then_some(written),
+        written: (written != path).then(|| written.into()),
         path,
-        headers,
-        query,
+        headers: headers.into(),
+        query: query.into(),
         body,
         location: cx.location(loc),
     };

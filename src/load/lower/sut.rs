@@ -55,7 +55,7 @@ pub fn sut(cx: &mut Cx<'_>, raw: &S<RawSut>) -> Option<Sut> {
     Some(Sut {
         command,
         env,
-        ready_method: ready.method,
+        ready_method: ready.method.to_string(),
         ready_path: ready.path,
         ready_timeout: Duration::from_secs(ready_timeout?),
         dir: cx.source.dir.clone(),

@@ -74,7 +74,7 @@ fn route(cx: &mut Cx<'_>, raw: &RawRoute, internal: Option<&String>) -> Option<R
     };
     let Some(respond) = &raw.respond else {
         return Some(Route {
-            method: request.method,
+            method: request.method.to_string(),
             path,
             query,
             status: 200,
@@ -119,7 +119,7 @@ fn route(cx: &mut Cx<'_>, raw: &RawRoute, internal: Option<&String>) -> Option<R
         headers.push((k.value.clone(), v.clone()));
     }
     Some(Route {
-        method: request.method,
+        method: request.method.to_string(),
         path,
         query,
         status,
@@ -200,7 +200,7 @@ pub fn upstream_expect(
             .request
             .as_ref()
             .and_then(|r| super::request::request_line_only(cx, r))
-            .map(|r| (r.method, r.path));
+            .map(|r| (r.method.to_string(), r.path));
         let mut headers = Vec::new();
         for (k, v) in
             super::request::request_values(cx, e.header.as_ref(), super::request::Part::Header)

@@ -222,11 +222,11 @@ mod tests {
 
     fn login(user: &str) -> Request {
         Request {
-            method: "POST".into(),
+            method: "POST",
             path: "/login".into(),
             written: None,
-            headers: Vec::new(),
-            query: Vec::new(),
+            headers: thin_vec::ThinVec::new(),
+            query: thin_vec::ThinVec::new(),
             body: Some(Box::new(Body::Json(
                 serde_json::json!({"username": format!("{user}-{{{{run.id}}}}"), "password": "not her password"}),
             ))),
