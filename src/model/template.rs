@@ -23,8 +23,22 @@ pub fn variables(text: &str) -> Vec<&str> {
     out
 }
 
+/// Whether `text` holds a `{{…}}` to substitute.
+pub fn templated(text: &str) -> bool {
+    text.contains("{{")
+}
+
 /// Substitutes every `{{name}}`; an unknown name is an error naming it.
 pub fn render(text: &str, vars: &Vars) -> Result<String, String> {
+    render_with(text, vars, |v| v.into())
+}
+
+/// `render`, each value put in as `put` makes it.
+fn render_with(
+    text: &str,
+    vars: &Vars,
+    put: impl Fn(&str) -> std::borrow::Cow<'_, str>,
+) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -32,10 +46,9 @@ pub fn render(text: &str, vars: &Vars) -> Result<String, String> {
         let Some(end) = after.find("}}") else { break };
         out.push_str(&rest[..start]);
         let name = after[..end].trim();
-        out.push_str(
-            vars.get(name)
-                .ok_or_else(|| format!("variable `{name}` has no value"))?,
-        );
+        out.push_str(&put(vars
+            .get(name)
+            .ok_or_else(|| format!("variable `{name}` has no value"))?));
         rest = &after[end + 2..];
     }
     out.push_str(rest);
@@ -45,25 +58,24 @@ pub fn render(text: &str, vars: &Vars) -> Result<String, String> {
 /// Like `render`, for a URL path: captured values are percent-encoded, so a value such
 /// as `../admin` from a server cannot change which resource the next step reaches.
 pub fn render_path(text: &str, vars: &Vars) -> Result<String, String> {
-    let encoded: Vars = vars
-        .iter()
-        .map(|(k, v)| (k.clone(), percent_encode(v)))
-        .collect();
-    render(text, &encoded)
+    render_with(text, vars, |v| percent_encode(v).into())
 }
 
 /// `v` with every byte but RFC 3986's unreserved characters percent-encoded: a value
 /// that fills one part of a path, never its structure.
 pub fn percent_encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+    out
 }
 
 /// Renders every string inside a JSON body.

@@ -29,13 +29,11 @@ pub fn find(text: &str) -> Vec<(usize, usize, &'static str)> {
                 .map(|m| (m.start(), m.end(), "private key")),
         );
     }
-    for (kind, pattern) in credential_formats() {
-        if let Some(re) = pattern.for_text(text) {
-            out.extend(
-                re.find_iter(text)
-                    .map(|m| (m.start(), m.end(), short(kind))),
-            );
-        }
+    for (kind, re) in credential_formats().for_text(text) {
+        out.extend(
+            re.find_iter(text)
+                .map(|m| (m.start(), m.end(), short(kind))),
+        );
     }
     out
 }

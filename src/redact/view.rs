@@ -55,16 +55,25 @@ impl View {
 /// Decodes escapes and drops invisible characters; `compact` also drops ASCII white
 /// space. Returns `None` when the view would equal the text itself.
 pub fn normalised(text: &str, compact: bool) -> Option<View> {
-    let interesting = text.bytes().any(|b| {
+    let interesting = |b: u8| {
         b == b'%' || b == b'\\' || b == b'&' || b >= 0x80 || (compact && b.is_ascii_whitespace())
-    });
-    if !interesting {
-        return None;
-    }
-    let mut v = Builder::default();
+    };
     let bytes = text.as_bytes();
-    let mut i = 0;
+    let mut i = bytes.iter().position(|b| interesting(*b))?;
+    let mut v = Builder::default();
+    v.bytes.reserve(bytes.len());
+    v.identity(&bytes[..i], 0);
     while i < bytes.len() {
+        // A run of bytes that stand for themselves is copied whole.
+        let plain = bytes[i..]
+            .iter()
+            .position(|b| interesting(*b))
+            .unwrap_or(bytes.len() - i);
+        if plain > 0 {
+            v.identity(&bytes[i..i + plain], i);
+            i += plain;
+            continue;
+        }
         let b = bytes[i];
         if b == b'%'
             && let Some(byte) = hex_pair(bytes, i + 1)
@@ -141,6 +150,9 @@ struct Builder {
 
 impl Builder {
     fn identity(&mut self, b: &[u8], orig: usize) {
+        if b.is_empty() {
+            return;
+        }
         if self.open
             && let Some(last) = self.stretches.last_mut()
             && last.orig + last.len == orig

@@ -4,7 +4,7 @@
 
 use super::document::*;
 use super::run::{CaseMeta, Report, RunProblem, location_of};
-use super::xml_text;
+use super::xml_clean;
 use crate::model::Location;
 use crate::redact::Redactor;
 use crate::results::{
@@ -92,7 +92,7 @@ pub(super) struct Clean<'a>(pub(super) &'a crate::redact::Redactor);
 
 impl Clean<'_> {
     fn s(self, s: &str) -> String {
-        self.0.redact(&xml_text(s))
+        self.0.redact(&xml_clean(s))
     }
 
     fn opt(self, s: &Option<String>) -> Option<String> {

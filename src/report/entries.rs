@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::document::ResultEntry;
+use super::document::{OutcomeEntry, ResultEntry};
 
 /// The result entries of a document, in the order the reports show them.
 #[derive(Clone)]
@@ -60,6 +60,18 @@ impl Results {
         (0..self.len()).map(|i| self.get(i))
     }
 
+    /// What a first pass over the entries needs of each (a report's counts, which come
+    /// before its cases): read without building the rest of a spilled entry.
+    pub fn glances(&self) -> impl Iterator<Item = io::Result<Glance>> + '_ {
+        (0..self.len()).map(|i| match self {
+            Results::Kept(v) => v
+                .get(i)
+                .map(Glance::of)
+                .ok_or_else(|| io::Error::other(format!("no result entry {i}"))),
+            Results::Spilled(s) => s.read(i),
+        })
+    }
+
     /// Every entry, owned (a spilled document read back whole: for tests and `merge`).
     pub fn to_vec(&self) -> io::Result<Vec<ResultEntry>> {
         self.iter().map(|r| r.map(Cow::into_owned)).collect()
@@ -68,6 +80,11 @@ impl Results {
 
 impl Spilled {
     fn get(&self, i: usize) -> io::Result<ResultEntry> {
+        self.read(i)
+    }
+
+    /// Entry `i` read back as `T`, which may take only some of its fields.
+    fn read<T: serde::de::DeserializeOwned>(&self, i: usize) -> io::Result<T> {
         let (start, len) = *self
             .index
             .get(i)
@@ -77,6 +94,42 @@ impl Spilled {
         serde_json::from_slice(&buf).map_err(|e| {
             io::Error::other(format!("a spilled result entry does not read back: {e}"))
         })
+    }
+}
+
+/// An entry's suite file and name, how it ended and how long it took.
+#[derive(Debug, PartialEq, Deserialize)]
+pub struct Glance {
+    pub file: String,
+    pub suite: String,
+    pub duration_seconds: f64,
+    #[serde(rename = "outcome")]
+    pub status: Status,
+}
+
+/// How an entry ended, without what it found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Error,
+    Skipped,
+}
+
+impl Glance {
+    fn of(r: &ResultEntry) -> Self {
+        Self {
+            file: r.file.clone(),
+            suite: r.suite.clone(),
+            duration_seconds: r.duration_seconds,
+            status: match r.outcome {
+                OutcomeEntry::Pass => Status::Pass,
+                OutcomeEntry::Fail { .. } => Status::Fail,
+                OutcomeEntry::Error { .. } => Status::Error,
+                OutcomeEntry::Skipped { .. } => Status::Skipped,
+            },
+        }
     }
 }
 
@@ -275,6 +328,32 @@ mod tests {
         assert_eq!(file.get(3).unwrap().id, "h1");
         assert_eq!(file.get(0).unwrap().duration_seconds, 1e-9);
         assert!(file.get(5).is_err());
+        let glances = |r: &Results| -> Vec<Glance> { r.glances().map(|g| g.unwrap()).collect() };
+        assert_eq!(glances(&file), glances(&memory));
+        assert_eq!(glances(&file)[0].duration_seconds, 1e-9);
+    }
+
+    #[test]
+    fn a_glance_reads_how_each_entry_ended() {
+        let mut spill = Spill::new(4);
+        let mut pass = entry("p", 0.25);
+        pass.outcome = OutcomeEntry::Pass;
+        pass.file = "other \"file\".yaml".into();
+        spill.push(0, pass);
+        spill.push(1, entry("s", 0.5));
+        let got: Vec<(String, Status)> = spill
+            .finish()
+            .unwrap()
+            .glances()
+            .map(|g| g.map(|g| (g.file, g.status)).unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("other \"file\".yaml".to_string(), Status::Pass),
+                ("s.yaml".to_string(), Status::Skipped)
+            ]
+        );
     }
 
     #[test]

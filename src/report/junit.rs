@@ -21,7 +21,8 @@ use time::format_description::well_known::Rfc3339;
 use super::document::{
     CoverageEntry, ErrorKindEntry, OutcomeEntry, ResultEntry, Results, RunDocument, RunProblemEntry,
 };
-use super::{cdata_text, xml_text};
+use super::entries::{Glance, Status};
+use super::{cdata_text, xml_clean};
 use crate::redact::Redactor;
 use crate::results::{ErrorKind, FindingKind};
 
@@ -54,7 +55,7 @@ pub fn render(
     // the entries may be read back from a file, one at a time, so none is held.
     let mut files: Vec<FileCases> = Vec::new();
     let mut all = Tally::default();
-    for (i, r) in doc.results.iter().enumerate() {
+    for (i, r) in doc.results.glances().enumerate() {
         let r = r?;
         all.add(&r);
         let at = match files.iter().position(|f| f.file == r.file) {
@@ -118,14 +119,14 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, r: &ResultEntry) {
+    fn add(&mut self, r: &Glance) {
         self.total += 1;
         self.time += r.duration_seconds;
-        match r.outcome {
-            OutcomeEntry::Pass => {}
-            OutcomeEntry::Fail { .. } => self.failed += 1,
-            OutcomeEntry::Error { .. } => self.errors += 1,
-            OutcomeEntry::Skipped { .. } => self.skipped += 1,
+        match r.status {
+            Status::Pass => {}
+            Status::Fail => self.failed += 1,
+            Status::Error => self.errors += 1,
+            Status::Skipped => self.skipped += 1,
         }
     }
 }
@@ -248,7 +249,7 @@ struct Text<'a> {
 
 impl Text<'_> {
     fn attr(self, s: &str) -> String {
-        self.redactor.redact(&xml_text(s))
+        self.redactor.redact(&xml_clean(s))
     }
 
     fn cdata(self, s: &str) -> String {

@@ -23,4 +23,4 @@ pub mod sarif;
 
 pub use pending::Format;
 pub use run::{CaseIndex, CaseMeta, DocumentCache, Report, RunProblem};
-pub use sanitize::{cdata_text, xml_text};
+pub use sanitize::{cdata_text, xml_clean, xml_text};

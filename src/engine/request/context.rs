@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::engine::request::http::{Exchange, HttpClient};
 use crate::leak::Detector;
-use crate::model::template::{Vars, render, render_json, render_path};
+use crate::model::template::{Vars, render, render_json, render_path, templated};
 use crate::model::{Body, Request, RoleId, Suite};
 use crate::redact::Redactor;
 use crate::results::HarnessError;
@@ -242,7 +242,13 @@ impl Context {
     ) -> Result<reqwest::RequestBuilder, HarnessError> {
         let run = &self.suites[si];
         let merged;
-        let vars = if run.vars.is_empty() {
+        // The suite's variables are merged in only for a request that uses some: most
+        // requests of a large matrix have no template at all.
+        let uses_vars = templated(&request.path)
+            || request.headers.iter().any(|(_, v)| templated(v))
+            || request.query.iter().any(|(_, v)| templated(v))
+            || request.body.is_some();
+        let vars = if run.vars.is_empty() || !uses_vars {
             vars
         } else {
             let mut all = run.vars.clone();

@@ -21,7 +21,7 @@
 
 use std::sync::LazyLock;
 
-use super::{Pattern, body_leaks, compile};
+use super::{Catalogue, body_leaks};
 use crate::leak::{Detector, Leak, Response};
 
 /// (product, pattern); patterns of one product are tried in order.
@@ -102,7 +102,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("PHP PDO", r"\bSQLSTATE\[[0-9A-Z]{5}\]"),
 ];
 
-static PATTERNS: LazyLock<Vec<(&'static str, Pattern)>> = LazyLock::new(|| compile(SOURCES));
+static PATTERNS: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::new(SOURCES));
 
 /// Database error messages in the body.
 pub struct DatabaseError;

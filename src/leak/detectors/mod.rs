@@ -12,5 +12,5 @@ mod testing;
 mod version_banner;
 
 pub use catalogue::all;
-use patterns::{Pattern, body_leaks, compile};
+use patterns::{Catalogue, Pattern, body_leaks};
 pub use secret_format::formats as credential_formats;

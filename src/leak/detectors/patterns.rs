@@ -4,7 +4,8 @@
 //! Most responses hold no leak at all, so the cheap path is the one that matters: each
 //! pattern knows literals one of which every match contains (the prefixes `regex-syntax`
 //! extracts from it, or ones its detector names), and an Aho-Corasick scan for them tells
-//! whether the regex needs to run. A regex no body ever needs is never compiled, which is
+//! whether the regex needs to run. A catalogue scans for the literals of all its patterns
+//! in one pass. A regex no body ever needs is never compiled, which is
 //! most of them in most runs (they are large: Unicode classes in every one).
 
 use std::sync::OnceLock;
@@ -85,26 +86,128 @@ fn prefixes(source: &str) -> Option<Vec<Vec<u8>>> {
     Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
-/// `(kind, pattern)` pairs, each compiled on first need.
-pub fn compile(patterns: &[(&'static str, &'static str)]) -> Vec<(&'static str, Pattern)> {
-    patterns
-        .iter()
-        .map(|(kind, pattern)| (*kind, Pattern::new(pattern)))
-        .collect()
+/// Patterns with a kind each, and one automaton over the literals of all of them, so a
+/// text is scanned once for every pattern's prefilter rather than once per pattern.
+pub struct Catalogue {
+    /// Without prefilters of their own: `literals` stands for them all.
+    patterns: Vec<(&'static str, Pattern)>,
+    /// The patterns with no literals, which run on every text.
+    always: Candidates,
+    /// The literals of every pattern that has them (`Pattern::new`'s prefixes).
+    literals: Option<AhoCorasick>,
+    /// By literal of `literals`: the index of its pattern.
+    owner: Vec<usize>,
+}
+
+/// The patterns of a `Catalogue` a text may match: a bit per pattern.
+#[derive(Clone, Copy)]
+pub struct Candidates([u64; Catalogue::MAX / 64]);
+
+impl Candidates {
+    /// A pattern past `Catalogue::MAX` is always a candidate.
+    pub fn has(&self, index: usize) -> bool {
+        self.0
+            .get(index / 64)
+            .is_none_or(|word| word & (1 << (index % 64)) != 0)
+    }
+
+    fn set(&mut self, index: usize) {
+        if let Some(word) = self.0.get_mut(index / 64) {
+            *word |= 1 << (index % 64);
+        }
+    }
+}
+
+impl Catalogue {
+    /// Patterns past this many run on every text (the largest catalogue holds about 60).
+    const MAX: usize = 256;
+
+    /// `(kind, pattern)` pairs, each compiled on first need.
+    pub fn new(sources: &[(&'static str, &'static str)]) -> Self {
+        let mut literals = Vec::new();
+        let mut owner = Vec::new();
+        let mut always = Candidates([0; Self::MAX / 64]);
+        for (i, (_, source)) in sources.iter().enumerate() {
+            match prefixes(source) {
+                Some(found) => {
+                    owner.extend(std::iter::repeat_n(i, found.len()));
+                    literals.extend(found);
+                }
+                None => always.set(i),
+            }
+        }
+        let literals = AhoCorasick::new(literals).ok();
+        if literals.is_none() {
+            always = Candidates([u64::MAX; Self::MAX / 64]);
+        }
+        Self {
+            patterns: sources
+                .iter()
+                .map(|(kind, source)| {
+                    let pattern = Pattern {
+                        source,
+                        prefilter: None,
+                        regex: OnceLock::new(),
+                    };
+                    (*kind, pattern)
+                })
+                .collect(),
+            always,
+            literals,
+            owner,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, Pattern)> {
+        self.patterns.iter()
+    }
+
+    /// The patterns `text` may match, in one pass over it: those whose literals occur in
+    /// it, and those without literals (which run on every text).
+    pub fn candidates(&self, text: &str) -> Candidates {
+        let mut may = Candidates(self.always.0);
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                if let Some(&i) = self.owner.get(m.pattern().as_usize()) {
+                    may.set(i);
+                }
+            }
+        }
+        may
+    }
+
+    /// The regex of the pattern at `index`, when it compiles.
+    pub fn regex(&self, index: usize) -> Option<&Regex> {
+        self.patterns.get(index)?.1.regex()
+    }
+
+    /// Each pattern `text` may match, in order, with its kind and regex.
+    pub fn for_text<'a>(
+        &'a self,
+        text: &str,
+    ) -> impl Iterator<Item = (&'static str, &'a Regex)> + 'a {
+        let may = self.candidates(text);
+        self.patterns
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| may.has(*i))
+            .filter_map(|(_, (kind, p))| Some((*kind, p.regex()?)))
+    }
 }
 
 /// The first match of each kind in `text`, in pattern order: `(kind, matched text)`.
 /// Several patterns may share a kind; a kind is reported once.
-fn first_per_kind<'t>(
-    patterns: &[(&'static str, Pattern)],
-    text: &'t str,
-) -> Vec<(&'static str, &'t str)> {
+fn first_per_kind<'t>(patterns: &Catalogue, text: &'t str) -> Vec<(&'static str, &'t str)> {
     let mut found: Vec<(&'static str, &'t str)> = Vec::new();
-    for (kind, pattern) in patterns {
-        if found.iter().any(|(k, _)| k == kind) {
+    for (kind, re) in patterns.for_text(text) {
+        if found.iter().any(|(k, _)| *k == kind) {
             continue;
         }
-        if let Some(m) = pattern.for_text(text).and_then(|re| re.find(text)) {
+        if let Some(m) = re.find(text) {
             found.push((kind, m.as_str().trim_end()));
         }
     }
@@ -115,7 +218,7 @@ fn first_per_kind<'t>(
 /// (stack traces, database errors). `what` names the finding from its kind.
 pub fn body_leaks(
     detector: &'static str,
-    patterns: &[(&'static str, Pattern)],
+    patterns: &Catalogue,
     body: &str,
     what: impl Fn(&str) -> String,
     cwe: u16,
@@ -149,5 +252,29 @@ mod tests {
         let c = Pattern::containing(r"(?:^|\s)(C:\\x)", &[":\\"]);
         assert!(c.for_text("no drive").is_none());
         assert!(c.for_text(r" c:\x").is_some());
+    }
+
+    #[test]
+    fn a_catalogue_runs_the_patterns_whose_literals_a_text_holds_and_those_without() {
+        let c = Catalogue::new(&[
+            ("python", r"\bTraceback \(most recent call last\):"),
+            ("go", r"[\w./-]+\.go:\d+"),
+            ("java", r"\bat [\w$.]+\("),
+            ("python", r#"\bFile "[^"]+", line \d+"#),
+        ]);
+        let kinds = |text: &str| -> Vec<&str> { c.for_text(text).map(|(k, _)| k).collect() };
+        // Only the pattern without literals may match a text without any.
+        assert_eq!(kinds(r#"{"ok":true}"#), ["go"]);
+        assert_eq!(
+            kinds("Traceback (most recent call last):\n  File \"/a.py\", line 3"),
+            ["python", "go", "python"]
+        );
+        assert_eq!(kinds("x at com.a.B(B.java:1)"), ["go", "java"]);
+        let found = first_per_kind(
+            &c,
+            "Traceback (most recent call last): File \"/a.py\", line 3",
+        );
+        assert_eq!(found, [("python", "Traceback (most recent call last):")]);
+        assert!(first_per_kind(&c, r#"{"ok":true}"#).is_empty());
     }
 }

@@ -32,7 +32,8 @@
 
 use std::sync::LazyLock;
 
-use super::{Pattern, compile};
+use super::Catalogue;
+use super::patterns::Candidates;
 use crate::leak::{Detector, Leak, Response};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -64,11 +65,11 @@ const SOURCES: &[(&str, &str)] = &[
 ];
 const JWT_KIND: &str = "JSON Web Token";
 
-static PATTERNS: LazyLock<Vec<(&'static str, Pattern)>> = LazyLock::new(|| compile(SOURCES));
+static PATTERNS: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::new(SOURCES));
 
 /// The well-known credential formats as (kind, pattern): the redaction layer masks every
 /// match in any output, the run's own or not.
-pub fn formats() -> &'static [(&'static str, Pattern)] {
+pub fn formats() -> &'static Catalogue {
     &PATTERNS
 }
 
@@ -104,18 +105,21 @@ impl Detector for SecretFormat {
                     .contains(&sub)
             })
         };
+        // One scan of each text for the literals of every pattern.
+        let may: Vec<Candidates> = texts.iter().map(|(_, t)| PATTERNS.candidates(t)).collect();
         let mut found: Vec<(&'static str, &str)> = Vec::new();
-        for (kind, pattern) in PATTERNS.iter() {
+        for (i, (kind, _)) in PATTERNS.iter().enumerate() {
             if found.iter().any(|(k, _)| k == kind) {
                 continue;
             }
             let is_jwt = *kind == JWT_KIND;
             let hit = texts
                 .iter()
-                .filter(|(set_cookie, _)| !(is_jwt && *set_cookie))
-                .flat_map(|(_, text)| {
-                    pattern
-                        .for_text(text)
+                .zip(&may)
+                .filter(|((set_cookie, _), may)| !(is_jwt && *set_cookie) && may.has(i))
+                .flat_map(|((_, text), _)| {
+                    PATTERNS
+                        .regex(i)
                         .into_iter()
                         .flat_map(|re| re.find_iter(text))
                         .filter(|m| {

@@ -19,7 +19,7 @@
 
 use std::sync::LazyLock;
 
-use super::{Pattern, body_leaks, compile};
+use super::{Catalogue, body_leaks};
 use crate::leak::{Detector, Leak, Response};
 
 /// (language, pattern); patterns of one language are tried in order.
@@ -82,7 +82,7 @@ const SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
-static PATTERNS: LazyLock<Vec<(&'static str, Pattern)>> = LazyLock::new(|| compile(SOURCES));
+static PATTERNS: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::new(SOURCES));
 
 /// Stack traces and exception dumps in the body.
 pub struct StackTrace;
