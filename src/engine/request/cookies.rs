@@ -2,15 +2,16 @@
 //! included) goes back on that role's later requests only, so no role rides on another's
 //! session. Roles without credentials (`anonymous: {}`) keep none: they mean "no
 //! credential at all", and a session cookie some step obtained would make their denies
-//! say nothing. The jars are reqwest's own (`cookie_store` rules for domain, path and
-//! expiry), filled and read here around the one shared client, so roles share
-//! connections but not cookies.
+//! say nothing. The jars follow `cookie_store`'s rules for domain, path and expiry (those
+//! of reqwest's own jar), filled and read here around the one shared client, so roles
+//! share connections but not cookies. The client itself keeps no cookies: reqwest's
+//! cookie layer would parse every request's URL once more, for a jar no check uses.
 
 use std::collections::HashMap;
+use std::sync::RwLock;
 
-use reqwest::RequestBuilder;
-use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{COOKIE, HeaderValue};
+use reqwest::{RequestBuilder, Url};
 
 use crate::engine::request::context::Context;
 use crate::engine::request::http::Exchange;
@@ -19,6 +20,61 @@ use crate::results::HarnessError;
 
 #[derive(Default)]
 pub struct Jars(HashMap<(usize, RoleId), Jar>);
+
+/// One cookie jar.
+#[derive(Debug, Default)]
+pub struct Jar(RwLock<cookie_store::CookieStore>);
+
+impl Jar {
+    /// The `Cookie` header value of what the jar holds for `url` (`a=1; b=2`), if any.
+    pub fn cookies(&self, url: &Url) -> Option<String> {
+        let store = self.0.read().unwrap_or_else(|e| e.into_inner());
+        let pairs: Vec<String> = store
+            .get_request_values(url)
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        (!pairs.is_empty()).then(|| pairs.join("; "))
+    }
+
+    /// Keeps the cookies of `set_cookie` (`Set-Cookie` values) an answer from `url` set;
+    /// a value that does not parse is left out.
+    pub fn set_cookies<'a>(&self, set_cookie: impl Iterator<Item = &'a str>, url: &Url) {
+        let cookies: Vec<cookie::Cookie<'static>> = set_cookie
+            .filter_map(|v| cookie::Cookie::parse(v.to_string()).ok())
+            .collect();
+        if cookies.is_empty() {
+            return;
+        }
+        let mut store = self.0.write().unwrap_or_else(|e| e.into_inner());
+        store.store_response_cookies(cookies.into_iter(), url);
+    }
+
+    /// `builder` with the jar's cookies for its URL added to any `Cookie` it has.
+    pub fn add_to(&self, builder: RequestBuilder) -> Result<RequestBuilder, HarnessError> {
+        let (client, request) = builder.build_split();
+        let mut request = request.map_err(|e| HarnessError::request(e.to_string()))?;
+        if let Some(stored) = self.cookies(request.url()) {
+            let value = match request.headers().get(COOKIE).and_then(|v| v.to_str().ok()) {
+                Some(own) => format!("{own}; {stored}"),
+                None => stored,
+            };
+            let value = HeaderValue::from_str(&value)
+                .map_err(|e| HarnessError::request(format!("the Cookie header: {e}")))?;
+            request.headers_mut().insert(COOKIE, value);
+        }
+        Ok(RequestBuilder::from_parts(client, request))
+    }
+
+    /// Keeps what `ex` sets.
+    pub fn keep(&self, ex: &Exchange) {
+        let set = ex
+            .headers
+            .iter()
+            .filter(|(k, _)| k == "set-cookie")
+            .map(|(_, v)| v.as_str());
+        self.set_cookies(set, &ex.url);
+    }
+}
 
 impl Jars {
     pub fn for_suites<'a>(suites: impl IntoIterator<Item = &'a Suite>) -> Self {
@@ -52,7 +108,6 @@ impl Context {
         let mut request = request.map_err(|e| HarnessError::request(e.to_string()))?;
         let stored = jar
             .and_then(|j| j.cookies(request.url()))
-            .and_then(|v| v.to_str().ok().map(str::to_string))
             .unwrap_or_default();
         let mut pairs: Vec<String> = request
             .headers()
@@ -81,17 +136,8 @@ impl Context {
 
     /// Keeps what `ex` sets in `role`'s jar.
     pub fn keep_cookies(&self, si: usize, role: RoleId, ex: &Exchange) {
-        let Some(jar) = self.jars.0.get(&(si, role)) else {
-            return;
-        };
-        let values: Vec<HeaderValue> = ex
-            .headers
-            .iter()
-            .filter(|(k, _)| k == "set-cookie")
-            .filter_map(|(_, v)| HeaderValue::from_str(v).ok())
-            .collect();
-        if !values.is_empty() {
-            jar.set_cookies(&mut values.iter(), &ex.url);
+        if let Some(jar) = self.jars.0.get(&(si, role)) {
+            jar.keep(ex);
         }
     }
 }

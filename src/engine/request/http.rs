@@ -69,7 +69,7 @@ impl HttpClient {
         pool_size: usize,
         tls: &TlsSettings,
     ) -> Result<Self, reqwest::Error> {
-        Self::build(timeout, pool_size, false, tls)
+        Self::build(timeout, pool_size, tls)
     }
 
     pub fn timeout(&self) -> Duration {
@@ -95,7 +95,6 @@ impl HttpClient {
     pub fn build(
         timeout: Duration,
         pool_size: usize,
-        cookies: bool,
         tls: &TlsSettings,
     ) -> Result<Self, reqwest::Error> {
         // Redirects are not followed: a check must see the 3xx a server answers, and a
@@ -104,7 +103,6 @@ impl HttpClient {
         // decoded (the features gzip, deflate, brotli, zstd, which also send
         // Accept-Encoding), so checks and detectors read what the server meant.
         let mut builder = reqwest::Client::builder()
-            .cookie_store(cookies)
             .redirect(Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)

@@ -10,6 +10,7 @@ use reqwest::Url;
 use super::Endpoints;
 use super::form::forms;
 use crate::engine::request::context::Context;
+use crate::engine::request::cookies::Jar;
 use crate::engine::request::http::{Exchange, HttpClient};
 use crate::jose::b64;
 use crate::model::{AuthServer, OAuth2Role};
@@ -44,13 +45,15 @@ pub async fn code(
 ) -> Result<String, HarnessError> {
     let state = random_state();
     let url = authorization_url(server, endpoints, role, redirect_uri, &state, pkce)?;
-    let browser = ctx
-        .http
-        .with_cookies()
-        .map_err(|e| HarnessError::oauth(e.to_string()))?;
-    let mut ex = browser
-        .send(browser.request(reqwest::Method::GET, url.as_str()))
-        .await?;
+    // A browser's session: the login pages' cookies, and no role's.
+    let browser = &ctx.http;
+    let jar = Jar::default();
+    let visit = async |request: reqwest::RequestBuilder| {
+        let ex = browser.send(jar.add_to(request)?).await?;
+        jar.keep(&ex);
+        Ok::<_, HarnessError>(ex)
+    };
+    let mut ex = visit(browser.request(reqwest::Method::GET, url.as_str())).await?;
     for _ in 0..MAX_STEPS {
         if (300..400).contains(&ex.status) {
             let location = ex
@@ -63,16 +66,14 @@ pub async fn code(
             if next.as_str().starts_with(redirect_uri) {
                 return read_code(&next, &state);
             }
-            ex = browser
-                .send(browser.request(reqwest::Method::GET, next.as_str()))
-                .await?;
+            ex = visit(browser.request(reqwest::Method::GET, next.as_str())).await?;
             continue;
         }
         if !(200..300).contains(&ex.status) {
             return Err(stuck(&ex, &format!("status {}", ex.status_line())));
         }
-        let request = submit(&browser, &ex, &url, login)?;
-        ex = browser.send(request).await?;
+        let request = submit(browser, &ex, &url, login)?;
+        ex = visit(request).await?;
     }
     Err(stuck(
         &ex,
@@ -204,12 +205,4 @@ fn read_code(redirect: &Url, state: &str) -> Result<String, HarnessError> {
     }
     get("code")
         .ok_or_else(|| HarnessError::oauth("the redirect to the redirect_uri carries no code"))
-}
-
-impl HttpClient {
-    /// A client of its own with a cookie jar, for walking login pages.
-    pub fn with_cookies(&self) -> Result<HttpClient, reqwest::Error> {
-        HttpClient::build(self.timeout(), 2, true, self.tls())
-            .map(|c| c.with_max_body(self.max_body()))
-    }
 }
