@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use thin_vec::ThinVec;
 
-use crate::model::{Location, Probe, ProbeCase, RoleId, Suite, Verdict, host_port};
+use crate::model::{AccessEntry, Location, Probe, ProbeCase, RoleId, Suite, Verdict, host_port};
 
 #[derive(Clone, Debug)]
 pub struct Check {
@@ -55,53 +55,51 @@ impl Check {
     /// Stable across runs: `file#access[2].deny.reader`. `suite` is the check's own (the
     /// one at `self.suite`).
     pub fn id<'a>(&'a self, suite: &Suite) -> Cow<'a, str> {
-        match (&self.label, &self.kind) {
-            (Some(label), _) => Cow::Borrowed(&label.id),
-            (
-                None,
-                CheckKind::Access {
-                    entry,
-                    role,
-                    verdict,
-                    ..
-                },
-            ) => {
-                let (role, v) = (&suite.role(*role).name, verdict.as_str());
-                Cow::Owned(match &suite.access[*entry].spec {
-                    None => format!("{}#access[{entry}].{v}.{role}", suite.file),
-                    Some(origin) => format!("{}#openapi[{}].{v}.{role}", suite.file, origin.line),
-                })
-            }
-            (None, _) => unreachable!("every check but an access cell is labelled"),
+        if let Some(label) = &self.label {
+            return Cow::Borrowed(&label.id);
         }
+        let Some((ei, entry, role, v)) = self.cell(suite) else {
+            return Cow::Borrowed("");
+        };
+        let name = &suite.role(role).name;
+        Cow::Owned(match &entry.spec {
+            None => format!("{}#access[{ei}].{v}.{name}", suite.file),
+            Some(origin) => format!("{}#openapi[{}].{v}.{name}", suite.file, origin.line),
+        })
     }
 
     /// Readable: `DELETE /orders/1 as reader: deny`. `suite` is the check's own.
     pub fn name<'a>(&'a self, suite: &Suite) -> Cow<'a, str> {
-        match (&self.label, &self.kind) {
-            (Some(label), _) => Cow::Borrowed(&label.name),
-            (
-                None,
-                CheckKind::Access {
-                    entry,
-                    role,
-                    verdict,
-                    ..
-                },
-            ) => {
-                let entry = &suite.access[*entry];
-                let (name, v) = (&suite.role(*role).name, verdict.as_str());
-                Cow::Owned(match &entry.spec {
-                    None => format!("{} as {name}: {v}", entry.request.line()),
-                    Some(origin) => format!(
-                        "{} as {name}: {v} (spec: {})",
-                        origin.line,
-                        origin.because(*role)
-                    ),
-                })
-            }
-            (None, _) => unreachable!("every check but an access cell is labelled"),
+        if let Some(label) = &self.label {
+            return Cow::Borrowed(&label.name);
         }
+        let Some((_, entry, role, v)) = self.cell(suite) else {
+            return Cow::Borrowed("");
+        };
+        let name = &suite.role(role).name;
+        Cow::Owned(match &entry.spec {
+            None => format!("{} as {name}: {v}", entry.request.line()),
+            Some(origin) => format!(
+                "{} as {name}: {v} (spec: {})",
+                origin.line,
+                origin.because(role)
+            ),
+        })
+    }
+
+    /// An access cell's entry (and its index), role and verdict; None for any other check
+    /// (every one of which is labelled).
+    fn cell<'s>(&self, suite: &'s Suite) -> Option<(usize, &'s AccessEntry, RoleId, &'static str)> {
+        let CheckKind::Access {
+            entry,
+            role,
+            verdict,
+            ..
+        } = self.kind
+        else {
+            return None;
+        };
+        Some((entry, &suite.access[entry], role, verdict.as_str()))
     }
 
     /// Where an access cell's role was written; None for any other check. `suite` is the
