@@ -2,13 +2,14 @@
 //! its tags (`expand`), and keeps those the user selected with the checks they depend on
 //! (`select`), optionally one shard of them (`shard`).
 
+mod check;
 mod expand;
 mod openapi;
 mod select;
 mod shard;
 mod tags;
 
-pub use expand::{Check, CheckKind, LogCheck};
+pub use check::{Check, CheckKind, LogCheck};
 pub use openapi::coverage_id;
 pub use select::{Selection, plan};
 pub use shard::Shard;

@@ -2,7 +2,8 @@
 //! cells that prove the roles of selected denies (run as unreported support checks, so a
 //! shard runs the proofs its denies need even when the proving cell is another shard's).
 
-use super::expand::{Check, CheckKind, expand};
+use super::check::{Check, CheckKind};
+use super::expand::expand;
 use super::shard::Shard;
 use super::tags::TagExpr;
 use crate::model::{RoleId, Suite, Verdict};

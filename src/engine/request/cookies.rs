@@ -51,18 +51,7 @@ impl Jar {
 
     /// `builder` with the jar's cookies for its URL added to any `Cookie` it has.
     pub fn add_to(&self, builder: RequestBuilder) -> Result<RequestBuilder, HarnessError> {
-        let (client, request) = builder.build_split();
-        let mut request = request.map_err(|e| HarnessError::request(e.to_string()))?;
-        if let Some(stored) = self.cookies(request.url()) {
-            let value = match request.headers().get(COOKIE).and_then(|v| v.to_str().ok()) {
-                Some(own) => format!("{own}; {stored}"),
-                None => stored,
-            };
-            let value = HeaderValue::from_str(&value)
-                .map_err(|e| HarnessError::request(format!("the Cookie header: {e}")))?;
-            request.headers_mut().insert(COOKIE, value);
-        }
-        Ok(RequestBuilder::from_parts(client, request))
+        with_cookie_header(builder, Some(self), None)
     }
 
     /// Keeps what `ex` sets.
@@ -104,34 +93,7 @@ impl Context {
         if jar.is_none() && token.is_none() {
             return Ok(builder);
         }
-        let (client, request) = builder.build_split();
-        let mut request = request.map_err(|e| HarnessError::request(e.to_string()))?;
-        let stored = jar
-            .and_then(|j| j.cookies(request.url()))
-            .unwrap_or_default();
-        let mut pairs: Vec<String> = request
-            .headers()
-            .get(COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        pairs.extend(
-            stored
-                .split("; ")
-                .filter(|p| !p.is_empty())
-                .filter(|p| token.is_none_or(|(name, _)| p.split('=').next() != Some(name)))
-                .map(str::to_string),
-        );
-        if let Some((name, value)) = token {
-            pairs.push(format!("{name}={value}"));
-        }
-        if !pairs.is_empty() {
-            let value = HeaderValue::from_str(&pairs.join("; "))
-                .map_err(|e| HarnessError::request(format!("the Cookie header: {e}")))?;
-            request.headers_mut().insert(COOKIE, value);
-        }
-        Ok(RequestBuilder::from_parts(client, request))
+        with_cookie_header(builder, jar, token)
     }
 
     /// Keeps what `ex` sets in `role`'s jar.
@@ -140,4 +102,41 @@ impl Context {
             jar.keep(ex);
         }
     }
+}
+
+/// `builder` with a `Cookie` header of the one it has, then `jar`'s cookies for its URL,
+/// then `token` (`(name, value)`) in place of any jar cookie of that name.
+fn with_cookie_header(
+    builder: RequestBuilder,
+    jar: Option<&Jar>,
+    token: Option<(&str, &str)>,
+) -> Result<RequestBuilder, HarnessError> {
+    let (client, request) = builder.build_split();
+    let mut request = request.map_err(|e| HarnessError::request(e.to_string()))?;
+    let stored = jar
+        .and_then(|j| j.cookies(request.url()))
+        .unwrap_or_default();
+    let mut pairs: Vec<String> = request
+        .headers()
+        .get(COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    pairs.extend(
+        stored
+            .split("; ")
+            .filter(|p| !p.is_empty())
+            .filter(|p| token.is_none_or(|(name, _)| p.split('=').next() != Some(name)))
+            .map(str::to_string),
+    );
+    if let Some((name, value)) = token {
+        pairs.push(format!("{name}={value}"));
+    }
+    if !pairs.is_empty() {
+        let value = HeaderValue::from_str(&pairs.join("; "))
+            .map_err(|e| HarnessError::request(format!("the Cookie header: {e}")))?;
+        request.headers_mut().insert(COOKIE, value);
+    }
+    Ok(RequestBuilder::from_parts(client, request))
 }

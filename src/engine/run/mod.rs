@@ -3,9 +3,11 @@
 
 mod assemble;
 mod coverage;
+mod emit;
 mod proofs;
 mod schedule;
 pub mod setup;
 mod setup_steps;
 
-pub use schedule::{Planned, RunOptions, run};
+pub use emit::Planned;
+pub use schedule::{RunOptions, run};

@@ -4,16 +4,16 @@
 //! role's passing proof once more after its last deny (its denies wait for that); then rate
 //! limits, one at a time; then log rules, after every request; then one check per origin
 //! and server-scope detector that saw something (a version banner). Results are redacted
-//! here and handed to the caller as they finish, by value: the engine keeps none of them
-//! (only, for `openapi coverage`, the outcomes of the checks of suites with a spec).
+//! and handed to the caller as they finish, by value (`emit.rs`): the engine keeps none of
+//! them (only, for `openapi coverage`, the outcomes of the checks of suites with a spec).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use super::assemble::{refuse_skip, result, run_probe, unavailable, unreachable_probe};
+use super::assemble::{result, run_probe, unavailable, unreachable_probe};
+use super::emit::{Emitter, Planned};
 use super::proofs::{
     Proofs, deny_roles, proof_of, prove_again, roles_needing_proof, stopped_working,
 };
@@ -50,15 +50,6 @@ pub struct RunOptions {
     pub sharded: bool,
 }
 
-/// A planned check whose result is handed on: its index in the plan, and its suite (its id,
-/// name and location are made from it).
-#[derive(Clone, Copy)]
-pub struct Planned<'a> {
-    pub index: usize,
-    pub check: &'a Check,
-    pub suite: &'a Suite,
-}
-
 /// Runs `checks`; `on_result` takes each (redacted) result as it finishes, with its
 /// planned check (none for a check the run found rather than planned: a host-wide
 /// finding, after every planned one). Returns the coverage of every suite's
@@ -73,26 +64,10 @@ pub async fn run(
 ) -> Result<Vec<crate::openapi::Coverage>, EngineError> {
     let jobs = options.jobs.max(1);
     let sharded = options.sharded;
-    let fail_on_skip: Vec<Option<&'static str>> = suites
-        .iter()
-        .map(|s| match (options.fail_on_skip, s.fail_on_skip) {
-            (true, _) => Some("--fail-on-skip"),
-            (false, true) => Some("`fail_on_skip: true`"),
-            (false, false) => None,
-        })
-        .collect();
-    let with_spec: Vec<bool> = suites.iter().map(|s| s.openapi.is_some()).collect();
+    let fail_on_skip = options.fail_on_skip;
     let (ctx, held) = setup::prepare(suites, checks, options, redactor).await?;
     let ctx = &ctx;
-    let mut out = Emitter {
-        checks,
-        suites: &ctx.suites,
-        fail_on_skip,
-        with_spec,
-        redactor: &ctx.redactor,
-        on_result: &mut on_result,
-        outcomes: HashMap::new(),
-    };
+    let mut out = Emitter::new(ctx, checks, fail_on_skip, &mut on_result);
     let log_offsets = logs::offsets(
         ctx.suites
             .iter()
@@ -109,7 +84,7 @@ pub async fn run(
     }
     log_rules(ctx, checks, &log_offsets, &mut out);
     // After everything else: coverage is judged on every other check's result.
-    let (judged, coverage) = super::coverage::judge(ctx, checks, &out.outcomes, sharded);
+    let (judged, coverage) = super::coverage::judge(ctx, checks, out.outcomes(), sharded);
     for (i, r) in judged {
         out.emit(i, r);
     }
@@ -121,57 +96,6 @@ pub async fn run(
     setup::shutdown(ctx).await;
     drop(held);
     Ok(coverage)
-}
-
-/// Redacts each result and hands it on; support checks (proofs planned as checks) are
-/// not reported.
-struct Emitter<'a> {
-    checks: &'a [Check],
-    suites: &'a [crate::engine::request::context::SuiteRun],
-    /// By suite: what makes a skip an error there, if anything does.
-    fail_on_skip: Vec<Option<&'static str>>,
-    /// By suite: whether it has an OpenAPI document (its `openapi coverage` is judged on
-    /// the outcomes of its other checks).
-    with_spec: Vec<bool>,
-    redactor: &'a Redactor,
-    on_result: &'a mut dyn FnMut(Option<Planned<'_>>, CheckResult),
-    /// By check index: the outcomes `openapi coverage` is judged on.
-    outcomes: HashMap<usize, Outcome>,
-}
-
-impl Emitter<'_> {
-    fn emit(&mut self, i: usize, r: CheckResult) {
-        if self.checks[i].support {
-            return;
-        }
-        let mut r = r.redacted(self.redactor);
-        // `openapi coverage` is skipped only in a shard, left for `authspec merge` to
-        // judge: no skip of the suite's to refuse.
-        let left_to_merge = matches!(self.checks[i].kind, CheckKind::Coverage);
-        if let Some(why) = self
-            .fail_on_skip
-            .get(self.checks[i].suite)
-            .copied()
-            .flatten()
-            .filter(|_| !left_to_merge)
-        {
-            r.outcome = refuse_skip(r.outcome, why);
-        }
-        if self.with_spec.get(self.checks[i].suite) == Some(&true) {
-            self.outcomes.insert(i, r.outcome.clone());
-        }
-        let check = &self.checks[i];
-        let planned = Planned {
-            index: i,
-            check,
-            suite: &self.suites[check.suite].suite,
-        };
-        (self.on_result)(Some(planned), r);
-    }
-
-    fn emit_extra(&mut self, r: CheckResult) {
-        (self.on_result)(None, r.redacted(self.redactor));
-    }
 }
 
 /// Everything that does not wait for a proof; returns what was proven, and the roles
