@@ -372,7 +372,13 @@ async fn results_spilled_to_a_temporary_file_or_kept_in_memory_write_the_same_re
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    let suite = format!("{SUITE}  - request: GET /admin\n    deny: [user]\n");
+    // More entries than a run keeps in memory (`report::IN_MEMORY`), so that they are
+    // spilled where a temporary file can be made.
+    let many = authspec::report::IN_MEMORY + 1;
+    let cells: String = (0..many)
+        .map(|i| format!("  - request: GET /items?n={i}\n    allow: [user]\n"))
+        .collect();
+    let suite = format!("{SUITE}{cells}  - request: GET /admin\n    deny: [user]\n");
     let token = fake_secret("user");
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.yaml", &suite);
@@ -416,7 +422,7 @@ async fn results_spilled_to_a_temporary_file_or_kept_in_memory_write_the_same_re
         }
         seen.push((json, junit));
     }
-    assert_eq!(json_results(&seen[0].0), 2);
+    assert_eq!(json_results(&seen[0].0), many + 2);
     assert_eq!(
         seen[0], seen[1],
         "the same reports from the spill and from memory"

@@ -88,12 +88,11 @@ impl RunReport {
         })
     }
 
-    /// Where each planned check was written, for the reports that show it; `reported`
-    /// results are expected (room is made for their entries at once).
-    pub fn set_cases(&mut self, cases: CaseIndex, reported: usize) {
+    /// Where each planned check was written, for the reports that show it.
+    pub fn set_cases(&mut self, cases: CaseIndex) {
         self.cases = cases;
         if !self.pending.is_empty() {
-            self.kept = Spill::new(reported);
+            self.kept = Spill::new();
         }
     }
 

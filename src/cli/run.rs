@@ -81,7 +81,7 @@ pub fn run(args: RunArgs) -> u8 {
         return report.write(&[], exit_codes::SUCCESS);
     }
     let reported = checks.iter().filter(|c| !c.support).count();
-    report.set_cases(CaseIndex::of(&suites, &checks, whole.as_deref()), reported);
+    report.set_cases(CaseIndex::of(&suites, &checks, whole.as_deref()));
     drop(whole);
     let upstream_ca = match upstream_ca(&args) {
         Ok(ca) => ca,

@@ -1,6 +1,6 @@
 //! A document's result entries, in plan order: held in memory (a shard's document that
-//! `authspec merge` read, a test's), or spilled as they arrive to an unnamed temporary
-//! file and read back one at a time by each report writer. At 100,000 checks the entries
+//! `authspec merge` read, a test's, a run of up to a few thousand checks), or spilled to
+//! an unnamed temporary file and read back one at a time by each report writer. At 100,000 checks the entries
 //! are most of what a run would otherwise hold until its end; spilled, a run keeps 24
 //! bytes per check for them. The file holds entries already redacted, is never named
 //! (`tempfile::tempfile`: `O_TMPFILE` where there is one) and goes when the run ends.
@@ -174,9 +174,13 @@ impl<'de> Deserialize<'de> for Results {
 
 /// Where a run's entries go as its results arrive: each with its place in the reports'
 /// order (a check's plan index; host-wide findings after every planned check, in the
-/// order they arrived).
+/// order they arrived). The first entries stay in memory; past `limit` they all move to
+/// a temporary file and the rest follow them there. A small run never pays for writing
+/// and reading back JSON, and a large one still holds a few bytes per check.
 pub struct Spill {
     sink: Sink,
+    /// Entries kept in memory at most before they are spilled.
+    limit: usize,
 }
 
 enum Sink {
@@ -187,65 +191,91 @@ enum Sink {
         /// The first write that failed: the reports cannot be written.
         failed: Option<io::Error>,
     },
-    /// No temporary file could be made: the entries stay in memory.
+    /// Under the limit, or no temporary file could be made.
     Memory(Vec<(usize, ResultEntry)>),
 }
 
+/// Entries a run keeps in memory before it spills them: a few MiB at most (an entry with
+/// evidence is a few KiB), the size of the suites most runs are.
+pub const IN_MEMORY: usize = 2_048;
+
 impl Spill {
-    /// A spill to a new temporary file (in memory if none can be made); `expected`
-    /// entries are reserved room for.
-    pub fn new(expected: usize) -> Self {
-        let sink = match tempfile::tempfile() {
-            Ok(f) => Sink::File {
-                file: BufWriter::with_capacity(64 * 1024, f),
-                at: 0,
-                index: Vec::with_capacity(expected),
-                failed: None,
-            },
-            Err(_) => Sink::Memory(Vec::with_capacity(expected)),
-        };
-        Self { sink }
+    /// A spill that keeps up to `IN_MEMORY` entries in memory, then moves to a new
+    /// temporary file (stays in memory if none can be made).
+    pub fn new() -> Self {
+        Self::with_limit(IN_MEMORY)
+    }
+
+    /// A spill that moves to a file past `limit` entries in memory.
+    pub fn with_limit(limit: usize) -> Self {
+        Self {
+            sink: Sink::Memory(Vec::new()),
+            limit,
+        }
     }
 
     /// A spill that keeps its entries in memory.
     pub fn in_memory() -> Self {
-        Self {
-            sink: Sink::Memory(Vec::new()),
-        }
+        Self::with_limit(usize::MAX)
     }
 
     pub fn push(&mut self, place: usize, entry: ResultEntry) {
-        match &mut self.sink {
-            Sink::Memory(v) => v.push((place, entry)),
-            Sink::File {
-                file,
-                at,
-                index,
-                failed,
-            } => {
-                if failed.is_some() {
-                    return;
-                }
-                let mut text = match serde_json::to_vec(&entry) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        *failed = Some(io::Error::other(e));
-                        return;
-                    }
-                };
-                text.push(b'\n');
-                let Ok(len) = u32::try_from(text.len()) else {
-                    *failed = Some(io::Error::other("a result entry over 4 GiB"));
-                    return;
-                };
-                match file.write_all(&text) {
-                    Ok(()) => {
-                        index.push((place, *at, len));
-                        *at += u64::from(len);
-                    }
-                    Err(e) => *failed = Some(e),
-                }
+        if let Sink::Memory(v) = &mut self.sink {
+            if v.len() < self.limit {
+                v.push((place, entry));
+                return;
             }
+            let Ok(f) = tempfile::tempfile() else {
+                // No file to spill to: memory it is, for the rest of the run.
+                self.limit = usize::MAX;
+                v.push((place, entry));
+                return;
+            };
+            let kept = std::mem::take(v);
+            self.sink = Sink::File {
+                file: BufWriter::with_capacity(64 * 1024, f),
+                at: 0,
+                index: Vec::with_capacity(kept.len() * 2),
+                failed: None,
+            };
+            for (place, entry) in kept {
+                self.write(place, &entry);
+            }
+        }
+        self.write(place, &entry);
+    }
+
+    fn write(&mut self, place: usize, entry: &ResultEntry) {
+        let Sink::File {
+            file,
+            at,
+            index,
+            failed,
+        } = &mut self.sink
+        else {
+            return;
+        };
+        if failed.is_some() {
+            return;
+        }
+        let mut text = match serde_json::to_vec(entry) {
+            Ok(t) => t,
+            Err(e) => {
+                *failed = Some(io::Error::other(e));
+                return;
+            }
+        };
+        text.push(b'\n');
+        let Ok(len) = u32::try_from(text.len()) else {
+            *failed = Some(io::Error::other("a result entry over 4 GiB"));
+            return;
+        };
+        match file.write_all(&text) {
+            Ok(()) => {
+                index.push((place, *at, len));
+                *at += u64::from(len);
+            }
+            Err(e) => *failed = Some(e),
         }
     }
 
@@ -272,6 +302,12 @@ impl Spill {
                 Ok(Results::Spilled(Arc::new(Spilled { file, index })))
             }
         }
+    }
+}
+
+impl Default for Spill {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -312,7 +348,8 @@ mod tests {
             (1, "b", 2.5),
             (usize::MAX, "h2", 0.0),
         ];
-        let mut file = Spill::new(0);
+        // Two entries in memory, then a file: those two are moved there too.
+        let mut file = Spill::with_limit(2);
         let mut memory = Spill::in_memory();
         for (place, id, s) in pushes {
             file.push(place, entry(id, s));
@@ -335,7 +372,7 @@ mod tests {
 
     #[test]
     fn a_glance_reads_how_each_entry_ended() {
-        let mut spill = Spill::new(4);
+        let mut spill = Spill::with_limit(0);
         let mut pass = entry("p", 0.25);
         pass.outcome = OutcomeEntry::Pass;
         pass.file = "other \"file\".yaml".into();
@@ -358,7 +395,7 @@ mod tests {
 
     #[test]
     fn a_spilled_document_deserializes_as_kept_entries() {
-        let mut spill = Spill::new(1);
+        let mut spill = Spill::with_limit(0);
         spill.push(0, entry("a", 0.5));
         let text = json(&spill.finish().unwrap());
         let back: Results = serde_json::from_str(&text).unwrap();

@@ -21,6 +21,7 @@ mod run;
 mod sanitize;
 pub mod sarif;
 
+pub use entries::IN_MEMORY;
 pub use pending::Format;
 pub use run::{CaseIndex, CaseMeta, DocumentCache, Report, RunProblem};
 pub use sanitize::{cdata_text, xml_clean, xml_text};

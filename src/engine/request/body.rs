@@ -34,7 +34,9 @@ pub async fn read(
         drop_cut_character(&mut body);
     }
     Ok(Read {
-        text: String::from_utf8_lossy(&body).into_owned(),
+        // Valid UTF-8 (most bodies) is kept as read, not copied.
+        text: String::from_utf8(body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         truncated,
     })
 }

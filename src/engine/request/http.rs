@@ -110,8 +110,19 @@ impl HttpClient {
             .connector_layer(Gate)
             .tls_version_min(reqwest::tls::Version::TLS_1_2)
             .user_agent(concat!("authspec/", env!("CARGO_PKG_VERSION")));
-        if let Some(ca) = &tls.ca_file {
-            builder = builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(&ca.pem)?);
+        // A verifying client without a client certificate reads the system's roots on
+        // its first TLS handshake, not here (`roots.rs`); the others are reqwest's own.
+        let lazy = (tls.verify && tls.client_cert.is_none())
+            .then(|| super::roots::verifying(tls).ok())
+            .flatten();
+        match lazy {
+            Some(config) => builder = builder.tls_backend_preconfigured(config),
+            None => {
+                if let Some(ca) = &tls.ca_file {
+                    builder =
+                        builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(&ca.pem)?);
+                }
+            }
         }
         if !tls.verify {
             builder = builder.tls_danger_accept_invalid_certs(true);

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 
 use crate::leak::Leak;
 
@@ -26,10 +27,10 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// A pattern whose prefilter is the set of prefixes every match starts with, when
-    /// that set is finite.
+    /// A pattern whose prefilter is the literals every match contains, when they are
+    /// known (`required_literals`).
     pub fn new(source: &'static str) -> Self {
-        let prefilter = prefixes(source).and_then(|lits| AhoCorasick::new(lits).ok());
+        let prefilter = required_literals(source).and_then(|lits| AhoCorasick::new(lits).ok());
         Self {
             source,
             prefilter,
@@ -74,11 +75,31 @@ impl Pattern {
     }
 }
 
-/// The literals every match of `source` starts with, when there are finitely many and
-/// none is empty.
-fn prefixes(source: &str) -> Option<Vec<Vec<u8>>> {
+/// Literals one of which every match of `source` contains: the prefixes every match
+/// starts with, when there are finitely many and none is empty; else those of the piece
+/// of its top-level sequence with the longest such prefixes (`.go:` in
+/// `[\w./-]+\.go:\d+`), which every match holds somewhere.
+fn required_literals(source: &str) -> Option<Vec<Vec<u8>>> {
     let hir = regex_syntax::Parser::new().parse(source).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    prefixes(&hir).or_else(|| {
+        let mut hir = &hir;
+        while let HirKind::Capture(c) = hir.kind() {
+            hir = &c.sub;
+        }
+        let HirKind::Concat(parts) = hir.kind() else {
+            return None;
+        };
+        parts
+            .iter()
+            .filter_map(prefixes)
+            .max_by_key(|lits| lits.iter().map(Vec::len).min())
+    })
+}
+
+/// The literals every match of `hir` starts with, when there are finitely many and none
+/// is empty.
+fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
@@ -93,7 +114,7 @@ pub struct Catalogue {
     patterns: Vec<(&'static str, Pattern)>,
     /// The patterns with no literals, which run on every text.
     always: Candidates,
-    /// The literals of every pattern that has them (`Pattern::new`'s prefixes).
+    /// The literals of every pattern that has them (as `Pattern::new` finds them).
     literals: Option<AhoCorasick>,
     /// By literal of `literals`: the index of its pattern.
     owner: Vec<usize>,
@@ -128,7 +149,7 @@ impl Catalogue {
         let mut owner = Vec::new();
         let mut always = Candidates([0; Self::MAX / 64]);
         for (i, (_, source)) in sources.iter().enumerate() {
-            match prefixes(source) {
+            match required_literals(source) {
                 Some(found) => {
                     owner.extend(std::iter::repeat_n(i, found.len()));
                     literals.extend(found);
@@ -247,8 +268,13 @@ mod tests {
         assert!(p.for_text(r#"{"ok":true}"#).is_none());
         let text = "x Traceback (most recent call last): y";
         assert!(p.for_text(text).is_some_and(|re| re.is_match(text)));
-        // A leading class has no finite prefix set: the regex runs on every text.
-        assert!(Pattern::new(r"[\w./-]+\.go:\d+").prefilter.is_none());
+        // A leading class has no finite prefix set; a literal inside stands in for it.
+        let go = Pattern::new(r"[\w./-]+\.go:\d+");
+        assert!(go.for_text("main.rs:12").is_none());
+        let text = "at /src/main.go:12";
+        assert!(go.for_text(text).is_some_and(|re| re.is_match(text)));
+        // With no literal at all, the regex runs on every text.
+        assert!(Pattern::new(r"[\w./-]+\d+").prefilter.is_none());
         let c = Pattern::containing(r"(?:^|\s)(C:\\x)", &[":\\"]);
         assert!(c.for_text("no drive").is_none());
         assert!(c.for_text(r" c:\x").is_some());
@@ -258,7 +284,7 @@ mod tests {
     fn a_catalogue_runs_the_patterns_whose_literals_a_text_holds_and_those_without() {
         let c = Catalogue::new(&[
             ("python", r"\bTraceback \(most recent call last\):"),
-            ("go", r"[\w./-]+\.go:\d+"),
+            ("go", r"[\w./-]+\d+"),
             ("java", r"\bat [\w$.]+\("),
             ("python", r#"\bFile "[^"]+", line \d+"#),
         ]);
@@ -276,5 +302,13 @@ mod tests {
         );
         assert_eq!(found, [("python", "Traceback (most recent call last):")]);
         assert!(first_per_kind(&c, r#"{"ok":true}"#).is_empty());
+        // The literal inside a pattern with no prefix decides whether it runs.
+        let inner = Catalogue::new(&[("go", r"[\w./-]+\.go:\d+ \+0x[0-9a-f]+")]);
+        assert_eq!(inner.for_text(r#"{"ok":true}"#).count(), 0);
+        let dump = "main.main()\n\t/app/main.go:12 +0x1d";
+        assert_eq!(
+            first_per_kind(&inner, dump),
+            [("go", "/app/main.go:12 +0x1d")]
+        );
     }
 }

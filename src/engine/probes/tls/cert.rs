@@ -7,11 +7,9 @@ use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls_pki_types::pem::PemObject;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
-use crate::model::TlsSettings;
 use crate::results::HarnessError;
 
 /// Why a chain or a name does not verify, as the failure message says it.
@@ -117,17 +115,7 @@ pub fn date(unix: i64) -> String {
         .unwrap_or_else(|_| unix.to_string())
 }
 
-/// The anchors a chain must build to: the system roots and the suite's `ca_file`.
-pub fn anchors(tls: &TlsSettings) -> RootCertStore {
-    let mut roots = RootCertStore::empty();
-    let native = rustls_native_certs::load_native_certs();
-    roots.add_parsable_certificates(native.certs);
-    if let Some(ca) = &tls.ca_file {
-        let extra = CertificateDer::pem_slice_iter(&ca.pem).filter_map(Result::ok);
-        roots.add_parsable_certificates(extra);
-    }
-    roots
-}
+pub use crate::engine::request::roots::anchors;
 
 /// `Ok` when the chain builds to one of `roots`. Judged at a moment inside the leaf's
 /// validity, and without the name, so expiry and hostname are reported on their own.
