@@ -440,7 +440,9 @@ async fn every_tls_check_passes_on_a_good_endpoint_and_fails_on_its_broken_one()
 }
 
 /// The suite's own requests verify TLS: an untrusted certificate is an error of the
-/// request, and `verify: false` lets it through but marks every case with a warning.
+/// request, the same certificate under a `ca_file` that trusts its CA passes (the roots
+/// are read on the first handshake), and `verify: false` lets it through but marks every
+/// case with a warning.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn suite_requests_verify_tls_unless_turned_off_with_a_warning() {
     use rustls::version::{TLS12, TLS13};
@@ -452,8 +454,13 @@ async fn suite_requests_verify_tls_unless_turned_off_with_a_warning() {
     )
     .await;
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ca.pem"), other.pem()).unwrap();
     // An untrusted certificate is an error of every request, and no finding: exit 3.
-    for (verify, code) in [("", 3), ("\n  tls:\n    verify: false", 0)] {
+    for (verify, code) in [
+        ("", 3),
+        ("\n  tls:\n    ca_file: ca.pem", 0),
+        ("\n  tls:\n    verify: false", 0),
+    ] {
         write(
             dir.path(),
             "v.yaml",
@@ -473,12 +480,17 @@ async fn suite_requests_verify_tls_unless_turned_off_with_a_warning() {
             assert!(run.stdout.contains("could not be made"), "{}", run.stdout);
         } else {
             assert_eq!(count(&report, "//testcase[not(failure) and not(error)]"), 2);
+            let warned = if verify.contains("verify: false") {
+                2
+            } else {
+                0
+            };
             assert_eq!(
                 count(
                     &report,
                     "//testcase/system-out[contains(., 'TLS verification is off')]"
                 ),
-                2,
+                warned,
                 "{}",
                 run.stdout
             );

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::results::{FindingKind, Severity};
 
 pub use super::build::{entry, of, with_entries};
-pub use super::entries::{Results, Spill};
+pub use super::entries::Results;
+pub use super::spill::Spill;
 
 /// Bumped when a field changes meaning or goes away; new fields do not bump it.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -20,8 +20,9 @@ mod rules;
 mod run;
 mod sanitize;
 pub mod sarif;
+mod spill;
 
-pub use entries::IN_MEMORY;
 pub use pending::Format;
 pub use run::{CaseIndex, CaseMeta, DocumentCache, Report, RunProblem};
 pub use sanitize::{cdata_text, xml_clean, xml_text};
+pub use spill::IN_MEMORY;

@@ -252,9 +252,6 @@ fn probe_jobs(ctx: &Context, checks: &[Check]) -> (Vec<Job>, Vec<Job>) {
     )
 }
 
-/// A job's future is as large as its largest branch, and one is moved into the stream per
-/// check: the proof, probe and scenario branches are boxed, so the many access cells of a
-/// matrix move a small one.
 async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> Done {
     let si = match &job {
         Job::Proof(s, _) | Job::Probe(s, _, _) => *s,
@@ -266,12 +263,12 @@ async fn run_job(ctx: &Context, checks: &[Check], job: Job, proofs: &Proofs) -> 
         Job::Proof(s, r) => {
             let proof = match unavailable {
                 Some(_) => Proof::Unproven("its suite could not start".into()),
-                None => Box::pin(access::prove(ctx, s, r)).await,
+                None => access::prove(ctx, s, r).await,
             };
             return Done::Proof(s, r, proof);
         }
         Job::Probe(si, pi, cases) => {
-            return Done::Many(Box::pin(run_probe(ctx, checks, si, pi, &cases)).await);
+            return Done::Many(run_probe(ctx, checks, si, pi, &cases).await);
         }
         Job::Check(i) => i,
     };
@@ -317,13 +314,7 @@ async fn run_check(
             (outcome, proven)
         }
         (CheckKind::Scenario { index }, None) => {
-            let ran = Box::pin(scenario::run(
-                ctx,
-                check.suite,
-                &suite.scenarios[*index],
-                proofs,
-            ))
-            .await;
+            let ran = scenario::run(ctx, check.suite, &suite.scenarios[*index], proofs).await;
             info = ran.2;
             (ran.0, ran.1)
         }
