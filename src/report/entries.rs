@@ -2,8 +2,9 @@
 //! memory (a shard's document that `authspec merge` read, a test's, a run of up to a few
 //! thousand checks), or spilled to an unnamed temporary file (`spill.rs` writes it) and
 //! read back one at a time by each report writer. At 100,000 checks the entries
-//! are most of what a run would otherwise hold until its end; spilled, a run keeps 24
-//! bytes per check for them. The file holds entries already redacted, is never named
+//! are most of what a run would otherwise hold until its end; spilled, a run keeps 32
+//! bytes per check for them (where each is, and how it ended for the counts a report
+//! starts with). The file holds entries already redacted, is never named
 //! (`tempfile::tempfile`: `O_TMPFILE` where there is one) and goes when the run ends.
 
 use std::borrow::Cow;
@@ -26,11 +27,24 @@ pub enum Results {
 
 /// Entries written to a temporary file: where each one starts and how long it is, in
 /// report order. The file holds them in the order they arrived (deny cells after the
-/// role proofs, concurrent checks interleaved), so each is read at its offset, one
-/// positioned read each: no shared position, no buffer refilled for a few hundred bytes.
+/// role proofs, concurrent checks interleaved), so each is read at its offset: no shared
+/// position. A `Reader` reads a window of the file at a time, since report order and
+/// arrival order are mostly the same: one read for a few hundred entries, not one each.
 pub struct Spilled {
     pub(super) file: File,
     pub(super) index: Vec<(u64, u32)>,
+    /// Each entry's glance, in report order: a report's first pass reads no file.
+    pub(super) briefs: Vec<Brief>,
+    /// The distinct (file, suite) pairs the briefs point into.
+    pub(super) places: Vec<(String, String)>,
+}
+
+/// An entry's glance, its file and suite an index into `Spilled::places`.
+#[derive(Clone, Copy)]
+pub(super) struct Brief {
+    pub(super) place: u32,
+    pub(super) status: Status,
+    pub(super) duration_seconds: f64,
 }
 
 impl Results {
@@ -56,20 +70,31 @@ impl Results {
         }
     }
 
+    /// A reader for entries mostly asked for in order (a report's pass over them).
+    pub fn reader(&self) -> Reader<'_> {
+        Reader {
+            results: self,
+            window: Vec::new(),
+            held: 0,
+            at: 0,
+        }
+    }
+
     /// Every entry, in order.
     pub fn iter(&self) -> impl Iterator<Item = io::Result<Cow<'_, ResultEntry>>> + '_ {
-        (0..self.len()).map(|i| self.get(i))
+        let mut reader = self.reader();
+        (0..self.len()).map(move |i| reader.get(i))
     }
 
     /// What a first pass over the entries needs of each (a report's counts, which come
     /// before its cases): read without building the rest of a spilled entry.
     pub fn glances(&self) -> impl Iterator<Item = io::Result<Glance>> + '_ {
-        (0..self.len()).map(|i| match self {
-            Results::Kept(v) => v
-                .get(i)
-                .map(Glance::of)
-                .ok_or_else(|| io::Error::other(format!("no result entry {i}"))),
-            Results::Spilled(s) => s.read(i),
+        (0..self.len()).map(move |i| {
+            match self {
+                Results::Kept(v) => v.get(i).map(Glance::of),
+                Results::Spilled(s) => s.glance(i),
+            }
+            .ok_or_else(|| io::Error::other(format!("no result entry {i}")))
         })
     }
 
@@ -81,36 +106,111 @@ impl Results {
 
 impl Spilled {
     fn get(&self, i: usize) -> io::Result<ResultEntry> {
-        self.read(i)
-    }
-
-    /// Entry `i` read back as `T`, which may take only some of its fields.
-    fn read<T: serde::de::DeserializeOwned>(&self, i: usize) -> io::Result<T> {
-        let (start, len) = *self
-            .index
-            .get(i)
-            .ok_or_else(|| io::Error::other(format!("no result entry {i}")))?;
+        let (start, len) = self.place(i)?;
         let mut buf = vec![0; len as usize];
         self.file.read_exact_at(&mut buf, start)?;
-        serde_json::from_slice(&buf).map_err(|e| {
-            io::Error::other(format!("a spilled result entry does not read back: {e}"))
+        parse(&buf)
+    }
+
+    fn glance(&self, i: usize) -> Option<Glance> {
+        let b = self.briefs.get(i)?;
+        let (file, suite) = self.places.get(b.place as usize)?;
+        Some(Glance {
+            file: file.clone(),
+            suite: suite.clone(),
+            duration_seconds: b.duration_seconds,
+            status: b.status,
         })
+    }
+
+    fn place(&self, i: usize) -> io::Result<(u64, u32)> {
+        self.index
+            .get(i)
+            .copied()
+            .ok_or_else(|| io::Error::other(format!("no result entry {i}")))
     }
 }
 
+/// Entry text read back as `T`, which may take only some of its fields.
+fn parse<T: serde::de::DeserializeOwned>(text: &[u8]) -> io::Result<T> {
+    serde_json::from_slice(text)
+        .map_err(|e| io::Error::other(format!("a spilled result entry does not read back: {e}")))
+}
+
+/// Bytes of a spill file a `Reader` reads at once (a few hundred pass entries).
+const WINDOW: usize = 64 * 1024;
+
+/// Reads entries by position; a spilled one from a window of the file read at once,
+/// which serves the entries around it while they are in it.
+pub struct Reader<'a> {
+    results: &'a Results,
+    window: Vec<u8>,
+    /// The bytes of `window` read from the file, from `at` on.
+    held: usize,
+    at: u64,
+}
+
+impl<'a> Reader<'a> {
+    /// Entry `i` (`i < len()`); reading a spilled one back can fail.
+    pub fn get(&mut self, i: usize) -> io::Result<Cow<'a, ResultEntry>> {
+        match self.results {
+            Results::Kept(_) => self.results.get(i),
+            Results::Spilled(s) => self.read(s, i).map(Cow::Owned),
+        }
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&mut self, s: &Spilled, i: usize) -> io::Result<T> {
+        let (start, len) = s.place(i)?;
+        let len = len as usize;
+        let end = start + len as u64;
+        if start < self.at || end > self.at + self.held as u64 {
+            // Concurrent checks finish in about the order they started, not exactly: the
+            // window reaches back half its size for the entries that came in before
+            // those before them.
+            let from = start.saturating_sub(WINDOW as u64 / 2);
+            let want = (end - from) as usize;
+            if self.window.len() < want.max(WINDOW) {
+                self.window.resize(want.max(WINDOW), 0);
+            }
+            self.held = fill(&s.file, &mut self.window, from)?;
+            self.at = from;
+            if self.held < want {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("spilled result entry {i} is cut short"),
+                ));
+            }
+        }
+        let from = (start - self.at) as usize;
+        parse(&self.window[from..from + len])
+    }
+}
+
+/// Reads into `buf` from `at` until it is full or the file ends: how much it read.
+fn fill(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], at + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
 /// An entry's suite file and name, how it ended and how long it took.
-#[derive(Debug, PartialEq, Deserialize)]
+#[derive(Debug, PartialEq)]
 pub struct Glance {
     pub file: String,
     pub suite: String,
     pub duration_seconds: f64,
-    #[serde(rename = "outcome")]
     pub status: Status,
 }
 
 /// How an entry ended, without what it found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Pass,
     Fail,
@@ -124,12 +224,18 @@ impl Glance {
             file: r.file.clone(),
             suite: r.suite.clone(),
             duration_seconds: r.duration_seconds,
-            status: match r.outcome {
-                OutcomeEntry::Pass => Status::Pass,
-                OutcomeEntry::Fail { .. } => Status::Fail,
-                OutcomeEntry::Error { .. } => Status::Error,
-                OutcomeEntry::Skipped { .. } => Status::Skipped,
-            },
+            status: Status::of(r),
+        }
+    }
+}
+
+impl Status {
+    pub(super) fn of(r: &ResultEntry) -> Self {
+        match r.outcome {
+            OutcomeEntry::Pass => Status::Pass,
+            OutcomeEntry::Fail { .. } => Status::Fail,
+            OutcomeEntry::Error { .. } => Status::Error,
+            OutcomeEntry::Skipped { .. } => Status::Skipped,
         }
     }
 }
@@ -231,6 +337,31 @@ mod tests {
         let glances = |r: &Results| -> Vec<Glance> { r.glances().map(|g| g.unwrap()).collect() };
         assert_eq!(glances(&file), glances(&memory));
         assert_eq!(glances(&file)[0].duration_seconds, 1e-9);
+    }
+
+    #[test]
+    fn a_reader_reads_entries_across_windows_in_any_order() {
+        // Entries past several windows, arrived out of order, one larger than a window.
+        let mut spill = Spill::with_limit(0);
+        let n = 2_000;
+        for place in (0..n).rev() {
+            let mut e = entry(&place.to_string(), 0.0);
+            if place == 700 {
+                e.name = "x".repeat(WINDOW * 2);
+            }
+            spill.push(place, e);
+        }
+        let results = spill.finish().unwrap();
+        let ids: Vec<String> = results.iter().map(|r| r.unwrap().id.clone()).collect();
+        assert_eq!(ids, (0..n).map(|i| i.to_string()).collect::<Vec<_>>());
+        let mut reader = results.reader();
+        for i in [1999, 0, 700, 701, 3, 1500, 699] {
+            let got = reader.get(i).unwrap();
+            assert_eq!(got.id, i.to_string());
+            assert_eq!(got.name.len() > WINDOW, i == 700);
+        }
+        assert!(reader.get(n).is_err());
+        assert_eq!(results.glances().filter(|g| g.is_ok()).count(), n);
     }
 
     #[test]
