@@ -48,55 +48,22 @@ struct Compiled {
     /// Short texts already redacted with exactly these entries, and what they became: a
     /// report redacts the same suite name, file and check name several times (the result,
     /// its document entry, the writer's last pass), and a new secret starts a new cache.
-    memo: Mutex<Memo>,
+    memo: Mutex<HashMap<Box<str>, Arc<str>>>,
     /// Every entry's value, for detectors that must skip them (one copy, not one per
     /// response scanned).
     values: Arc<[String]>,
 }
 
 impl Compiled {
-    fn memo(&self) -> std::sync::MutexGuard<'_, Memo> {
+    fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<str>>> {
         self.memo.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 /// Texts up to this long are remembered (names, ids, paths; not bodies).
 const MEMO_TEXT: usize = 256;
-/// Texts remembered in one generation of the memo.
+/// Remembered texts at most; the memo starts over when full.
 const MEMO_ENTRIES: usize = 16_384;
-
-/// Redactions remembered in two generations: a full one becomes the older and the one
-/// before it goes, so the reports' last pass over a run's check names (two texts a check
-/// since its result came) still finds most of them, where clearing all would find none.
-#[derive(Default)]
-struct Memo {
-    current: HashMap<Box<str>, Arc<str>>,
-    older: HashMap<Box<str>, Arc<str>>,
-}
-
-impl Memo {
-    fn get(&mut self, text: &str) -> Option<Arc<str>> {
-        if let Some(done) = self.current.get(text) {
-            return Some(done.clone());
-        }
-        // Asked for again: young again.
-        let (text, done) = self.older.remove_entry(text)?;
-        self.insert(text, done.clone());
-        Some(done)
-    }
-
-    fn insert(&mut self, text: Box<str>, done: Arc<str>) {
-        if self.current.len() >= MEMO_ENTRIES {
-            self.older = std::mem::take(&mut self.current);
-        }
-        self.current.insert(text, done);
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.current.len() + self.older.len()
-    }
-}
 
 /// One secret found in a text: the original byte range, the entry and how it was
 /// written there (`None`: as is; `url`, `json`, `hex`, `base64`).
@@ -301,6 +268,12 @@ impl Redactor {
         self.compiled().values.clone()
     }
 
+    /// `redact`, for a text asked for once (a check's id): not remembered, so the memo
+    /// keeps the texts that are asked for again (a run's check names, until its reports).
+    pub fn redact_once(&self, text: &str) -> String {
+        Self::redact_with(&self.compiled(), text)
+    }
+
     /// `text` with every secret of the run, every part of one, and every credential in
     /// a well-known format replaced by a marker.
     pub fn redact(&self, text: &str) -> String {
@@ -312,7 +285,11 @@ impl Redactor {
             return done.to_string();
         }
         let done = Self::redact_with(&c, text);
-        c.memo().insert(text.into(), done.as_str().into());
+        let mut m = c.memo();
+        if m.len() >= MEMO_ENTRIES {
+            m.clear();
+        }
+        m.insert(text.into(), done.as_str().into());
         done
     }
 

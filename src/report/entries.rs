@@ -2,9 +2,8 @@
 //! memory (a shard's document that `authspec merge` read, a test's, a run of up to a few
 //! thousand checks), or spilled to an unnamed temporary file (`spill.rs` writes it) and
 //! read back one at a time by each report writer. At 100,000 checks the entries
-//! are most of what a run would otherwise hold until its end; spilled, a run keeps 32
-//! bytes per check for them (where each is, and how it ended for the counts a report
-//! starts with). The file holds entries already redacted, is never named
+//! are most of what a run would otherwise hold until its end; spilled, a run keeps 16
+//! bytes per check for them (where each is). The file holds entries already redacted, is never named
 //! (`tempfile::tempfile`: `O_TMPFILE` where there is one) and goes when the run ends.
 
 use std::borrow::Cow;
@@ -33,18 +32,6 @@ pub enum Results {
 pub struct Spilled {
     pub(super) file: File,
     pub(super) index: Vec<(u64, u32)>,
-    /// Each entry's glance, in report order: a report's first pass reads no file.
-    pub(super) briefs: Vec<Brief>,
-    /// The distinct (file, suite) pairs the briefs point into.
-    pub(super) places: Vec<(String, String)>,
-}
-
-/// An entry's glance, its file and suite an index into `Spilled::places`.
-#[derive(Clone, Copy)]
-pub(super) struct Brief {
-    pub(super) place: u32,
-    pub(super) status: Status,
-    pub(super) duration_seconds: f64,
 }
 
 impl Results {
@@ -89,12 +76,13 @@ impl Results {
     /// What a first pass over the entries needs of each (a report's counts, which come
     /// before its cases): read without building the rest of a spilled entry.
     pub fn glances(&self) -> impl Iterator<Item = io::Result<Glance>> + '_ {
-        (0..self.len()).map(move |i| {
-            match self {
-                Results::Kept(v) => v.get(i).map(Glance::of),
-                Results::Spilled(s) => s.glance(i),
-            }
-            .ok_or_else(|| io::Error::other(format!("no result entry {i}")))
+        let mut reader = self.reader();
+        (0..self.len()).map(move |i| match self {
+            Results::Kept(v) => v
+                .get(i)
+                .map(Glance::of)
+                .ok_or_else(|| io::Error::other(format!("no result entry {i}"))),
+            Results::Spilled(s) => reader.read(s, i),
         })
     }
 
@@ -110,17 +98,6 @@ impl Spilled {
         let mut buf = vec![0; len as usize];
         self.file.read_exact_at(&mut buf, start)?;
         parse(&buf)
-    }
-
-    fn glance(&self, i: usize) -> Option<Glance> {
-        let b = self.briefs.get(i)?;
-        let (file, suite) = self.places.get(b.place as usize)?;
-        Some(Glance {
-            file: file.clone(),
-            suite: suite.clone(),
-            duration_seconds: b.duration_seconds,
-            status: b.status,
-        })
     }
 
     fn place(&self, i: usize) -> io::Result<(u64, u32)> {
@@ -201,16 +178,18 @@ fn fill(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
 }
 
 /// An entry's suite file and name, how it ended and how long it took.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct Glance {
     pub file: String,
     pub suite: String,
     pub duration_seconds: f64,
+    #[serde(rename = "outcome")]
     pub status: Status,
 }
 
 /// How an entry ended, without what it found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum Status {
     Pass,
     Fail,
@@ -230,7 +209,7 @@ impl Glance {
 }
 
 impl Status {
-    pub(super) fn of(r: &ResultEntry) -> Self {
+    fn of(r: &ResultEntry) -> Self {
         match r.outcome {
             OutcomeEntry::Pass => Status::Pass,
             OutcomeEntry::Fail { .. } => Status::Fail,

@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
 
 use super::document::ResultEntry;
-use super::entries::{Brief, Results, Spilled, Status};
+use super::entries::{Results, Spilled};
 
 /// Where a run's entries go as its results arrive: each with its place in the reports'
 /// order (a check's plan index; host-wide findings after every planned check, in the
@@ -25,9 +25,7 @@ enum Sink {
     File {
         file: BufWriter<File>,
         at: u64,
-        index: Vec<(usize, u64, u32, Brief)>,
-        /// The distinct (file, suite) pairs of the entries written.
-        places: Vec<(String, String)>,
+        index: Vec<(usize, u64, u32)>,
         /// The first write that failed: the reports cannot be written.
         failed: Option<io::Error>,
     },
@@ -76,7 +74,6 @@ impl Spill {
                 file: BufWriter::with_capacity(64 * 1024, f),
                 at: 0,
                 index: Vec::with_capacity(kept.len() * 2),
-                places: Vec::new(),
                 failed: None,
             };
             for (place, entry) in kept {
@@ -91,7 +88,6 @@ impl Spill {
             file,
             at,
             index,
-            places,
             failed,
         } = &mut self.sink
         else {
@@ -114,19 +110,7 @@ impl Spill {
         };
         match file.write_all(&text) {
             Ok(()) => {
-                let found = places
-                    .iter()
-                    .position(|(f, s)| *f == entry.file && *s == entry.suite);
-                let at_place = found.unwrap_or_else(|| {
-                    places.push((entry.file.clone(), entry.suite.clone()));
-                    places.len() - 1
-                });
-                let brief = Brief {
-                    place: u32::try_from(at_place).unwrap_or(u32::MAX),
-                    status: Status::of(entry),
-                    duration_seconds: entry.duration_seconds,
-                };
-                index.push((place, *at, len, brief));
+                index.push((place, *at, len));
                 *at += u64::from(len);
             }
             Err(e) => *failed = Some(e),
@@ -144,7 +128,6 @@ impl Spill {
             Sink::File {
                 file,
                 mut index,
-                places,
                 failed,
                 ..
             } => {
@@ -153,14 +136,9 @@ impl Spill {
                 }
                 let file = file.into_inner().map_err(|e| e.into_error())?;
                 index.sort_by_key(|(place, ..)| *place);
-                let briefs = index.iter().map(|(.., brief)| *brief).collect();
-                let index = index.into_iter().map(|(_, at, len, _)| (at, len)).collect();
-                Ok(Results::Spilled(Arc::new(Spilled {
-                    file,
-                    index,
-                    briefs,
-                    places,
-                })))
+                // Collected in place: the index is not held twice.
+                let index = index.into_iter().map(|(_, at, len)| (at, len)).collect();
+                Ok(Results::Spilled(Arc::new(Spilled { file, index })))
             }
         }
     }
