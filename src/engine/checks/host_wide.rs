@@ -24,6 +24,10 @@ struct Hit {
     origin: String,
     /// `host:port`, as the check is named.
     host: String,
+    /// The origin's parts, to find the hit by.
+    scheme: String,
+    name: String,
+    port: u16,
     detector: &'static str,
     /// Distinct leaks seen (by what and excerpt), in the order first seen.
     leaks: Vec<LeakLine>,
@@ -39,29 +43,33 @@ impl HostWide {
         if leaks.is_empty() {
             return;
         }
-        let host = format!(
-            "{}:{}",
-            ex.url.host_str().unwrap_or_default(),
-            ex.url.port_or_known_default().unwrap_or_default()
-        );
-        let origin = format!("{}://{host}", ex.url.scheme());
+        // Compared by its parts: every response of a run with a banner comes here, and
+        // the origin's text is only written for its first.
+        let scheme = ex.url.scheme();
+        let name = ex.url.host_str().unwrap_or_default();
+        let port = ex.url.port_or_known_default().unwrap_or_default();
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         let mut counted: Vec<&'static str> = Vec::new();
         for leak in leaks {
-            let example = (si, ex.request_line.clone());
-            let i = match hits
-                .iter()
-                .position(|h| h.origin == origin && h.detector == leak.detector)
-            {
+            let i = match hits.iter().position(|h| {
+                h.detector == leak.detector
+                    && h.port == port
+                    && h.name == name
+                    && h.scheme == scheme
+            }) {
                 Some(i) => i,
                 None => {
+                    let host = format!("{name}:{port}");
                     hits.push(Hit {
-                        origin: origin.clone(),
-                        host: host.clone(),
+                        origin: format!("{scheme}://{host}"),
+                        host,
+                        scheme: scheme.to_string(),
+                        name: name.to_string(),
+                        port,
                         detector: leak.detector,
                         leaks: Vec::new(),
                         responses: 0,
-                        example: example.clone(),
+                        example: (si, ex.request_line.clone()),
                     });
                     hits.len() - 1
                 }
@@ -72,8 +80,8 @@ impl HostWide {
                 counted.push(leak.detector);
                 hit.responses += 1;
             }
-            if example < hit.example {
-                hit.example = example;
+            if (si, ex.request_line.as_str()) < (hit.example.0, hit.example.1.as_str()) {
+                hit.example = (si, ex.request_line.clone());
             }
             if !hit
                 .leaks
