@@ -45,8 +45,14 @@ fn the_benchmark_script_runs_on_a_tiny_size() {
         assert_eq!(cells[2], "20", "{cells:?}");
         let conns: usize = cells[6].parse().expect("a connection count");
         assert!((1..=20).contains(&conns), "{tool}: {conns} connections");
+        let cpu: f64 = cells[7].parse().expect("CPU seconds");
+        assert!(cpu > 0.0, "{tool}: {cpu} s of CPU");
     }
     // curl -K keeps one connection alive for every URL: the counter is exact.
     assert_eq!(row("curl -K")[6], "1", "{stdout}");
     assert!(stdout.contains("--jobs 1 / curl -K ="), "{stdout}");
+    assert!(
+        stdout.contains("CPU time default / leakage:off ="),
+        "{stdout}"
+    );
 }
