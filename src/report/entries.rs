@@ -2,8 +2,8 @@
 //! memory (a shard's document that `authspec merge` read, a test's, a run of up to a few
 //! thousand checks), or spilled to an unnamed temporary file (`spill.rs` writes it) and
 //! read back one at a time by each report writer. At 100,000 checks the entries
-//! are most of what a run would otherwise hold until its end; spilled, a run keeps 16
-//! bytes per check for them (where each is). The file holds entries already redacted, is never named
+//! are most of what a run would otherwise hold until its end; spilled, a run keeps 24
+//! bytes per check for them. The file holds entries already redacted, is never named
 //! (`tempfile::tempfile`: `O_TMPFILE` where there is one) and goes when the run ends.
 
 use std::borrow::Cow;
@@ -203,18 +203,12 @@ impl Glance {
             file: r.file.clone(),
             suite: r.suite.clone(),
             duration_seconds: r.duration_seconds,
-            status: Status::of(r),
-        }
-    }
-}
-
-impl Status {
-    fn of(r: &ResultEntry) -> Self {
-        match r.outcome {
-            OutcomeEntry::Pass => Status::Pass,
-            OutcomeEntry::Fail { .. } => Status::Fail,
-            OutcomeEntry::Error { .. } => Status::Error,
-            OutcomeEntry::Skipped { .. } => Status::Skipped,
+            status: match r.outcome {
+                OutcomeEntry::Pass => Status::Pass,
+                OutcomeEntry::Fail { .. } => Status::Fail,
+                OutcomeEntry::Error { .. } => Status::Error,
+                OutcomeEntry::Skipped { .. } => Status::Skipped,
+            },
         }
     }
 }

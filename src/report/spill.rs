@@ -135,8 +135,7 @@ impl Spill {
                     return Err(e);
                 }
                 let file = file.into_inner().map_err(|e| e.into_error())?;
-                index.sort_by_key(|(place, ..)| *place);
-                // Collected in place: the index is not held twice.
+                index.sort_by_key(|(place, _, _)| *place);
                 let index = index.into_iter().map(|(_, at, len)| (at, len)).collect();
                 Ok(Results::Spilled(Arc::new(Spilled { file, index })))
             }
