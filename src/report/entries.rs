@@ -46,14 +46,15 @@ impl Results {
         self.len() == 0
     }
 
-    /// Entry `i` (`i < len()`); reading a spilled one back can fail.
+    /// Entry `i` (`i < len()`); reading a spilled one back can fail. For a pass over
+    /// many, `reader` reads fewer times.
     pub fn get(&self, i: usize) -> io::Result<Cow<'_, ResultEntry>> {
         match self {
             Results::Kept(v) => v
                 .get(i)
                 .map(Cow::Borrowed)
                 .ok_or_else(|| io::Error::other(format!("no result entry {i}"))),
-            Results::Spilled(s) => s.get(i).map(Cow::Owned),
+            Results::Spilled(_) => self.reader().get(i),
         }
     }
 
@@ -93,13 +94,6 @@ impl Results {
 }
 
 impl Spilled {
-    fn get(&self, i: usize) -> io::Result<ResultEntry> {
-        let (start, len) = self.place(i)?;
-        let mut buf = vec![0; len as usize];
-        self.file.read_exact_at(&mut buf, start)?;
-        parse(&buf)
-    }
-
     fn place(&self, i: usize) -> io::Result<(u64, u32)> {
         self.index
             .get(i)
